@@ -1,0 +1,45 @@
+import Koa from 'koa';
+import { createAuthenticator } from '../accounts/authenticate';
+import type { AppDeps } from './deps';
+import { errorMiddleware } from './middleware/errors';
+import { buildOpenApiDocument } from './openapi';
+import { buildRouter } from './router';
+import { defineRoute, type Route } from './route';
+import { allRoutes } from './routes';
+import { swaggerUi } from './swagger-ui';
+
+const VERSION = '0.1.0';
+
+function openApiRoute(routes: () => Route[]): Route {
+  let document: Record<string, unknown> | undefined;
+  return defineRoute({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    tag: 'meta',
+    access: { public: true },
+    responses: { 200: { description: 'The OpenAPI document' } },
+    handle: async () => {
+      document ??= buildOpenApiDocument(routes(), { version: VERSION });
+      return { status: 200, body: document };
+    },
+  });
+}
+
+/** The API routes plus the OpenAPI document route: what the router and the matrix test walk. */
+export function apiRoutes(deps: AppDeps): Route[] {
+  const routes: Route[] = [...allRoutes(deps)];
+  routes.push(openApiRoute(() => routes));
+  return routes;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  const router = buildRouter(apiRoutes(deps), createAuthenticator(deps.tokens));
+  app.use(errorMiddleware(deps.logger));
+  app.use(swaggerUi());
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  app.silent = true;
+  return app;
+}

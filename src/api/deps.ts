@@ -1,0 +1,14 @@
+import type { Client } from '@temporalio/client';
+import type { AccessTokens } from '../accounts/access-tokens';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+
+/** Everything the HTTP layer needs, passed in so tests build the app against the real stack. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  temporal: Client;
+  tokens: AccessTokens;
+}

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import { DomainError } from '../../domain/errors';
+import type { Logger } from '../../logger';
+import { problemFor, problemFromDomainError, type ProblemBody } from '../problem';
+
+export class HttpProblem extends Error {
+  constructor(readonly problem: ProblemBody) {
+    super(problem.detail);
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Registered first: gives every request an id and turns every error into problem+json.
+ * Unknown errors are logged in full and answered with a generic 500.
+ */
+export function errorMiddleware(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get('X-Request-Id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state['requestId'] = requestId;
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+      if (ctx.body === undefined || ctx.body === null) {
+        if (ctx.status === 404) {
+          throw new HttpProblem(problemFor('route-not-found', `No route matches ${ctx.path}.`));
+        }
+        if (ctx.status === 405) {
+          throw new HttpProblem(
+            problemFor('method-not-allowed', `${ctx.method} is not allowed on ${ctx.path}.`),
+          );
+        }
+      }
+    } catch (error) {
+      let problem: ProblemBody;
+      if (error instanceof DomainError) {
+        problem = problemFromDomainError(error);
+        const retryAfter = error.context['retryAfterSeconds'];
+        if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+        if (error.code === 'unauthenticated') ctx.set('WWW-Authenticate', 'Bearer');
+        if (error.code === 'unavailable') logger.warn({ err: error, requestId }, error.message);
+      } else if (error instanceof HttpProblem) {
+        problem = error.problem;
+      } else {
+        logger.error({ err: error, requestId, method: ctx.method, path: ctx.path }, 'unhandled');
+        problem = problemFor('internal', 'An unexpected error occurred. Quote the request id.');
+      }
+      problem['request_id'] = requestId;
+      ctx.status = problem.status;
+      ctx.type = 'application/problem+json';
+      ctx.body = problem;
+    }
+  };
+}

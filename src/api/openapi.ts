@@ -1,0 +1,97 @@
+import type { TSchema } from '@sinclair/typebox';
+import { Problem } from '../schemas/common';
+import { fullPath } from './router';
+import type { Route } from './route';
+
+type Json = Record<string, unknown>;
+
+/** Strips TypeBox's symbol keys and `$id`s so each schema embeds cleanly in the document. */
+function plain(schema: TSchema): Json {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
+    key === '$id' ? undefined : value,
+  ) as Json;
+}
+
+function parameters(route: Route): Json[] {
+  const list: Json[] = [];
+  const add = (where: 'path' | 'query', schema: TSchema | undefined) => {
+    const properties = (schema?.['properties'] ?? {}) as Record<string, TSchema>;
+    const required = (schema?.['required'] ?? []) as string[];
+    for (const [name, property] of Object.entries(properties)) {
+      list.push({
+        name,
+        in: where,
+        required: where === 'path' || required.includes(name),
+        schema: plain(property),
+      });
+    }
+  };
+  add('path', route.params);
+  add('query', route.query);
+  for (const [name, header] of Object.entries(route.headers ?? {})) {
+    list.push({
+      name,
+      in: 'header',
+      required: header.required ?? false,
+      description: header.description,
+      schema: plain(header.schema),
+    });
+  }
+  return list;
+}
+
+function responses(route: Route): Json {
+  const out: Json = {};
+  const statuses = { ...route.responses };
+  if (route.body) statuses[400] ??= { description: 'Invalid request', schema: Problem };
+  if (!('public' in route.access)) {
+    statuses[401] ??= { description: 'Missing, invalid or expired token', schema: Problem };
+    statuses[403] ??= { description: 'Role not allowed', schema: Problem };
+  }
+  for (const [status, spec] of Object.entries(statuses)) {
+    const contentType =
+      spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
+    out[status] = spec.schema
+      ? {
+          description: spec.description,
+          content: { [contentType]: { schema: plain(spec.schema) } },
+        }
+      : { description: spec.description };
+  }
+  return out;
+}
+
+export function buildOpenApiDocument(routes: readonly Route[], info: { version: string }): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const operation: Json = {
+      operationId: `${route.method}${fullPath(route).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      summary: route.summary,
+      tags: [route.tag],
+      security: 'public' in route.access ? [] : [{ bearerAuth: [] }],
+      'x-roles': 'public' in route.access ? 'public' : route.access.roles,
+      parameters: parameters(route),
+      responses: responses(route),
+    };
+    if (route.body) {
+      operation['requestBody'] = {
+        required: true,
+        content: { 'application/json': { schema: plain(route.body) } },
+      };
+    }
+    paths[fullPath(route)] = { ...paths[fullPath(route)], [route.method]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Delivery Aggregator API',
+      version: info.version,
+      description:
+        'Partners request deliveries; super admins assign them; admins move them through their lifecycle. Errors are RFC 9457 problem+json.',
+    },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Context } from 'koa';
+import type { Role } from '../domain/roles';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/**
+ * Who may call a route. There is no default: a route that does not say cannot be defined,
+ * which is how "open to any logged-in user by accident" is made impossible.
+ */
+export type Access = { public: true } | { roles: readonly [Role, ...Role[]] };
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+type Input<S> = S extends TSchema ? Static<S> : undefined;
+
+export interface RouteInput<B, Q, P, A extends Access> {
+  body: Input<B>;
+  query: Input<Q>;
+  params: Input<P>;
+  user: A extends { roles: readonly Role[] } ? AuthUser : AuthUser | null;
+  requestId: string;
+  headers: Context['headers'];
+  ctx: Context;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Set by routes that stream (SSE) and manage ctx themselves. */
+  raw?: boolean;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  contentType?: string;
+}
+
+export interface Route<
+  B extends TSchema | undefined = TSchema | undefined,
+  Q extends TSchema | undefined = TSchema | undefined,
+  P extends TSchema | undefined = TSchema | undefined,
+  A extends Access = Access,
+> {
+  method: HttpMethod;
+  /** OpenAPI-style path relative to the API prefix, e.g. `/deliveries/{id}`. */
+  path: string;
+  /** Mounted at the server root instead of under the API prefix (health probes). */
+  root?: boolean;
+  summary: string;
+  tag: string;
+  access: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  headers?: Record<string, { description: string; schema: TSchema; required?: boolean }>;
+  responses: Record<number, ResponseSpec>;
+  handle: (input: RouteInput<B, Q, P, A>) => Promise<RouteResult>;
+}
+
+/** Identity function that lets TypeScript infer the route's input types from its schemas. */
+export function defineRoute<
+  B extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  P extends TSchema | undefined = undefined,
+  A extends Access = Access,
+>(route: Route<B, Q, P, A>): Route {
+  return route as unknown as Route;
+}

@@ -1,0 +1,8 @@
+import type { AppDeps } from '../deps';
+import type { Route } from '../route';
+import { healthRoutes } from './health';
+
+/** Every route of the API. The router, the OpenAPI document and the role-matrix test read this. */
+export function allRoutes(deps: AppDeps): Route[] {
+  return [...healthRoutes(deps)];
+}

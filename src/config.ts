@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+
+const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
+
+const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union(
+    [Type.Literal('development'), Type.Literal('test'), Type.Literal('production')],
+    {
+      default: 'development',
+    },
+  ),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
+  DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 5433 }),
+  TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 7233 }),
+  TEMPORAL_UI_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8233 }),
+  TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
+  DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
+  SUPERADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
+  SUPERADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 86400, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 30 * 86400 }),
+  POSTMARK_SERVER_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  POSTMARK_API_URL: Type.Optional(Type.String({ format: 'uri' })),
+  POSTMARK_MESSAGE_STREAM: Type.String({ minLength: 1, default: 'outbound' }),
+  EMAIL_FROM: Type.String({ minLength: 3, default: 'Deliveries <no-reply@example.com>' }),
+  REGISTRATION_ENABLED: Type.Boolean({ default: true }),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+});
+
+type RawConfig = Static<typeof ConfigSchema>;
+
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'PUBLIC_URL' | 'DATA_DIR'> {
+  JWT_SECRET: string;
+  PUBLIC_URL: string;
+  DATA_DIR: string;
+  isDev: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, strict: false });
+addFormats(ajv);
+const validateConfig = ajv.compile<RawConfig>(ConfigSchema);
+
+/** Reads the environment once, validates it against the schema and fails naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (!validateConfig(raw)) {
+    const problems = (validateConfig.errors ?? []).map((e) => {
+      const variable =
+        e.instancePath.replace(/^\//, '') || String(e.params['missingProperty'] ?? '');
+      return `${variable}: ${e.message ?? 'invalid'}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const isDev = raw.NODE_ENV !== 'production';
+  if (!isDev && !raw.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  return {
+    ...raw,
+    isDev,
+    JWT_SECRET: raw.JWT_SECRET ?? DEV_JWT_SECRET,
+    PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
+    DATA_DIR: path.resolve(raw.DATA_DIR),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * Domain errors carry a stable code and know nothing of HTTP; `api/problem.ts` maps them.
+ * The same code is used as the `type` of ApplicationFailures thrown by activities and workflows.
+ */
+export type ErrorCode =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'invalid-transition'
+  | 'unprocessable'
+  | 'idempotency-key-mismatch'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'email-not-verified';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly context: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super('validation', message, { errors });
+  }
+}
+
+export const unauthenticated = (message = 'A valid bearer token is required.') =>
+  new DomainError('unauthenticated', message);
+export const forbidden = (message = 'Your role does not allow this action.') =>
+  new DomainError('forbidden', message);
+export const notFound = (what: string) => new DomainError('not-found', `${what} was not found.`);
+export const conflict = (message: string, context: Record<string, unknown> = {}) =>
+  new DomainError('conflict', message, context);
+export const unprocessable = (message: string, context: Record<string, unknown> = {}) =>
+  new DomainError('unprocessable', message, context);
+export const unavailable = (message: string, retryAfterSeconds = 5) =>
+  new DomainError('unavailable', message, { retryAfterSeconds });
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new DomainError('rate-limited', message, { retryAfterSeconds });

@@ -1,0 +1,11 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+export function createLogger(level: string, name = 'delivery'): Logger {
+  return pino({
+    name,
+    level,
+    redact: ['req.headers.authorization', '*.password', '*.password_hash', '*.token'],
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * `npm run dev`: the whole platform in one process tree, with embedded defaults.
+ * Starts PostgreSQL (unless DATABASE_URL) and the Temporal dev server with its UI (unless
+ * TEMPORAL_ADDRESS), migrates, bootstraps the super admin, then runs the worker and the API.
+ * SIGINT/SIGTERM stop everything in reverse order. Supervisors should run this file with
+ * `node --require tsx/cjs src/platform.ts` directly: npm does not forward SIGTERM.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { AccessTokens } from './accounts/access-tokens';
+import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
+import { createApp } from './api/app';
+import { closeServer, listen } from './api/listen';
+import { ConfigError, loadConfig } from './config';
+import { createDb, migrateToLatest } from './db/knex';
+import { startEmbeddedPostgres } from './dev/embedded-postgres';
+import { ensureTemporalCli } from './dev/temporal-cli';
+import { startTemporalDevServer } from './dev/temporal-dev-server';
+import { createLogger } from './logger';
+import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
+import { createDeliveryWorker } from './temporal/create-worker';
+import { installTemporalRuntime } from './temporal/runtime';
+
+type Stop = { name: string; stop: () => Promise<unknown> };
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'platform');
+  const stops: Stop[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string, exitCode = 0) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping the platform');
+    for (const { name, stop } of stops.reverse()) {
+      try {
+        await stop();
+        logger.info(`${name} stopped`);
+      } catch (error) {
+        logger.error({ err: error }, `${name} did not stop cleanly`);
+      }
+    }
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres installs an exit hook that stops Postgres and exits at once on a signal,
+    // racing the orderly shutdown below (API, then worker, then Temporal, then Postgres).
+    process.removeAllListeners(signal);
+    process.once(signal, () => void shutdown(signal));
+  }
+
+  try {
+    await mkdir(config.DATA_DIR, { recursive: true });
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startEmbeddedPostgres({
+        dataDir: path.join(config.DATA_DIR, 'postgres'),
+        port: config.PG_PORT,
+        database: 'deliveries',
+        persistent: true,
+        log: (line) => logger.debug({ component: 'postgres' }, line),
+      });
+      stops.push({ name: 'postgres', stop: pg.stop });
+      databaseUrl = pg.url;
+    }
+
+    let temporalAddress = config.TEMPORAL_ADDRESS;
+    let temporalUi: string | null = null;
+    if (!temporalAddress) {
+      const cli = await ensureTemporalCli({ log: (msg) => logger.info(msg) });
+      const server = startTemporalDevServer({
+        cliPath: cli.path,
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFile: path.join(config.DATA_DIR, 'temporal.sqlite'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        log: (line) => logger.debug({ component: 'temporal' }, line),
+      });
+      stops.push({ name: 'temporal', stop: server.stop });
+      temporalAddress = server.address;
+      temporalUi = server.uiUrl;
+    }
+
+    const db = createDb(databaseUrl);
+    stops.push({ name: 'database pool', stop: () => db.destroy() });
+    const applied = await migrateToLatest(db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+    const superAdmin = await bootstrapSuperAdmin(config, logger);
+
+    const temporalSettings = {
+      address: temporalAddress,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    };
+    const client = await connectClient(temporalSettings);
+    stops.push({ name: 'temporal client', stop: () => client.connection.close() });
+    await ensureSearchAttributes(client);
+
+    installTemporalRuntime(logger, { ownSignals: true });
+    const workerConnection = await connectWorker(temporalSettings);
+    const worker = await createDeliveryWorker({
+      connection: workerConnection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      deps: { db },
+      workflows: { kind: 'source' },
+    });
+    const workerRun = worker.run();
+    stops.push({
+      name: 'worker',
+      stop: async () => {
+        worker.shutdown();
+        await workerRun;
+        await workerConnection.close();
+      },
+    });
+
+    const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+    const app = createApp({ config, logger, db, temporal: client, tokens });
+    const server = await listen(app, config.PORT);
+    stops.push({ name: 'api', stop: () => closeServer(server) });
+
+    const port = (server.address() as AddressInfo).port;
+    const api = `http://localhost:${port}`;
+    console.log(
+      [
+        '',
+        'Delivery platform is running.',
+        `  API          ${api}/api/v1`,
+        `  Swagger UI   ${api}/api/v1/docs`,
+        `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+        superAdmin
+          ? `  Super admin  ${superAdmin.email} / ${config.SUPERADMIN_PASSWORD ? '(SUPERADMIN_PASSWORD)' : superAdmin.password}`
+          : '  Super admin  (not bootstrapped: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD)',
+        '  Stop with Ctrl-C.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) console.error(error.message);
+    else logger.fatal({ err: error }, 'the platform failed to start');
+    await shutdown('startup-failure', 1);
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+/** Production API entry: `node dist/src/server.js`. Migrations run separately (`npm run migrate`). */
+import { AccessTokens } from './accounts/access-tokens';
+import { createApp } from './api/app';
+import { closeServer, listen } from './api/listen';
+import { ConfigError, loadConfig } from './config';
+import { createDb } from './db/knex';
+import { createLogger } from './logger';
+import { connectClient } from './temporal/connect';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'api');
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS are required to run the API alone');
+  }
+  const db = createDb(config.DATABASE_URL);
+  const temporal = await connectClient({
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  });
+  const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+  const server = await listen(createApp({ config, logger, db, temporal, tokens }), config.PORT);
+  logger.info({ port: config.PORT }, 'api listening');
+  const stop = async () => {
+    await closeServer(server);
+    await temporal.connection.close();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/**
+ * Production setup, run once per deploy before the API and worker start (`npm run migrate`, or
+ * `node dist/src/setup-cli.js`): database migrations, the super admin bootstrap and the Temporal
+ * search attributes. Every step is idempotent.
+ */
+import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
+import { ConfigError, loadConfig } from './config';
+import { createDb, migrateToLatest } from './db/knex';
+import { createLogger } from './logger';
+import { connectClient, ensureSearchAttributes } from './temporal/connect';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'setup');
+  if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required for setup');
+  const db = createDb(config.DATABASE_URL);
+  try {
+    const applied = await migrateToLatest(db);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');
+    await bootstrapSuperAdmin(config, logger);
+  } finally {
+    await db.destroy();
+  }
+  if (config.TEMPORAL_ADDRESS) {
+    const client = await connectClient({
+      address: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    });
+    await ensureSearchAttributes(client);
+    await client.connection.close();
+    logger.info('temporal search attributes registered');
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

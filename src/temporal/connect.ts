@@ -1,0 +1,56 @@
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { DELIVERY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+/** Retries until the server answers, generous enough for a cold dev-server start on 2 cores. */
+export async function connectClient(
+  settings: TemporalSettings,
+  timeoutMs = 120_000,
+): Promise<Client> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({
+        address: settings.address,
+        connectTimeout: 5000,
+      });
+      await connection.workflowService.describeNamespace({ namespace: settings.namespace });
+      return new Client({ connection, namespace: settings.namespace });
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`Temporal at ${settings.address} did not answer: ${String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: settings.address });
+}
+
+/** Registers the delivery search attributes on the namespace if they are missing (idempotent). */
+export async function ensureSearchAttributes(client: Client): Promise<void> {
+  const { operatorService } = client.connection;
+  const { customAttributes } = await operatorService.listSearchAttributes({
+    namespace: client.options.namespace,
+  });
+  const missing = DELIVERY_SEARCH_ATTRIBUTES.filter((key) => !(key.name in customAttributes));
+  if (missing.length === 0) return;
+  await operatorService.addSearchAttributes({
+    namespace: client.options.namespace,
+    searchAttributes: Object.fromEntries(
+      missing.map((key) => [
+        key.name,
+        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
+    ),
+  });
+}

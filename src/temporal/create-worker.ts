@@ -1,0 +1,28 @@
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Logger } from '../logger';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export type WorkflowSource = { kind: 'source' } | { kind: 'bundle'; codePath: string };
+
+/**
+ * In dev and tests the workflows are bundled from source at start; production loads the bundle
+ * built by `npm run build` so workers start fast and run exactly the reviewed code.
+ */
+export function createDeliveryWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  workflows: WorkflowSource;
+  logger?: Logger;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(opts.deps),
+    ...(opts.workflows.kind === 'bundle'
+      ? { workflowBundle: { codePath: opts.workflows.codePath } }
+      : { workflowsPath: require.resolve('../workflows') }),
+  });
+}

@@ -1,0 +1,24 @@
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import type { Logger } from '../logger';
+
+const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/**
+ * Routes the Temporal SDK's own logs into our logger, from WARN up (its INFO is chatty).
+ * With `ownSignals` the SDK leaves SIGINT/SIGTERM alone, for processes that stop their workers
+ * themselves (the platform, the tests); otherwise it drains workers and re-raises the signal.
+ */
+export function installTemporalRuntime(logger: Logger, opts: { ownSignals?: boolean } = {}): void {
+  Runtime.install({
+    ...(opts.ownSignals ? { shutdownSignals: [] } : {}),
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+      logger[LEVELS[level]]({ component: 'temporal-sdk', ...meta }, message);
+    }),
+  });
+}

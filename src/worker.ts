@@ -1,0 +1,42 @@
+/** Production worker entry: `node dist/src/worker.js`, loading the prebuilt workflow bundle. */
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+import { createDb } from './db/knex';
+import { createLogger } from './logger';
+import { connectWorker } from './temporal/connect';
+import { createDeliveryWorker } from './temporal/create-worker';
+import { installTemporalRuntime } from './temporal/runtime';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  installTemporalRuntime(logger);
+  if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
+    throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS are required to run the worker');
+  }
+  const settings = {
+    address: config.TEMPORAL_ADDRESS,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  };
+  const db = createDb(config.DATABASE_URL);
+  const connection = await connectWorker(settings);
+  const bundlePath = path.resolve(__dirname, '../workflow-bundle.js');
+  const worker = await createDeliveryWorker({
+    connection,
+    namespace: settings.namespace,
+    taskQueue: settings.taskQueue,
+    deps: { db },
+    workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
+  });
+  logger.info({ taskQueue: settings.taskQueue }, 'worker running');
+  // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
+  await worker.run();
+  await connection.close();
+  await db.destroy();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

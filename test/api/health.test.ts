@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { stack } from '../support/stack';
+
+describe('health probes', () => {
+  it('when the process is up, then /healthz answers 200', async () => {
+    const res = await request(stack().app.callback()).get('/healthz');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ status: 'ok', checks: {} });
+  });
+
+  it('when Postgres and Temporal are reachable, then /readyz answers 200 with both checks', async () => {
+    const res = await request(stack().app.callback()).get('/readyz');
+    expect(res.status).to.equal(200);
+    expect(res.body.checks).to.deep.equal({ database: 'ok', temporal: 'ok' });
+  });
+
+  it('when a route does not exist, then a 404 problem+json carries the request id', async () => {
+    const res = await request(stack().app.callback())
+      .get('/api/v1/nope')
+      .set('X-Request-Id', 'abc-123');
+    expect(res.status).to.equal(404);
+    expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
+    expect(res.headers['x-request-id']).to.equal('abc-123');
+    expect(res.body).to.include({ status: 404, request_id: 'abc-123' });
+    expect(res.body.type).to.match(/\/problems\/route-not-found$/);
+  });
+});

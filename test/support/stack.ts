@@ -1,0 +1,129 @@
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type Koa from 'koa';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AccessTokens } from '../../src/accounts/access-tokens';
+import { createApp } from '../../src/api/app';
+import type { AppDeps } from '../../src/api/deps';
+import { loadConfig, type Config } from '../../src/config';
+import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
+import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
+import { ensureTemporalCli } from '../../src/dev/temporal-cli';
+import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
+import { createLogger } from '../../src/logger';
+import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
+import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { installTemporalRuntime } from '../../src/temporal/runtime';
+import { freePort } from './free-port';
+
+/** One real PostgreSQL and one real Temporal dev server for the whole test run. */
+export interface TestStack {
+  config: Config;
+  db: Db;
+  client: Client;
+  deps: AppDeps;
+  app: Koa;
+  cliPath: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+}
+
+let current: TestStack | undefined;
+const stops: (() => Promise<unknown>)[] = [];
+
+export function stack(): TestStack {
+  if (!current) throw new Error('The test stack is not running (see test/support/global-hooks.ts)');
+  return current;
+}
+
+export async function startStack(): Promise<TestStack> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'delivery-test-'));
+  stops.push(() => rm(tmp, { recursive: true, force: true }));
+  // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
+  await chmod(tmp, 0o755);
+
+  const cli = await ensureTemporalCli();
+  const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+  const temporal = startTemporalDevServer({
+    cliPath: cli.path,
+    port: temporalPort,
+    uiPort: null,
+    dbFile: null,
+    namespace: 'default',
+  });
+  stops.push(temporal.stop);
+  const pg = await startEmbeddedPostgres({
+    dataDir: path.join(tmp, 'postgres'),
+    port: pgPort,
+    database: 'deliveries_test',
+    persistent: false,
+  });
+  stops.push(pg.stop);
+
+  const taskQueue = `test-deliveries-${process.pid}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: pg.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: tmp,
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+  });
+  const logger = createLogger(config.LOG_LEVEL, 'test');
+  installTemporalRuntime(logger, { ownSignals: true });
+  const db = createDb(pg.url);
+  stops.push(() => db.destroy());
+  await migrateToLatest(db);
+
+  const client = await connectClient({
+    address: temporal.address,
+    namespace: 'default',
+    taskQueue,
+  });
+  stops.push(() => client.connection.close());
+  await ensureSearchAttributes(client);
+
+  const workerConnection = await connectWorker({
+    address: temporal.address,
+    namespace: 'default',
+    taskQueue,
+  });
+  const worker: Worker = await createDeliveryWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    deps: { db },
+    workflows: { kind: 'source' },
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+  });
+
+  const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
+  const deps: AppDeps = { config, logger, db, temporal: client, tokens };
+  current = {
+    config,
+    db,
+    client,
+    deps,
+    app: createApp(deps),
+    cliPath: cli.path,
+    databaseUrl: pg.url,
+    temporalAddress: temporal.address,
+    taskQueue,
+  };
+  return current;
+}
+
+export async function stopStack(): Promise<void> {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  stops.length = 0;
+  current = undefined;
+}
