@@ -39,6 +39,7 @@ export interface NewUser {
   role: Role;
   first_name?: string;
   last_name?: string;
+  is_active?: boolean;
   verified: boolean;
 }
 
