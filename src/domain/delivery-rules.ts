@@ -1,0 +1,71 @@
+import type { Role } from './roles';
+import { allowedNextStatuses, canTransition, type DeliveryStatus } from './delivery-status';
+
+/** Who asks for a change; the API passes the authenticated user, the workflow checks it. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export interface DeliveryParties {
+  status: DeliveryStatus;
+  partnerId: string;
+  assignedTo: string | null;
+}
+
+export type DeliveryCommand =
+  | { kind: 'assign'; adminId: string }
+  | { kind: 'transition'; status: DeliveryStatus }
+  | { kind: 'cancel' };
+
+export interface Rejection {
+  code: 'forbidden' | 'invalid-transition';
+  message: string;
+  allowed: readonly DeliveryStatus[];
+}
+
+export function targetStatus(command: DeliveryCommand): DeliveryStatus {
+  if (command.kind === 'assign') return 'ASSIGNED';
+  if (command.kind === 'cancel') return 'CANCELLED';
+  return command.status;
+}
+
+export function mayAct(actor: Actor, delivery: DeliveryParties, command: DeliveryCommand): boolean {
+  if (actor.role === 'super_admin') return true;
+  if (command.kind === 'transition') {
+    return actor.role === 'admin' && actor.id === delivery.assignedTo;
+  }
+  if (command.kind === 'cancel') {
+    return actor.role === 'partner' && actor.id === delivery.partnerId;
+  }
+  return false;
+}
+
+/**
+ * The one decision behind every change: the actor rules, then the transition table. Returns null
+ * when the command may run. The workflow asks it in each update's validator and again under its
+ * lock, because a validator runs before earlier accepted updates have finished.
+ */
+export function rejectCommand(
+  actor: Actor,
+  delivery: DeliveryParties,
+  command: DeliveryCommand,
+): Rejection | null {
+  const allowed = allowedNextStatuses(delivery.status);
+  if (!mayAct(actor, delivery, command)) {
+    return {
+      code: 'forbidden',
+      message: `A ${actor.role} may not ${command.kind} this delivery.`,
+      allowed,
+    };
+  }
+  const to = targetStatus(command);
+  if (!canTransition(delivery.status, to)) {
+    return {
+      code: 'invalid-transition',
+      message: `A ${delivery.status} delivery cannot become ${to}.`,
+      allowed,
+    };
+  }
+  return null;
+}
