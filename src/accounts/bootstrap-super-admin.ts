@@ -1,7 +1,7 @@
 import type { Config } from '../config';
-import { upsertUserByEmail } from '../db/repositories/users';
+import { findUserByEmail, upsertUserByEmail } from '../db/repositories/users';
 import type { Logger } from '../logger';
-import { hashPassword } from './passwords';
+import { hashPassword, verifyPassword } from './passwords';
 
 export const DEV_SUPERADMIN = {
   email: 'superadmin@example.com',
@@ -24,6 +24,12 @@ export async function bootstrapSuperAdmin(
     logger.info('SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD not set: no super admin bootstrapped');
     return null;
   }
+  const existing = await findUserByEmail(email);
+  const unchanged =
+    existing?.role === 'super_admin' &&
+    existing.is_active &&
+    (await verifyPassword(existing.password_hash, password));
+  if (unchanged) return { email, password };
   await upsertUserByEmail({
     email,
     password_hash: await hashPassword(password),
