@@ -18,6 +18,7 @@ import { startEmbeddedPostgres } from './dev/embedded-postgres';
 import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
+import { emailSettingsFrom } from './notifications/email-settings';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db },
+      deps: { db, logger, email: emailSettingsFrom(config) },
       workflows: { kind: 'source' },
     });
     const workerRun = worker.run();

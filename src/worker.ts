@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
+import { emailSettingsFrom } from './notifications/email-settings';
 import { connectWorker } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    deps: { db },
+    deps: { db, logger, email: emailSettingsFrom(config) },
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
   });
   logger.info({ taskQueue: settings.taskQueue }, 'worker running');

@@ -1,1 +1,2 @@
 export { deliveryWorkflow } from './delivery-workflow';
+export { accountEmailWorkflow } from './account-email-workflow';

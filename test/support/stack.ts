@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AccessTokens } from '../../src/accounts/access-tokens';
+import type { ActivityDeps } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
 import { loadConfig, type Config } from '../../src/config';
@@ -13,6 +14,7 @@ import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { createLogger } from '../../src/logger';
+import { emailSettingsFrom } from '../../src/notifications/email-settings';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
@@ -24,6 +26,8 @@ export interface TestStack {
   db: Db;
   client: Client;
   deps: AppDeps;
+  /** What the shared worker's activities were built from; extra test workers start from it. */
+  activityDeps: ActivityDeps;
   app: Koa;
   cliPath: string;
   databaseUrl: string;
@@ -87,6 +91,7 @@ export async function startStack(): Promise<TestStack> {
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
+  const activityDeps: ActivityDeps = { db, logger, email: emailSettingsFrom(config) };
   const workerConnection = await connectWorker({
     address: temporal.address,
     namespace: 'default',
@@ -96,7 +101,7 @@ export async function startStack(): Promise<TestStack> {
     connection: workerConnection,
     namespace: 'default',
     taskQueue,
-    deps: { db },
+    deps: activityDeps,
     workflows: { kind: 'source' },
   });
   const running = worker.run();
@@ -113,6 +118,7 @@ export async function startStack(): Promise<TestStack> {
     db,
     client,
     deps,
+    activityDeps,
     app: createApp(deps),
     cliPath: cli.path,
     databaseUrl: pg.url,

@@ -1,0 +1,94 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { Models, ServerClient } from 'postmark';
+import type { Db } from '../db/knex';
+import {
+  beginEmailAttempt,
+  markEmailOutbox,
+  markEmailSent,
+  recordEmailError,
+} from '../db/repositories/email-messages';
+import type { Logger } from '../logger';
+import { classifyEmailError, EMAIL_FAILURE_TYPES } from '../notifications/email-failures';
+import type { EmailActivities, EmailMessage } from '../notifications/email-message';
+import type { EmailSettings } from '../notifications/email-settings';
+
+export interface EmailActivityDeps {
+  db: Db;
+  logger: Logger;
+  email: EmailSettings;
+}
+
+// Shorter than the activity's start-to-close timeout, so a hung request fails as a retryable error.
+const REQUEST_TIMEOUT_SECONDS = 30;
+
+function postmarkClient(settings: EmailSettings): ServerClient | null {
+  if (!settings.serverToken) return null;
+  const options: ConstructorParameters<typeof ServerClient>[1] = {
+    timeout: REQUEST_TIMEOUT_SECONDS,
+  };
+  if (settings.apiUrl) {
+    const url = new URL(settings.apiUrl);
+    options.useHttps = url.protocol === 'https:';
+    options.requestHost = (url.host + url.pathname).replace(/\/$/, '');
+  }
+  return new ServerClient(settings.serverToken, options);
+}
+
+export function createEmailActivities(deps: EmailActivityDeps): EmailActivities {
+  const client = postmarkClient(deps.email);
+  const log = deps.logger.child({ component: 'email' });
+
+  return {
+    /**
+     * Sends one email at most once per `message.key` as far as this side can tell: a retry after
+     * success does nothing. Transient failures throw (the caller's retry policy backs off);
+     * permanent ones are recorded as `failed` and thrown as non-retryable.
+     */
+    async sendEmail(message: EmailMessage): Promise<void> {
+      const record = await beginEmailAttempt(deps.db, message);
+      if (record.status === 'sent' || record.status === 'outbox') return;
+      if (record.status === 'failed') {
+        const reason = record.last_error ?? 'The email was rejected earlier.';
+        throw ApplicationFailure.nonRetryable(reason, EMAIL_FAILURE_TYPES.rejected);
+      }
+      if (!client) {
+        await markEmailOutbox(deps.db, message.key);
+        log.info(
+          { key: message.key, to: message.to, subject: message.subject, text: message.textBody },
+          'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
+        );
+        return;
+      }
+      try {
+        const sent = await client.sendEmail({
+          From: deps.email.from,
+          To: message.to,
+          Subject: message.subject,
+          TextBody: message.textBody,
+          HtmlBody: message.htmlBody,
+          Tag: message.tag,
+          MessageStream: deps.email.messageStream,
+          // Tracking would rewrite links through Postmark's redirector, tokens included.
+          TrackOpens: false,
+          TrackLinks: Models.LinkTrackingOptions.None,
+          Metadata: { key: message.key },
+        });
+        await markEmailSent(deps.db, message.key, sent.MessageID);
+      } catch (error) {
+        const failure = classifyEmailError(error);
+        await recordEmailError(deps.db, message.key, failure);
+        log.warn(
+          { key: message.key, to: message.to, failure, attempt: record.attempts },
+          'email not sent',
+        );
+        if (failure.permanent) {
+          throw ApplicationFailure.nonRetryable(failure.message, failure.type, {
+            key: message.key,
+            code: failure.code,
+          });
+        }
+        throw ApplicationFailure.retryable(failure.message, failure.type);
+      }
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import type { Db } from '../knex';
+import type { EmailMessage } from '../../notifications/email-message';
+
+export type EmailStatus = 'pending' | 'sent' | 'failed' | 'outbox';
+
+export interface EmailRecord {
+  id: string;
+  key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  tag: string;
+  status: EmailStatus;
+  attempts: number;
+  last_error: string | null;
+  error_code: number | null;
+  provider_message_id: string | null;
+  sent_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const TABLE = 'email_messages';
+
+/**
+ * Records the message on its first attempt and counts every attempt. A row that already reached
+ * a final status is returned untouched, so the caller can tell a retry of finished work apart.
+ */
+export async function beginEmailAttempt(db: Db, message: EmailMessage): Promise<EmailRecord> {
+  await db(TABLE)
+    .insert({
+      key: message.key,
+      to_address: message.to,
+      subject: message.subject,
+      text_body: message.textBody,
+      html_body: message.htmlBody,
+      tag: message.tag,
+    })
+    .onConflict('key')
+    .ignore();
+  const [counted] = await db(TABLE)
+    .where({ key: message.key, status: 'pending' })
+    .update({ attempts: db.raw('attempts + 1'), updated_at: db.fn.now() })
+    .returning('*');
+  return (counted as EmailRecord | undefined) ?? (await findEmailByKey(db, message.key))!;
+}
+
+export async function findEmailByKey(db: Db, key: string): Promise<EmailRecord | undefined> {
+  return db(TABLE).where({ key }).first();
+}
+
+export async function markEmailSent(db: Db, key: string, providerMessageId: string): Promise<void> {
+  await db(TABLE).where({ key }).update({
+    status: 'sent',
+    provider_message_id: providerMessageId,
+    last_error: null,
+    error_code: null,
+    sent_at: db.fn.now(),
+    updated_at: db.fn.now(),
+  });
+}
+
+export async function markEmailOutbox(db: Db, key: string): Promise<void> {
+  await db(TABLE).where({ key }).update({ status: 'outbox', updated_at: db.fn.now() });
+}
+
+export async function recordEmailError(
+  db: Db,
+  key: string,
+  error: { message: string; code: number | null; permanent: boolean },
+): Promise<void> {
+  await db(TABLE)
+    .where({ key })
+    .update({
+      ...(error.permanent ? { status: 'failed' } : {}),
+      last_error: error.message.slice(0, 2000),
+      error_code: error.code,
+      updated_at: db.fn.now(),
+    });
+}
+
+/** The most recent emails first; what `npm run outbox` prints. */
+export async function listEmails(
+  db: Db,
+  filter: { status?: EmailStatus; to?: string; limit: number },
+): Promise<EmailRecord[]> {
+  const query = db(TABLE).orderBy('created_at', 'desc').limit(filter.limit);
+  if (filter.status) void query.where({ status: filter.status });
+  if (filter.to) void query.whereRaw('lower(to_address) = lower(?)', [filter.to]);
+  return query;
+}

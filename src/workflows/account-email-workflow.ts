@@ -1,0 +1,17 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { EmailActivities, EmailMessage } from '../notifications/email-message';
+import { EMAIL_ACTIVITY_OPTIONS } from './email-options';
+
+const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY_OPTIONS);
+
+export interface AccountEmailInput {
+  message: EmailMessage;
+}
+
+/** One per account token: the workflow ID is derived from the token row, so a start is idempotent. */
+export const accountEmailWorkflowId = (tokenId: string) => `account-email-${tokenId}`;
+
+/** Sends a verification or password-reset email durably (retried across worker restarts). */
+export async function accountEmailWorkflow(input: AccountEmailInput): Promise<void> {
+  await sendEmail(input.message);
+}

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as Postmark would have received it. */
+export interface ReceivedEmail {
+  token: string | undefined;
+  body: Record<string, unknown>;
+  /** The status this server answered with. */
+  status: number;
+}
+
+export interface ScriptedFailure {
+  status: 500 | 503 | 429 | 422 | 401 | 400;
+  /** Postmark's ErrorCode in the answer (e.g. 406 inactive recipient, 300 invalid email). */
+  errorCode?: number;
+  times: number;
+}
+
+const INACTIVE_MESSAGE =
+  'You tried to send to a recipient that has been marked as inactive. Found inactive addresses: ' +
+  '%s. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a ' +
+  'manual suppression.';
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A local server answering `POST /email` like Postmark's API, scriptable per recipient, that
+ * records every request. The real `postmark` client is pointed at it with POSTMARK_API_URL.
+ */
+export class FakePostmark {
+  readonly received: ReceivedEmail[] = [];
+  private readonly scripts = new Map<string, ScriptedFailure[]>();
+  private readonly server = createServer((req, res) => void this.handle(req, res));
+
+  constructor(readonly token: string = randomUUID()) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next requests to `to` get these failures, in order, before succeeding. */
+  script(to: string, ...failures: ScriptedFailure[]): void {
+    this.scripts.set(
+      to.toLowerCase(),
+      failures.map((f) => ({ ...f })),
+    );
+  }
+
+  /** Forget the remaining failures for `to`: its next request succeeds. */
+  heal(to: string): void {
+    this.scripts.delete(to.toLowerCase());
+  }
+
+  requestsTo(to: string): ReceivedEmail[] {
+    return this.received.filter((r) => String(r.body['To']).toLowerCase() === to.toLowerCase());
+  }
+
+  private nextFailure(to: string): ScriptedFailure | undefined {
+    const queue = this.scripts.get(to.toLowerCase()) ?? [];
+    while (queue.length > 0 && queue[0]!.times <= 0) queue.shift();
+    const failure = queue[0];
+    if (failure) failure.times -= 1;
+    return failure;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.url !== '/email') {
+      return send(res, 404, { ErrorCode: 404, Message: 'Not found' });
+    }
+    const token = req.headers['x-postmark-server-token'] as string | undefined;
+    const body = await readJson(req);
+    const answer = (status: number, payload: unknown) => {
+      this.received.push({ token, body: body ?? {}, status });
+      send(res, status, payload);
+    };
+    if (token !== this.token) {
+      return answer(401, { ErrorCode: 10, Message: 'Bad or missing Server API token.' });
+    }
+    if (!body) return answer(400, { ErrorCode: 402, Message: 'Invalid JSON' });
+    const to = typeof body['To'] === 'string' ? body['To'] : '';
+    if (!to.includes('@')) {
+      return answer(422, { ErrorCode: 300, Message: `Invalid 'To' address: '${to}'.` });
+    }
+    const failure = this.nextFailure(to);
+    if (failure) {
+      const message =
+        failure.errorCode === 406
+          ? INACTIVE_MESSAGE.replace('%s', to)
+          : `Scripted ${failure.status}`;
+      return answer(failure.status, { ErrorCode: failure.errorCode ?? 0, Message: message });
+    }
+    answer(200, {
+      To: to,
+      SubmittedAt: new Date().toISOString(),
+      MessageID: randomUUID(),
+      ErrorCode: 0,
+      Message: 'OK',
+    });
+  }
+}
+
+export function startFakePostmark(token?: string): Promise<FakePostmark> {
+  return new FakePostmark(token).start();
+}

@@ -1,0 +1,59 @@
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { EmailSettings } from '../../src/notifications/email-settings';
+import { connectWorker } from '../../src/temporal/connect';
+import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { stack } from './stack';
+
+export interface TestWorker {
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+// Bundling the workflows takes seconds; tests that start and restart workers share one bundle.
+let bundle: Promise<string> | undefined;
+function workflowBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../src/workflows'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+    });
+    const file = path.join(os.tmpdir(), `workflow-bundle-${process.pid}-${randomUUID()}.js`);
+    await writeFile(file, code);
+    return file;
+  })();
+  return bundle;
+}
+
+/**
+ * A worker of our own on its own task queue (fresh unless given), with the real activities wired
+ * to `email`, for tests that need another configuration than the shared worker or to restart it.
+ */
+export async function startTestWorker(opts: {
+  email: EmailSettings;
+  taskQueue?: string;
+}): Promise<TestWorker> {
+  const { temporalAddress, activityDeps } = stack();
+  const taskQueue = opts.taskQueue ?? `test-worker-${randomUUID()}`;
+  const settings = { address: temporalAddress, namespace: 'default', taskQueue };
+  const connection = await connectWorker(settings);
+  const worker = await createDeliveryWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps: { ...activityDeps, email: opts.email },
+    workflows: { kind: 'bundle', codePath: await workflowBundle() },
+  });
+  const running = worker.run();
+  return {
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
