@@ -1,8 +1,10 @@
 import type { AppDeps } from '../deps';
 import type { Route } from '../route';
+import { authRoutes } from './auth';
 import { healthRoutes } from './health';
+import { userRoutes } from './users';
 
 /** Every route of the API. The router, the OpenAPI document and the role-matrix test read this. */
 export function allRoutes(deps: AppDeps): Route[] {
-  return [...healthRoutes(deps)];
+  return [...healthRoutes(deps), ...authRoutes(deps), ...userRoutes(deps)];
 }

@@ -1,5 +1,9 @@
+import type { Knex } from 'knex';
+import { UniqueViolationError } from 'objection';
+import { conflict } from '../../domain/errors';
 import type { Role } from '../../domain/roles';
 import { UserModel } from '../models/user';
+import { newestFirstPage, type Page } from '../pagination';
 
 export interface User {
   id: string;
@@ -43,12 +47,72 @@ export interface NewUser {
   verified: boolean;
 }
 
+const duplicateEmail = () => conflict('A user with this email address already exists.');
+
+/** Inserts a user; an email already taken (in any letter case) is a 409 conflict. */
 export async function insertUser(user: NewUser): Promise<UserModel> {
   const { verified, ...rest } = user;
-  return UserModel.query().insertAndFetch({
-    ...rest,
-    email_verified_at: verified ? new Date() : null,
-  });
+  try {
+    return await UserModel.query().insertAndFetch({
+      ...rest,
+      email_verified_at: verified ? new Date() : null,
+    });
+  } catch (error) {
+    if (error instanceof UniqueViolationError) throw duplicateEmail();
+    throw error;
+  }
+}
+
+export interface UserChanges {
+  first_name?: string;
+  last_name?: string;
+  role?: Role;
+  is_active?: boolean;
+  password_hash?: string;
+  email_verified_at?: Date | null;
+}
+
+/** Applies the changes; undefined when no such user. */
+export async function updateUser(
+  id: string,
+  changes: UserChanges,
+  trx?: Knex.Transaction,
+): Promise<UserModel | undefined> {
+  return UserModel.query(trx)
+    .patchAndFetchById(id, { ...changes, updated_at: new Date() })
+    .then((row) => row ?? undefined);
+}
+
+export interface UserFilters {
+  role?: Role | undefined;
+  q?: string | undefined;
+  is_active?: boolean | undefined;
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** Newest first, keyset-paginated; `q` matches names, full name or email, case-insensitively. */
+export async function listUsers(
+  filters: UserFilters,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<User>> {
+  const query = UserModel.query();
+  if (filters.role !== undefined) query.where('users.role', filters.role);
+  if (filters.is_active !== undefined) query.where('users.is_active', filters.is_active);
+  if (filters.q !== undefined) {
+    const pattern = likePattern(filters.q);
+    query.where((w) =>
+      w
+        .where('users.email', 'ilike', pattern)
+        .orWhere('users.first_name', 'ilike', pattern)
+        .orWhere('users.last_name', 'ilike', pattern)
+        .orWhereRaw("users.first_name || ' ' || users.last_name ilike ?", [pattern]),
+    );
+  }
+  const result = await newestFirstPage(query, 'users', page);
+  return { rows: result.rows.map(toUser), next_cursor: result.next_cursor };
 }
 
 /** Creates the user or, if the email exists, resets its password, role and active flag. */

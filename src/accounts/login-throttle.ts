@@ -1,0 +1,62 @@
+import type { Config } from '../config';
+import {
+  clearLoginAttemptsForEmail,
+  countRecentLoginAttempts,
+  deleteLoginAttempt,
+  deleteLoginAttemptsOlderThan,
+  recordLoginAttempt,
+  secondsUntilUnderLimit,
+  type AttemptKey,
+} from '../db/repositories/login-attempts';
+import { rateLimited } from '../domain/errors';
+
+export interface ThrottleLimits {
+  perEmail: number;
+  perAddress: number;
+  windowSeconds: number;
+}
+
+export function throttleLimits(config: Config): ThrottleLimits {
+  return {
+    perEmail: config.LOGIN_MAX_FAILURES_PER_EMAIL,
+    perAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS,
+  };
+}
+
+export interface LoginAttempt {
+  /** Forgets the account's failures: a successful login starts its count afresh. */
+  succeeded(): Promise<void>;
+}
+
+/**
+ * Records the attempt before the password is checked and only then counts, so concurrent
+ * guesses (on any API instance) cannot all slip under the limit. An attempt that is not
+ * cleared by `succeeded()` stays counted as a failure for the window.
+ */
+export async function beginLoginAttempt(
+  limits: ThrottleLimits,
+  email: string,
+  address: string,
+): Promise<LoginAttempt> {
+  const emailKey = email.trim().toLowerCase();
+  await deleteLoginAttemptsOlderThan(limits.windowSeconds);
+  const id = await recordLoginAttempt(emailKey, address);
+  const checks: { key: AttemptKey; limit: number }[] = [
+    { key: { email_key: emailKey }, limit: limits.perEmail },
+    { key: { address }, limit: limits.perAddress },
+  ];
+  const counts = await Promise.all(
+    checks.map((c) => countRecentLoginAttempts(c.key, limits.windowSeconds)),
+  );
+  const exceeded = checks.filter((c, i) => (counts[i] ?? 0) > c.limit);
+  if (exceeded.length > 0) {
+    // A refused attempt is not a guess; it must not prolong the wait.
+    await deleteLoginAttempt(id);
+    const waits = await Promise.all(
+      exceeded.map((c) => secondsUntilUnderLimit(c.key, limits.windowSeconds, c.limit)),
+    );
+    throw rateLimited('Too many failed sign-in attempts. Try again later.', Math.max(...waits));
+  }
+  return { succeeded: () => clearLoginAttemptsForEmail(emailKey) };
+}

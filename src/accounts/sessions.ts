@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { UserModel } from '../db/models/user';
+import {
+  findRefreshToken,
+  findRefreshTokenForUpdate,
+  insertRefreshToken,
+  markRefreshTokenUsed,
+  revokeRefreshTokens,
+} from '../db/repositories/refresh-tokens';
+import { findUserByEmail, findUserById, toUser, type User } from '../db/repositories/users';
+import { unauthenticated } from '../domain/errors';
+import type { Logger } from '../logger';
+import type { AccessTokens } from './access-tokens';
+import { beginLoginAttempt, throttleLimits } from './login-throttle';
+import { dummyPasswordHash, verifyPassword } from './passwords';
+import { generateRefreshToken, hashRefreshToken } from './refresh-tokens';
+
+export interface SessionDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  tokens: AccessTokens;
+}
+
+export interface Session {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  user: User;
+}
+
+const badCredentials = () => unauthenticated('The email address or password is incorrect.');
+const badRefreshToken = () =>
+  unauthenticated('The refresh token is invalid, expired or revoked. Sign in again.');
+
+async function issueSession(
+  deps: SessionDeps,
+  user: UserModel,
+  familyId: string,
+  trx?: Knex.Transaction,
+): Promise<Session> {
+  const refreshToken = generateRefreshToken();
+  await insertRefreshToken(
+    {
+      user_id: user.id,
+      family_id: familyId,
+      token_hash: hashRefreshToken(refreshToken),
+      expires_at: new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+    },
+    trx,
+  );
+  return {
+    access_token: await deps.tokens.sign({ userId: user.id, role: user.role }),
+    refresh_token: refreshToken,
+    token_type: 'Bearer',
+    expires_in: deps.tokens.ttlSeconds,
+    user: toUser(user),
+  };
+}
+
+/** Unknown email, wrong password and deactivated account all fail alike, in similar time. */
+export async function login(
+  deps: SessionDeps,
+  credentials: { email: string; password: string },
+  address: string,
+): Promise<Session> {
+  const attempt = await beginLoginAttempt(throttleLimits(deps.config), credentials.email, address);
+  const user = await findUserByEmail(credentials.email);
+  const hash = user?.password_hash ?? (await dummyPasswordHash());
+  const passwordMatches = await verifyPassword(hash, credentials.password);
+  if (!user || !passwordMatches || !user.is_active) throw badCredentials();
+  await attempt.succeeded();
+  return issueSession(deps, user, randomUUID());
+}
+
+type RotationOutcome =
+  | { session: Session }
+  | { failure: 'invalid' }
+  | { failure: 'reused'; userId: string; familyId: string };
+
+/**
+ * Rotates a refresh token: the presented one is spent and a new one joins its family.
+ * Presenting a spent token means it leaked (or a client raced itself): the whole family is
+ * revoked, so the legitimate holder and the thief both have to sign in again.
+ */
+export async function refresh(deps: SessionDeps, refreshToken: string): Promise<Session> {
+  const outcome = await deps.db.transaction(async (trx): Promise<RotationOutcome> => {
+    const row = await findRefreshTokenForUpdate(hashRefreshToken(refreshToken), trx);
+    if (!row || row.revoked_at) return { failure: 'invalid' };
+    if (row.used_at) {
+      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      return { failure: 'reused', userId: row.user_id, familyId: row.family_id };
+    }
+    if (row.expires_at.getTime() <= Date.now()) return { failure: 'invalid' };
+    const user = await findUserById(row.user_id);
+    if (!user?.is_active) {
+      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      return { failure: 'invalid' };
+    }
+    await markRefreshTokenUsed(row.id, trx);
+    return { session: await issueSession(deps, user, row.family_id, trx) };
+  });
+  if ('session' in outcome) return outcome.session;
+  if (outcome.failure === 'reused') {
+    const { userId, familyId } = outcome;
+    deps.logger.warn({ userId, familyId }, 'refresh token reused: token family revoked');
+  }
+  throw badRefreshToken();
+}
+
+/** Ends the session the token belongs to. Unknown tokens are ignored: logging out is idempotent. */
+export async function logout(refreshToken: string): Promise<void> {
+  const row = await findRefreshToken(hashRefreshToken(refreshToken));
+  if (row) await revokeRefreshTokens({ family_id: row.family_id });
+}

@@ -1,0 +1,59 @@
+import { login, logout, refresh, type Session } from '../../accounts/sessions';
+import { Problem } from '../../schemas/common';
+import { LoginRequest, RefreshTokenRequest, Session as SessionSchema } from '../../schemas/auth';
+import { userBody } from '../../schemas/users';
+import type { AppDeps } from '../deps';
+import { defineRoute } from '../route';
+
+const sessionBody = (session: Session) => ({ ...session, user: userBody(session.user) });
+
+export function authRoutes(deps: AppDeps) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign in with email and password',
+      tag: 'auth',
+      access: { public: true },
+      body: LoginRequest,
+      responses: {
+        200: { description: 'Signed in: an access and a refresh token', schema: SessionSchema },
+        401: { description: 'Wrong email or password, or account inactive', schema: Problem },
+        429: { description: 'Too many failed attempts; see Retry-After', schema: Problem },
+      },
+      handle: async ({ body, ctx }) => ({
+        status: 200,
+        body: sessionBody(await login(deps, body, ctx.ip)),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/refresh',
+      summary: 'Exchange a refresh token for a new pair (the old one is spent)',
+      tag: 'auth',
+      access: { public: true },
+      body: RefreshTokenRequest,
+      responses: {
+        200: { description: 'A new access and refresh token', schema: SessionSchema },
+        401: { description: 'Invalid, expired, revoked or reused refresh token', schema: Problem },
+      },
+      handle: async ({ body }) => ({
+        status: 200,
+        body: sessionBody(await refresh(deps, body.refresh_token)),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'Revoke a refresh token and its session',
+      tag: 'auth',
+      access: { public: true },
+      body: RefreshTokenRequest,
+      responses: { 204: { description: 'Signed out (also for unknown tokens)' } },
+      handle: async ({ body }) => {
+        await logout(body.refresh_token);
+        return { status: 204 };
+      },
+    }),
+  ];
+}
