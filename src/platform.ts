@@ -19,6 +19,8 @@ import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
 import { emailSettingsFrom } from './notifications/email-settings';
+import { NotificationHub } from './notifications/hub';
+import { webhookSettingsFrom } from './notifications/webhook-delivery';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -105,7 +107,12 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: { db, logger, email: emailSettingsFrom(config) },
+      deps: {
+        db,
+        logger,
+        email: emailSettingsFrom(config),
+        webhooks: webhookSettingsFrom(config),
+      },
       workflows: { kind: 'source' },
     });
     const workerRun = worker.run();
@@ -119,7 +126,10 @@ async function main(): Promise<void> {
     });
 
     const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-    const app = createApp({ config, logger, db, temporal: client, tokens });
+    const notificationHub = new NotificationHub(databaseUrl, logger);
+    await notificationHub.start();
+    stops.push({ name: 'notification hub', stop: () => notificationHub.stop() });
+    const app = createApp({ config, logger, db, temporal: client, tokens, notificationHub });
     const server = await listen(app, config.PORT);
     stops.push({ name: 'api', stop: () => closeServer(server) });
 

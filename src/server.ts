@@ -5,6 +5,7 @@ import { closeServer, listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
+import { NotificationHub } from './notifications/hub';
 import { connectClient } from './temporal/connect';
 
 async function main(): Promise<void> {
@@ -20,10 +21,14 @@ async function main(): Promise<void> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   });
   const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-  const server = await listen(createApp({ config, logger, db, temporal, tokens }), config.PORT);
+  const notificationHub = new NotificationHub(config.DATABASE_URL, logger);
+  await notificationHub.start();
+  const app = createApp({ config, logger, db, temporal, tokens, notificationHub });
+  const server = await listen(app, config.PORT);
   logger.info({ port: config.PORT }, 'api listening');
   const stop = async () => {
     await closeServer(server);
+    await notificationHub.stop();
     await temporal.connection.close();
     await db.destroy();
     process.exit(0);

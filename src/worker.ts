@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { emailSettingsFrom } from './notifications/email-settings';
+import { webhookSettingsFrom } from './notifications/webhook-delivery';
 import { connectWorker } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -27,7 +28,12 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    deps: { db, logger, email: emailSettingsFrom(config) },
+    deps: {
+      db,
+      logger,
+      email: emailSettingsFrom(config),
+      webhooks: webhookSettingsFrom(config),
+    },
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
   });
   logger.info({ taskQueue: settings.taskQueue }, 'worker running');

@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import { createAuthenticator } from '../accounts/authenticate';
+import { redeemStreamTicket } from '../notifications/stream-tickets';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
 import { buildOpenApiDocument } from './openapi';
@@ -35,7 +36,9 @@ export function apiRoutes(deps: AppDeps): Route[] {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
-  const router = buildRouter(apiRoutes(deps), createAuthenticator(deps.tokens));
+  const router = buildRouter(apiRoutes(deps), createAuthenticator(deps.tokens), {
+    ticket: redeemStreamTicket,
+  });
   app.use(errorMiddleware(deps.logger));
   app.use(swaggerUi());
   app.use(router.routes());

@@ -3,6 +3,7 @@ import type { AccessTokens } from '../accounts/access-tokens';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
+import type { NotificationHub } from '../notifications/hub';
 
 /** Everything the HTTP layer needs, passed in so tests build the app against the real stack. */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   tokens: AccessTokens;
+  /** Started and stopped by the process entry point, like the database pool. */
+  notificationHub: NotificationHub;
 }

@@ -61,6 +61,23 @@ function responses(route: Route): Json {
   return out;
 }
 
+function security(route: Route): Json[] {
+  if ('public' in route.access) return [];
+  const schemes: Json[] = [{ bearerAuth: [] }];
+  if (route.queryCredential) schemes.push({ [`${route.queryCredential}Query`]: [] });
+  return schemes;
+}
+
+/** Query credentials are API keys in the query string as far as OpenAPI is concerned. */
+function querySchemes(routes: readonly Route[]): Json {
+  const schemes: Json = {};
+  for (const { queryCredential } of routes) {
+    if (!queryCredential) continue;
+    schemes[`${queryCredential}Query`] = { type: 'apiKey', in: 'query', name: queryCredential };
+  }
+  return schemes;
+}
+
 export function buildOpenApiDocument(routes: readonly Route[], info: { version: string }): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) {
@@ -68,7 +85,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
       operationId: `${route.method}${fullPath(route).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: route.summary,
       tags: [route.tag],
-      security: 'public' in route.access ? [] : [{ bearerAuth: [] }],
+      security: security(route),
       'x-roles': 'public' in route.access ? 'public' : route.access.roles,
       parameters: parameters(route),
       responses: responses(route),
@@ -90,7 +107,10 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
         'Partners request deliveries; super admins assign them; admins move them through their lifecycle. Errors are RFC 9457 problem+json.',
     },
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        ...querySchemes(routes),
+      },
     },
     paths,
   };

@@ -56,6 +56,12 @@ export interface Route<
   summary: string;
   tag: string;
   access: A;
+  /**
+   * A query parameter accepted instead of the bearer header (e.g. a single-use `ticket` for a
+   * browser EventSource, which cannot set headers). The router resolves it with the resolver
+   * registered under that name and hides it from the route's query.
+   */
+  queryCredential?: string;
   body?: B;
   query?: Q;
   params?: P;

@@ -9,6 +9,9 @@ export const API_PREFIX = '/api/v1';
 
 export type Authenticate = (bearerToken: string) => Promise<AuthUser>;
 
+/** Resolves a route's `queryCredential` value to its user, or throws `unauthenticated`. */
+export type CredentialResolver = (value: string) => Promise<AuthUser>;
+
 export function fullPath(route: Route): string {
   return route.root ? route.path : API_PREFIX + route.path;
 }
@@ -23,26 +26,61 @@ function bearerToken(ctx: Context): string | null {
   return match?.[1] ?? null;
 }
 
-async function resolveUser(ctx: Context, route: Route, authenticate: Authenticate) {
-  if ('public' in route.access) return null;
+/** The bearer header, or else the route's query credential; neither is a 401. */
+function identify(
+  ctx: Context,
+  route: Route,
+  authenticate: Authenticate,
+  resolvers: Readonly<Record<string, CredentialResolver>>,
+): Promise<AuthUser> {
   const token = bearerToken(ctx);
-  if (!token) throw unauthenticated();
-  const user = await authenticate(token);
+  if (token) return authenticate(token);
+  const name = route.queryCredential;
+  const value = name ? ctx.query[name] : undefined;
+  const resolve = name ? resolvers[name] : undefined;
+  if (resolve && typeof value === 'string' && value !== '') return resolve(value);
+  throw unauthenticated();
+}
+
+async function resolveUser(
+  ctx: Context,
+  route: Route,
+  authenticate: Authenticate,
+  resolvers: Readonly<Record<string, CredentialResolver>>,
+) {
+  if ('public' in route.access) return null;
+  const user = await identify(ctx, route, authenticate, resolvers);
   if (!route.access.roles.includes(user.role)) throw forbidden();
   return user;
 }
 
+function queryInput(ctx: Context, route: Route): Record<string, unknown> {
+  const query: Record<string, unknown> = { ...ctx.query };
+  if (route.queryCredential) delete query[route.queryCredential];
+  return query;
+}
+
 /** Builds the Koa router from route definitions; authentication and validation live here only. */
-export function buildRouter(routes: readonly Route[], authenticate: Authenticate): Router {
+export function buildRouter(
+  routes: readonly Route[],
+  authenticate: Authenticate,
+  credentialResolvers: Readonly<Record<string, CredentialResolver>> = {},
+): Router {
   const router = new Router();
   for (const route of routes) {
+    const name = `${route.method.toUpperCase()} ${route.path}`;
     if (!route.access || (!('public' in route.access) && route.access.roles.length === 0)) {
-      throw new Error(`Route ${route.method.toUpperCase()} ${route.path} declares no access`);
+      throw new Error(`Route ${name} declares no access`);
+    }
+    if (route.queryCredential && !credentialResolvers[route.queryCredential]) {
+      throw new Error(`Route ${name} accepts an unknown credential ${route.queryCredential}`);
     }
     router[route.method](koaPath(fullPath(route)), async (ctx) => {
-      const user = await resolveUser(ctx, route, authenticate);
+      const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
       const params = route.params ? validate(route.params, { ...ctx.params }, 'params') : undefined;
-      const query = route.query ? validate(route.query, { ...ctx.query }, 'query') : undefined;
+      const query = route.query
+        ? validate(route.query, queryInput(ctx, route), 'query')
+        : undefined;
       const rawBody = route.body ? await readJsonBody(ctx) : undefined;
       const body = route.body ? validate(route.body, rawBody ?? null, 'body') : undefined;
       const result = await route.handle({

@@ -1,4 +1,8 @@
+import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { DeliveryStatus } from '../domain/delivery-status';
+import type { NotificationActivities } from '../activities/notifications';
+import type { WebhookActivities } from '../activities/webhooks';
+import type { EmailActivities } from '../notifications/email-message';
 
 /** What the delivery workflow tells the notification side after each accepted change. */
 export interface DeliveryEventNotice {
@@ -19,10 +23,53 @@ export interface DeliveryEventNotice {
   at: string;
 }
 
+// Storing in-app notifications only needs the database: retry it until it works.
+const inApp = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+// Outbound messages: transient failures back off for up to a day; permanent ones are thrown
+// non-retryable by the activities, which record them.
+const OUTBOUND_RETRY = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '10 minutes',
+} as const;
+
+const email = proxyActivities<EmailActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: OUTBOUND_RETRY,
+});
+
+const webhooks = proxyActivities<WebhookActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '24 hours',
+  retry: OUTBOUND_RETRY,
+});
+
+/** A recipient that cannot be reached must not fail the delivery: the failure is recorded. */
+async function bestEffort(what: string, send: Promise<void>): Promise<void> {
+  try {
+    await send;
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn(`${what} gave up`, { cause: error.cause?.message ?? error.message });
+  }
+}
+
 /**
  * Fans one accepted change out to in-app, email and webhook notifications through activities with
  * their own retry policies. Called by the delivery workflow without blocking its state machine;
  * the workflow awaits all pending notifications before it completes.
- * (Implemented by the notifications work; until then it does nothing.)
  */
-export async function notifyDeliveryEvent(_notice: DeliveryEventNotice): Promise<void> {}
+export async function notifyDeliveryEvent(notice: DeliveryEventNotice): Promise<void> {
+  const { emails, webhook } = await inApp.recordInAppNotifications(notice);
+  await Promise.all([
+    ...emails.map((message) => bestEffort(`email ${message.key}`, email.sendEmail(message))),
+    ...(webhook
+      ? [bestEffort(`webhook ${webhook.event.id}`, webhooks.deliverWebhook(webhook))]
+      : []),
+  ]);
+}

@@ -15,6 +15,8 @@ import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { createLogger } from '../../src/logger';
 import { emailSettingsFrom } from '../../src/notifications/email-settings';
+import { NotificationHub } from '../../src/notifications/hub';
+import { webhookSettingsFrom } from '../../src/notifications/webhook-delivery';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
@@ -76,6 +78,8 @@ export async function startStack(): Promise<TestStack> {
     DATA_DIR: tmp,
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    // Tests run webhook receivers on 127.0.0.1; the SSRF tests turn this off explicitly.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });
@@ -91,7 +95,12 @@ export async function startStack(): Promise<TestStack> {
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
-  const activityDeps: ActivityDeps = { db, logger, email: emailSettingsFrom(config) };
+  const activityDeps: ActivityDeps = {
+    db,
+    logger,
+    email: emailSettingsFrom(config),
+    webhooks: webhookSettingsFrom(config),
+  };
   const workerConnection = await connectWorker({
     address: temporal.address,
     namespace: 'default',
@@ -112,7 +121,10 @@ export async function startStack(): Promise<TestStack> {
   });
 
   const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-  const deps: AppDeps = { config, logger, db, temporal: client, tokens };
+  const notificationHub = new NotificationHub(pg.url, logger);
+  await notificationHub.start();
+  stops.push(() => notificationHub.stop());
+  const deps: AppDeps = { config, logger, db, temporal: client, tokens, notificationHub };
   current = {
     config,
     db,

@@ -2,9 +2,19 @@ import type { AppDeps } from '../deps';
 import type { Route } from '../route';
 import { authRoutes } from './auth';
 import { healthRoutes } from './health';
+import { selfServiceRoutes } from './self-service';
+import { notificationRoutes } from './notifications';
 import { userRoutes } from './users';
+import { webhookRoutes } from './webhooks';
 
 /** Every route of the API. The router, the OpenAPI document and the role-matrix test read this. */
 export function allRoutes(deps: AppDeps): Route[] {
-  return [...healthRoutes(deps), ...authRoutes(deps), ...userRoutes(deps)];
+  return [
+    ...healthRoutes(deps),
+    ...authRoutes(deps),
+    ...selfServiceRoutes(deps),
+    ...userRoutes(deps),
+    ...notificationRoutes(deps),
+    ...webhookRoutes(deps),
+  ];
 }

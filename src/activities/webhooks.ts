@@ -1,0 +1,26 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import {
+  attemptWebhook,
+  type WebhookJob,
+  type WebhookSettings,
+} from '../notifications/webhook-delivery';
+
+export function createWebhookActivities(settings: WebhookSettings) {
+  return {
+    /**
+     * POSTs the event to the partner's endpoint. Temporal retries a retryable failure with the
+     * workflow's backoff; a permanent one (4xx other than 408/429, forbidden target) is final.
+     */
+    async deliverWebhook(job: WebhookJob): Promise<void> {
+      const outcome = await attemptWebhook(job, Context.current().info.attempt, settings);
+      if (outcome.kind !== 'failed') return;
+      throw ApplicationFailure.create({
+        type: outcome.retryable ? 'webhook-failed' : 'webhook-rejected',
+        message: `Webhook ${job.event.id} to partner ${job.partnerId}: ${outcome.reason}`,
+        nonRetryable: !outcome.retryable,
+      });
+    },
+  };
+}
+
+export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

@@ -1,0 +1,121 @@
+import { Type } from '@sinclair/typebox';
+import {
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+} from '../../db/repositories/notifications';
+import { notFound, ValidationError } from '../../domain/errors';
+import { ROLES } from '../../domain/roles';
+import { openNotificationStream } from '../../notifications/sse-stream';
+import { issueStreamTicket } from '../../notifications/stream-tickets';
+import { IdParams, Problem } from '../../schemas/common';
+import {
+  LastEventIdHeader,
+  NotificationListQuery,
+  NotificationPage,
+  NotificationStreamQuery,
+  StreamTicket,
+} from '../../schemas/notifications';
+import type { AppDeps } from '../deps';
+import { defineRoute } from '../route';
+
+const STREAM_POSITION = /^[0-9]{1,15}$/;
+
+/** The header a reconnecting EventSource sends wins over the query a fresh one was opened with. */
+function resumePosition(header: string | undefined, query: string | undefined): number | null {
+  const value = header || query;
+  if (value === undefined) return null;
+  if (!STREAM_POSITION.test(value)) {
+    throw new ValidationError('The Last-Event-ID is invalid.', [
+      { field: 'Last-Event-ID', message: 'must be an event id this stream sent' },
+    ]);
+  }
+  return Number(value);
+}
+
+export function notificationRoutes(deps: AppDeps) {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/notifications',
+      summary: 'Your notifications, newest first',
+      tag: 'notifications',
+      access: { roles: ROLES },
+      query: NotificationListQuery,
+      responses: { 200: { description: 'A page of notifications', schema: NotificationPage } },
+      handle: async ({ query, user }) => {
+        const { unread = false, limit = 20, cursor } = query;
+        const page = await listNotifications(user.id, { unread, limit, cursor });
+        return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/notifications/read-all',
+      summary: 'Mark all your notifications read',
+      tag: 'notifications',
+      access: { roles: ROLES },
+      responses: { 204: { description: 'All read' } },
+      handle: async ({ user }) => {
+        await markAllNotificationsRead(user.id);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/notifications/{id}/read',
+      summary: 'Mark one of your notifications read',
+      tag: 'notifications',
+      access: { roles: ROLES },
+      params: IdParams,
+      responses: {
+        204: { description: 'Read' },
+        404: { description: 'You have no such notification', schema: Problem },
+      },
+      handle: async ({ params, user }) => {
+        if (!(await markNotificationRead(user.id, params.id))) throw notFound('The notification');
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/notifications/stream-ticket',
+      summary: 'A single-use ticket that opens the stream from a browser EventSource',
+      tag: 'notifications',
+      access: { roles: ROLES },
+      responses: { 201: { description: 'Use within expires_in seconds', schema: StreamTicket } },
+      handle: async ({ user }) => ({ status: 201, body: await issueStreamTicket(user.id) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/notifications/stream',
+      summary: 'Your notifications as Server-Sent Events, live, resumable with Last-Event-ID',
+      tag: 'notifications',
+      access: { roles: ROLES },
+      queryCredential: 'ticket',
+      query: NotificationStreamQuery,
+      headers: { 'Last-Event-ID': LastEventIdHeader },
+      responses: {
+        200: {
+          description:
+            'An event stream: `id: <seq>`, `event: notification`, `data: <notification JSON>`; `: ping` comments keep it open',
+          contentType: 'text/event-stream',
+          schema: Type.String(),
+        },
+      },
+      handle: async ({ query, headers, user, ctx }) => {
+        const header = headers['last-event-id'];
+        await openNotificationStream(ctx, {
+          hub: deps.notificationHub,
+          userId: user.id,
+          lastEventId: resumePosition(
+            typeof header === 'string' ? header : undefined,
+            query.last_event_id,
+          ),
+          heartbeatMs: deps.config.SSE_HEARTBEAT_SECONDS * 1000,
+        });
+        return { status: 200, raw: true };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,117 @@
+import { NotificationModel } from '../models/notification';
+import { newestFirstPage, type Page } from '../pagination';
+
+/** The Postgres channel every API process LISTENs on. */
+export const NOTIFICATION_CHANNEL = 'notifications';
+
+export interface Notification {
+  id: string;
+  type: string;
+  title: string;
+  message: string;
+  delivery_id: string | null;
+  read_at: string | null;
+  created_at: string;
+}
+
+/** A stored notification with its per-user monotonic stream position. */
+export interface SequencedNotification {
+  seq: number;
+  user_id: string;
+  notification: Notification;
+}
+
+export interface NewNotification {
+  user_id: string;
+  type: string;
+  title: string;
+  message: string;
+  delivery_id: string | null;
+  event_key: string;
+}
+
+export function toNotification(row: NotificationModel): Notification {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    message: row.message,
+    delivery_id: row.delivery_id,
+    read_at: row.read_at ? new Date(row.read_at).toISOString() : null,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+function sequenced(row: NotificationModel): SequencedNotification {
+  return { seq: Number(row.seq), user_id: row.user_id, notification: toNotification(row) };
+}
+
+/**
+ * Inserts the rows whose event key is new and announces each on the channel; Postgres delivers
+ * the announcements on commit, so a listener never sees a row it cannot read back.
+ */
+export async function insertNotifications(
+  rows: readonly NewNotification[],
+): Promise<SequencedNotification[]> {
+  if (rows.length === 0) return [];
+  return NotificationModel.transaction(async (trx) => {
+    const inserted = (await NotificationModel.query(trx)
+      .insert(rows.map((r) => ({ ...r })))
+      .onConflict('event_key')
+      .ignore()
+      .returning('*')) as unknown as NotificationModel[];
+    const stored = inserted.map(sequenced);
+    for (const item of stored) {
+      await trx.raw('select pg_notify(?, ?)', [NOTIFICATION_CHANNEL, JSON.stringify(item)]);
+    }
+    return stored;
+  });
+}
+
+export async function listNotifications(
+  userId: string,
+  opts: { unread: boolean; limit: number; cursor?: string | undefined },
+): Promise<Page<Notification>> {
+  const query = NotificationModel.query().where('notifications.user_id', userId);
+  if (opts.unread) query.whereNull('notifications.read_at');
+  const page = await newestFirstPage(query, 'notifications', opts);
+  return { rows: page.rows.map(toNotification), next_cursor: page.next_cursor };
+}
+
+/** The user's notifications after stream position `seq`, oldest first. */
+export async function notificationsAfter(
+  userId: string,
+  seq: number,
+  limit: number,
+): Promise<SequencedNotification[]> {
+  const rows = await NotificationModel.query()
+    .where('user_id', userId)
+    .where('seq', '>', seq)
+    .orderBy('seq')
+    .limit(limit);
+  return rows.map(sequenced);
+}
+
+/** The user's latest stream position (0 before the first notification). */
+export async function latestNotificationSeq(userId: string): Promise<number> {
+  const row = (await NotificationModel.query()
+    .where('user_id', userId)
+    .max('seq as max')
+    .first()) as unknown as { max: string | null } | undefined;
+  return Number(row?.max ?? 0);
+}
+
+/** Marks one of the user's notifications read; false when the user has no such notification. */
+export async function markNotificationRead(userId: string, id: string): Promise<boolean> {
+  const updated = await NotificationModel.query()
+    .patch({ read_at: NotificationModel.raw('coalesce(read_at, now())') } as never)
+    .where({ id, user_id: userId });
+  return updated > 0;
+}
+
+export async function markAllNotificationsRead(userId: string): Promise<void> {
+  await NotificationModel.query()
+    .patch({ read_at: NotificationModel.raw('now()') } as never)
+    .where('user_id', userId)
+    .whereNull('read_at');
+}

@@ -1,0 +1,64 @@
+import { WebhookAttemptModel, WebhookEndpointModel } from '../models/webhook';
+import { newestFirstPage, type Page } from '../pagination';
+
+export interface WebhookEndpoint {
+  partner_id: string;
+  url: string;
+  secret: string;
+}
+
+export interface WebhookAttempt {
+  id: string;
+  event_id: string;
+  event_type: string;
+  url: string;
+  status_code: number | null;
+  error: string | null;
+  attempt: number;
+  created_at: string;
+}
+
+/** Registers or replaces the partner's endpoint (a new secret every time). */
+export async function upsertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
+  await WebhookEndpointModel.query()
+    .insert({ ...endpoint })
+    .onConflict('partner_id')
+    .merge({ url: endpoint.url, secret: endpoint.secret, updated_at: new Date() });
+}
+
+export async function deleteWebhookEndpoint(partnerId: string): Promise<void> {
+  await WebhookEndpointModel.query().deleteById(partnerId);
+}
+
+export async function findWebhookEndpoint(partnerId: string): Promise<WebhookEndpoint | undefined> {
+  const row = await WebhookEndpointModel.query().findById(partnerId);
+  return row && { partner_id: row.partner_id, url: row.url, secret: row.secret };
+}
+
+export type NewWebhookAttempt = Omit<WebhookAttempt, 'id' | 'created_at'> & { partner_id: string };
+
+export async function insertWebhookAttempt(attempt: NewWebhookAttempt): Promise<void> {
+  await WebhookAttemptModel.query().insert(attempt);
+}
+
+function toAttempt(row: WebhookAttemptModel): WebhookAttempt {
+  return {
+    id: row.id,
+    event_id: row.event_id,
+    event_type: row.event_type,
+    url: row.url,
+    status_code: row.status_code,
+    error: row.error,
+    attempt: row.attempt,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}
+
+export async function listWebhookAttempts(
+  partnerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<WebhookAttempt>> {
+  const query = WebhookAttemptModel.query().where('webhook_attempts.partner_id', partnerId);
+  const result = await newestFirstPage(query, 'webhook_attempts', page);
+  return { rows: result.rows.map(toAttempt), next_cursor: result.next_cursor };
+}

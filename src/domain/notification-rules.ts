@@ -1,0 +1,143 @@
+/**
+ * Who hears what about a delivery change, and in which words. Pure: the notifications activity
+ * applies it, the unit tests pin it down table by table.
+ */
+import type { DeliveryStatus } from './delivery-status';
+
+export type DeliveryChangeType = 'created' | 'assigned' | 'status_changed' | 'cancelled';
+
+/** The part of a delivery change the rules read (the workflow's notice satisfies it). */
+export interface DeliveryChange {
+  type: DeliveryChangeType;
+  partnerId: string;
+  assignedTo: string | null;
+  previousAssignee: string | null;
+  toStatus: DeliveryStatus;
+  reason: string | null;
+}
+
+export type RecipientRole = 'assignee' | 'previous_assignee' | 'partner';
+
+export interface Recipient {
+  userId: string;
+  as: RecipientRole;
+}
+
+export const WEBHOOK_EVENT_TYPES = [
+  'delivery.created',
+  'delivery.assigned',
+  'delivery.status_changed',
+  'delivery.cancelled',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface NotificationPlan {
+  /** In-app (and email) recipients, each once. */
+  recipients: Recipient[];
+  /** The event the partner's webhook receives, if it has an endpoint. */
+  webhook: WebhookEventType;
+}
+
+/** Statuses the partner hears about through a `status_changed` change. */
+const PARTNER_STATUSES: readonly DeliveryStatus[] = ['IN_TRANSIT', 'COMPLETED', 'FAILED'];
+
+function isCancellation(change: DeliveryChange): boolean {
+  return change.type === 'cancelled' || change.toStatus === 'CANCELLED';
+}
+
+function candidates(change: DeliveryChange): [string | null, RecipientRole][] {
+  if (isCancellation(change)) {
+    return [
+      [change.partnerId, 'partner'],
+      [change.assignedTo, 'assignee'],
+    ];
+  }
+  switch (change.type) {
+    case 'assigned':
+      return [
+        [change.assignedTo, 'assignee'],
+        [change.previousAssignee, 'previous_assignee'],
+        [change.partnerId, 'partner'],
+      ];
+    case 'status_changed':
+      return PARTNER_STATUSES.includes(change.toStatus) ? [[change.partnerId, 'partner']] : [];
+    default:
+      // A new delivery is news to its partner's systems only (the webhook), not to a person.
+      return [];
+  }
+}
+
+function webhookType(change: DeliveryChange): WebhookEventType {
+  if (isCancellation(change)) return 'delivery.cancelled';
+  return `delivery.${change.type}` as WebhookEventType;
+}
+
+export function planNotifications(change: DeliveryChange): NotificationPlan {
+  const recipients: Recipient[] = [];
+  for (const [userId, as] of candidates(change)) {
+    if (userId && !recipients.some((r) => r.userId === userId)) recipients.push({ userId, as });
+  }
+  return { recipients, webhook: webhookType(change) };
+}
+
+export interface NotificationContent {
+  type: string;
+  title: string;
+  message: string;
+}
+
+const STATUS_WORDS: Partial<Record<DeliveryStatus, [title: string, outcome: string]>> = {
+  IN_TRANSIT: ['Delivery in transit', 'is on its way'],
+  COMPLETED: ['Delivery completed', 'has been delivered'],
+  FAILED: ['Delivery failed', 'could not be delivered'],
+};
+
+function withReason(sentence: string, reason: string | null): string {
+  return reason ? `${sentence} Reason: ${reason}` : sentence;
+}
+
+/** The words one recipient reads; `label` names the delivery (e.g. its product). */
+export function describeNotification(
+  change: DeliveryChange,
+  as: RecipientRole,
+  label: string,
+): NotificationContent {
+  if (isCancellation(change)) {
+    return {
+      type: 'delivery.cancelled',
+      title: 'Delivery cancelled',
+      message: withReason(`${label} has been cancelled.`, change.reason),
+    };
+  }
+  if (change.type === 'assigned') {
+    const reassigned = change.previousAssignee !== null;
+    if (as === 'previous_assignee') {
+      return {
+        type: 'delivery.unassigned',
+        title: 'Delivery reassigned',
+        message: `${label} has been reassigned to another admin.`,
+      };
+    }
+    if (as === 'assignee') {
+      return {
+        type: 'delivery.assigned',
+        title: 'Delivery assigned to you',
+        message: `${label} is now assigned to you.`,
+      };
+    }
+    return {
+      type: 'delivery.assigned',
+      title: reassigned ? 'Delivery reassigned' : 'Delivery assigned',
+      message: `${label} has been ${reassigned ? 'reassigned' : 'assigned'} to a courier.`,
+    };
+  }
+  const [title, outcome] = STATUS_WORDS[change.toStatus] ?? [
+    'Delivery updated',
+    `is now ${change.toStatus}`,
+  ];
+  return {
+    type: 'delivery.status_changed',
+    title,
+    message: withReason(`${label} ${outcome}.`, change.reason),
+  };
+}

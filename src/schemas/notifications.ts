@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+import { Page, PageQuery } from './common';
+
+export const Notification = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    type: Type.String(),
+    title: Type.String(),
+    message: Type.String(),
+    delivery_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    read_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    created_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+
+export const NotificationPage = Page(Notification);
+
+export const NotificationListQuery = Type.Object(
+  { unread: Type.Optional(Type.Boolean()), ...PageQuery },
+  { additionalProperties: false },
+);
+
+const StreamPosition = Type.String({ pattern: '^[0-9]{1,15}$' });
+
+export const NotificationStreamQuery = Type.Object(
+  {
+    last_event_id: Type.Optional(
+      Type.String({
+        ...StreamPosition,
+        description: 'Resume after this event id (for clients that cannot send Last-Event-ID).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const LastEventIdHeader = {
+  description: 'Resume after this event id: the events stored since are replayed first.',
+  schema: StreamPosition,
+};
+
+export const StreamTicket = Type.Object(
+  {
+    ticket: Type.String({ description: 'Pass as `?ticket=` to the stream; works once.' }),
+    expires_in: Type.Integer({ description: 'Seconds until the ticket expires.' }),
+  },
+  { additionalProperties: false },
+);
