@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import { createAuthenticator } from '../accounts/authenticate';
 import { redeemStreamTicket } from '../notifications/stream-tickets';
+import { accountPages } from './account-pages';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
 import { buildOpenApiDocument } from './openapi';
@@ -41,6 +42,7 @@ export function createApp(deps: AppDeps): Koa {
   });
   app.use(errorMiddleware(deps.logger));
   app.use(swaggerUi());
+  app.use(accountPages());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   app.silent = true;

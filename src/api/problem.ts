@@ -15,6 +15,7 @@ export type HttpOnlyCode =
 const TABLE: Record<ErrorCode | HttpOnlyCode, { status: number; title: string }> = {
   validation: { status: 400, title: 'Invalid request' },
   'malformed-json': { status: 400, title: 'Malformed JSON' },
+  'invalid-token': { status: 400, title: 'Invalid or expired link' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
   'email-not-verified': { status: 403, title: 'Email address not verified' },

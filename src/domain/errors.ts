@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'idempotency-key-mismatch'
   | 'rate-limited'
   | 'unavailable'
-  | 'email-not-verified';
+  | 'email-not-verified'
+  | 'invalid-token';
 
 export interface FieldError {
   field: string;

@@ -2,8 +2,8 @@ import type { AppDeps } from '../deps';
 import type { Route } from '../route';
 import { authRoutes } from './auth';
 import { healthRoutes } from './health';
-import { selfServiceRoutes } from './self-service';
 import { notificationRoutes } from './notifications';
+import { selfServiceRoutes } from './self-service';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
