@@ -1,6 +1,8 @@
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { findEmailByKey } from '../../src/db/repositories/email-messages';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import { accountEmailWorkflow } from '../../src/workflows';
@@ -8,6 +10,8 @@ import { startFakePostmark, type FakePostmark } from '../support/postmark-server
 import { stack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/test-worker';
 import { waitFor } from '../support/wait-for';
+
+const execFileAsync = promisify(execFile);
 
 function message(): EmailMessage {
   const id = randomUUID();
@@ -141,7 +145,7 @@ describe('email through Postmark: the real client against a Postmark-like server
     expect(row).to.include({ status: 'sent', attempts: statuses.length });
   });
 
-  it('when no Postmark token is configured, then the email lands in the outbox table', async () => {
+  it('when no Postmark token is configured, then the email lands in the outbox table and `npm run outbox` shows it', async () => {
     const msg = message();
     await (await sendThroughWorkflow(stack().taskQueue, msg)).result();
 
@@ -154,5 +158,12 @@ describe('email through Postmark: the real client against a Postmark-like server
       html_body: msg.htmlBody,
     });
     expect(fake.requestsTo(msg.to)).to.have.length(0);
+
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--require', 'tsx/cjs', 'src/outbox-cli.ts', '--to', msg.to],
+      { env: { ...process.env, DATABASE_URL: stack().databaseUrl, LOG_LEVEL: 'silent' } },
+    );
+    expect(stdout).to.include(`To: ${msg.to}`).and.include(msg.textBody).and.include('outbox');
   });
 });
