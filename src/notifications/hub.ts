@@ -51,6 +51,11 @@ export class NotificationHub {
     };
   }
 
+  /** Open streams of the user in this process. */
+  subscriberCount(userId: string): number {
+    return this.subscribers.get(userId)?.size ?? 0;
+  }
+
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => this.dispatch(message.payload));

@@ -55,11 +55,12 @@ export async function insertNotifications(
 ): Promise<SequencedNotification[]> {
   if (rows.length === 0) return [];
   return NotificationModel.transaction(async (trx) => {
-    const inserted = (await NotificationModel.query(trx)
-      .insert(rows.map((r) => ({ ...r })))
+    // knex, not the model: objection would echo the input rows back even when none was inserted.
+    const inserted = (await trx(NotificationModel.tableName)
+      .insert(rows)
       .onConflict('event_key')
       .ignore()
-      .returning('*')) as unknown as NotificationModel[];
+      .returning('*')) as NotificationModel[];
     const stored = inserted.map(sequenced);
     for (const item of stored) {
       await trx.raw('select pg_notify(?, ?)', [NOTIFICATION_CHANNEL, JSON.stringify(item)]);

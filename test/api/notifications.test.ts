@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { recordDeliveryNotifications } from '../../src/notifications/delivery-notifications';
+import { notice } from '../support/notifications';
+import { stack } from '../support/stack';
+import { bearer, createUserWithToken } from '../support/users';
+
+const api = () => request(stack().app.callback());
+
+async function people() {
+  const partner = await createUserWithToken({ role: 'partner' });
+  const admin = await createUserWithToken({ role: 'admin' });
+  return { partner, admin };
+}
+
+describe('in-app notifications', () => {
+  it('when the same change is recorded twice (an activity retry), then each recipient has one notification', async () => {
+    const { partner, admin } = await people();
+    const change = notice({
+      type: 'assigned',
+      partnerId: partner.user.id,
+      assignedTo: admin.user.id,
+      toStatus: 'ASSIGNED',
+    });
+    const first = await recordDeliveryNotifications(change);
+    const second = await recordDeliveryNotifications(change);
+
+    const rows = await stack()
+      .db('notifications')
+      .where('event_key', 'like', `${change.eventKey}:%`)
+      .orderBy('event_key');
+    expect(rows).to.have.length(2);
+    expect(rows.map((r: { user_id: string }) => r.user_id)).to.have.members([
+      admin.user.id,
+      partner.user.id,
+    ]);
+    expect(second.emails).to.deep.equal(first.emails);
+    expect(first.emails.map((e) => e.to)).to.have.members([admin.user.email, partner.user.email]);
+    expect(first.emails[0]?.key).to.match(new RegExp(`^${change.eventKey}:.+:email$`));
+    expect(first.webhook).to.equal(null);
+  });
+
+  it('when a partner lists notifications, then only their own appear, newest first, with the issue fields', async () => {
+    const { partner, admin } = await people();
+    const ids = { partnerId: partner.user.id, assignedTo: admin.user.id };
+    await recordDeliveryNotifications(notice({ ...ids, type: 'assigned', toStatus: 'ASSIGNED' }));
+    const transit = notice({ ...ids, toStatus: 'IN_TRANSIT' });
+    await recordDeliveryNotifications(transit);
+
+    const res = await api().get('/api/v1/notifications').set(bearer(partner.token));
+    expect(res.status).to.equal(200);
+    expect(res.body.data).to.have.length(2);
+    expect(res.body.data[0]).to.have.keys([
+      'id',
+      'type',
+      'title',
+      'message',
+      'delivery_id',
+      'read_at',
+      'created_at',
+    ]);
+    expect(res.body.data[0]).to.include({
+      type: 'delivery.status_changed',
+      delivery_id: transit.deliveryId,
+      read_at: null,
+    });
+    expect(res.body.data[1].type).to.equal('delivery.assigned');
+
+    const adminView = await api().get('/api/v1/notifications').set(bearer(admin.token));
+    expect(adminView.body.data.map((n: { type: string }) => n.type)).to.deep.equal([
+      'delivery.assigned',
+    ]);
+  });
+
+  it('when listing with limit=1, then the cursor walks the pages without repeats', async () => {
+    const { partner } = await people();
+    for (const toStatus of ['IN_TRANSIT', 'COMPLETED'] as const) {
+      await recordDeliveryNotifications(notice({ partnerId: partner.user.id, toStatus }));
+    }
+    const first = await api().get('/api/v1/notifications?limit=1').set(bearer(partner.token));
+    expect(first.body.data).to.have.length(1);
+    expect(first.body.next_cursor).to.be.a('string');
+    const second = await api()
+      .get(`/api/v1/notifications?limit=1&cursor=${first.body.next_cursor}`)
+      .set(bearer(partner.token));
+    expect(second.body.data).to.have.length(1);
+    expect(second.body.data[0].id).to.not.equal(first.body.data[0].id);
+    expect(second.body.next_cursor).to.equal(null);
+  });
+
+  it('when one is marked read, then unread=true leaves it out and read_at is stored', async () => {
+    const { partner } = await people();
+    for (const toStatus of ['IN_TRANSIT', 'COMPLETED'] as const) {
+      await recordDeliveryNotifications(notice({ partnerId: partner.user.id, toStatus }));
+    }
+    const list = await api().get('/api/v1/notifications').set(bearer(partner.token));
+    const [newest, older] = list.body.data as { id: string }[];
+
+    const read = await api()
+      .post(`/api/v1/notifications/${older!.id}/read`)
+      .set(bearer(partner.token));
+    expect(read.status).to.equal(204);
+    const again = await api()
+      .post(`/api/v1/notifications/${older!.id}/read`)
+      .set(bearer(partner.token));
+    expect(again.status).to.equal(204);
+
+    const unread = await api().get('/api/v1/notifications?unread=true').set(bearer(partner.token));
+    expect(unread.body.data.map((n: { id: string }) => n.id)).to.deep.equal([newest!.id]);
+    const row = await stack().db('notifications').where({ id: older!.id }).first();
+    expect(row.read_at).to.be.instanceOf(Date);
+  });
+
+  it("when someone marks another user's notification read, then 404 and it stays unread", async () => {
+    const { partner, admin } = await people();
+    await recordDeliveryNotifications(notice({ partnerId: partner.user.id }));
+    const [mine] = (await api().get('/api/v1/notifications').set(bearer(partner.token))).body.data;
+
+    const res = await api().post(`/api/v1/notifications/${mine.id}/read`).set(bearer(admin.token));
+    expect(res.status).to.equal(404);
+    expect(res.body.type).to.match(/\/problems\/not-found$/);
+    const row = await stack().db('notifications').where({ id: mine.id }).first();
+    expect(row.read_at).to.equal(null);
+  });
+
+  it("when read-all is called, then all the caller's notifications are read and nobody else's", async () => {
+    const { partner, admin } = await people();
+    const ids = { partnerId: partner.user.id, assignedTo: admin.user.id };
+    await recordDeliveryNotifications(notice({ ...ids, type: 'assigned', toStatus: 'ASSIGNED' }));
+    await recordDeliveryNotifications(notice({ ...ids, toStatus: 'COMPLETED' }));
+
+    const res = await api().post('/api/v1/notifications/read-all').set(bearer(partner.token));
+    expect(res.status).to.equal(204);
+    const rows = await stack()
+      .db('notifications')
+      .whereIn('user_id', [ids.partnerId, ids.assignedTo]);
+    const unread = (id: string) =>
+      rows.filter((r: { user_id: string; read_at: Date | null }) => r.user_id === id && !r.read_at);
+    expect(unread(partner.user.id)).to.have.length(0);
+    expect(unread(admin.user.id)).to.have.length(1);
+  });
+
+  it('when the list is asked without a token, then 401', async () => {
+    const res = await api().get('/api/v1/notifications');
+    expect(res.status).to.equal(401);
+    expect(res.headers['www-authenticate']).to.equal('Bearer');
+  });
+});
