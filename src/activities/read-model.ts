@@ -1,10 +1,33 @@
 import type { Db } from '../db/knex';
+import type { DeliveryEventNotice } from '../workflows/notify';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
+
+/** One accepted change as the workflow saw it; `eventKey` and `at` come from workflow state. */
+export type DeliveryChange = Omit<DeliveryEventNotice, 'previousAssignee' | 'partnerId'>;
+
+function eventRow(change: DeliveryChange) {
+  return {
+    delivery_id: change.deliveryId,
+    event_key: change.eventKey,
+    type: change.type,
+    from_status: change.fromStatus,
+    to_status: change.toStatus,
+    actor_id: change.actorId,
+    reason: change.reason,
+    at: change.at,
+  };
+}
 
 export function createReadModelActivities(db: Db) {
   return {
-    /** Inserts the delivery row and its creation event; a retry finds both and does nothing. */
-    async recordDeliveryCreated(input: DeliveryWorkflowInput): Promise<void> {
+    /**
+     * Inserts the delivery row and its creation event. The unique idempotency key and event key
+     * make a retry (or a second workflow run for the same key) a no-op.
+     */
+    async recordDeliveryCreated(
+      input: DeliveryWorkflowInput,
+      change: DeliveryChange,
+    ): Promise<void> {
       await db.transaction(async (trx) => {
         const inserted = await trx('deliveries')
           .insert({
@@ -12,7 +35,7 @@ export function createReadModelActivities(db: Db) {
             workflow_id: input.idempotencyKey,
             idempotency_key: input.idempotencyKey,
             payload_hash: input.payloadHash,
-            status: 'CREATED',
+            status: change.toStatus,
             partner_id: input.partnerId,
             product_name: input.request.product_name,
             delivery_address: input.request.delivery_address,
@@ -20,23 +43,26 @@ export function createReadModelActivities(db: Db) {
             recipient_name: input.request.recipient_name ?? null,
             recipient_phone: input.request.recipient_phone ?? null,
             notes: input.request.notes ?? null,
+            created_at: change.at,
+            updated_at: change.at,
           })
           .onConflict('idempotency_key')
           .ignore()
           .returning('id');
         if (inserted.length === 0) return;
-        await trx('delivery_events')
-          .insert({
-            delivery_id: input.deliveryId,
-            event_key: `${input.deliveryId}:created`,
-            type: 'created',
-            from_status: null,
-            to_status: 'CREATED',
-            actor_id: input.partnerId,
-            at: trx.fn.now(),
-          })
-          .onConflict('event_key')
-          .ignore();
+        await trx('delivery_events').insert(eventRow(change)).onConflict('event_key').ignore();
+      });
+    },
+
+    /** Applies one accepted change to the row and appends its event, once per event key. */
+    async recordDeliveryChange(change: DeliveryChange): Promise<void> {
+      await db.transaction(async (trx) => {
+        await trx('deliveries').where({ id: change.deliveryId }).update({
+          status: change.toStatus,
+          assigned_to: change.assignedTo,
+          updated_at: change.at,
+        });
+        await trx('delivery_events').insert(eventRow(change)).onConflict('event_key').ignore();
       });
     },
   };
