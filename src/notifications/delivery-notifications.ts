@@ -10,6 +10,7 @@ import { insertNotifications } from '../db/repositories/notifications';
 import { findWebhookEndpoint } from '../db/repositories/webhooks';
 import type { DeliveryEventNotice } from '../workflows/notify';
 import type { EmailMessage } from './email-message';
+import { escapeHtml } from './html';
 import type { WebhookEvent, WebhookJob } from './webhook-delivery';
 
 /** What the fan-out still has to send once the in-app notifications are stored. */
@@ -23,10 +24,6 @@ async function deliveryLabel(deliveryId: string): Promise<string> {
     .where('id', deliveryId)
     .first('product_name')) as { product_name: string } | undefined;
   return row ? `Delivery "${row.product_name}"` : `Delivery ${deliveryId}`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function emailFor(

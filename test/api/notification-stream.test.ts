@@ -145,6 +145,21 @@ describe('notification stream (SSE)', () => {
     );
   });
 
+  it('when the hub loses its database connection, then it reconnects and the stream replays what was stored meanwhile', async () => {
+    const { partner, client } = await partnerWithStream();
+    await stack().db.raw(
+      "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN %'",
+    );
+    await record(partner.user.id, 'IN_TRANSIT');
+    await client.waitFor(() => client.notifications().length === 1, 10_000);
+    await record(partner.user.id, 'COMPLETED');
+    await client.waitFor(() => client.notifications().length === 2);
+    expect(client.notifications().map((e) => JSON.parse(e.data!).title)).to.deep.equal([
+      'Delivery in transit',
+      'Delivery completed',
+    ]);
+  });
+
   it('when there are no credentials or a bad Last-Event-ID, then 401 and 400', async () => {
     const anonymous = await connect(base);
     expect(anonymous.status).to.equal(401);
