@@ -6,7 +6,9 @@ import { createApp } from '../../src/api/app';
 import { insertAccountToken } from '../../src/db/repositories/account-tokens';
 import { listEmails, type EmailRecord } from '../../src/db/repositories/email-messages';
 import { DomainError } from '../../src/domain/errors';
+import { startFakePostmark, type FakePostmark } from '../support/postmark-server';
 import { stack } from '../support/stack';
+import { startTestWorker, type TestWorker } from '../support/test-worker';
 import { createUser, uniqueEmail } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
@@ -112,6 +114,58 @@ describe('account emails: registration, verification and password reset', functi
       expect(res.status).to.equal(403);
       expect(res.body.detail).to.match(/registration is disabled/i);
       expect(await stack().db('users').where({ email })).to.have.length(0);
+    });
+  });
+
+  describe('through Postmark', () => {
+    let fake: FakePostmark;
+    let worker: TestWorker;
+    before(async () => {
+      fake = await startFakePostmark();
+      worker = await startTestWorker({
+        email: {
+          serverToken: fake.token,
+          apiUrl: fake.url,
+          messageStream: 'outbound',
+          from: 'Deliveries <no-reply@example.test>',
+        },
+      });
+    });
+    after(async () => {
+      await worker?.stop();
+      await fake?.close();
+    });
+
+    it('when a partner registers with Postmark configured, then the real client sends the link and it verifies the account', async () => {
+      const { deps } = stack();
+      const app = createApp({
+        ...deps,
+        config: { ...deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue },
+      });
+      const email = uniqueEmail('postmark');
+      const res = await request(app.callback())
+        .post('/api/v1/auth/register')
+        .send({ email, password: 'a-good-long-password', first_name: 'Ada', last_name: 'Shop' });
+      expect(res.status).to.equal(201);
+
+      const [sent] = await waitFor(
+        async () => (fake.requestsTo(email).length > 0 ? fake.requestsTo(email) : undefined),
+        'the verification email at Postmark',
+      );
+      expect(sent!.body).to.include({ Tag: 'account.verify-email', MessageStream: 'outbound' });
+      const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(
+        String(sent!.body['TextBody']),
+      )![1]!;
+      expect(String(sent!.body['HtmlBody'])).to.include(token);
+      const verified = await request(app.callback())
+        .post('/api/v1/auth/verify-email')
+        .send({ token });
+      expect(verified.status).to.equal(204);
+      const stored = await waitFor(
+        async () => (await listEmails(stack().db, { to: email, status: 'sent', limit: 1 }))[0],
+        'the email recorded as sent',
+      );
+      expect(stored).to.include({ status: 'sent', tag: 'account.verify-email' });
     });
   });
 
