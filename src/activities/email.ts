@@ -8,7 +8,7 @@ import {
   recordEmailError,
 } from '../db/repositories/email-messages';
 import type { Logger } from '../logger';
-import { classifyEmailError, EMAIL_FAILURE_TYPES } from '../notifications/email-failures';
+import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
 import type { EmailActivities, EmailMessage } from '../notifications/email-message';
 import type { EmailSettings } from '../notifications/email-settings';
 
@@ -49,7 +49,7 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
       if (record.status === 'sent' || record.status === 'outbox') return;
       if (record.status === 'failed') {
         const reason = record.last_error ?? 'The email was rejected earlier.';
-        throw ApplicationFailure.nonRetryable(reason, EMAIL_FAILURE_TYPES.rejected);
+        throw ApplicationFailure.nonRetryable(reason, permanentFailureType(record.error_code));
       }
       if (!client) {
         await markEmailOutbox(deps.db, message.key);

@@ -35,11 +35,17 @@ export function classifyEmailError(error: unknown): EmailFailure {
   const code = error.code || null;
   const transient = !statusCode || statusCode >= 500 || statusCode === 429 || statusCode === 408;
   if (transient) return { type: EMAIL_FAILURE_TYPES.transient, permanent: false, code, message };
-  const type =
-    code === INACTIVE_RECIPIENT
-      ? EMAIL_FAILURE_TYPES.inactiveRecipient
-      : code === INVALID_EMAIL_REQUEST
-        ? EMAIL_FAILURE_TYPES.invalidAddress
-        : EMAIL_FAILURE_TYPES.rejected;
-  return { type, permanent: true, code, message: `HTTP ${statusCode}: ${message}` };
+  return {
+    type: permanentFailureType(code),
+    permanent: true,
+    code,
+    message: `HTTP ${statusCode}: ${message}`,
+  };
+}
+
+/** The failure type of a permanent rejection, from Postmark's ErrorCode. */
+export function permanentFailureType(code: number | null): EmailFailureType {
+  if (code === INACTIVE_RECIPIENT) return EMAIL_FAILURE_TYPES.inactiveRecipient;
+  if (code === INVALID_EMAIL_REQUEST) return EMAIL_FAILURE_TYPES.invalidAddress;
+  return EMAIL_FAILURE_TYPES.rejected;
 }

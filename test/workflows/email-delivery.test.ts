@@ -87,7 +87,7 @@ describe('email through Postmark: the real client against a Postmark-like server
     });
   }
 
-  it('when the recipient is inactive (422/406), then it is tried once, recorded as failed and not retried', async () => {
+  it('when the recipient is inactive (422/406), then it is tried once, recorded as failed and never retried, even under the same key', async () => {
     const msg = message();
     fake.script(msg.to, { status: 422, errorCode: 406, times: 100 });
     const handle = await sendThroughWorkflow(worker.taskQueue, msg);
@@ -106,6 +106,13 @@ describe('email through Postmark: the real client against a Postmark-like server
     const row = await findEmailByKey(stack().db, msg.key);
     expect(row).to.include({ status: 'failed', attempts: 1, error_code: 406 });
     expect(row!.last_error).to.match(/HTTP 422: .*inactive/);
+
+    const again = await (await sendThroughWorkflow(worker.taskQueue, msg)).result().then(
+      () => expect.fail('a recorded permanent failure should stay one'),
+      (e: WorkflowFailedError) => (e.cause as ActivityFailure).cause as ApplicationFailure,
+    );
+    expect(again).to.include({ type: 'email-inactive-recipient', nonRetryable: true });
+    expect(fake.requestsTo(msg.to)).to.have.length(1);
   });
 
   it('when an email with the same key was already sent, then sending it again does not reach Postmark', async () => {
