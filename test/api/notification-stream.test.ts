@@ -221,6 +221,25 @@ describe('notification stream (SSE)', () => {
       expect((await connect(`${base}?ticket=${ticket}`)).status).to.equal(401);
     });
 
+    it('when a bearer header comes with a ticket, then the header wins and the ticket stays unspent', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { ticket } = await ticketFor(partner.token);
+      const both = await connect(`${base}?ticket=${ticket}`, bearer(partner.token));
+      expect(both.status).to.equal(200);
+      expect((await connect(`${base}?ticket=${ticket}`)).status).to.equal(200);
+    });
+
+    it('when the OpenAPI document describes the stream, then it names both credentials', async () => {
+      const res = await request(stack().app.callback()).get('/api/v1/openapi.json');
+      const operation = res.body.paths['/api/v1/notifications/stream'].get;
+      expect(operation.security).to.deep.equal([{ bearerAuth: [] }, { ticketQuery: [] }]);
+      expect(res.body.components.securitySchemes.ticketQuery).to.deep.equal({
+        type: 'apiKey',
+        in: 'query',
+        name: 'ticket',
+      });
+    });
+
     it('when a ticket is unknown, then 401', async () => {
       expect((await connect(`${base}?ticket=not-a-ticket`)).status).to.equal(401);
     });
