@@ -1,10 +1,14 @@
 import pg from 'pg';
 import type { Logger } from '../logger';
-import { NOTIFICATION_CHANNEL, type SequencedNotification } from '../db/repositories/notifications';
+import {
+  NOTIFICATION_CHANNEL,
+  type Notification,
+  type SequencedNotification,
+} from '../db/repositories/notifications';
 
 export interface HubSubscriber {
   onNotification(item: SequencedNotification): void;
-  /** The hub lost its connection for a while: anything may have been missed, read it back. */
+  /** Something was stored that this announcement does not carry: read back from your position. */
   onGap(): void;
 }
 
@@ -73,15 +77,18 @@ export class NotificationHub {
   }
 
   private dispatch(payload: string | undefined): void {
-    let item: SequencedNotification;
+    let item: Omit<SequencedNotification, 'notification'> & { notification?: Notification };
     try {
-      item = JSON.parse(payload ?? '') as SequencedNotification;
+      item = JSON.parse(payload ?? '') as typeof item;
     } catch {
       this.logger.warn({ payload }, 'unreadable notification announcement');
       return;
     }
+    const { notification } = item;
     for (const subscriber of this.subscribers.get(item.user_id) ?? []) {
-      subscriber.onNotification(item);
+      // An announcement too long for NOTIFY carries only the position: read it back.
+      if (notification) subscriber.onNotification({ ...item, notification });
+      else subscriber.onGap();
     }
   }
 

@@ -77,6 +77,16 @@ describe('notification stream (SSE)', () => {
     expect(client.notifications()).to.have.length(0);
   });
 
+  it('when a notification is too long for a NOTIFY payload, then the stream reads it back whole', async () => {
+    const { partner, client } = await partnerWithStream();
+    const reason = 'x'.repeat(9000);
+    await recordDeliveryNotifications(
+      notice({ partnerId: partner.user.id, toStatus: 'FAILED', reason }),
+    );
+    await client.waitFor(() => client.notifications().length === 1);
+    expect(JSON.parse(client.notifications()[0]!.data!).message).to.have.string(reason);
+  });
+
   it('when a stream opens without Last-Event-ID, then earlier notifications are not replayed', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     await record(partner.user.id, 'IN_TRANSIT');

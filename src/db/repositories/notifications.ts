@@ -46,6 +46,16 @@ function sequenced(row: NotificationModel): SequencedNotification {
   return { seq: Number(row.seq), user_id: row.user_id, notification: toNotification(row) };
 }
 
+// Postgres refuses NOTIFY payloads of 8000 bytes or more.
+const MAX_PAYLOAD_BYTES = 7900;
+
+/** The row itself, or only its position when too long: listeners then read it back. */
+function announcement(item: SequencedNotification): string {
+  const full = JSON.stringify(item);
+  if (Buffer.byteLength(full) <= MAX_PAYLOAD_BYTES) return full;
+  return JSON.stringify({ seq: item.seq, user_id: item.user_id });
+}
+
 /**
  * Inserts the rows whose event key is new and announces each on the channel; Postgres delivers
  * the announcements on commit, so a listener never sees a row it cannot read back.
@@ -63,7 +73,7 @@ export async function insertNotifications(
       .returning('*')) as NotificationModel[];
     const stored = inserted.map(sequenced);
     for (const item of stored) {
-      await trx.raw('select pg_notify(?, ?)', [NOTIFICATION_CHANNEL, JSON.stringify(item)]);
+      await trx.raw('select pg_notify(?, ?)', [NOTIFICATION_CHANNEL, announcement(item)]);
     }
     return stored;
   });
