@@ -21,6 +21,7 @@ const ConfigSchema = Type.Object({
   TEMPORAL_UI_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8233 }),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
+  TEMPORAL_UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
   SUPERADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
   SUPERADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),

@@ -91,7 +91,7 @@ export class DeliveryLifecycle {
       type: rejection.code,
       message: rejection.message,
       nonRetryable: true,
-      details: [{ allowed: rejection.allowed }],
+      details: [{ allowed: rejection.allowed, current_status: this.state.status }],
     });
   }
 

@@ -50,3 +50,14 @@ export async function startDelivery(
   const handle = await startWorkflowOperation.workflowHandle();
   return { handle, input, created };
 }
+
+/** A valid creation body, unique per call so tests never share an idempotency key. */
+export function deliveryBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    product_name: `Espresso machine ${randomUUID()}`,
+    delivery_address: '1 Main St, Springfield',
+    delivery_date: '2030-01-01',
+    recipient_name: 'Ada Lovelace',
+    ...overrides,
+  };
+}

@@ -169,7 +169,9 @@ describe('delivery workflow', () => {
         args: [{ actor: superAdmin, status: 'COMPLETED' }],
       }),
     );
-    expect(tooEarly.details).to.deep.equal([{ allowed: ['ASSIGNED', 'CANCELLED'] }]);
+    expect(tooEarly.details).to.deep.equal([
+      { allowed: ['ASSIGNED', 'CANCELLED'], current_status: 'CREATED' },
+    ]);
     const accepted = await acceptedUpdateIds(handle);
     for (const [id] of refused) expect(accepted).to.not.include(id);
     expect(await handle.query(getDeliveryQuery)).to.include({

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../deps';
 import type { Route } from '../route';
 import { authRoutes } from './auth';
+import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
@@ -14,6 +15,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...authRoutes(deps),
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
+    ...deliveryRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
   ];

@@ -1,0 +1,152 @@
+import { Type } from '@sinclair/typebox';
+import { changeDelivery, findVisibleDelivery } from '../../deliveries/change-delivery';
+import { createDelivery } from '../../deliveries/create-delivery';
+import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
+import { IdParams, Problem } from '../../schemas/common';
+import {
+  AssignRequest,
+  CancelRequest,
+  CreateDeliveryRequest,
+  Delivery,
+  DeliveryListQuery,
+  DeliveryPage,
+  DeliveryWithTimeline,
+  StatusRequest,
+} from '../../schemas/deliveries';
+import type { AppDeps } from '../deps';
+import { defineRoute, type RouteResult } from '../route';
+import { API_PREFIX } from '../router';
+
+const problem = (description: string) => ({ description, schema: Problem });
+const NOT_VISIBLE = problem('No such delivery, or not visible to the caller');
+const INVALID_TRANSITION = problem('Not allowed from the current status; `allowed` lists the next');
+const UNAVAILABLE = problem('Temporal is unreachable; retry after Retry-After seconds');
+const changeResponses = (description: string) => ({
+  200: { description, schema: Delivery },
+  404: NOT_VISIBLE,
+  409: INVALID_TRANSITION,
+  503: UNAVAILABLE,
+});
+
+export function deliveryRoutes(deps: AppDeps) {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/deliveries',
+      summary: 'Request a delivery (idempotent: a repeat returns the same delivery)',
+      tag: 'deliveries',
+      access: { roles: ['partner'] },
+      body: CreateDeliveryRequest,
+      headers: {
+        'Idempotency-Key': {
+          description:
+            '1–255 printable ASCII characters, scoped to the caller; replaces the body as the key',
+          schema: Type.String({ minLength: 1, maxLength: 255 }),
+        },
+      },
+      responses: {
+        201: { description: 'Created; Location names the delivery', schema: Delivery },
+        200: { description: 'A repeat (header Idempotent-Replayed: true)', schema: Delivery },
+        422: problem('The Idempotency-Key was used with another body'),
+        503: UNAVAILABLE,
+      },
+      handle: async ({ user, body, headers }): Promise<RouteResult> => {
+        // Node joins repeated custom headers with ", ", so this is one string or absent.
+        const key = headers['idempotency-key'] as string | undefined;
+        const { delivery, created } = await createDelivery(deps, user, body, key);
+        if (!created) {
+          return { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } };
+        }
+        const location = `${API_PREFIX}/deliveries/${delivery.id}`;
+        return { status: 201, body: delivery, headers: { Location: location } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/deliveries',
+      summary:
+        'List visible deliveries, newest first (partner: own; admin: assigned; super admin: all)',
+      tag: 'deliveries',
+      access: { roles: ['partner', 'admin', 'super_admin'] },
+      query: DeliveryListQuery,
+      responses: { 200: { description: 'One page', schema: DeliveryPage } },
+      handle: async ({ user, query }) => {
+        const { limit = 20, cursor, ...filters } = query;
+        const page = await listDeliveries(user, filters, { limit, cursor });
+        return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/deliveries/{id}',
+      summary: 'A delivery with its timeline, oldest event first',
+      tag: 'deliveries',
+      access: { roles: ['partner', 'admin', 'super_admin'] },
+      params: IdParams,
+      responses: {
+        200: { description: 'The delivery', schema: DeliveryWithTimeline },
+        404: NOT_VISIBLE,
+      },
+      handle: async ({ user, params }) => {
+        const delivery = await findVisibleDelivery(user, params.id);
+        const timeline = await deliveryTimeline(deps.db, delivery.id);
+        return { status: 200, body: { ...delivery, timeline } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/deliveries/{id}/assign',
+      summary: 'Assign (or reassign) the delivery to an active admin',
+      tag: 'deliveries',
+      access: { roles: ['super_admin'] },
+      params: IdParams,
+      body: AssignRequest,
+      responses: {
+        ...changeResponses('Assigned'),
+        422: problem('The target is not an active admin'),
+      },
+      handle: async ({ user, params, body }) => ({
+        status: 200,
+        body: await changeDelivery(deps, user, params.id, {
+          kind: 'assign',
+          adminId: body.admin_id,
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/deliveries/{id}/status',
+      summary: 'Move the delivery on (the assigned admin, or a super admin)',
+      tag: 'deliveries',
+      access: { roles: ['admin', 'super_admin'] },
+      params: IdParams,
+      body: StatusRequest,
+      responses: changeResponses('The delivery in its new status'),
+      handle: async ({ user, params, body }) => ({
+        status: 200,
+        body: await changeDelivery(deps, user, params.id, {
+          kind: 'transition',
+          status: body.status,
+          reason: body.reason ?? null,
+        }),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/deliveries/{id}/cancel',
+      summary: 'Cancel a delivery not yet in transit (its partner, or a super admin)',
+      tag: 'deliveries',
+      access: { roles: ['partner', 'super_admin'] },
+      params: IdParams,
+      body: CancelRequest,
+      responses: changeResponses('Cancelled'),
+      handle: async ({ user, params, body }) => ({
+        status: 200,
+        body: await changeDelivery(deps, user, params.id, {
+          kind: 'cancel',
+          reason: body?.reason ?? null,
+        }),
+      }),
+    }),
+  ];
+}

@@ -1,0 +1,129 @@
+import type { Role } from '../../domain/roles';
+import type { DeliveryStatus } from '../../domain/delivery-status';
+import { DeliveryModel } from '../models/delivery';
+import { newestFirstPage, type Page } from '../pagination';
+import type { Db } from '../knex';
+
+export interface StoredDelivery {
+  id: string;
+  workflow_id: string;
+  status: DeliveryStatus;
+  product_name: string;
+  delivery_address: string;
+  delivery_date: string;
+  recipient_name: string | null;
+  recipient_phone: string | null;
+  notes: string | null;
+  partner_id: string;
+  assigned_to: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoredDeliveryWithKey extends StoredDelivery {
+  payload_hash: string;
+}
+
+export interface DeliveryEvent {
+  type: 'created' | 'assigned' | 'status_changed' | 'cancelled';
+  from_status: DeliveryStatus | null;
+  to_status: DeliveryStatus;
+  actor_id: string | null;
+  reason: string | null;
+  at: string;
+}
+
+/** node-pg reads a DATE as local midnight; the local calendar fields are the stored date. */
+function calendarDate(value: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+}
+
+function toDelivery(row: DeliveryModel): StoredDelivery {
+  return {
+    id: row.id,
+    workflow_id: row.workflow_id,
+    status: row.status,
+    product_name: row.product_name,
+    delivery_address: row.delivery_address,
+    delivery_date: calendarDate(row.delivery_date),
+    recipient_name: row.recipient_name,
+    recipient_phone: row.recipient_phone,
+    notes: row.notes,
+    partner_id: row.partner_id,
+    assigned_to: row.assigned_to,
+    created_at: new Date(row.created_at).toISOString(),
+    updated_at: new Date(row.updated_at).toISOString(),
+  };
+}
+
+export async function findDeliveryById(id: string): Promise<StoredDelivery | undefined> {
+  const row = await DeliveryModel.query().findById(id);
+  return row && toDelivery(row);
+}
+
+export async function findDeliveryByKey(key: string): Promise<StoredDeliveryWithKey | undefined> {
+  const row = await DeliveryModel.query().findOne({ idempotency_key: key });
+  return row && { ...toDelivery(row), payload_hash: row.payload_hash };
+}
+
+/** Who sees a delivery: its partner, its assigned admin, every super admin. */
+export interface Viewer {
+  id: string;
+  role: Role;
+}
+
+export function isVisibleTo(delivery: StoredDelivery, viewer: Viewer): boolean {
+  if (viewer.role === 'super_admin') return true;
+  if (viewer.role === 'partner') return delivery.partner_id === viewer.id;
+  return delivery.assigned_to === viewer.id;
+}
+
+export interface DeliveryFilters {
+  status?: DeliveryStatus | undefined;
+  assigned_to?: string | undefined;
+  partner_id?: string | undefined;
+  date_from?: string | undefined;
+  date_to?: string | undefined;
+  q?: string | undefined;
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
+/** Newest first, keyset-paginated, scoped to what the viewer may see, then filtered. */
+export async function listDeliveries(
+  viewer: Viewer,
+  filters: DeliveryFilters,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<StoredDelivery>> {
+  const query = DeliveryModel.query();
+  if (viewer.role === 'partner') query.where('deliveries.partner_id', viewer.id);
+  if (viewer.role === 'admin') query.where('deliveries.assigned_to', viewer.id);
+  if (filters.status) query.where('deliveries.status', filters.status);
+  if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
+  if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
+  if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
+  if (filters.date_to) query.where('deliveries.delivery_date', '<=', filters.date_to);
+  if (filters.q) {
+    const pattern = likePattern(filters.q);
+    query.where((w) =>
+      w
+        .where('deliveries.product_name', 'ilike', pattern)
+        .orWhere('deliveries.delivery_address', 'ilike', pattern)
+        .orWhere('deliveries.recipient_name', 'ilike', pattern),
+    );
+  }
+  const result = await newestFirstPage(query, 'deliveries', page);
+  return { rows: result.rows.map(toDelivery), next_cursor: result.next_cursor };
+}
+
+export async function deliveryTimeline(db: Db, deliveryId: string): Promise<DeliveryEvent[]> {
+  const rows = await db('delivery_events')
+    .where({ delivery_id: deliveryId })
+    .orderBy('seq')
+    .select('type', 'from_status', 'to_status', 'actor_id', 'reason', 'at');
+  return rows.map((row: DeliveryEvent & { at: Date }) => ({
+    ...row,
+    at: new Date(row.at).toISOString(),
+  }));
+}

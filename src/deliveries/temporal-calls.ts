@@ -1,0 +1,49 @@
+import {
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError, unavailable } from '../domain/errors';
+import type { AppDeps } from '../api/deps';
+import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
+
+const RETRY_AFTER_SECONDS = 5;
+// gRPC status codes CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE.
+const UNREACHABLE = [1, 4, 14];
+
+/**
+ * Runs Temporal calls under a deadline so a down server or worker answers 503 instead of hanging.
+ * Whatever the workflow already accepted still completes; a retry of the request finds it.
+ */
+export function withTemporalDeadline<T>(deps: AppDeps, call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + deps.config.TEMPORAL_UPDATE_TIMEOUT_MS;
+  return deps.temporal.connection.withDeadline(deadline, call);
+}
+
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  if (isGrpcServiceError(grpc)) return UNREACHABLE.includes(grpc.code);
+  return error instanceof ServiceError;
+}
+
+/** Maps what a delivery workflow refused, or an unreachable Temporal, to domain errors. */
+export function domainErrorFrom(error: unknown): unknown {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const { type, message, details } = error.cause;
+    const code = DELIVERY_FAILURE_TYPES.find((t) => t === type);
+    if (code) {
+      const context = (details?.[0] ?? {}) as Record<string, unknown>;
+      return new DomainError(code, message, context);
+    }
+  }
+  if (isUnreachable(error)) {
+    return unavailable(
+      'The workflow service did not answer in time; retry the request.',
+      RETRY_AFTER_SECONDS,
+    );
+  }
+  return error;
+}

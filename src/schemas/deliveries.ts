@@ -1,0 +1,89 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
+import { Page, PageQuery, StringEnum, Uuid } from './common';
+
+const Status = StringEnum(DELIVERY_STATUSES);
+const DateOnly = Type.String({ format: 'date' });
+const Reason = Type.String({ minLength: 1, maxLength: 2000 });
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const CreateDeliveryRequest = Type.Object(
+  {
+    product_name: Type.String({ minLength: 1, maxLength: 200 }),
+    delivery_address: Type.String({ minLength: 1, maxLength: 500 }),
+    delivery_date: Type.String({ format: 'date', description: 'YYYY-MM-DD, today (UTC) or later' }),
+    recipient_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    recipient_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type CreateDeliveryRequest = Static<typeof CreateDeliveryRequest>;
+
+export const Delivery = Type.Object(
+  {
+    id: Uuid,
+    workflow_id: Type.String(),
+    status: Status,
+    product_name: Type.String(),
+    delivery_address: Type.String(),
+    delivery_date: DateOnly,
+    recipient_name: Nullable(Type.String()),
+    recipient_phone: Nullable(Type.String()),
+    notes: Nullable(Type.String()),
+    partner_id: Uuid,
+    assigned_to: Nullable(Uuid),
+    created_at: Type.String({ format: 'date-time' }),
+    updated_at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export type Delivery = Static<typeof Delivery>;
+
+export const TimelineEvent = Type.Object(
+  {
+    type: StringEnum(['created', 'assigned', 'status_changed', 'cancelled'] as const),
+    from_status: Type.Union([Status, Type.Null()]),
+    to_status: Status,
+    actor_id: Nullable(Uuid),
+    reason: Nullable(Type.String()),
+    at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: false },
+);
+export type TimelineEvent = Static<typeof TimelineEvent>;
+
+export const DeliveryWithTimeline = Type.Object(
+  { ...Delivery.properties, timeline: Type.Array(TimelineEvent) },
+  { additionalProperties: false },
+);
+
+export const DeliveryListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    assigned_to: Type.Optional(Uuid),
+    partner_id: Type.Optional(Uuid),
+    date_from: Type.Optional(DateOnly),
+    date_to: Type.Optional(DateOnly),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
+
+export const DeliveryPage = Page(Delivery);
+
+export const AssignRequest = Type.Object({ admin_id: Uuid }, { additionalProperties: false });
+
+export const StatusRequest = Type.Object(
+  { status: StringEnum(ADMIN_SETTABLE_STATUSES), reason: Type.Optional(Reason) },
+  { additionalProperties: false },
+);
+
+// A cancel needs no body; `null` is what the router passes when none was sent.
+export const CancelRequest = Type.Union([
+  Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }),
+  Type.Null(),
+]);

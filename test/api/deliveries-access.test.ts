@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { deliveryBody } from '../support/deliveries';
+import { stack } from '../support/stack';
+import { bearer, createUserWithToken } from '../support/users';
+
+type Who = Awaited<ReturnType<typeof createUserWithToken>>;
+const api = () => request(stack().app.callback());
+
+async function create(partner: Who, overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await api()
+    .post('/api/v1/deliveries')
+    .set(bearer(partner.token))
+    .send(deliveryBody(overrides));
+  expect(res.status).to.equal(201);
+  return res.body.id as string;
+}
+
+const post = (who: Who, path: string, body: object) =>
+  api().post(`/api/v1/deliveries${path}`).set(bearer(who.token)).send(body);
+
+function expectProblem(res: request.Response, status: number, type: string) {
+  expect(res.status, JSON.stringify(res.body)).to.equal(status);
+  expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
+  expect(res.body.type).to.match(new RegExp(`/problems/${type}$`));
+}
+
+describe('deliveries API: visibility and error paths', () => {
+  let partner: Who;
+  let otherPartner: Who;
+  let admin: Who;
+  let otherAdmin: Who;
+  let boss: Who;
+  let tag: string;
+  let assignedId: string;
+
+  before(async () => {
+    [partner, otherPartner, admin, otherAdmin, boss] = await Promise.all([
+      createUserWithToken({ role: 'partner' }),
+      createUserWithToken({ role: 'partner' }),
+      createUserWithToken({ role: 'admin' }),
+      createUserWithToken({ role: 'admin' }),
+      createUserWithToken({ role: 'super_admin' }),
+    ]);
+    tag = randomUUID().slice(0, 8);
+    assignedId = await create(partner, { product_name: `Lamp ${tag}` });
+    const res = await post(boss, `/${assignedId}/assign`, { admin_id: admin.user.id });
+    expect(res.status).to.equal(200);
+  });
+
+  const seers = ['partner', 'admin', 'boss'] as const;
+  const strangers = ['otherPartner', 'otherAdmin'] as const;
+  const who = (name: string): Who =>
+    ({ partner, otherPartner, admin, otherAdmin, boss })[name] as Who;
+
+  for (const name of seers) {
+    it(`when ${name} reads the delivery, then it is visible in the detail and the list`, async () => {
+      const detail = await api()
+        .get(`/api/v1/deliveries/${assignedId}`)
+        .set(bearer(who(name).token));
+      expect(detail.status).to.equal(200);
+      expect(detail.body.timeline).to.have.length(2);
+      const list = await api()
+        .get('/api/v1/deliveries')
+        .query({ q: tag })
+        .set(bearer(who(name).token));
+      expect(list.body.data.map((d: { id: string }) => d.id)).to.deep.equal([assignedId]);
+    });
+  }
+  for (const name of strangers) {
+    it(`when ${name} reads the delivery, then it is 404 and absent from the list`, async () => {
+      const detail = await api()
+        .get(`/api/v1/deliveries/${assignedId}`)
+        .set(bearer(who(name).token));
+      expectProblem(detail, 404, 'not-found');
+      const list = await api()
+        .get('/api/v1/deliveries')
+        .query({ q: tag })
+        .set(bearer(who(name).token));
+      expect(list.body.data).to.deep.equal([]);
+    });
+  }
+
+  it('when listing with filters and pages, then results are newest first and pages never overlap', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const mark = randomUUID().slice(0, 8);
+    const ids: string[] = [];
+    for (const [i, date] of ['2030-03-01', '2030-03-02', '2030-03-03'].entries()) {
+      ids.push(await create(shop, { product_name: `Chair ${mark} ${i}`, delivery_date: date }));
+    }
+    const first = await api().get('/api/v1/deliveries').query({ limit: 2 }).set(bearer(shop.token));
+    expect(first.body.data.map((d: { id: string }) => d.id)).to.deep.equal([ids[2], ids[1]]);
+    expect(first.body.next_cursor).to.be.a('string');
+    const second = await api()
+      .get('/api/v1/deliveries')
+      .query({ limit: 2, cursor: first.body.next_cursor })
+      .set(bearer(shop.token));
+    expect(second.body).to.deep.equal({ data: [second.body.data[0]], next_cursor: null });
+    expect(second.body.data[0].id).to.equal(ids[0]);
+
+    const list = (query: Record<string, string>) =>
+      api()
+        .get('/api/v1/deliveries')
+        .query(query)
+        .set(bearer(boss.token))
+        .then((r) => r.body.data.map((d: { id: string }) => d.id));
+    expect(await list({ partner_id: shop.user.id })).to.deep.equal([ids[2], ids[1], ids[0]]);
+    expect(
+      await list({ partner_id: shop.user.id, date_from: '2030-03-02', date_to: '2030-03-02' }),
+    ).to.deep.equal([ids[1]]);
+    expect(await list({ q: `chair ${mark} 0` })).to.deep.equal([ids[0]]);
+    expect(await list({ partner_id: shop.user.id, status: 'ASSIGNED' })).to.deep.equal([]);
+    expect(await list({ assigned_to: admin.user.id, q: tag })).to.deep.equal([assignedId]);
+    expect(await list({ status: 'ASSIGNED', q: tag })).to.deep.equal([assignedId]);
+
+    const bad = await api()
+      .get('/api/v1/deliveries')
+      .query({ cursor: 'nope' })
+      .set(bearer(shop.token));
+    expectProblem(bad, 400, 'validation');
+    const badStatus = await api()
+      .get('/api/v1/deliveries')
+      .query({ status: 'LOST' })
+      .set(bearer(shop.token));
+    expectProblem(badStatus, 400, 'validation');
+  });
+
+  it('when the assignee is not an active admin, then assign answers 422 and nothing changes', async () => {
+    const inactive = await createUserWithToken({ role: 'admin', is_active: false });
+    for (const target of [partner.user.id, inactive.user.id, boss.user.id, randomUUID()]) {
+      const res = await post(boss, `/${assignedId}/assign`, { admin_id: target });
+      expectProblem(res, 422, 'unprocessable');
+    }
+    const row = await stack().db('deliveries').where({ id: assignedId }).first();
+    expect(row.assigned_to).to.equal(admin.user.id);
+  });
+
+  it('when roles are wrong for the route, then 403', async () => {
+    expectProblem(
+      await post(admin, `/${assignedId}/assign`, { admin_id: admin.user.id }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await post(partner, `/${assignedId}/status`, { status: 'IN_TRANSIT' }),
+      403,
+      'forbidden',
+    );
+    expectProblem(await post(admin, `/${assignedId}/cancel`, {}), 403, 'forbidden');
+    expectProblem(await post(admin, '', deliveryBody()), 403, 'forbidden');
+  });
+
+  it('when a stranger acts on a delivery, then 404', async () => {
+    expectProblem(
+      await post(otherAdmin, `/${assignedId}/status`, { status: 'IN_TRANSIT' }),
+      404,
+      'not-found',
+    );
+    expectProblem(await post(otherPartner, `/${assignedId}/cancel`, {}), 404, 'not-found');
+    expectProblem(await post(boss, `/${randomUUID()}/cancel`, {}), 404, 'not-found');
+    expectProblem(
+      await api().get('/api/v1/deliveries/not-a-uuid').set(bearer(boss.token)),
+      400,
+      'validation',
+    );
+  });
+
+  it('when a status is unknown or not settable, then 400', async () => {
+    for (const status of ['DELIVERED', 'CANCELLED', 'ASSIGNED']) {
+      const res = await post(admin, `/${assignedId}/status`, { status });
+      expectProblem(res, 400, 'validation');
+      expect(res.body.errors[0].field).to.equal('status');
+    }
+  });
+
+  it('when a transition skips a step, then 409 lists the allowed next states', async () => {
+    const id = await create(partner);
+    await post(boss, `/${id}/assign`, { admin_id: admin.user.id });
+    const res = await post(admin, `/${id}/status`, { status: 'COMPLETED' });
+    expectProblem(res, 409, 'invalid-transition');
+    expect(res.body.allowed).to.deep.equal(['ASSIGNED', 'IN_TRANSIT', 'CANCELLED']);
+    expect(res.body.current_status).to.equal('ASSIGNED');
+  });
+
+  it('when in transit, then cancel and assign are 409 and a super admin may finish it', async () => {
+    const id = await create(partner);
+    await post(boss, `/${id}/assign`, { admin_id: admin.user.id });
+    expect((await post(admin, `/${id}/status`, { status: 'IN_TRANSIT' })).status).to.equal(200);
+    const cancel = await post(partner, `/${id}/cancel`, { reason: 'too late' });
+    expectProblem(cancel, 409, 'invalid-transition');
+    expect(cancel.body.allowed).to.deep.equal(['COMPLETED', 'FAILED']);
+    expectProblem(
+      await post(boss, `/${id}/assign`, { admin_id: otherAdmin.user.id }),
+      409,
+      'invalid-transition',
+    );
+    const failed = await post(boss, `/${id}/status`, {
+      status: 'FAILED',
+      reason: 'address unreachable',
+    });
+    expect(failed.status).to.equal(200);
+    expect(failed.body.status).to.equal('FAILED');
+  });
+
+  it('when the partner cancels, then 200 CANCELLED and every later change is 409 with nothing allowed', async () => {
+    const id = await create(partner);
+    const res = await api().post(`/api/v1/deliveries/${id}/cancel`).set(bearer(partner.token));
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ id, status: 'CANCELLED' });
+    const again = await post(boss, `/${id}/cancel`, {});
+    expectProblem(again, 409, 'invalid-transition');
+    expect(again.body.allowed).to.deep.equal([]);
+    expectProblem(
+      await post(boss, `/${id}/assign`, { admin_id: admin.user.id }),
+      409,
+      'invalid-transition',
+    );
+    const detail = await api().get(`/api/v1/deliveries/${id}`).set(bearer(partner.token));
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).to.deep.equal([
+      'created',
+      'cancelled',
+    ]);
+  });
+
+  it('when several admins race to finish a delivery over HTTP, then one answers 200 and the others 409', async () => {
+    const id = await create(partner);
+    await post(boss, `/${id}/assign`, { admin_id: admin.user.id });
+    await post(admin, `/${id}/status`, { status: 'IN_TRANSIT' });
+    const results = await Promise.all(
+      ['COMPLETED', 'FAILED', 'COMPLETED', 'FAILED'].map((status, i) =>
+        post(i % 2 ? boss : admin, `/${id}/status`, { status }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 409, 409, 409]);
+    const events = await stack()
+      .db('delivery_events')
+      .where({ delivery_id: id, from_status: 'IN_TRANSIT' });
+    expect(events).to.have.length(1);
+  });
+});
