@@ -9,7 +9,7 @@ import {
   cancelUpdate,
   transitionUpdate,
 } from '../../src/workflows/delivery-messages';
-import { startDelivery } from '../support/deliveries';
+import { deliveryBody, startDelivery } from '../support/deliveries';
 import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
@@ -51,35 +51,44 @@ describe('delivery notifications, end to end through the workflow', () => {
   });
   afterEach(() => receiver.stop());
 
-  it('when an admin moves a delivery IN_TRANSIT, then the partner’s open stream shows it within a second', async () => {
+  it('when an admin moves a delivery IN_TRANSIT through the API, then the partner’s open stream shows it within a second', async () => {
     const partner = await person('partner');
     const admin = await person('admin');
-    const { handle } = await startDelivery(partner.actor.id);
-    await handle.executeUpdate(assignUpdate, {
-      args: [{ actor: superAdmin, adminId: admin.actor.id }],
-    });
+    const boss = await person('super_admin');
+    const api = request(server);
+    const created = await api
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody());
+    expect(created.status).to.equal(201);
+    const id = created.body.id as string;
+    const assigned = await api
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.actor.id });
+    expect(assigned.status).to.equal(200);
+
     const stream = await SseClient.open(streamUrl, bearer(partner.token));
     try {
       await stream.waitFor((events) => events.length > 0);
-      const before = stream.notifications().length;
-
       const started = Date.now();
-      await handle.executeUpdate(transitionUpdate, {
-        args: [{ actor: admin.actor, status: 'IN_TRANSIT' }],
-      });
-      await stream.waitFor(
-        () =>
-          stream
-            .notifications()
-            .slice(before)
-            .some((e) => JSON.parse(e.data!).title === 'Delivery in transit'),
-        1000,
-      );
+      const moved = await api
+        .post(`/api/v1/deliveries/${id}/status`)
+        .set(bearer(admin.token))
+        .send({ status: 'IN_TRANSIT' });
+      expect(moved.status).to.equal(200);
+      const inTransit = () =>
+        stream
+          .notifications()
+          .map((e) => JSON.parse(e.data!))
+          .find((n) => n.delivery_id === id && n.type === 'delivery.status_changed');
+      await stream.waitFor(() => inTransit() !== undefined, 1000);
       expect(Date.now() - started).to.be.below(1000);
+      expect(inTransit()).to.include({ title: 'Delivery in transit' });
     } finally {
       stream.close();
     }
-    await handle.terminate('test finished');
+    await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
   });
 
   it('when a delivery is assigned, reassigned, moved and completed, then each person hears what the rules say, by app and email', async () => {
