@@ -137,33 +137,36 @@ describe('delivery workflow', () => {
   it('when updates are refused, then nothing about them reaches the history', async () => {
     const { handle, input } = await startDelivery();
     const otherPartner = await actor('partner');
-    const refused: [string, Promise<unknown>, string][] = [
+    const refused: [string, () => Promise<unknown>, string][] = [
       [
         'admin-assigns',
-        handle.executeUpdate(assignUpdate, {
-          updateId: 'admin-assigns',
-          args: [{ actor: admin, adminId: admin.id }],
-        }),
+        () =>
+          handle.executeUpdate(assignUpdate, {
+            updateId: 'admin-assigns',
+            args: [{ actor: admin, adminId: admin.id }],
+          }),
         'forbidden',
       ],
       [
         'too-early',
-        handle.executeUpdate(transitionUpdate, {
-          updateId: 'too-early',
-          args: [{ actor: superAdmin, status: 'IN_TRANSIT' }],
-        }),
+        () =>
+          handle.executeUpdate(transitionUpdate, {
+            updateId: 'too-early',
+            args: [{ actor: superAdmin, status: 'IN_TRANSIT' }],
+          }),
         'invalid-transition',
       ],
       [
         'stranger-cancels',
-        handle.executeUpdate(cancelUpdate, {
-          updateId: 'stranger-cancels',
-          args: [{ actor: otherPartner }],
-        }),
+        () =>
+          handle.executeUpdate(cancelUpdate, {
+            updateId: 'stranger-cancels',
+            args: [{ actor: otherPartner }],
+          }),
         'forbidden',
       ],
     ];
-    for (const [, promise, type] of refused) expect((await rejection(promise)).type).to.equal(type);
+    for (const [, send, type] of refused) expect((await rejection(send())).type).to.equal(type);
     const tooEarly = await rejection(
       handle.executeUpdate(transitionUpdate, {
         args: [{ actor: superAdmin, status: 'COMPLETED' }],
