@@ -185,6 +185,20 @@ describe('delivery workflow', () => {
     await handle.terminate('test finished');
   });
 
+  it('when the assigned admin is assigned again, then nothing changes and no event is added', async () => {
+    const { handle, input } = await startDelivery();
+    for (let i = 0; i < 2; i++) {
+      await handle.executeUpdate(assignUpdate, {
+        args: [{ actor: superAdmin, adminId: admin.id }],
+      });
+    }
+    expect((await eventsOf(input.deliveryId)).map((e) => e.type)).to.deep.equal([
+      'created',
+      'assigned',
+    ]);
+    await handle.terminate('test finished');
+  });
+
   it('when the owning partner cancels, then the delivery is CANCELLED and the workflow completes', async () => {
     const { handle, input } = await startDelivery();
     const partner: Actor = { id: input.partnerId, role: 'partner' };
