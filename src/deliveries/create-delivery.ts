@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
+import { assertEmailVerified } from '../accounts/email-verified';
 import type { AppDeps } from '../api/deps';
 import type { AuthUser } from '../api/route';
 import {
@@ -56,6 +57,7 @@ export async function createDelivery(
   request: CreateDeliveryRequest,
   idempotencyHeader: string | undefined,
 ): Promise<CreatedDelivery> {
+  await assertEmailVerified(partner);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   const existing = await findDeliveryByKey(key);
   if (existing) return replay(existing, payloadHash);

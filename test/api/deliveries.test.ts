@@ -226,6 +226,17 @@ describe('deliveries API: creation and lifecycle', () => {
     });
   }
 
+  it('when the partner has not confirmed the email address, then 403 and nothing is started', async () => {
+    const partner = await createUserWithToken({ role: 'partner', verified: false });
+    const res = await api()
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody());
+    expect(res.status).to.equal(403);
+    expect(res.body.type).to.match(/\/problems\/email-not-verified$/);
+    expect(await rowsFor(partner.user.id)).to.have.length(0);
+  });
+
   it('when the delivery date is today (UTC), then it is accepted', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const today = new Date().toISOString().slice(0, 10);
