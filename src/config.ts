@@ -41,6 +41,7 @@ const ConfigSchema = Type.Object({
   EMAIL_FROM: Type.String({ minLength: 3, default: 'Deliveries <no-reply@example.com>' }),
   REGISTRATION_ENABLED: Type.Boolean({ default: true }),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
+  TRUST_PROXY: Type.Boolean({ default: false }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
 });
 

@@ -36,7 +36,7 @@ export function apiRoutes(deps: AppDeps): Route[] {
 }
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   const router = buildRouter(apiRoutes(deps), createAuthenticator(deps.tokens), {
     ticket: redeemStreamTicket,
   });

@@ -80,6 +80,8 @@ export async function startStack(): Promise<TestStack> {
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
     // Tests run webhook receivers on 127.0.0.1; the SSRF tests turn this off explicitly.
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    // Tests give each client its own address through X-Forwarded-For (login limits per address).
+    TRUST_PROXY: 'true',
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });
