@@ -1,5 +1,6 @@
 import knexFactory, { type Knex } from 'knex';
 import { Model } from 'objection';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export type Db = Knex;
@@ -15,10 +16,22 @@ const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 // Running from source (tsx) the migrations are .ts; from the production build they are .js.
 const MIGRATION_EXTENSION = path.extname(__filename);
 
+/**
+ * Records migrations by name without extension, so a database migrated from source (.ts) and
+ * later by the production build (.js) agrees on what has run.
+ */
+const migrationSource: Knex.MigrationSource<string> = {
+  async getMigrations() {
+    const files = await readdir(MIGRATIONS_DIR);
+    return files.filter((file) => path.extname(file) === MIGRATION_EXTENSION).sort();
+  },
+  getMigrationName: (file) => path.basename(file, path.extname(file)),
+  // require, not import(): under tsx only require() is hooked to load the .ts migrations.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  getMigration: async (file) => require(path.join(MIGRATIONS_DIR, file)) as Knex.Migration,
+};
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const [, applied] = (await db.migrate.latest({
-    directory: MIGRATIONS_DIR,
-    loadExtensions: [MIGRATION_EXTENSION],
-  })) as [number, string[]];
+  const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }

@@ -63,7 +63,7 @@ export function rejectCommand(
   if (!canTransition(delivery.status, to)) {
     return {
       code: 'invalid-transition',
-      message: `A ${delivery.status} delivery cannot become ${to}.`,
+      message: `The delivery is ${delivery.status}; it cannot become ${to}.`,
       allowed,
     };
   }
