@@ -1,18 +1,16 @@
-import { temporal } from '@temporalio/proto';
-
-type History = temporal.api.history.v1.IHistory;
-const { History } = temporal.api.history.v1;
+import type { temporal } from '@temporalio/proto';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /*
- * protobufjs' own JSON form (longs and bytes as strings, enums by name), read back by the same
- * generated class. The SDK's historyToJSON/historyFromJSON would write the canonical protojson,
- * but in this install @temporalio/common and @temporalio/proto each carry their own protobufjs
- * copy and those helpers fail with "type must be a Type".
+ * The canonical protobuf JSON that `temporal workflow show --output json` and the Temporal UI's
+ * download also write, so a history taken from any environment can join the replay set as is.
+ * (These SDK helpers need one protobufjs copy shared by @temporalio/common and /proto, which is
+ * why package.json names protobufjs 8 directly: without it npm nests a copy in each.)
  */
-export function historyToJson(history: History): string {
-  return `${JSON.stringify(History.fromObject(history).toJSON(), null, 1)}\n`;
+export function historyToJson(history: temporal.api.history.v1.IHistory): string {
+  return `${historyToJSON(history)}\n`;
 }
 
-export function historyFromJson(json: string): temporal.api.history.v1.History {
-  return History.fromObject(JSON.parse(json) as Record<string, unknown>);
+export function historyFromJson(json: string): temporal.api.history.v1.IHistory {
+  return historyFromJSON(JSON.parse(json));
 }
