@@ -127,7 +127,10 @@ describe('deliveries API: creation and lifecycle', () => {
       ),
     );
     const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 201)).to.have.length(1);
+    expect(
+      statuses.filter((s) => s === 201),
+      `statuses: ${statuses.join(',')}`,
+    ).to.have.length(1);
     expect(statuses.filter((s) => s === 200)).to.have.length(39);
     for (const r of responses.filter((r) => r.status === 200)) {
       expect(r.headers['idempotent-replayed']).to.equal('true');

@@ -82,6 +82,8 @@ export async function startStack(): Promise<TestStack> {
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     // Tests give each client its own address through X-Forwarded-For (login limits per address).
     TRUST_PROXY: 'true',
+    // Headroom for a loaded 2-core machine; the outage tests set their own short deadline.
+    TEMPORAL_UPDATE_TIMEOUT_MS: '30000',
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });

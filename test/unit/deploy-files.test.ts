@@ -11,7 +11,7 @@ describe('container files', () => {
   for (const file of ['Dockerfile', 'docker-compose.yml', 'package.json']) {
     it(`when ${file} names a built entry point, then its source file exists`, () => {
       const entries = [...read(file).matchAll(/dist\/(src\/[\w/-]+)\.js/g)].map((m) => m[1]!);
-      expect(entries, `${file} names at least one entry point`).to.not.be.empty;
+      expect(entries, `${file} names at least one entry point`).to.have.length.greaterThan(0);
       for (const entry of entries) {
         expect(readFileSync(path.join(ROOT, `${entry}.ts`)), entry).to.have.length.greaterThan(0);
       }
