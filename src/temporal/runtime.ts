@@ -10,7 +10,8 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
 };
 
 /**
- * Routes the Temporal SDK's own logs into our logger, from WARN up (its INFO is chatty).
+ * Routes the Temporal SDK's own logs, native core included, into our logger from WARN up (its
+ * INFO is chatty), so LOG_LEVEL governs them like everything else.
  * With `ownSignals` the SDK leaves SIGINT/SIGTERM alone, for processes that stop their workers
  * themselves (the platform, the tests); otherwise it drains workers and re-raises the signal.
  */
@@ -20,5 +21,6 @@ export function installTemporalRuntime(logger: Logger, opts: { ownSignals?: bool
     logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
       logger[LEVELS[level]]({ component: 'temporal-sdk', ...meta }, message);
     }),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
   });
 }
