@@ -40,6 +40,22 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
 }
 
 /**
+ * PostgreSQL cannot store U+0000 in text, so no input string may hold it: refused here, once for
+ * every route, instead of failing as a 500 (or an endlessly retried activity) further on.
+ */
+function nulCharacterErrors(value: unknown, path: string, where: string): FieldError[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? [{ field: path || where, message: 'must not contain NUL characters' }]
+      : [];
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    nulCharacterErrors(item, path ? `${path}.${key}` : key, where),
+  );
+}
+
+/**
  * Validates (and, for query strings, coerces) a value against a schema, or throws a
  * ValidationError naming every offending field.
  */
@@ -49,8 +65,10 @@ export function validate<S extends TSchema>(
   where: 'body' | 'query' | 'params' = 'body',
 ): Static<S> {
   const fn = compile(schema, where !== 'body');
-  if (fn(value)) return value as Static<S>;
-  const errors = (fn.errors ?? []).map((e) => toFieldError(where, e));
+  const valid = fn(value);
+  const nul = nulCharacterErrors(value, '', where);
+  if (valid && nul.length === 0) return value as Static<S>;
+  const errors = [...(valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e)), ...nul];
   const unique = errors.filter(
     (e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i,
   );

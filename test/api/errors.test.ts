@@ -5,8 +5,9 @@ import pino from 'pino';
 import request from 'supertest';
 import { AccessTokens } from '../../src/accounts/access-tokens';
 import { errorMiddleware } from '../../src/api/middleware/errors';
+import { deliveryBody } from '../support/deliveries';
 import { stack } from '../support/stack';
-import { bearer, createUserWithToken } from '../support/users';
+import { bearer, createUserWithToken, uniqueEmail } from '../support/users';
 
 const api = () => request(stack().app.callback());
 const LOGIN = '/api/v1/auth/login';
@@ -51,6 +52,41 @@ describe('HTTP errors', () => {
     expectProblem(res, 400, 'validation');
     expect(res.body.errors).to.deep.include({ field: 'admin', message: 'is not an allowed field' });
     expect(res.body.errors.map((e: { field: string }) => e.field)).to.include('password');
+  });
+
+  it('when a body, query or path string holds a NUL character, then 400 names the field and nothing is stored', async () => {
+    // PostgreSQL cannot store U+0000 in text: unchecked, it was a 500, or a workflow retrying forever.
+    const boss = await createUserWithToken({ role: 'super_admin' });
+    const email = uniqueEmail('nul');
+    const user = await api().post('/api/v1/users').set(bearer(boss.token)).send({
+      email,
+      password: 'a-long-enough-password',
+      role: 'admin',
+      first_name: 'Ada',
+      last_name: 'Love\u0000lace',
+    });
+    expectProblem(user, 400, 'validation');
+    expect(user.body.errors).to.deep.equal([
+      { field: 'last_name', message: 'must not contain NUL characters' },
+    ]);
+    expect(await stack().db('users').where({ email })).to.have.length(0);
+
+    const search = await api().get('/api/v1/users?q=a%00b').set(bearer(boss.token));
+    expectProblem(search, 400, 'validation');
+    expect(search.body.errors).to.deep.equal([
+      { field: 'q', message: 'must not contain NUL characters' },
+    ]);
+
+    const partner = await createUserWithToken({ role: 'partner' });
+    const delivery = await api()
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody({ notes: 'ring\u0000twice' }));
+    expectProblem(delivery, 400, 'validation');
+    expect(delivery.body.errors).to.deep.equal([
+      { field: 'notes', message: 'must not contain NUL characters' },
+    ]);
+    expect(await stack().db('deliveries').where({ partner_id: partner.user.id })).to.have.length(0);
   });
 
   it('when the token is missing or garbage, then 401 with WWW-Authenticate: Bearer', async () => {
