@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { METHODS } from 'node:http';
 import type { Context } from 'koa';
 import { forbidden, unauthenticated } from '../domain/errors';
 import { validate } from '../schemas/validate';
@@ -66,7 +67,9 @@ export function buildRouter(
   authenticate: Authenticate,
   credentialResolvers: Readonly<Record<string, CredentialResolver>> = {},
 ): Router {
-  const router = new Router();
+  // Every method Node accepts counts as known, so `allowedMethods` answers 405 + Allow for one a
+  // route lacks (TRACE, PURGE…) instead of a plain-text 501 that bypasses problem+json.
+  const router = new Router({ methods: [...METHODS] });
   for (const route of routes) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
     if (!route.access || (!('public' in route.access) && route.access.roles.length === 0)) {

@@ -89,6 +89,18 @@ describe('HTTP errors', () => {
     expect(await stack().db('deliveries').where({ partner_id: partner.user.id })).to.have.length(0);
   });
 
+  it('when a route is called with a method it does not have, then 405 with Allow; on an unknown path, 404', async () => {
+    for (const res of [
+      await api().trace('/api/v1/notifications/read-all'),
+      await api().purge('/api/v1/notifications/read-all'),
+    ]) {
+      expectProblem(res, 405, 'method-not-allowed');
+      expect(res.headers['allow']).to.equal('POST');
+    }
+    const unknown = await api().trace('/api/v1/nowhere');
+    expectProblem(unknown, 404, 'route-not-found');
+  });
+
   it('when the token is missing or garbage, then 401 with WWW-Authenticate: Bearer', async () => {
     for (const auth of [undefined, 'Bearer not.a.jwt', 'Basic abc']) {
       const req = api().get('/api/v1/users/me');
