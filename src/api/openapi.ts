@@ -43,7 +43,14 @@ function parameters(route: Route): Json[] {
 function responses(route: Route): Json {
   const out: Json = {};
   const statuses = { ...route.responses };
-  if (route.body) statuses[400] ??= { description: 'Invalid request', schema: Problem };
+  // The router validates every declared input, so each of them can answer 400.
+  if (route.params ?? route.query ?? route.headers ?? route.body) {
+    statuses[400] ??= { description: 'Invalid request', schema: Problem };
+  }
+  if (route.body) {
+    statuses[413] ??= { description: 'The request body exceeds 1 MiB', schema: Problem };
+    statuses[415] ??= { description: 'The request body is not JSON', schema: Problem };
+  }
   if (!('public' in route.access)) {
     statuses[401] ??= { description: 'Missing, invalid or expired token', schema: Problem };
     statuses[403] ??= { description: 'Role not allowed', schema: Problem };

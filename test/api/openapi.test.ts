@@ -64,6 +64,23 @@ describe('OpenAPI document', () => {
     expect(operationIds.size).to.equal(apiRoutes(stack().deps).length);
   });
 
+  it('when a route validates its path, query, headers or body, then its 400 is documented', async () => {
+    const { token } = await createUserWithToken({ role: 'super_admin' });
+    const badQuery = await api()
+      .get('/api/v1/users')
+      .query({ cursor: 'garbage' })
+      .set(bearer(token));
+    expect(badQuery.status).to.equal(400);
+    expectMatches(responseSchema('/api/v1/users', 'get', 400), badQuery.body);
+    for (const route of apiRoutes(stack().deps)) {
+      const validates = route.params ?? route.query ?? route.body ?? route.headers;
+      const label = `${route.method} ${fullPath(route)}`;
+      const responses = doc['paths'][fullPath(route)][route.method]['responses'] as Json;
+      if (validates) expect(responses, label).to.have.property('400');
+      if (route.body) expect(responses, label).to.include.keys('413', '415');
+    }
+  });
+
   it('when real responses come back, then they match the documented schemas', async () => {
     const { user, password } = await createUser({ role: 'super_admin' });
     const login = await api()
