@@ -36,6 +36,14 @@ export interface Page<T> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** A real instant PostgreSQL accepts: the shape alone lets 2023-02-29, 25:00 or year 0000 through. */
+function isSortTimestamp(ts: string): boolean {
+  if (!TIMESTAMP.test(ts) || ts < '0001') return false;
+  const millis = `${ts.slice(0, 23)}Z`;
+  const parsed = new Date(millis);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === millis;
+}
 // Microseconds matter: a JS Date would round created_at to milliseconds and skip or repeat rows.
 const SORT_TS = `to_char(??.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -51,7 +59,7 @@ export async function newestFirstPage<M extends Model>(
   query.select(`${table}.*`, raw(`${SORT_TS} as sort_ts`, [table]));
   if (page.cursor !== undefined) {
     const [ts, id] = decodeCursor(page.cursor, 2) as [string, string];
-    if (!TIMESTAMP.test(ts) || !UUID.test(id)) throw badCursor();
+    if (!isSortTimestamp(ts) || !UUID.test(id)) throw badCursor();
     query.whereRaw('(??.created_at, ??.id) < (?::timestamptz, ?::uuid)', [table, table, ts, id]);
   }
   const rows = await query

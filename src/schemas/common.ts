@@ -5,6 +5,10 @@ export const StringEnum = <T extends readonly string[]>(values: T, options: obje
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options }) as TUnsafe<T[number]>;
 
 export const Uuid = Type.String({ format: 'uuid' });
+
+/** YYYY-MM-DD that PostgreSQL can store: RFC 3339 allows year 0000, which a `date` column refuses. */
+export const CalendarDate = (options: object = {}) =>
+  Type.String({ format: 'date', formatMinimum: '0001-01-01', ...options });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 export const Problem = Type.Object(

@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
-import { Page, PageQuery, StringEnum, Uuid } from './common';
+import { CalendarDate, Page, PageQuery, StringEnum, Uuid } from './common';
 
 const Status = StringEnum(DELIVERY_STATUSES);
-const DateOnly = Type.String({ format: 'date' });
+const DateOnly = CalendarDate();
 const Reason = Type.String({ minLength: 1, maxLength: 2000 });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
   Type.Union([schema, Type.Null()]);
@@ -12,7 +12,7 @@ export const CreateDeliveryRequest = Type.Object(
   {
     product_name: Type.String({ minLength: 1, maxLength: 200 }),
     delivery_address: Type.String({ minLength: 1, maxLength: 500 }),
-    delivery_date: Type.String({ format: 'date', description: 'YYYY-MM-DD, today (UTC) or later' }),
+    delivery_date: CalendarDate({ description: 'YYYY-MM-DD, today (UTC) or later' }),
     recipient_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     recipient_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),

@@ -126,6 +126,33 @@ describe('deliveries API: visibility and error paths', () => {
     expectProblem(badStatus, 400, 'validation');
   });
 
+  it('when a date filter is year 0000 or a cursor holds an impossible time, then 400, not a database error', async () => {
+    // Both pass a plain format check (RFC 3339 allows year 0000) but PostgreSQL refuses them.
+    for (const query of [{ date_from: '0000-01-01' }, { date_to: '0000-12-31' }]) {
+      const res = await api().get('/api/v1/deliveries').query(query).set(bearer(boss.token));
+      expectProblem(res, 400, 'validation');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(
+        Object.keys(query),
+      );
+    }
+    const forged = (ts: string) =>
+      Buffer.from(JSON.stringify([ts, randomUUID()])).toString('base64url');
+    for (const ts of [
+      '2024-99-99T99:99:99.000000Z',
+      '2023-02-29T00:00:00.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+    ]) {
+      const res = await api()
+        .get('/api/v1/deliveries')
+        .query({ cursor: forged(ts) })
+        .set(bearer(boss.token));
+      expectProblem(res, 400, 'validation');
+      expect(res.body.errors).to.deep.equal([
+        { field: 'cursor', message: 'is not a cursor this endpoint issued' },
+      ]);
+    }
+  });
+
   it('when the assignee is not an active admin, then assign answers 422 and nothing changes', async () => {
     const inactive = await createUserWithToken({ role: 'admin', is_active: false });
     for (const target of [partner.user.id, inactive.user.id, boss.user.id, randomUUID()]) {
