@@ -35,6 +35,23 @@ export const NotificationStreamQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * One Server-Sent Event of the stream, as an EventSource (or a schema-aware client) sees it:
+ * `id`, `event` and `data` lines; `retry:` hints and `: ping` comments are not events.
+ */
+export const NotificationStreamEvent = Type.Object(
+  {
+    id: Type.String({ ...StreamPosition, description: 'Send as Last-Event-ID to resume after it' }),
+    event: Type.Literal('notification'),
+    data: Type.String({
+      description: 'The notification, as JSON',
+      contentMediaType: 'application/json',
+      contentSchema: Notification,
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const LastEventIdHeader = {
   description: 'Resume after this event id: the events stored since are replayed first.',
   schema: StreamPosition,

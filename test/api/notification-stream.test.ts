@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -64,6 +66,22 @@ describe('notification stream (SSE)', () => {
       delivery_id: change.deliveryId,
       read_at: null,
     });
+  });
+
+  it('when an event arrives, then it matches the documented event schema and its data the Notification', async () => {
+    const doc = (await request(stack().app.callback()).get('/api/v1/openapi.json')).body;
+    const media = doc.paths['/api/v1/notifications/stream'].get.responses['200'].content;
+    const schema = media['text/event-stream'].schema;
+    const { partner, client } = await partnerWithStream();
+    await record(partner.user.id, 'IN_TRANSIT');
+    await client.waitFor(() => client.notifications().length === 1, 1000);
+    const [event] = client.notifications();
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const { id, event: name, data } = event!;
+    expect(ajv.validate(schema, { id, event: name, data }), ajv.errorsText()).to.equal(true);
+    const dataSchema = schema.properties.data.contentSchema;
+    expect(ajv.validate(dataSchema, JSON.parse(data!)), ajv.errorsText()).to.equal(true);
   });
 
   it("when another user's notification is stored, then it does not reach this stream", async () => {

@@ -1,4 +1,3 @@
-import { Type } from '@sinclair/typebox';
 import {
   listNotifications,
   markAllNotificationsRead,
@@ -13,6 +12,7 @@ import {
   LastEventIdHeader,
   NotificationListQuery,
   NotificationPage,
+  NotificationStreamEvent,
   NotificationStreamQuery,
   StreamTicket,
 } from '../../schemas/notifications';
@@ -100,7 +100,7 @@ export function notificationRoutes(deps: AppDeps) {
           description:
             'An event stream: `id: <seq>`, `event: notification`, `data: <notification JSON>`; `: ping` comments keep it open',
           contentType: 'text/event-stream',
-          schema: Type.String(),
+          schema: NotificationStreamEvent,
         },
       },
       handle: async ({ query, headers, user, ctx }) => {
