@@ -39,19 +39,28 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
   return { field: base || where, message: e.message ?? 'is invalid' };
 }
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Why PostgreSQL could not store the string as sent, if it could not. */
+function unstorableText(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  // UTF-8 has no encoding for half a surrogate pair: it would be stored as U+FFFD, silently.
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (an unpaired surrogate is not)';
+  return null;
+}
+
 /**
- * PostgreSQL cannot store U+0000 in text, so no input string may hold it: refused here, once for
- * every route, instead of failing as a 500 (or an endlessly retried activity) further on.
+ * Every input string must be text PostgreSQL stores as sent: refused here, once for every route,
+ * instead of failing as a 500 (or an endlessly retried activity) or being altered further on.
  */
-function nulCharacterErrors(value: unknown, path: string, where: string): FieldError[] {
+function unstorableTextErrors(value: unknown, path: string, where: string): FieldError[] {
   if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? [{ field: path || where, message: 'must not contain NUL characters' }]
-      : [];
+    const message = unstorableText(value);
+    return message ? [{ field: path || where, message }] : [];
   }
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, item]) =>
-    nulCharacterErrors(item, path ? `${path}.${key}` : key, where),
+    unstorableTextErrors(item, path ? `${path}.${key}` : key, where),
   );
 }
 
@@ -66,9 +75,9 @@ export function validate<S extends TSchema>(
 ): Static<S> {
   const fn = compile(schema, where !== 'body');
   const valid = fn(value);
-  const nul = nulCharacterErrors(value, '', where);
-  if (valid && nul.length === 0) return value as Static<S>;
-  const errors = [...(valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e)), ...nul];
+  const text = unstorableTextErrors(value, '', where);
+  if (valid && text.length === 0) return value as Static<S>;
+  const errors = [...(valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e)), ...text];
   const unique = errors.filter(
     (e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i,
   );

@@ -89,6 +89,23 @@ describe('HTTP errors', () => {
     expect(await stack().db('deliveries').where({ partner_id: partner.user.id })).to.have.length(0);
   });
 
+  it('when a body string holds an unpaired surrogate, then 400 instead of a silently altered value', async () => {
+    const boss = await createUserWithToken({ role: 'super_admin' });
+    const email = uniqueEmail('surrogate');
+    const res = await api()
+      .post('/api/v1/users')
+      .set(bearer(boss.token))
+      .set('Content-Type', 'application/json')
+      .send(
+        `{"email":"${email}","password":"a-long-enough-password","role":"admin","first_name":"\\ud800","last_name":"\\ud83d\\ude00"}`,
+      );
+    expectProblem(res, 400, 'validation');
+    expect(res.body.errors).to.deep.equal([
+      { field: 'first_name', message: 'must be valid Unicode (an unpaired surrogate is not)' },
+    ]);
+    expect(await stack().db('users').where({ email })).to.have.length(0);
+  });
+
   it('when a route is called with a method it does not have, then 405 with Allow; on an unknown path, 404', async () => {
     for (const res of [
       await api().trace('/api/v1/notifications/read-all'),
