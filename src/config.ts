@@ -8,9 +8,6 @@ const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 const ConfigSchema = Type.Object({
   NODE_ENV: Type.Union(
     [Type.Literal('development'), Type.Literal('test'), Type.Literal('production')],
-    {
-      default: 'development',
-    },
   ),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
@@ -62,10 +59,20 @@ const ajv = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, str
 addFormats(ajv);
 const validateConfig = ajv.compile<RawConfig>(ConfigSchema);
 
-/** Reads the environment once, validates it against the schema and fails naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export type NodeEnv = RawConfig['NODE_ENV'];
+
+/**
+ * Reads the environment once, validates it against the schema and fails naming the variable.
+ * An unset NODE_ENV means production unless the entry point is a development tool (`npm run dev`,
+ * the operator CLIs): a production process started without it must not run on dev defaults
+ * (the public dev JWT secret, the printed super admin password).
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultNodeEnv: NodeEnv = 'production',
+): Config {
   const known = Object.keys(ConfigSchema.properties);
-  const raw: Record<string, unknown> = {};
+  const raw: Record<string, unknown> = { NODE_ENV: defaultNodeEnv };
   for (const key of known) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;

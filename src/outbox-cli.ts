@@ -18,7 +18,7 @@ async function main(): Promise<void> {
       limit: { type: 'string', default: '10' },
     },
   });
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'development');
   const db = createDb(config.DATABASE_URL ?? embeddedPostgresUrl(config.PG_PORT, 'deliveries'));
   try {
     const emails = await listEmails(db, {

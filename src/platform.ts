@@ -28,7 +28,7 @@ import { installTemporalRuntime } from './temporal/runtime';
 type Stop = { name: string; stop: () => Promise<unknown> };
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'development');
   const logger = createLogger(config.LOG_LEVEL, 'platform');
   const stops: Stop[] = [];
   let stopping = false;

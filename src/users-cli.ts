@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       inactive: { type: 'boolean' },
     },
   });
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'development');
   const db = createDb(databaseUrl(config), { min: 0, max: 2 });
   try {
     await run(db, positionals[0], values);
