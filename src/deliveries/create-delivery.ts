@@ -10,7 +10,7 @@ import {
   type StoredDelivery,
   type StoredDeliveryWithKey,
 } from '../db/repositories/deliveries';
-import { DomainError, ValidationError } from '../domain/errors';
+import { conflict, DomainError, ValidationError } from '../domain/errors';
 import type { CreateDeliveryRequest } from '../schemas/deliveries';
 import { deliveryWorkflow } from '../workflows';
 import { createUpdate, type DeliveryWorkflowInput } from '../workflows/delivery-messages';
@@ -74,8 +74,9 @@ export async function createDelivery(
     workflowId: key,
     taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    // A closed workflow with this id already wrote its row; never start a second delivery.
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    // A completed run wrote its row and is answered from it above; only a run that failed or
+    // was terminated before writing it (the row check found nothing) may be started again.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     args: [input],
     typedSearchAttributes: [
       { key: deliveryStatusKey, value: 'CREATED' },
@@ -97,6 +98,9 @@ export async function createDelivery(
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       const row = await findDeliveryByKey(key);
       if (row) return replay(row, payloadHash);
+      throw conflict(
+        'A delivery for this request already finished without a record; contact support.',
+      );
     }
     throw domainErrorFrom(error);
   }

@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
+import { deliveryKey } from '../../src/deliveries/idempotency';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
@@ -113,5 +114,32 @@ describe('deliveries API: Temporal outages and crashes', () => {
       await running;
       await connection.close();
     }
+  });
+
+  it('when an earlier run for the key was terminated before it wrote the delivery, then a retry starts afresh and creates it once', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const body = deliveryBody();
+    const stranded = appWith({
+      TEMPORAL_TASK_QUEUE: `stranded-${randomUUID()}`,
+      TEMPORAL_UPDATE_TIMEOUT_MS: 1500,
+    });
+    const first = await request(stranded.callback())
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(body);
+    expect(first.status).to.equal(503);
+    const { key } = deliveryKey(partner.user.id, body);
+    await stack().client.workflow.getHandle(key).terminate('operator gave up on it');
+
+    const retried = await request(stack().app.callback())
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(body);
+    expect(retried.status).to.equal(201);
+    const rows = await stack().db('deliveries').where({ partner_id: partner.user.id });
+    expect(rows.map((r: { id: string }) => r.id)).to.deep.equal([retried.body.id]);
+    const handle = stack().client.workflow.getHandle(key);
+    expect((await handle.describe()).status.name).to.equal('RUNNING');
+    await handle.terminate('test finished');
   });
 });

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
+import knex from 'knex';
 import { createReadModelActivities, type DeliveryChange } from '../../src/activities/read-model';
 import { deliveryInput } from '../support/deliveries';
+import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { createUser } from '../support/users';
 
@@ -42,5 +46,59 @@ describe('read-model activities', () => {
     expect(new Date(rows[0].created_at).toISOString()).to.equal(at);
     const events = await db('delivery_events').where({ delivery_id: input.deliveryId });
     expect(events.map((e: { type: string }) => e.type)).to.deep.equal(['created', 'assigned']);
+  });
+
+  it('when PostgreSQL refuses the data for good, then the failure is non-retryable and nothing is written', async () => {
+    const { db } = stack();
+    const activities = createReadModelActivities(db);
+    // A partner id that names no user violates the foreign key: no retry can ever succeed.
+    const input = deliveryInput(randomUUID());
+    const change: DeliveryChange = {
+      deliveryId: input.deliveryId,
+      eventKey: `${input.deliveryId}:1`,
+      type: 'created',
+      fromStatus: null,
+      toStatus: 'CREATED',
+      assignedTo: null,
+      actorId: input.partnerId,
+      reason: null,
+      at: '2030-01-01T10:00:00.000Z',
+    };
+    const failure = await activities.recordDeliveryCreated(input, change).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(ApplicationFailure);
+    expect(failure).to.include({ type: 'read-model-rejected', nonRetryable: true });
+    expect(await db('deliveries').where({ id: input.deliveryId })).to.have.length(0);
+  });
+
+  it('when the database is merely unreachable, then the error stays retryable', async () => {
+    const down = knex({
+      client: 'pg',
+      connection: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/none`,
+    });
+    try {
+      const failure = await createReadModelActivities(down)
+        .recordDeliveryChange({
+          deliveryId: randomUUID(),
+          eventKey: randomUUID(),
+          type: 'status_changed',
+          fromStatus: 'ASSIGNED',
+          toStatus: 'IN_TRANSIT',
+          assignedTo: null,
+          actorId: randomUUID(),
+          reason: null,
+          at: '2030-01-01T10:00:00.000Z',
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(failure).to.be.instanceOf(Error);
+      expect(failure).to.not.be.instanceOf(ApplicationFailure);
+    } finally {
+      await down.destroy();
+    }
   });
 });
