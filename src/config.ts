@@ -6,9 +6,11 @@ import addFormats from 'ajv-formats';
 const DEV_JWT_SECRET = 'dev-only-secret-do-not-use-in-production-0123456789';
 
 const ConfigSchema = Type.Object({
-  NODE_ENV: Type.Union(
-    [Type.Literal('development'), Type.Literal('test'), Type.Literal('production')],
-  ),
+  NODE_ENV: Type.Union([
+    Type.Literal('development'),
+    Type.Literal('test'),
+    Type.Literal('production'),
+  ]),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
