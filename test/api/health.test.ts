@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 
 describe('health probes', () => {
@@ -24,5 +27,20 @@ describe('health probes', () => {
     expect(res.headers['x-request-id']).to.equal('abc-123');
     expect(res.body).to.include({ status: 404, request_id: 'abc-123' });
     expect(res.body.type).to.match(/\/problems\/route-not-found$/);
+  });
+
+  it('when Temporal is unreachable, then /readyz answers 503 problem+json naming it down', async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const { deps } = stack();
+    const app = createApp({ ...deps, temporal: new Client({ connection, namespace: 'default' }) });
+    try {
+      const res = await request(app.callback()).get('/readyz');
+      expect(res.status).to.equal(503);
+      expect(res.headers['content-type']).to.match(/^application\/problem\+json/);
+      expect(res.body.type).to.match(/\/problems\/unavailable$/);
+      expect(res.body.detail).to.equal('Not ready: database ok, temporal down.');
+    } finally {
+      await connection.close();
+    }
   });
 });
