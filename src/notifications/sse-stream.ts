@@ -15,6 +15,11 @@ export interface StreamOptions {
   /** Resume after this stream position (Last-Event-ID); null streams only what comes next. */
   lastEventId: number | null;
   heartbeatMs: number;
+  /**
+   * Asked at every heartbeat: a stream outlives the credential that opened it, so a deactivated
+   * user's stream is ended within one heartbeat instead of running until the client leaves.
+   */
+  stillAllowed: () => Promise<boolean>;
 }
 
 function frame(item: SequencedNotification): string {
@@ -68,7 +73,12 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
       else void replay().catch(() => res.destroy());
     },
   });
-  const heartbeat = setInterval(() => write(': ping\n\n'), options.heartbeatMs);
+  const heartbeat = setInterval(() => {
+    void options.stillAllowed().then(
+      (allowed) => (allowed ? write(': ping\n\n') : res.end()),
+      () => write(': ping\n\n'),
+    );
+  }, options.heartbeatMs);
   const close = () => {
     if (closed) return;
     closed = true;

@@ -161,6 +161,18 @@ describe('notification stream (SSE)', () => {
     await client.waitFor((events) => events.some((e) => e.comments.includes('ping')), 3000);
   });
 
+  it('when the user is deactivated while the stream is open, then the server ends it within a heartbeat', async () => {
+    const { partner } = await partnerWithStream();
+    const hub = stack().deps.notificationHub;
+    expect(hub.subscriberCount(partner.user.id)).to.equal(1);
+    await stack().db('users').where({ id: partner.user.id }).update({ is_active: false });
+    await waitFor(
+      async () => (hub.subscriberCount(partner.user.id) === 0 ? true : undefined),
+      'the stream of the deactivated user to end',
+      3000,
+    );
+  });
+
   it('when the client disconnects, then its subscription is dropped', async () => {
     const { partner, client } = await partnerWithStream();
     const hub = stack().deps.notificationHub;

@@ -3,6 +3,7 @@ import {
   markAllNotificationsRead,
   markNotificationRead,
 } from '../../db/repositories/notifications';
+import { findUserById } from '../../db/repositories/users';
 import { notFound, ValidationError } from '../../domain/errors';
 import { ROLES } from '../../domain/roles';
 import { openNotificationStream } from '../../notifications/sse-stream';
@@ -113,6 +114,7 @@ export function notificationRoutes(deps: AppDeps) {
             query.last_event_id,
           ),
           heartbeatMs: deps.config.SSE_HEARTBEAT_SECONDS * 1000,
+          stillAllowed: async () => (await findUserById(user.id))?.is_active === true,
         });
         return { status: 200, raw: true };
       },
