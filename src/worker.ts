@@ -13,6 +13,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   installTemporalRuntime(logger);
+  if (!config.isDev && !config.POSTMARK_SERVER_TOKEN) {
+    logger.warn('POSTMARK_SERVER_TOKEN is not set: emails are kept in the outbox table, not sent');
+  }
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
     throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS are required to run the worker');
   }

@@ -60,5 +60,6 @@ export function accountEmail(opts: {
     textBody,
     htmlBody,
     tag: `account.${opts.purpose}`,
+    sensitive: true,
   };
 }

@@ -6,6 +6,7 @@ import {
   markEmailOutbox,
   markEmailSent,
   recordEmailError,
+  redactEmailBodies,
 } from '../db/repositories/email-messages';
 import type { Logger } from '../logger';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
@@ -53,8 +54,9 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
       }
       if (!client) {
         await markEmailOutbox(deps.db, message.key);
+        const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
         log.info(
-          { key: message.key, to: message.to, subject: message.subject, text: message.textBody },
+          { key: message.key, to: message.to, subject: message.subject, text },
           'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
         );
         return;
@@ -74,6 +76,7 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
           Metadata: { key: message.key },
         });
         await markEmailSent(deps.db, message.key, sent.MessageID);
+        if (message.sensitive) await redactEmailBodies(deps.db, message.key);
       } catch (error) {
         const failure = classifyEmailError(error);
         await recordEmailError(deps.db, message.key, failure);

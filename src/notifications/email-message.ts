@@ -8,6 +8,11 @@ export interface EmailMessage {
   htmlBody: string;
   /** Postmark tag, e.g. `delivery.assigned`, `account.verify-email`. */
   tag: string;
+  /**
+   * The body carries a secret (a single-use account link): it is never logged, and the stored
+   * copy is blanked once Postmark has it, so the database does not keep live tokens.
+   */
+  sensitive?: boolean;
 }
 
 /** The email activity's signature, for workflows that import activity types only. */

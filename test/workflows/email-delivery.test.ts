@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import { findEmailByKey } from '../../src/db/repositories/email-messages';
+import { findEmailByKey, REDACTED_BODY } from '../../src/db/repositories/email-messages';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import { accountEmailWorkflow } from '../../src/workflows';
 import { startFakePostmark, type FakePostmark } from '../support/postmark-server';
@@ -73,6 +73,15 @@ describe('email through Postmark: the real client against a Postmark-like server
     const row = await findEmailByKey(stack().db, msg.key);
     expect(row).to.include({ status: 'sent', attempts: 1, last_error: null });
     expect(row!.provider_message_id).to.be.a('string');
+  });
+
+  it('when a message holding a secret is sent, then the stored copy of its body is blanked', async () => {
+    const msg = { ...message(), sensitive: true };
+    await (await sendThroughWorkflow(worker.taskQueue, msg)).result();
+
+    expect(fake.requestsTo(msg.to)[0]!.body).to.include({ TextBody: msg.textBody });
+    const row = await findEmailByKey(stack().db, msg.key);
+    expect(row).to.include({ status: 'sent', text_body: REDACTED_BODY, html_body: REDACTED_BODY });
   });
 
   for (const status of [500, 429] as const) {

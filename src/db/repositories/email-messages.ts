@@ -61,6 +61,14 @@ export async function markEmailSent(db: Db, key: string, providerMessageId: stri
   });
 }
 
+export const REDACTED_BODY = '[removed after sending: it held a single-use link]';
+
+export async function redactEmailBodies(db: Db, key: string): Promise<void> {
+  await db(TABLE)
+    .where({ key })
+    .update({ text_body: REDACTED_BODY, html_body: REDACTED_BODY, updated_at: db.fn.now() });
+}
+
 export async function markEmailOutbox(db: Db, key: string): Promise<void> {
   await db(TABLE).where({ key }).update({ status: 'outbox', updated_at: db.fn.now() });
 }
