@@ -47,7 +47,10 @@ export function healthRoutes(deps: AppDeps) {
       handle: async () => {
         const checks = await Promise.allSettled([
           withTimeout(deps.db.raw('select 1'), 2000),
-          withTimeout(deps.temporal.workflowService.getSystemInfo({}), 2000),
+          // A gRPC deadline, not just a race: the call must end, or its retries outlive the probe.
+          deps.temporal.connection.withDeadline(Date.now() + 2000, () =>
+            deps.temporal.workflowService.getSystemInfo({}),
+          ),
         ]);
         const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
         if (database !== 'ok' || temporal !== 'ok') {
