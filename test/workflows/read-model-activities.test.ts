@@ -3,10 +3,28 @@ import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import knex from 'knex';
 import { createReadModelActivities, type DeliveryChange } from '../../src/activities/read-model';
+import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
 import { deliveryInput } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { createUser } from '../support/users';
+
+const AT = '2030-01-01T10:00:00.000Z';
+
+/** The creation change the workflow records first for a delivery. */
+function creation(input: DeliveryWorkflowInput): DeliveryChange {
+  return {
+    deliveryId: input.deliveryId,
+    eventKey: `${input.deliveryId}:1`,
+    type: 'created',
+    fromStatus: null,
+    toStatus: 'CREATED',
+    assignedTo: null,
+    actorId: input.partnerId,
+    reason: null,
+    at: AT,
+  };
+}
 
 describe('read-model activities', () => {
   it('when an activity is retried after it already wrote, then no row or event is duplicated', async () => {
@@ -15,18 +33,7 @@ describe('read-model activities', () => {
     const partner = (await createUser({ role: 'partner' })).user;
     const admin = (await createUser({ role: 'admin' })).user;
     const input = deliveryInput(partner.id);
-    const at = '2030-01-01T10:00:00.000Z';
-    const created: DeliveryChange = {
-      deliveryId: input.deliveryId,
-      eventKey: `${input.deliveryId}:1`,
-      type: 'created',
-      fromStatus: null,
-      toStatus: 'CREATED',
-      assignedTo: null,
-      actorId: partner.id,
-      reason: null,
-      at,
-    };
+    const created = creation(input);
     const assigned: DeliveryChange = {
       ...created,
       eventKey: `${input.deliveryId}:2`,
@@ -43,7 +50,7 @@ describe('read-model activities', () => {
     const rows = await db('deliveries').where({ idempotency_key: input.idempotencyKey });
     expect(rows).to.have.length(1);
     expect(rows[0]).to.include({ status: 'ASSIGNED', assigned_to: admin.id });
-    expect(new Date(rows[0].created_at).toISOString()).to.equal(at);
+    expect(new Date(rows[0].created_at).toISOString()).to.equal(AT);
     const events = await db('delivery_events').where({ delivery_id: input.deliveryId });
     expect(events.map((e: { type: string }) => e.type)).to.deep.equal(['created', 'assigned']);
   });
@@ -53,18 +60,7 @@ describe('read-model activities', () => {
     const activities = createReadModelActivities(db);
     // A partner id that names no user violates the foreign key: no retry can ever succeed.
     const input = deliveryInput(randomUUID());
-    const change: DeliveryChange = {
-      deliveryId: input.deliveryId,
-      eventKey: `${input.deliveryId}:1`,
-      type: 'created',
-      fromStatus: null,
-      toStatus: 'CREATED',
-      assignedTo: null,
-      actorId: input.partnerId,
-      reason: null,
-      at: '2030-01-01T10:00:00.000Z',
-    };
-    const failure = await activities.recordDeliveryCreated(input, change).then(
+    const failure = await activities.recordDeliveryCreated(input, creation(input)).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -89,7 +85,7 @@ describe('read-model activities', () => {
           assignedTo: null,
           actorId: randomUUID(),
           reason: null,
-          at: '2030-01-01T10:00:00.000Z',
+          at: AT,
         })
         .then(
           () => undefined,
