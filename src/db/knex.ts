@@ -32,6 +32,12 @@ const migrationSource: Knex.MigrationSource<string> = {
 };
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  // Databases migrated before names were recorded without extension keep working.
+  if (await db.schema.hasTable('knex_migrations')) {
+    await db('knex_migrations')
+      .where('name', '~', '\\.(ts|js)$')
+      .update({ name: db.raw("regexp_replace(name, '\\.(ts|js)$', '')") });
+  }
   const [, applied] = (await db.migrate.latest({ migrationSource })) as [number, string[]];
   return applied;
 }
