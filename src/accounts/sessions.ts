@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { UserModel } from '../db/models/user';
 import {
+  familyStartedAt,
   findRefreshToken,
   findRefreshTokenForUpdate,
   insertRefreshToken,
@@ -96,6 +97,12 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
       return { failure: 'reused', userId: row.user_id, familyId: row.family_id };
     }
     if (row.expires_at.getTime() <= Date.now()) return { failure: 'invalid' };
+    // Rotation renews the token, never the session: a stolen chain cannot be kept alive forever.
+    const started = await familyStartedAt(row.family_id, trx);
+    if (started.getTime() + deps.config.REFRESH_SESSION_MAX_AGE_SECONDS * 1000 <= Date.now()) {
+      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      return { failure: 'invalid' };
+    }
     const user = await findUserById(row.user_id);
     if (!user?.is_active) {
       await revokeRefreshTokens({ family_id: row.family_id }, trx);

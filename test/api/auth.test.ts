@@ -192,6 +192,25 @@ describe('refresh tokens', () => {
       .send({ refresh_token: first.refresh_token });
     expect(res.status).to.equal(401);
   });
+
+  it('when the session began longer ago than its maximum age, then refreshing ends it with 401', async () => {
+    const { user, password } = await createUser();
+    const first = (await login(user.email, password)).body;
+    const second = (
+      await api().post('/api/v1/auth/refresh').send({ refresh_token: first.refresh_token })
+    ).body;
+    const maxAge = stack().config.REFRESH_SESSION_MAX_AGE_SECONDS;
+    await stack()
+      .db('refresh_tokens')
+      .where('token_hash', hashRefreshToken(first.refresh_token))
+      .update({ created_at: new Date(Date.now() - (maxAge + 60) * 1000) });
+
+    const res = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refresh_token: second.refresh_token });
+    expect(res.status).to.equal(401);
+    expect((await storedToken(second.refresh_token))?.revoked_at).to.be.an.instanceOf(Date);
+  });
 });
 
 describe('logout', () => {

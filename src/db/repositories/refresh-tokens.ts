@@ -31,6 +31,15 @@ export async function markRefreshTokenUsed(id: string, trx: Knex.Transaction): P
   await RefreshTokenModel.query(trx).patch({ used_at: new Date() }).where('id', id);
 }
 
+/** When the session (token family) began: the first login, however often it was refreshed since. */
+export async function familyStartedAt(familyId: string, trx: Knex.Transaction): Promise<Date> {
+  const row = (await RefreshTokenModel.query(trx)
+    .where('family_id', familyId)
+    .min('created_at as started')
+    .first()) as unknown as { started: Date };
+  return new Date(row.started);
+}
+
 /** Revokes every live token of one family (a session) or of one user (all sessions). */
 export async function revokeRefreshTokens(
   which: { family_id: string } | { user_id: string },
