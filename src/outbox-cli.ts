@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { listEmails, type EmailStatus } from './db/repositories/email-messages';
-import { embeddedPostgresUrl } from './dev/embedded-postgres';
+import { operatorDatabaseUrl } from './dev/embedded-postgres';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(config.DATABASE_URL ?? embeddedPostgresUrl(config.PG_PORT, 'deliveries'));
+  const db = createDb(operatorDatabaseUrl(config));
   try {
     const emails = await listEmails(db, {
       limit: Number(values.limit),

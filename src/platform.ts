@@ -13,14 +13,13 @@ import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
 import { createApp } from './api/app';
 import { closeServer, listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
+import { activityDepsFrom } from './activities';
 import { createDb, migrateToLatest } from './db/knex';
-import { startEmbeddedPostgres } from './dev/embedded-postgres';
+import { DEV_DATABASE, startEmbeddedPostgres } from './dev/embedded-postgres';
 import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
-import { emailSettingsFrom } from './notifications/email-settings';
 import { NotificationHub } from './notifications/hub';
-import { webhookSettingsFrom } from './notifications/webhook-delivery';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
       const pg = await startEmbeddedPostgres({
         dataDir: path.join(config.DATA_DIR, 'postgres'),
         port: config.PG_PORT,
-        database: 'deliveries',
+        database: DEV_DATABASE,
         persistent: true,
         log: (line) => logger.debug({ component: 'postgres' }, line),
       });
@@ -107,12 +106,7 @@ async function main(): Promise<void> {
       connection: workerConnection,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: {
-        db,
-        logger,
-        email: emailSettingsFrom(config),
-        webhooks: webhookSettingsFrom(config),
-      },
+      deps: activityDepsFrom(config, db, logger),
       workflows: { kind: 'source' },
     });
     const workerRun = worker.run();

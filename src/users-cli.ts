@@ -11,10 +11,10 @@
  */
 import { parseArgs } from 'node:util';
 import { applyUserChanges, createAccount } from './accounts/users';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig } from './config';
 import { createDb, type Db } from './db/knex';
 import { findUserByEmail, listUsers } from './db/repositories/users';
-import { embeddedPostgresUrl } from './dev/embedded-postgres';
+import { operatorDatabaseUrl } from './dev/embedded-postgres';
 import { DomainError, ValidationError } from './domain/errors';
 import { ROLES, type Role } from './domain/roles';
 
@@ -24,12 +24,6 @@ const USAGE = `Usage: npm run users -- <command> [options]
   deactivate --email E`;
 
 class UsageError extends Error {}
-
-function databaseUrl(config: Config): string {
-  if (config.DATABASE_URL) return config.DATABASE_URL;
-  if (!config.isDev) throw new ConfigError('DATABASE_URL is required when NODE_ENV=production');
-  return embeddedPostgresUrl(config.PG_PORT, 'deliveries');
-}
 
 function promptHidden(question: string): Promise<string> {
   const stdin = process.stdin;
@@ -134,7 +128,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(databaseUrl(config), { min: 0, max: 2 });
+  const db = createDb(operatorDatabaseUrl(config), { min: 0, max: 2 });
   try {
     await run(db, positionals[0], values);
   } finally {

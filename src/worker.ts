@@ -1,10 +1,9 @@
 /** Production worker entry: `node dist/src/worker.js`, loading the prebuilt workflow bundle. */
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { activityDepsFrom } from './activities';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
-import { emailSettingsFrom } from './notifications/email-settings';
-import { webhookSettingsFrom } from './notifications/webhook-delivery';
 import { connectWorker } from './temporal/connect';
 import { createDeliveryWorker } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -31,12 +30,7 @@ async function main(): Promise<void> {
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    deps: {
-      db,
-      logger,
-      email: emailSettingsFrom(config),
-      webhooks: webhookSettingsFrom(config),
-    },
+    deps: activityDepsFrom(config, db, logger),
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
   });
   logger.info({ taskQueue: settings.taskQueue }, 'worker running');

@@ -10,15 +10,12 @@ import {
 } from '../db/repositories/account-tokens';
 import { revokeRefreshTokens } from '../db/repositories/refresh-tokens';
 import { findUserByEmail, findUserById, updateUser, type User } from '../db/repositories/users';
+import { newOpaqueToken } from './opaque-token';
 import { DomainError, forbidden } from '../domain/errors';
 import type { Logger } from '../logger';
 import { accountEmailWorkflow, accountEmailWorkflowId } from '../workflows/account-email-workflow';
 import { accountEmail, accountLink } from './account-email-templates';
-import {
-  ACCOUNT_TOKEN_TTL_SECONDS,
-  generateAccountToken,
-  spendAccountToken,
-} from './account-tokens';
+import { ACCOUNT_TOKEN_TTL_SECONDS, spendAccountToken } from './account-tokens';
 import { hashPassword } from './passwords';
 import { assertPasswordAllowed, createAccount } from './users';
 
@@ -38,7 +35,7 @@ async function sendAccountEmail(
   user: { id: string; email: string; first_name: string },
   purpose: AccountTokenPurpose,
 ): Promise<void> {
-  const { token, hash } = generateAccountToken();
+  const { token, hash } = newOpaqueToken();
   const row = await insertAccountToken(deps.db, {
     user_id: user.id,
     purpose,

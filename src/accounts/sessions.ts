@@ -17,7 +17,7 @@ import type { Logger } from '../logger';
 import type { AccessTokens } from './access-tokens';
 import { beginLoginAttempt, throttleLimits } from './login-throttle';
 import { dummyPasswordHash, verifyPassword } from './passwords';
-import { generateRefreshToken, hashRefreshToken } from './refresh-tokens';
+import { hashOpaqueToken, newOpaqueToken } from './opaque-token';
 
 export interface SessionDeps {
   config: Config;
@@ -44,12 +44,12 @@ async function issueSession(
   familyId: string,
   trx?: Knex.Transaction,
 ): Promise<Session> {
-  const refreshToken = generateRefreshToken();
+  const { token: refreshToken, hash: tokenHash } = newOpaqueToken();
   await insertRefreshToken(
     {
       user_id: user.id,
       family_id: familyId,
-      token_hash: hashRefreshToken(refreshToken),
+      token_hash: tokenHash,
       expires_at: new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
     },
     trx,
@@ -90,7 +90,7 @@ type RotationOutcome =
  */
 export async function refresh(deps: SessionDeps, refreshToken: string): Promise<Session> {
   const outcome = await deps.db.transaction(async (trx): Promise<RotationOutcome> => {
-    const row = await findRefreshTokenForUpdate(hashRefreshToken(refreshToken), trx);
+    const row = await findRefreshTokenForUpdate(hashOpaqueToken(refreshToken), trx);
     if (!row || row.revoked_at) return { failure: 'invalid' };
     if (row.used_at) {
       await revokeRefreshTokens({ family_id: row.family_id }, trx);
@@ -121,6 +121,6 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
 
 /** Ends the session the token belongs to. Unknown tokens are ignored: logging out is idempotent. */
 export async function logout(refreshToken: string): Promise<void> {
-  const row = await findRefreshToken(hashRefreshToken(refreshToken));
+  const row = await findRefreshToken(hashOpaqueToken(refreshToken));
   if (row) await revokeRefreshTokens({ family_id: row.family_id });
 }

@@ -1,7 +1,8 @@
+import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import type { EmailSettings } from '../notifications/email-settings';
-import type { WebhookSettings } from '../notifications/webhook-delivery';
+import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
+import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { createEmailActivities } from './email';
 import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
@@ -12,6 +13,10 @@ export interface ActivityDeps {
   logger: Logger;
   email: EmailSettings;
   webhooks: WebhookSettings;
+}
+
+export function activityDepsFrom(config: Config, db: Db, logger: Logger): ActivityDeps {
+  return { db, logger, email: emailSettingsFrom(config), webhooks: webhookSettingsFrom(config) };
 }
 
 /** All activities the delivery worker registers, built from their dependencies. */

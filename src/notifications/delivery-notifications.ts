@@ -4,8 +4,8 @@ import {
   planNotifications,
   type NotificationContent,
 } from '../domain/notification-rules';
-import { NotificationModel } from '../db/models/notification';
 import { UserModel } from '../db/models/user';
+import { findDeliveryById } from '../db/repositories/deliveries';
 import { insertNotifications } from '../db/repositories/notifications';
 import { findWebhookEndpoint } from '../db/repositories/webhooks';
 import type { DeliveryEventNotice } from '../workflows/notify';
@@ -20,10 +20,8 @@ export interface NotificationFanOut {
 }
 
 async function deliveryLabel(deliveryId: string): Promise<string> {
-  const row = (await NotificationModel.knex()('deliveries')
-    .where('id', deliveryId)
-    .first('product_name')) as { product_name: string } | undefined;
-  return row ? `Delivery "${row.product_name}"` : `Delivery ${deliveryId}`;
+  const delivery = await findDeliveryById(deliveryId);
+  return delivery ? `Delivery "${delivery.product_name}"` : `Delivery ${deliveryId}`;
 }
 
 function emailFor(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashOpaqueToken, newOpaqueToken } from '../accounts/opaque-token';
 import type { AuthUser } from '../api/route';
 import { unauthenticated } from '../domain/errors';
 import { findUserById } from '../db/repositories/users';
@@ -7,20 +7,18 @@ import { consumeStreamTicket, insertStreamTicket } from '../db/repositories/stre
 /** Long enough to open an EventSource right after asking, short enough to be useless if leaked. */
 export const STREAM_TICKET_TTL_SECONDS = 60;
 
-const hash = (ticket: string) => createHash('sha256').update(ticket).digest('hex');
-
 /** A random single-use ticket for `?ticket=`; only its hash is stored, so any instance redeems it. */
 export async function issueStreamTicket(
   userId: string,
 ): Promise<{ ticket: string; expires_in: number }> {
-  const ticket = randomBytes(32).toString('base64url');
-  await insertStreamTicket(hash(ticket), userId, STREAM_TICKET_TTL_SECONDS);
+  const { token: ticket, hash } = newOpaqueToken();
+  await insertStreamTicket(hash, userId, STREAM_TICKET_TTL_SECONDS);
   return { ticket, expires_in: STREAM_TICKET_TTL_SECONDS };
 }
 
 /** Consumes the ticket and returns its user, like a bearer token would; 401 when unusable. */
 export async function redeemStreamTicket(ticket: string): Promise<AuthUser> {
-  const userId = await consumeStreamTicket(hash(ticket));
+  const userId = await consumeStreamTicket(hashOpaqueToken(ticket));
   const user = userId ? await findUserById(userId) : undefined;
   if (!user || !user.is_active) {
     throw unauthenticated('The stream ticket is invalid, expired or already used.');

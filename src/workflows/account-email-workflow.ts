@@ -1,8 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { EmailActivities, EmailMessage } from '../notifications/email-message';
-import { EMAIL_ACTIVITY_OPTIONS } from './email-options';
+import { OUTBOUND_ACTIVITY_OPTIONS } from './outbound-options';
 
-const { sendEmail } = proxyActivities<EmailActivities>(EMAIL_ACTIVITY_OPTIONS);
+const { sendEmail } = proxyActivities<EmailActivities>(OUTBOUND_ACTIVITY_OPTIONS);
 
 export interface AccountEmailInput {
   message: EmailMessage;

@@ -3,6 +3,7 @@ import type { DeliveryStatus } from '../domain/delivery-status';
 import type { NotificationActivities } from '../activities/notifications';
 import type { WebhookActivities } from '../activities/webhooks';
 import type { EmailActivities } from '../notifications/email-message';
+import { OUTBOUND_ACTIVITY_OPTIONS } from './outbound-options';
 
 /** What the delivery workflow tells the notification side after each accepted change. */
 export interface DeliveryEventNotice {
@@ -29,25 +30,9 @@ const inApp = proxyActivities<NotificationActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-// Outbound messages: transient failures back off for up to a day; permanent ones are thrown
-// non-retryable by the activities, which record them.
-const OUTBOUND_RETRY = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '10 minutes',
-} as const;
-
-const email = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '24 hours',
-  retry: OUTBOUND_RETRY,
-});
-
-const webhooks = proxyActivities<WebhookActivities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '24 hours',
-  retry: OUTBOUND_RETRY,
-});
+// Permanent failures are thrown non-retryable by the activities, which record them.
+const email = proxyActivities<EmailActivities>(OUTBOUND_ACTIVITY_OPTIONS);
+const webhooks = proxyActivities<WebhookActivities>(OUTBOUND_ACTIVITY_OPTIONS);
 
 /** A recipient that cannot be reached must not fail the delivery: the failure is recorded. */
 async function bestEffort(what: string, send: Promise<void>): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import { hashRefreshToken } from '../../src/accounts/refresh-tokens';
+import { hashOpaqueToken } from '../../src/accounts/opaque-token';
 import { stack } from '../support/stack';
 import { bearer, createUser, createUserWithToken } from '../support/users';
 
@@ -20,7 +20,7 @@ function login(email: string, password: string, address = randomAddress()) {
 async function storedToken(refreshToken: string) {
   return stack()
     .db('refresh_tokens')
-    .where('token_hash', hashRefreshToken(refreshToken))
+    .where('token_hash', hashOpaqueToken(refreshToken))
     .first<{ family_id: string; used_at: Date | null; revoked_at: Date | null }>();
 }
 
@@ -185,7 +185,7 @@ describe('refresh tokens', () => {
     const first = (await login(user.email, password)).body;
     await stack()
       .db('refresh_tokens')
-      .where('token_hash', hashRefreshToken(first.refresh_token))
+      .where('token_hash', hashOpaqueToken(first.refresh_token))
       .update({ expires_at: new Date(Date.now() - 1000) });
     const res = await api()
       .post('/api/v1/auth/refresh')
@@ -202,7 +202,7 @@ describe('refresh tokens', () => {
     const maxAge = stack().config.REFRESH_SESSION_MAX_AGE_SECONDS;
     await stack()
       .db('refresh_tokens')
-      .where('token_hash', hashRefreshToken(first.refresh_token))
+      .where('token_hash', hashOpaqueToken(first.refresh_token))
       .update({ created_at: new Date(Date.now() - (maxAge + 60) * 1000) });
 
     const res = await api()

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { hashAccountToken } from '../../src/accounts/account-tokens';
+import { hashOpaqueToken } from '../../src/accounts/opaque-token';
 import { assertEmailVerified } from '../../src/accounts/email-verified';
 import { createApp } from '../../src/api/app';
 import { insertAccountToken } from '../../src/db/repositories/account-tokens';
@@ -63,7 +63,7 @@ describe('account emails: registration, verification and password reset', functi
       );
       expect(message.subject).to.equal('Confirm your email address');
       const [row] = await stack().db('account_tokens').where({ user_id: res.body.id });
-      expect(row).to.include({ purpose: 'verify-email', token_hash: hashAccountToken(token) });
+      expect(row).to.include({ purpose: 'verify-email', token_hash: hashOpaqueToken(token) });
       expect(JSON.stringify(row)).to.not.include(token);
     });
 
@@ -242,7 +242,7 @@ describe('account emails: registration, verification and password reset', functi
       await insertAccountToken(stack().db, {
         user_id: user.id,
         purpose: 'reset-password',
-        token_hash: hashAccountToken(token),
+        token_hash: hashOpaqueToken(token),
         expires_at: new Date(Date.now() - 1000),
       });
       const before = await stack().db('users').where({ id: user.id }).first();
@@ -286,7 +286,7 @@ describe('account emails: registration, verification and password reset', functi
       expect(res.text).to.not.include(token);
       const row = await stack()
         .db('account_tokens')
-        .where({ token_hash: hashAccountToken(token) })
+        .where({ token_hash: hashOpaqueToken(token) })
         .first();
       expect(row.consumed_at).to.equal(null);
     });

@@ -5,7 +5,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AccessTokens } from '../../src/accounts/access-tokens';
-import type { ActivityDeps } from '../../src/activities';
+import { activityDepsFrom, type ActivityDeps } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
 import { loadConfig, type Config } from '../../src/config';
@@ -14,9 +14,7 @@ import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { createLogger } from '../../src/logger';
-import { emailSettingsFrom } from '../../src/notifications/email-settings';
 import { NotificationHub } from '../../src/notifications/hub';
-import { webhookSettingsFrom } from '../../src/notifications/webhook-delivery';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
@@ -99,12 +97,7 @@ export async function startStack(): Promise<TestStack> {
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
-  const activityDeps: ActivityDeps = {
-    db,
-    logger,
-    email: emailSettingsFrom(config),
-    webhooks: webhookSettingsFrom(config),
-  };
+  const activityDeps = activityDepsFrom(config, db, logger);
   const workerConnection = await connectWorker({
     address: temporal.address,
     namespace: 'default',
