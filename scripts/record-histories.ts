@@ -7,13 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../src/domain/delivery-rules';
-import {
-  assignUpdate,
-  cancelUpdate,
-  createUpdate,
-  transitionUpdate,
-} from '../src/workflows/delivery-messages';
-import { startDelivery, type StartedDelivery } from '../test/support/deliveries';
+import { assignUpdate, cancelUpdate, transitionUpdate } from '../src/workflows/delivery-messages';
+import { changeArgs, startDelivery, type StartedDelivery } from '../test/support/deliveries';
 import { historyToJson } from '../test/replay/history-json';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUser } from '../test/support/users';
@@ -25,34 +20,54 @@ const actor = async (role: Actor['role']): Promise<Actor> => ({
   role,
 });
 
-async function completed({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+async function completed({ handle }: StartedDelivery, boss: Actor, admin: Actor) {
   const other = await actor('admin');
-  await handle.executeUpdate(createUpdate, { args: [{ payloadHash: input.payloadHash }] });
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: boss, adminId: admin.id }] });
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: boss, adminId: other.id }] });
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: other.id }] });
   await handle
-    .executeUpdate(transitionUpdate, { args: [{ actor: admin, status: 'IN_TRANSIT' }] })
+    .executeUpdate(transitionUpdate, { args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }] })
     .catch(() => undefined); // refused: no longer the assignee
-  await handle.executeUpdate(transitionUpdate, { args: [{ actor: other, status: 'IN_TRANSIT' }] });
   await handle.executeUpdate(transitionUpdate, {
-    args: [{ actor: other, status: 'COMPLETED', reason: 'signed' }],
+    args: [{ ...changeArgs(other), status: 'IN_TRANSIT' }],
+  });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(other, 'signed'), status: 'COMPLETED' }],
   });
 }
 
 async function cancelled({ handle, input }: StartedDelivery) {
   await handle.executeUpdate(cancelUpdate, {
-    args: [{ actor: { id: input.partnerId, role: 'partner' }, reason: 'not needed' }],
+    args: [changeArgs({ id: input.partnerId, role: 'partner' }, 'not needed')],
   });
 }
 
 async function raced({ handle }: StartedDelivery, boss: Actor, admin: Actor) {
-  await handle.executeUpdate(assignUpdate, { args: [{ actor: boss, adminId: admin.id }] });
-  await handle.executeUpdate(transitionUpdate, { args: [{ actor: admin, status: 'IN_TRANSIT' }] });
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
   await Promise.allSettled(
     (['COMPLETED', 'FAILED', 'FAILED', 'COMPLETED'] as const).map((status) =>
-      handle.executeUpdate(transitionUpdate, { args: [{ actor: admin, status }] }),
+      handle.executeUpdate(transitionUpdate, { args: [{ ...changeArgs(admin), status }] }),
     ),
   );
+}
+
+/** An operator presses "Request Cancellation" in transit (refused), then before transit. */
+async function operatorCancelled({ handle }: StartedDelivery, boss: Actor, admin: Actor) {
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.cancel();
+}
+
+async function cancelRefused({ handle }: StartedDelivery, boss: Actor, admin: Actor) {
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await handle.cancel();
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin, 'left at the door'), status: 'FAILED' }],
+  });
 }
 
 async function main(): Promise<void> {
@@ -60,11 +75,18 @@ async function main(): Promise<void> {
   try {
     const boss = await actor('super_admin');
     const admin = await actor('admin');
-    const scenarios = { completed, cancelled, raced };
+    const scenarios = {
+      completed,
+      cancelled,
+      raced,
+      'operator-cancelled': operatorCancelled,
+      'cancel-refused': cancelRefused,
+    };
     for (const [name, run] of Object.entries(scenarios)) {
       const started = await startDelivery();
       await run(started, boss, admin);
-      await started.handle.result();
+      // Only COMPLETED closes as completed; the other outcomes close as failed or cancelled.
+      await started.handle.result().catch(() => undefined);
       const history = await started.handle.fetchHistory();
       await writeFile(path.join(OUT, `${name}.json`), historyToJson(history));
       console.log(`recorded ${name} (${history.events?.length ?? 0} events)`);

@@ -10,7 +10,7 @@ import {
 } from '../db/repositories/email-messages';
 import type { Logger } from '../logger';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
-import type { EmailActivities, EmailMessage } from '../notifications/email-message';
+import type { EmailActivities, EmailMessage, EmailOutcome } from '../notifications/email-message';
 import type { EmailSettings } from '../notifications/email-settings';
 
 export interface EmailActivityDeps {
@@ -39,59 +39,82 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
   const client = postmarkClient(deps.email);
   const log = deps.logger.child({ component: 'email' });
 
-  return {
-    /**
-     * Sends one email at most once per `message.key` as far as this side can tell: a retry after
-     * success does nothing. Transient failures throw (the caller's retry policy backs off);
-     * permanent ones are recorded as `failed` and thrown as non-retryable.
-     */
-    async sendEmail(message: EmailMessage): Promise<void> {
-      const record = await beginEmailAttempt(deps.db, message);
-      if (record.status === 'sent' || record.status === 'outbox') return;
-      if (record.status === 'failed') {
-        const reason = record.last_error ?? 'The email was rejected earlier.';
-        throw ApplicationFailure.nonRetryable(reason, permanentFailureType(record.error_code));
-      }
-      if (!client) {
-        await markEmailOutbox(deps.db, message.key);
-        const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
-        log.info(
-          { key: message.key, to: message.to, subject: message.subject, text },
-          'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
-        );
-        return;
-      }
-      try {
-        const sent = await client.sendEmail({
-          From: deps.email.from,
-          To: message.to,
-          Subject: message.subject,
-          TextBody: message.textBody,
-          HtmlBody: message.htmlBody,
-          Tag: message.tag,
-          MessageStream: deps.email.messageStream,
-          // Tracking would rewrite links through Postmark's redirector, tokens included.
-          TrackOpens: false,
-          TrackLinks: Models.LinkTrackingOptions.None,
-          Metadata: { key: message.key },
+  /**
+   * Sends one email at most once per `message.key` as far as this side can tell: a retry after
+   * success does nothing. Transient failures throw (the caller's retry policy backs off);
+   * permanent ones are recorded as `failed` and thrown as non-retryable.
+   */
+  async function sendEmail(message: EmailMessage): Promise<EmailOutcome> {
+    const record = await beginEmailAttempt(deps.db, message);
+    if (record.status === 'sent' || record.status === 'outbox') {
+      return { key: message.key, outcome: 'sent-before' };
+    }
+    if (record.status === 'failed') {
+      const reason = record.last_error ?? 'The email was rejected earlier.';
+      throw ApplicationFailure.nonRetryable(reason, permanentFailureType(record.error_code));
+    }
+    if (!client) {
+      await markEmailOutbox(deps.db, message.key);
+      const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
+      log.info(
+        { key: message.key, to: message.to, subject: message.subject, text },
+        'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
+      );
+      return { key: message.key, outcome: 'outbox' };
+    }
+    try {
+      const sent = await client.sendEmail({
+        From: deps.email.from,
+        To: message.to,
+        Subject: message.subject,
+        TextBody: message.textBody,
+        HtmlBody: message.htmlBody,
+        Tag: message.tag,
+        MessageStream: deps.email.messageStream,
+        // Tracking would rewrite links through Postmark's redirector, tokens included.
+        TrackOpens: false,
+        TrackLinks: Models.LinkTrackingOptions.None,
+        Metadata: { key: message.key },
+      });
+      await markEmailSent(deps.db, message.key, sent.MessageID);
+      if (message.sensitive) await redactEmailBodies(deps.db, message.key);
+      return { key: message.key, outcome: 'sent' };
+    } catch (error) {
+      const failure = classifyEmailError(error);
+      await recordEmailError(deps.db, message.key, failure);
+      log.warn(
+        { key: message.key, to: message.to, failure, attempt: record.attempts },
+        'email not sent',
+      );
+      if (failure.permanent) {
+        throw ApplicationFailure.nonRetryable(failure.message, failure.type, {
+          key: message.key,
+          code: failure.code,
         });
-        await markEmailSent(deps.db, message.key, sent.MessageID);
-        if (message.sensitive) await redactEmailBodies(deps.db, message.key);
-      } catch (error) {
-        const failure = classifyEmailError(error);
-        await recordEmailError(deps.db, message.key, failure);
-        log.warn(
-          { key: message.key, to: message.to, failure, attempt: record.attempts },
-          'email not sent',
-        );
-        if (failure.permanent) {
-          throw ApplicationFailure.nonRetryable(failure.message, failure.type, {
-            key: message.key,
-            code: failure.code,
-          });
-        }
-        throw ApplicationFailure.retryable(failure.message, failure.type);
       }
+      throw ApplicationFailure.retryable(failure.message, failure.type);
+    }
+  }
+
+  return {
+    sendEmail,
+    async sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]> {
+      const outcomes: EmailOutcome[] = [];
+      let transient: unknown;
+      for (const message of messages) {
+        try {
+          outcomes.push(await sendEmail(message));
+        } catch (error) {
+          if (error instanceof ApplicationFailure && error.nonRetryable) {
+            outcomes.push({ key: message.key, outcome: 'rejected', reason: error.message });
+          } else {
+            transient ??= error;
+          }
+        }
+      }
+      // The retry sends only what is still unsent: the others are recorded by their keys.
+      if (transient) throw transient;
+      return outcomes;
     },
   };
 }

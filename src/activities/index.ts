@@ -4,7 +4,6 @@ import type { Logger } from '../logger';
 import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { createEmailActivities } from './email';
-import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
 import { createWebhookActivities } from './webhooks';
 
@@ -24,7 +23,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps.db),
     ...createEmailActivities(deps),
-    ...createNotificationActivities(),
     ...createWebhookActivities(deps.webhooks),
   };
 }

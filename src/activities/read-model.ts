@@ -1,32 +1,60 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/knex';
 import { isPermanentDataError } from '../db/postgres-errors';
-import type { DeliveryEventNotice } from '../workflows/notify';
-import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
+import {
+  appendDeliveryEvent,
+  insertDeliveryRow,
+  lockDeliveryForEvent,
+  updateDeliveryState,
+  type NewDeliveryEvent,
+} from '../db/repositories/delivery-records';
+import { isChangeEvent } from '../domain/delivery-events';
+import { planDeliveryFanOut } from '../notifications/delivery-notifications';
+import type {
+  DeliveryEventRecord,
+  DeliveryFanOut,
+  DeliveryRecordActivities,
+} from '../workflows/delivery-event';
 
-/** One accepted change as the workflow saw it; `eventKey` and `at` come from workflow state. */
-export type DeliveryChange = Omit<DeliveryEventNotice, 'previousAssignee' | 'partnerId'>;
+const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
+  deliveryId: record.delivery.id,
+  eventKey: record.eventKey,
+  type: record.type,
+  fromStatus: record.fromStatus,
+  toStatus: record.delivery.status,
+  actorId: record.actorId,
+  reason: record.reason,
+  at: record.at,
+});
 
-function eventRow(change: DeliveryChange) {
+/**
+ * A row that disagrees with what the workflow believed it held was left ahead by a reset run
+ * that did not re-apply its updates: say so on the timeline before the change that follows.
+ */
+function reconciliation(
+  record: DeliveryEventRecord,
+  stored: { status: string; assigned_to: string | null },
+): NewDeliveryEvent | null {
+  if (record.fromStatus === null || stored.status === record.fromStatus) return null;
   return {
-    delivery_id: change.deliveryId,
-    event_key: change.eventKey,
-    type: change.type,
-    from_status: change.fromStatus,
-    to_status: change.toStatus,
-    actor_id: change.actorId,
-    reason: change.reason,
-    at: change.at,
+    deliveryId: record.delivery.id,
+    eventKey: `${record.eventKey}:reconciled`,
+    type: 'reconciled',
+    fromStatus: stored.status as NewDeliveryEvent['toStatus'],
+    toStatus: record.fromStatus,
+    actorId: null,
+    reason: `The workflow was reset to ${record.fromStatus}; the stored status ${stored.status} is corrected.`,
+    at: record.at,
   };
 }
 
 /**
- * Runs a read-model write; data and constraint errors become non-retryable failures, because
- * retrying them would loop forever while the delivery looked stuck.
+ * Runs a write; data and constraint errors become non-retryable failures, because retrying them
+ * would loop forever while the delivery looked stuck.
  */
-async function write(what: string, run: () => Promise<void>): Promise<void> {
+async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
   try {
-    await run();
+    return await run();
   } catch (error) {
     if (!isPermanentDataError(error)) throw error;
     throw ApplicationFailure.nonRetryable(
@@ -36,58 +64,37 @@ async function write(what: string, run: () => Promise<void>): Promise<void> {
   }
 }
 
-export function createReadModelActivities(db: Db) {
+export function createReadModelActivities(db: Db): DeliveryRecordActivities {
   return {
     /**
-     * Inserts the delivery row and its creation event. The unique idempotency key and event key
-     * make a retry (or a second workflow run for the same key) a no-op.
+     * The local activity behind every timeline event: the row, the event and the in-app
+     * notifications in one transaction, once per event key. Returns the emails and webhook the
+     * workflow sends next (the same ones on a retry, whose keys dedupe the sending).
      */
-    async recordDeliveryCreated(
-      input: DeliveryWorkflowInput,
-      change: DeliveryChange,
-    ): Promise<void> {
-      await write('the new delivery', () =>
+    recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut> {
+      return write(`the ${record.type} event`, () =>
         db.transaction(async (trx) => {
-          const inserted = await trx('deliveries')
-            .insert({
-              id: input.deliveryId,
-              workflow_id: input.idempotencyKey,
-              idempotency_key: input.idempotencyKey,
-              payload_hash: input.payloadHash,
-              status: change.toStatus,
-              partner_id: input.partnerId,
-              product_name: input.request.product_name,
-              delivery_address: input.request.delivery_address,
-              delivery_date: input.request.delivery_date,
-              recipient_name: input.request.recipient_name ?? null,
-              recipient_phone: input.request.recipient_phone ?? null,
-              notes: input.request.notes ?? null,
-              created_at: change.at,
-              updated_at: change.at,
-            })
-            .onConflict('idempotency_key')
-            .ignore()
-            .returning('id');
-          if (inserted.length === 0) return;
-          await trx('delivery_events').insert(eventRow(change)).onConflict('event_key').ignore();
-        }),
-      );
-    },
-
-    /** Applies one accepted change to the row and appends its event, once per event key. */
-    async recordDeliveryChange(change: DeliveryChange): Promise<void> {
-      await write('the delivery change', () =>
-        db.transaction(async (trx) => {
-          await trx('deliveries').where({ id: change.deliveryId }).update({
-            status: change.toStatus,
-            assigned_to: change.assignedTo,
-            updated_at: change.at,
-          });
-          await trx('delivery_events').insert(eventRow(change)).onConflict('event_key').ignore();
+          const { row, eventExists } = await lockDeliveryForEvent(
+            trx,
+            record.delivery.id,
+            record.eventKey,
+          );
+          if (!eventExists) {
+            if (!row) {
+              await insertDeliveryRow(trx, { delivery: record.delivery, ...record.keys });
+            } else {
+              const correction = reconciliation(record, row);
+              if (correction) await appendDeliveryEvent(trx, correction);
+              await updateDeliveryState(trx, record.delivery);
+            }
+            await appendDeliveryEvent(trx, eventOf(record));
+          }
+          const { type } = record;
+          if (!isChangeEvent(type)) return { recorded: !eventExists, emails: [], webhook: null };
+          const fanOut = await planDeliveryFanOut(trx, { ...record, type });
+          return { recorded: !eventExists, ...fanOut };
         }),
       );
     },
   };
 }
-
-export type ReadModelActivities = ReturnType<typeof createReadModelActivities>;

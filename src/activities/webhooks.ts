@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   attemptWebhook,
   type WebhookJob,
+  type WebhookOutcome,
   type WebhookSettings,
 } from '../notifications/webhook-delivery';
 
@@ -11,9 +12,9 @@ export function createWebhookActivities(settings: WebhookSettings) {
      * POSTs the event to the partner's endpoint. Temporal retries a retryable failure with the
      * workflow's backoff; a permanent one (4xx other than 408/429, forbidden target) is final.
      */
-    async deliverWebhook(job: WebhookJob): Promise<void> {
+    async deliverWebhook(job: WebhookJob): Promise<WebhookOutcome> {
       const outcome = await attemptWebhook(job, Context.current().info.attempt, settings);
-      if (outcome.kind !== 'failed') return;
+      if (outcome.kind !== 'failed') return outcome;
       throw ApplicationFailure.create({
         type: outcome.retryable ? 'webhook-failed' : 'webhook-rejected',
         message: `Webhook ${job.event.id} to partner ${job.partnerId}: ${outcome.reason}`,

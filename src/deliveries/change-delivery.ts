@@ -1,19 +1,44 @@
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../api/deps';
 import type { AuthUser } from '../api/route';
-import { findDeliveryById, isVisibleTo, type StoredDelivery } from '../db/repositories/deliveries';
+import {
+  findDeliveryByKey,
+  findDeliveryById,
+  isVisibleTo,
+  type StoredDelivery,
+} from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
+import { canonicalJson } from '../domain/idempotency-key';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { AdminSettableStatus } from '../domain/delivery-status';
 import { isTerminal } from '../domain/delivery-status';
 import type { Actor } from '../domain/delivery-rules';
-import { assignUpdate, cancelUpdate, transitionUpdate } from '../workflows/delivery-messages';
-import { domainErrorFrom, withTemporalDeadline } from './temporal-calls';
+import type { Delivery } from '../schemas/deliveries';
+import {
+  assignUpdate,
+  cancelUpdate,
+  transitionUpdate,
+  type ChangeAnswer,
+  type ChangeArgs,
+  type DeliveryWorkflowInput,
+} from '../workflows/delivery-messages';
+import { deliveryStartOptions } from './delivery-runs';
+import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
+import { domainErrorFrom, isClosedRun, withTemporalDeadline } from './temporal-calls';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { deliveryWorkflow } from '../workflows';
 
 export type DeliveryChangeRequest =
   | { kind: 'assign'; adminId: string }
   | { kind: 'transition'; status: AdminSettableStatus; reason: string | null }
   | { kind: 'cancel'; reason: string | null };
+
+export interface ChangedDelivery {
+  delivery: Delivery;
+  /** True when Temporal answered a repeat of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
 
 /** A delivery the caller may see, or 404: existence is not revealed to others. */
 export async function findVisibleDelivery(user: AuthUser, id: string): Promise<StoredDelivery> {
@@ -26,10 +51,7 @@ const closed = (delivery: StoredDelivery) =>
   new DomainError(
     'invalid-transition',
     `The delivery is ${delivery.status} and can no longer change.`,
-    {
-      allowed: [],
-      current_status: delivery.status,
-    },
+    { allowed: [], current_status: delivery.status },
   );
 
 async function assertActiveAdmin(adminId: string): Promise<void> {
@@ -39,48 +61,120 @@ async function assertActiveAdmin(adminId: string): Promise<void> {
   }
 }
 
-function sendUpdate(
+type Sender = <A extends ChangeArgs>(
+  update: typeof assignUpdate | typeof transitionUpdate | typeof cancelUpdate,
+  args: A,
+) => Promise<ChangeAnswer>;
+
+function send(change: DeliveryChangeRequest, base: ChangeArgs, sender: Sender) {
+  switch (change.kind) {
+    case 'assign':
+      return sender(assignUpdate, { ...base, adminId: change.adminId });
+    case 'transition':
+      return sender(transitionUpdate, { ...base, status: change.status, reason: change.reason });
+    case 'cancel':
+      return sender(cancelUpdate, { ...base, reason: change.reason });
+    default: {
+      const unknown: never = change;
+      throw new Error(`Unknown change ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/**
+ * The run was closed by an operator (terminated) while the delivery was live: start a new run
+ * from the stored state and hand it the change in the same call.
+ */
+async function resumeWith(
   deps: AppDeps,
-  workflowId: string,
-  actor: Actor,
+  client: Client,
+  stored: StoredDelivery,
+  updateId: string,
   change: DeliveryChangeRequest,
-) {
-  const handle = deps.temporal.workflow.getHandle(workflowId);
-  return withTemporalDeadline(deps, () => {
-    if (change.kind === 'assign') {
-      return handle.executeUpdate(assignUpdate, { args: [{ actor, adminId: change.adminId }] });
-    }
-    if (change.kind === 'cancel') {
-      return handle.executeUpdate(cancelUpdate, { args: [{ actor, reason: change.reason }] });
-    }
-    return handle.executeUpdate(transitionUpdate, {
-      args: [{ actor, status: change.status, reason: change.reason }],
-    });
+  base: ChangeArgs,
+): Promise<ChangeAnswer> {
+  const row = await findDeliveryByKey(stored.workflow_id);
+  if (!row) throw notFound('The delivery');
+  const input: DeliveryWorkflowInput = {
+    deliveryId: row.id,
+    idempotencyKey: row.workflow_id,
+    payloadHash: row.payload_hash,
+    partnerId: row.partner_id,
+    request: requestOf(row),
+    createdAt: row.created_at,
+    resumeFrom: { status: row.status, assignedTo: row.assigned_to, updatedAt: row.updated_at },
+  };
+  const startWorkflowOperation = new WithStartWorkflowOperation(deliveryWorkflow, {
+    ...deliveryStartOptions(deps.config, input),
+    workflowIdConflictPolicy: 'USE_EXISTING',
   });
+  return send(change, base, (update, args) =>
+    client.workflow.executeUpdateWithStart(update as typeof assignUpdate, {
+      args: [args as never],
+      updateId,
+      startWorkflowOperation,
+    }),
+  );
+}
+
+function requestOf(row: StoredDelivery): DeliveryWorkflowInput['request'] {
+  const request: DeliveryWorkflowInput['request'] = {
+    product_name: row.product_name,
+    delivery_address: row.delivery_address,
+    delivery_date: row.delivery_date,
+  };
+  if (row.recipient_name !== null) request.recipient_name = row.recipient_name;
+  if (row.recipient_phone !== null) request.recipient_phone = row.recipient_phone;
+  if (row.notes !== null) request.notes = row.notes;
+  return request;
 }
 
 /**
  * Asks the delivery's workflow for a change. Its validator decides (actor and transition) before
- * anything is recorded; once the update returns, the read model already holds the change.
+ * anything is recorded; the answer is the delivery as the workflow left it, already stored. With
+ * an Idempotency-Key the update ID is derived from it, so Temporal itself answers a repeat with
+ * the original outcome; the request hash tells a repeat from a reuse of the key for another body.
  */
 export async function changeDelivery(
   deps: AppDeps,
   user: AuthUser,
   id: string,
   change: DeliveryChangeRequest,
-): Promise<StoredDelivery> {
+  idempotencyHeader?: string,
+): Promise<ChangedDelivery> {
+  assertIdempotencyHeader(idempotencyHeader);
   const delivery = await findVisibleDelivery(user, id);
   if (change.kind === 'assign') await assertActiveAdmin(change.adminId);
-  // The workflow of a finished delivery has closed (and may be gone after retention).
-  if (isTerminal(delivery.status)) throw closed(delivery);
+  const actor: Actor = { id: user.id, role: user.role };
+  const base: ChangeArgs = {
+    actor,
+    requestId: randomUUID(),
+    requestHash: sha256(canonicalJson(change)),
+  };
+  const updateId = idempotencyHeader ? changeUpdateId(user.id, idempotencyHeader) : randomUUID();
+  const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
+  let answer: ChangeAnswer;
   try {
-    await sendUpdate(deps, delivery.workflow_id, { id: user.id, role: user.role }, change);
+    answer = await withTemporalDeadline(deps, async () => {
+      try {
+        return await send(change, base, (update, args) =>
+          handle.executeUpdate(update as typeof assignUpdate, { args: [args as never], updateId }),
+        );
+      } catch (error) {
+        if (!isClosedRun(error)) throw error;
+        const current = (await findDeliveryById(id)) ?? delivery;
+        if (isTerminal(current.status)) throw closed(current);
+        return resumeWith(deps, deps.temporal, current, updateId, change, base);
+      }
+    });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError)
-      throw closed((await findDeliveryById(id)) ?? delivery);
     throw domainErrorFrom(error);
   }
-  const updated = await findDeliveryById(id);
-  if (!updated) throw notFound('The delivery');
-  return updated;
+  if (answer.requestHash !== base.requestHash) {
+    throw new DomainError(
+      'idempotency-key-mismatch',
+      'This Idempotency-Key was already used with a different request.',
+    );
+  }
+  return { delivery: answer.delivery, replayed: answer.requestId !== base.requestId };
 }

@@ -1,37 +1,32 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
 import { assertEmailVerified } from '../accounts/email-verified';
 import type { AppDeps } from '../api/deps';
 import type { AuthUser } from '../api/route';
-import {
-  findDeliveryById,
-  findDeliveryByKey,
-  type StoredDelivery,
-  type StoredDeliveryWithKey,
-} from '../db/repositories/deliveries';
-import { conflict, DomainError, ValidationError } from '../domain/errors';
-import type { CreateDeliveryRequest } from '../schemas/deliveries';
-import { deliveryWorkflow } from '../workflows';
-import { createUpdate, type DeliveryWorkflowInput } from '../workflows/delivery-messages';
-import { deliveryStatusKey, partnerIdKey } from '../workflows/search-attributes';
-import { deliveryKey } from './idempotency';
+import { insertNewDelivery } from '../db/repositories/delivery-records';
+import { findDeliveryByKey, type StoredDeliveryWithKey } from '../db/repositories/deliveries';
+import { DomainError, ValidationError } from '../domain/errors';
+import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
+import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
+import { deliveryView } from '../workflows/delivery-view';
+import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
+import { deliveryIdFor, deliveryKey } from './idempotency';
 import { domainErrorFrom, withTemporalDeadline } from './temporal-calls';
 
 export interface CreatedDelivery {
-  delivery: StoredDelivery;
+  delivery: Delivery;
   /** False when the request repeated one already accepted (answered 200, `Idempotent-Replayed`). */
   created: boolean;
 }
 
+const keyMismatch = () =>
+  new DomainError(
+    'idempotency-key-mismatch',
+    'This Idempotency-Key was already used with a different request body.',
+  );
+
 function replay(existing: StoredDeliveryWithKey, payloadHash: string): CreatedDelivery {
   const { payload_hash: stored, ...delivery } = existing;
-  if (stored !== payloadHash) {
-    throw new DomainError(
-      'idempotency-key-mismatch',
-      'This Idempotency-Key was already used with a different request body.',
-    );
-  }
+  if (stored !== payloadHash) throw keyMismatch();
   return { delivery, created: false };
 }
 
@@ -44,12 +39,54 @@ function assertNotInPast(deliveryDate: string): void {
   }
 }
 
+/** Writes the row the workflow would also write (same id, same values): whoever is first wins. */
+async function storeRow(deps: AppDeps, input: DeliveryWorkflowInput): Promise<Delivery> {
+  const delivery = deliveryView(input, {
+    status: 'CREATED',
+    assignedTo: null,
+    updatedAt: input.createdAt,
+  });
+  await insertNewDelivery(
+    deps.db,
+    { delivery, idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
+    {
+      deliveryId: delivery.id,
+      eventKey: `${delivery.id}:created`,
+      type: 'created',
+      fromStatus: null,
+      toStatus: 'CREATED',
+      actorId: input.partnerId,
+      reason: null,
+      at: input.createdAt,
+    },
+  );
+  return delivery;
+}
+
 /**
- * Creates a delivery exactly once per idempotency key. The row in Postgres (unique key) answers
- * repeats for as long as the data lives; until it exists, update-with-start on the workflow id
- * (the key) makes concurrent or retried requests attach to one workflow. The API writes nothing
- * itself: the workflow's first activity writes the row, so a crash anywhere leaves either no
- * workflow or a running one that a retry reaches.
+ * Another request (or an earlier attempt of this one) started the run: answer from its row, or
+ * write the row from this request when the other one has not yet (it may have crashed).
+ */
+async function joinStartedRun(
+  deps: AppDeps,
+  input: DeliveryWorkflowInput,
+): Promise<CreatedDelivery> {
+  const row = await findDeliveryByKey(input.idempotencyKey);
+  if (row) return replay(row, input.payloadHash);
+  const handle = deps.temporal.workflow.getHandle(input.idempotencyKey);
+  const described = await withTemporalDeadline(deps, () => handle.describe());
+  const memo = described.memo as Partial<DeliveryRunMemo> | undefined;
+  if (memo?.payloadHash !== input.payloadHash || !memo.createdAt) throw keyMismatch();
+  const delivery = await storeRow(deps, { ...input, createdAt: memo.createdAt });
+  return { delivery, created: false };
+}
+
+/**
+ * Creates a delivery exactly once per idempotency key. Temporal's start is the arbiter: the
+ * workflow ID is the key, so a second start while the run is open is refused and that request
+ * joins the first. The API answers once the start is durable and the row is written; it never
+ * waits for a worker. Should the API die in between, the workflow's first task writes the same
+ * row, so a crash anywhere converges to one row and one run.
  */
 export async function createDelivery(
   deps: AppDeps,
@@ -64,44 +101,18 @@ export async function createDelivery(
   assertNotInPast(request.delivery_date);
 
   const input: DeliveryWorkflowInput = {
-    deliveryId: randomUUID(),
+    deliveryId: deliveryIdFor(key),
     idempotencyKey: key,
     payloadHash,
     partnerId: partner.id,
     request,
+    createdAt: new Date().toISOString(),
   };
-  const startWorkflowOperation = new WithStartWorkflowOperation(deliveryWorkflow, {
-    workflowId: key,
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    // A completed run wrote its row and is answered from it above; only a run that failed or
-    // was terminated before writing it (the row check found nothing) may be started again.
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    args: [input],
-    typedSearchAttributes: [
-      { key: deliveryStatusKey, value: 'CREATED' },
-      { key: partnerIdKey, value: partner.id },
-    ],
-  });
   try {
-    const result = await withTemporalDeadline(deps, () =>
-      deps.temporal.workflow.executeUpdateWithStart(createUpdate, {
-        args: [{ payloadHash }],
-        startWorkflowOperation,
-      }),
-    );
-    const delivery = await findDeliveryById(result.delivery.deliveryId);
-    // The create update returns only after the workflow's activity wrote the row.
-    if (!delivery) throw new Error(`Delivery ${result.delivery.deliveryId} has no row`);
-    return { delivery, created: result.created };
+    await withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input));
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      const row = await findDeliveryByKey(key);
-      if (row) return replay(row, payloadHash);
-      throw conflict(
-        'A delivery for this request already finished without a record; contact support.',
-      );
-    }
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return joinStartedRun(deps, input);
     throw domainErrorFrom(error);
   }
+  return { delivery: await storeRow(deps, input), created: true };
 }

@@ -13,17 +13,38 @@ export interface DeliveryKey {
   payloadHash: string;
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-export function deliveryKey(userId: string, payload: unknown, header?: string): DeliveryKey {
+export function assertIdempotencyHeader(header: string | undefined): void {
   if (header !== undefined && !isValidIdempotencyHeader(header)) {
     throw new ValidationError('The Idempotency-Key header is invalid.', [
       { field: 'Idempotency-Key', message: 'must be 1–255 printable ASCII characters' },
     ]);
   }
+}
+
+export function deliveryKey(userId: string, payload: unknown, header?: string): DeliveryKey {
+  assertIdempotencyHeader(header);
   const source = header === undefined ? { payload } : { header };
   return {
     key: `delivery-${sha256(idempotencyKeyMaterial(userId, source))}`,
     payloadHash: sha256(canonicalJson(payload)),
   };
+}
+
+/**
+ * The delivery id follows from the key (a UUIDv8 over its hash), so two requests racing for the
+ * same key write the same row whichever of them, or the workflow, gets there first.
+ */
+export function deliveryIdFor(key: string): string {
+  const hex = sha256(`delivery-id\u0000${key}`).slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The update ID of a change sent with an Idempotency-Key: Temporal answers its repeats. */
+export function changeUpdateId(userId: string, header: string): string {
+  return `idempotency-key:${userId}:${header}`;
 }

@@ -4,7 +4,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { DomainError, unavailable } from '../domain/errors';
 import type { AppDeps } from '../api/deps';
 import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
@@ -12,6 +12,7 @@ import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
 const RETRY_AFTER_SECONDS = 5;
 // gRPC status codes CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE.
 const UNREACHABLE = [1, 4, 14];
+const NOT_FOUND = 5;
 
 /**
  * Runs Temporal calls under a deadline so a down server or worker answers 503 instead of hanging.
@@ -27,6 +28,13 @@ function isUnreachable(error: unknown): boolean {
   const grpc = error instanceof ServiceError ? error.cause : error;
   if (isGrpcServiceError(grpc)) return UNREACHABLE.includes(grpc.code);
   return error instanceof ServiceError;
+}
+
+/** The run the call addressed has closed (completed, failed, terminated) or is gone. */
+export function isClosedRun(error: unknown): boolean {
+  if (error instanceof WorkflowNotFoundError) return true;
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(grpc) && grpc.code === NOT_FOUND;
 }
 
 /** Maps what a delivery workflow refused, or an unreachable Temporal, to domain errors. */

@@ -2,9 +2,8 @@
  * Who hears what about a delivery change, and in which words. Pure: the notifications activity
  * applies it, the unit tests pin it down table by table.
  */
+import type { DeliveryChangeType } from './delivery-events';
 import type { DeliveryStatus } from './delivery-status';
-
-export type DeliveryChangeType = 'created' | 'assigned' | 'status_changed' | 'cancelled';
 
 /** The part of a delivery change the rules read (the workflow's notice satisfies it). */
 export interface DeliveryChange {

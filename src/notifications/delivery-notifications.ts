@@ -1,28 +1,19 @@
 import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
 import {
   describeNotification,
   planNotifications,
+  type DeliveryChange,
   type NotificationContent,
 } from '../domain/notification-rules';
 import { UserModel } from '../db/models/user';
-import { findDeliveryById } from '../db/repositories/deliveries';
 import { insertNotifications } from '../db/repositories/notifications';
 import { findWebhookEndpoint } from '../db/repositories/webhooks';
-import type { DeliveryEventNotice } from '../workflows/notify';
+import type { DeliveryChangeType } from '../domain/delivery-events';
+import type { DeliveryEventRecord, DeliveryFanOut } from '../workflows/delivery-event';
 import type { EmailMessage } from './email-message';
 import { escapeHtml } from './html';
-import type { WebhookEvent, WebhookJob } from './webhook-delivery';
-
-/** What the fan-out still has to send once the in-app notifications are stored. */
-export interface NotificationFanOut {
-  emails: EmailMessage[];
-  webhook: WebhookJob | null;
-}
-
-async function deliveryLabel(deliveryId: string): Promise<string> {
-  const delivery = await findDeliveryById(deliveryId);
-  return delivery ? `Delivery "${delivery.product_name}"` : `Delivery ${deliveryId}`;
-}
+import type { WebhookEvent } from './webhook-delivery';
 
 function emailFor(
   key: string,
@@ -45,55 +36,73 @@ export function webhookEventId(eventKey: string): string {
   return 'evt_' + createHash('sha256').update(eventKey).digest('hex').slice(0, 32);
 }
 
-function webhookEvent(notice: DeliveryEventNotice, type: WebhookEvent['type']): WebhookEvent {
+function webhookEvent(record: DeliveryEventRecord, type: WebhookEvent['type']): WebhookEvent {
   return {
-    id: webhookEventId(notice.eventKey),
+    id: webhookEventId(record.eventKey),
     type,
-    created_at: notice.at,
+    created_at: record.at,
     data: {
-      delivery_id: notice.deliveryId,
-      status: notice.toStatus,
-      previous_status: notice.fromStatus,
-      assigned_to: notice.assignedTo,
-      reason: notice.reason,
-      changed_at: notice.at,
+      delivery_id: record.delivery.id,
+      status: record.delivery.status,
+      previous_status: record.fromStatus,
+      assigned_to: record.delivery.assigned_to,
+      reason: record.reason,
+      changed_at: record.at,
     },
   };
 }
 
+/** The part of a record the notification rules read. */
+export function changeOf(
+  record: DeliveryEventRecord & { type: DeliveryChangeType },
+): DeliveryChange {
+  return {
+    type: record.type,
+    partnerId: record.delivery.partner_id,
+    assignedTo: record.delivery.assigned_to,
+    previousAssignee: record.previousAssignee,
+    toStatus: record.delivery.status,
+    reason: record.reason,
+  };
+}
+
 /**
- * Stores one in-app notification per recipient of the change (a retry inserts nothing twice) and
- * returns the emails and the webhook the workflow should send next.
+ * Stores one in-app notification per recipient of the change inside the caller's transaction
+ * (a retry inserts nothing twice) and returns the emails and the webhook to send next.
  */
-export async function recordDeliveryNotifications(
-  notice: DeliveryEventNotice,
-): Promise<NotificationFanOut> {
-  const plan = planNotifications(notice);
-  const [label, users, endpoint] = await Promise.all([
-    deliveryLabel(notice.deliveryId),
-    UserModel.query().findByIds(plan.recipients.map((r) => r.userId)),
-    findWebhookEndpoint(notice.partnerId),
+export async function planDeliveryFanOut(
+  trx: Knex.Transaction,
+  record: DeliveryEventRecord & { type: DeliveryChangeType },
+): Promise<Omit<DeliveryFanOut, 'recorded'>> {
+  const plan = planNotifications(changeOf(record));
+  const label = `Delivery "${record.delivery.product_name}"`;
+  const [users, endpoint] = await Promise.all([
+    plan.recipients.length > 0
+      ? UserModel.query(trx).findByIds(plan.recipients.map((r) => r.userId))
+      : Promise.resolve([]),
+    findWebhookEndpoint(record.delivery.partner_id, trx),
   ]);
   // A recipient whose account is gone has nobody to read it; retrying would not change that.
   const planned = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);
     if (!user) return [];
-    const content = describeNotification(notice, recipient.as, label);
-    return [{ user, eventKey: `${notice.eventKey}:${recipient.userId}`, content }];
+    const content = describeNotification(changeOf(record), recipient.as, label);
+    return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
   await insertNotifications(
     planned.map(({ user, eventKey, content }) => ({
       user_id: user.id,
       event_key: eventKey,
-      delivery_id: notice.deliveryId,
+      delivery_id: record.delivery.id,
       ...content,
     })),
+    trx,
   );
   const emails = planned.map(({ user, eventKey, content }) =>
-    emailFor(`${eventKey}:email`, user.email, content, notice.deliveryId),
+    emailFor(`${eventKey}:email`, user.email, content, record.delivery.id),
   );
   const webhook = endpoint
-    ? { partnerId: notice.partnerId, event: webhookEvent(notice, plan.webhook) }
+    ? { partnerId: record.delivery.partner_id, event: webhookEvent(record, plan.webhook) }
     : null;
   return { emails, webhook };
 }

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { DELIVERY_EVENT_TYPES } from '../domain/delivery-events';
 import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
 import { CalendarDate, Page, PageQuery, StringEnum, Uuid } from './common';
 
@@ -43,7 +44,10 @@ export type Delivery = Static<typeof Delivery>;
 
 export const TimelineEvent = Type.Object(
   {
-    type: StringEnum(['created', 'assigned', 'status_changed', 'cancelled'] as const),
+    type: StringEnum(DELIVERY_EVENT_TYPES, {
+      description:
+        'created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal',
+    }),
     from_status: Type.Union([Status, Type.Null()]),
     to_status: Status,
     actor_id: Nullable(Uuid),

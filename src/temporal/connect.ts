@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { DELIVERY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
@@ -36,6 +37,19 @@ export function connectWorker(settings: TemporalSettings): Promise<NativeConnect
   return NativeConnection.connect({ address: settings.address });
 }
 
+const { IndexedValueType } = temporal.api.enums.v1;
+const INDEXED_TYPES: Partial<Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType>> =
+  {
+    [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  };
+
+function indexedType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
+  const indexed = INDEXED_TYPES[type];
+  if (indexed === undefined) throw new Error(`No indexed type for search attributes of ${type}`);
+  return indexed;
+}
+
 /** Registers the delivery search attributes on the namespace if they are missing (idempotent). */
 export async function ensureSearchAttributes(client: Client): Promise<void> {
   const { operatorService } = client.connection;
@@ -46,11 +60,6 @@ export async function ensureSearchAttributes(client: Client): Promise<void> {
   if (missing.length === 0) return;
   await operatorService.addSearchAttributes({
     namespace: client.options.namespace,
-    searchAttributes: Object.fromEntries(
-      missing.map((key) => [
-        key.name,
-        temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-      ]),
-    ),
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedType(key.type)])),
   });
 }

@@ -1,178 +1,321 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
+  CancelledFailure,
+  CancellationScope,
+  currentUpdateInfo,
   log,
   proxyActivities,
+  proxyLocalActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { DeliveryChange, ReadModelActivities } from '../activities/read-model';
+import type { WebhookActivities } from '../activities/webhooks';
+import { isChangeEvent, type DeliveryEventType } from '../domain/delivery-events';
 import {
   rejectCommand,
   targetStatus,
   type Actor,
   type DeliveryCommand,
 } from '../domain/delivery-rules';
-import { isTerminal } from '../domain/delivery-status';
-import type {
-  CreateArgs,
-  CreateResult,
-  DeliveryState,
-  DeliveryWorkflowInput,
+import { canTransition, isTerminal, type DeliveryStatus } from '../domain/delivery-status';
+import type { EmailActivities } from '../notifications/email-message';
+import type { Delivery } from '../schemas/deliveries';
+import type { DeliveryFanOut, DeliveryRecordActivities } from './delivery-event';
+import {
+  DELIVERY_OUTCOME_FAILURES,
+  type ChangeAnswer,
+  type ChangeArgs,
+  type DeliveryWorkflowInput,
 } from './delivery-messages';
-import { notifyDeliveryEvent, type DeliveryEventNotice } from './notify';
-import { assignedAdminIdKey, deliveryStatusKey, partnerIdKey } from './search-attributes';
+import { currentDetails, recordSummary } from './delivery-presentation';
+import { deliveryView } from './delivery-view';
+import { OUTBOUND_ACTIVITY_OPTIONS } from './outbound-options';
+import { assignedAdminIdKey, deliveryStatusKey } from './search-attributes';
 
-const readModel = proxyActivities<ReadModelActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+// Our own database, inside the workflow task that accepts the change: short, retried quickly.
+const store = proxyLocalActivities<DeliveryRecordActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: {
+    initialInterval: '200 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+  },
 });
+// Anything that leaves the system gets a durable retry policy of its own.
+const email = proxyActivities<EmailActivities>(OUTBOUND_ACTIVITY_OPTIONS);
+const webhooks = proxyActivities<WebhookActivities>(OUTBOUND_ACTIVITY_OPTIONS);
 
-const EVENT_TYPES: Record<DeliveryCommand['kind'], DeliveryEventNotice['type']> = {
+const EVENT_TYPES: Record<DeliveryCommand['kind'], DeliveryEventType> = {
   assign: 'assigned',
   transition: 'status_changed',
   cancel: 'cancelled',
 };
 
+const OPERATOR_CANCEL = 'Cancellation requested by an operator in Temporal (UI or CLI).';
+
+interface PlannedEvent {
+  eventKey: string;
+  type: DeliveryEventType;
+  actor: Actor | null;
+  reason: string | null;
+  toStatus: DeliveryStatus;
+  assignedTo: string | null;
+}
+
+/** A recipient that cannot be reached must not fail the delivery: the failure is recorded. */
+async function bestEffort(what: string, send: Promise<unknown>): Promise<void> {
+  try {
+    await send;
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn(`${what} gave up`, { cause: error.cause?.message ?? error.message });
+  }
+}
+
 /**
- * The delivery's state machine inside the workflow. Every change runs one at a time (`serially`)
- * and is re-checked once its turn comes: validators only see the state before earlier accepted
- * updates finish, so two updates racing to different terminal states may both pass validation,
- * and only the first to run may win.
+ * The delivery's state machine inside the workflow. Each change is validated, then re-checked
+ * once its turn comes (`serially`): a validator sees the state before earlier accepted updates
+ * finish, so two updates racing to different terminal states may both pass validation and only
+ * the first to run may win. A change is durable (row, event, in-app notifications) before the
+ * update answers; emails and webhooks follow as activities the update does not wait for.
  */
 export class DeliveryLifecycle {
-  private readonly state: DeliveryState;
-  private sequence = 0;
-  private createdAnswered = false;
+  private status: DeliveryStatus;
+  private assignedTo: string | null;
+  private updatedAt: string;
+  private lastReason: string | null = null;
+  private cancelledByOperator = false;
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly notifications: Promise<void>[] = [];
-  /** Queued first, before any handler exists, so every update waits for the row to be written. */
-  readonly creation: Promise<void>;
+  private readonly outbound: Promise<void>[] = [];
 
   constructor(private readonly input: DeliveryWorkflowInput) {
-    this.state = {
-      deliveryId: input.deliveryId,
-      status: 'CREATED',
-      partnerId: input.partnerId,
-      assignedTo: null,
-    };
-    this.creation = this.serially(() => this.recordCreation());
+    const resumed = input.resumeFrom;
+    this.status = resumed?.status ?? 'CREATED';
+    this.assignedTo = resumed?.assignedTo ?? null;
+    this.updatedAt = resumed?.updatedAt ?? input.createdAt;
   }
 
-  snapshot(): DeliveryState {
-    return { ...this.state };
+  view(): Delivery {
+    const { status, assignedTo, updatedAt } = this;
+    return deliveryView(this.input, { status, assignedTo, updatedAt });
   }
 
   get terminal(): boolean {
-    return isTerminal(this.state.status);
+    return isTerminal(this.status);
   }
 
-  validateCreate(args: CreateArgs): void {
-    if (args.payloadHash !== this.input.payloadHash) {
-      throw ApplicationFailure.create({
-        type: 'idempotency-key-mismatch',
-        message: 'This Idempotency-Key was used with a different payload.',
-        nonRetryable: true,
-      });
-    }
-  }
-
-  async create(args: CreateArgs): Promise<CreateResult> {
-    this.validateCreate(args);
-    await this.creation;
-    const created = !this.createdAnswered;
-    this.createdAnswered = true;
-    return { delivery: this.snapshot(), created };
+  /** Records the creation (or, for a resumed run, the resumption) before anything else runs. */
+  begin(): Promise<void> {
+    const resumed = this.input.resumeFrom;
+    return this.serially(() =>
+      this.record({
+        // The original run ID survives a reset, so a reset run writes the same key again.
+        eventKey: resumed
+          ? `${this.input.deliveryId}:resumed:${workflowInfo().originalExecutionRunId}`
+          : `${this.input.deliveryId}:created`,
+        type: resumed ? 'resumed' : 'created',
+        actor: resumed ? null : { id: this.input.partnerId, role: 'partner' },
+        reason: resumed
+          ? 'The previous workflow run was closed by an operator; this run resumes from the stored state.'
+          : null,
+        toStatus: this.status,
+        assignedTo: this.assignedTo,
+      }),
+    );
   }
 
   validate(actor: Actor, command: DeliveryCommand): void {
-    const rejection = rejectCommand(actor, this.state, command);
+    const rejection = rejectCommand(actor, this.parties(), command);
     if (!rejection) return;
     throw ApplicationFailure.create({
       type: rejection.code,
       message: rejection.message,
       nonRetryable: true,
-      details: [{ allowed: rejection.allowed, current_status: this.state.status }],
+      details: [{ allowed: rejection.allowed, current_status: this.status }],
     });
   }
 
-  apply(actor: Actor, command: DeliveryCommand, reason: string | null): Promise<DeliveryState> {
+  apply(args: ChangeArgs, command: DeliveryCommand): Promise<ChangeAnswer> {
+    // Read now: the update ID names the event, so a re-applied update (after a reset) adds none.
+    const updateId = currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
     return this.serially(async () => {
-      this.validate(actor, command);
-      const previousAssignee = this.state.assignedTo;
-      const assignedTo = command.kind === 'assign' ? command.adminId : previousAssignee;
+      this.validate(args.actor, command);
+      const assignedTo = command.kind === 'assign' ? command.adminId : this.assignedTo;
       // Assigning the admin who already has the delivery changes nothing; say so without an event.
-      if (command.kind === 'assign' && assignedTo === previousAssignee) return this.snapshot();
-      const change = this.nextChange({
-        type: EVENT_TYPES[command.kind],
-        fromStatus: this.state.status,
-        toStatus: targetStatus(command),
-        assignedTo,
-        actorId: actor.id,
-        reason,
+      if (!(command.kind === 'assign' && assignedTo === this.assignedTo)) {
+        await this.record({
+          eventKey: `${this.input.deliveryId}:${updateId}`,
+          type: EVENT_TYPES[command.kind],
+          actor: args.actor,
+          reason: args.reason ?? null,
+          toStatus: targetStatus(command),
+          assignedTo,
+        });
+      }
+      return { delivery: this.view(), requestId: args.requestId, requestHash: args.requestHash };
+    });
+  }
+
+  /**
+   * An operator's "Request Cancellation" follows the rules of the cancel endpoint: accepted
+   * before transit, otherwise refused on the timeline while the delivery stays movable.
+   */
+  cancelRequested(): Promise<void> {
+    return this.serially(async () => {
+      if (this.terminal) return;
+      const eventKey = `${this.input.deliveryId}:cancel-request:${workflowInfo().originalExecutionRunId}`;
+      if (!canTransition(this.status, 'CANCELLED')) {
+        await this.record({
+          eventKey,
+          type: 'cancel_refused',
+          actor: null,
+          reason: `${OPERATOR_CANCEL} Refused: a delivery ${this.status} cannot be cancelled.`,
+          toStatus: this.status,
+          assignedTo: this.assignedTo,
+        });
+        return;
+      }
+      await this.record({
+        eventKey,
+        type: 'cancelled',
+        actor: null,
+        reason: OPERATOR_CANCEL,
+        toStatus: 'CANCELLED',
+        assignedTo: this.assignedTo,
       });
-      await readModel.recordDeliveryChange(change);
-      this.state.status = change.toStatus;
-      this.state.assignedTo = assignedTo;
-      this.publish(change, command.kind === 'assign' ? previousAssignee : null);
-      return this.snapshot();
+      this.cancelledByOperator = true;
     });
   }
 
-  /** Resolves once every notification fired so far has been handed over. */
+  /** Resolves once every email and webhook fired so far has been delivered or given up. */
   async settled(): Promise<void> {
-    await Promise.all(this.notifications);
+    await Promise.all(this.outbound);
   }
 
-  private async recordCreation(): Promise<void> {
-    const change = this.nextChange({
-      type: 'created',
-      fromStatus: null,
-      toStatus: 'CREATED',
-      assignedTo: null,
-      actorId: this.input.partnerId,
-      reason: null,
-    });
-    await readModel.recordDeliveryCreated(this.input, change);
-    this.publish(change, null);
-  }
-
-  private nextChange(
-    fields: Omit<DeliveryChange, 'deliveryId' | 'eventKey' | 'at'>,
-  ): DeliveryChange {
-    this.sequence += 1;
-    return {
-      ...fields,
-      deliveryId: this.input.deliveryId,
-      // Derived from workflow state, so a retried activity writes the same key and no new row.
-      eventKey: `${this.input.deliveryId}:${this.sequence}`,
-      // The workflow clock: deterministic, and the same on every retry of the activity.
-      at: new Date().toISOString(),
-    };
-  }
-
-  private publish(change: DeliveryChange, previousAssignee: string | null): void {
-    const attributes: SearchAttributeUpdatePair[] = [
-      { key: deliveryStatusKey, value: this.state.status },
-      { key: partnerIdKey, value: this.state.partnerId },
-    ];
-    if (this.state.assignedTo) {
-      attributes.push({ key: assignedAdminIdKey, value: this.state.assignedTo });
+  /** How the run closes, so the Temporal UI's status column tells the outcome at a glance. */
+  finish(): Delivery {
+    const delivery = this.view();
+    switch (delivery.status) {
+      case 'COMPLETED':
+        return delivery;
+      case 'FAILED':
+        throw ApplicationFailure.create({
+          type: DELIVERY_OUTCOME_FAILURES.FAILED,
+          message: `The delivery failed: ${this.lastReason ?? 'no reason given'}`,
+          nonRetryable: true,
+          details: [delivery],
+        });
+      case 'CANCELLED':
+        if (this.cancelledByOperator) throw new CancelledFailure(OPERATOR_CANCEL);
+        throw ApplicationFailure.create({
+          type: DELIVERY_OUTCOME_FAILURES.CANCELLED,
+          message: `The delivery was cancelled: ${this.lastReason ?? 'no reason given'}`,
+          nonRetryable: true,
+          details: [delivery],
+        });
+      case 'CREATED':
+      case 'ASSIGNED':
+      case 'IN_TRANSIT':
+        throw new Error(`finish() called on a live delivery (${delivery.status})`);
+      default: {
+        const unknown: never = delivery.status;
+        throw new Error(`Unknown status ${String(unknown)}`);
+      }
     }
-    upsertSearchAttributes(attributes);
-    const notice: DeliveryEventNotice = {
-      ...change,
-      partnerId: this.state.partnerId,
-      previousAssignee: previousAssignee === change.assignedTo ? null : previousAssignee,
+  }
+
+  private parties() {
+    return { status: this.status, partnerId: this.input.partnerId, assignedTo: this.assignedTo };
+  }
+
+  private async record(event: PlannedEvent): Promise<void> {
+    const fromStatus = this.status;
+    const previousAssignee = this.assignedTo;
+    const at = new Date().toISOString();
+    const changes = isChangeEvent(event.type);
+    const delivery: Delivery = {
+      ...this.view(),
+      status: event.toStatus,
+      assigned_to: event.assignedTo,
+      updated_at: changes ? at : this.updatedAt,
     };
-    this.notifications.push(
-      notifyDeliveryEvent(notice).catch((error: unknown) => {
-        log.error('notifying a delivery event failed', { eventKey: notice.eventKey, error });
+    const summary = recordSummary({
+      type: event.type,
+      fromStatus: event.type === 'created' ? null : fromStatus,
+      toStatus: event.toStatus,
+      actorRole: event.actor?.role ?? (event.type === 'created' ? null : 'operator'),
+    });
+    const fanOut = await store.recordDeliveryEvent.executeWithOptions({ summary }, [
+      {
+        eventKey: event.eventKey,
+        type: event.type,
+        fromStatus: event.type === 'created' ? null : fromStatus,
+        previousAssignee: previousAssignee === event.assignedTo ? null : previousAssignee,
+        actorId: event.actor?.id ?? null,
+        reason: event.reason,
+        at,
+        delivery,
+        keys: { idempotencyKey: this.input.idempotencyKey, payloadHash: this.input.payloadHash },
+      },
+    ]);
+    this.status = event.toStatus;
+    this.assignedTo = event.assignedTo;
+    this.updatedAt = delivery.updated_at;
+    if (event.reason !== null) this.lastReason = event.reason;
+    if (changes && (fromStatus !== this.status || previousAssignee !== this.assignedTo)) {
+      this.publishSearchAttributes();
+    }
+    setCurrentDetails(
+      currentDetails({
+        status: this.status,
+        assignedTo: this.assignedTo,
+        lastEvent: event.type,
+        lastActor: event.actor ? `${event.actor.role} ${event.actor.id}` : null,
+        lastReason: event.reason,
+        at,
       }),
     );
+    this.sendOutbound(fanOut, event.type);
   }
 
+  private publishSearchAttributes(): void {
+    const pairs: SearchAttributeUpdatePair[] = [{ key: deliveryStatusKey, value: this.status }];
+    pairs.push({ key: assignedAdminIdKey, value: this.assignedTo });
+    upsertSearchAttributes(pairs);
+  }
+
+  private sendOutbound(fanOut: DeliveryFanOut, type: DeliveryEventType): void {
+    const { emails, webhook } = fanOut;
+    if (emails.length > 0) {
+      const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
+      this.outbound.push(
+        bestEffort(
+          `emails for ${type}`,
+          email.sendEmails.executeWithOptions({ summary: `Email ${to}: ${emails[0]!.subject}` }, [
+            emails,
+          ]),
+        ),
+      );
+    }
+    if (webhook) {
+      this.outbound.push(
+        bestEffort(
+          `webhook ${webhook.event.id}`,
+          webhooks.deliverWebhook.executeWithOptions(
+            { summary: `Webhook ${webhook.event.type} to the partner` },
+            [webhook],
+          ),
+        ),
+      );
+    }
+  }
+
+  /** Runs steps one at a time, never cancelled: an operator's cancel request is a command here. */
   private serially<T>(step: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(step);
+    const run = this.tail.then(() => CancellationScope.nonCancellable(step));
     this.tail = run.catch(() => undefined);
     return run;
   }

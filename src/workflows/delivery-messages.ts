@@ -1,68 +1,66 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/delivery-rules';
 import type { AdminSettableStatus, DeliveryStatus } from '../domain/delivery-status';
+import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 
-export interface DeliveryRequest {
-  product_name: string;
-  delivery_address: string;
-  delivery_date: string;
-  recipient_name?: string | null;
-  recipient_phone?: string | null;
-  notes?: string | null;
+export type DeliveryRequest = CreateDeliveryRequest;
+
+/** Where a run starts from when an operator closed the previous run of a live delivery. */
+export interface ResumedState {
+  status: DeliveryStatus;
+  assignedTo: string | null;
+  updatedAt: string;
 }
 
-/** Fixed by the first start; later update-with-start callers attach to the running workflow. */
+/** Fixed by the start; the workflow ID is `idempotencyKey`. */
 export interface DeliveryWorkflowInput {
   deliveryId: string;
   idempotencyKey: string;
   payloadHash: string;
   partnerId: string;
   request: DeliveryRequest;
+  /** When the API accepted the request: the row's `created_at`, whoever writes the row. */
+  createdAt: string;
+  resumeFrom?: ResumedState | null;
 }
 
-export interface DeliveryState {
-  deliveryId: string;
-  status: DeliveryStatus;
-  partnerId: string;
-  assignedTo: string | null;
-}
-
-export interface CreateArgs {
-  /** Must equal the workflow's own: the same Idempotency-Key with another payload is refused. */
-  payloadHash: string;
-}
-
-export interface CreateResult {
-  delivery: DeliveryState;
-  /** True only for the first create update the workflow ran: that caller answers 201. */
-  created: boolean;
-}
-
-export interface AssignArgs {
+/** Every change carries who asks and, for idempotent repeats, what was asked. */
+export interface ChangeArgs {
   actor: Actor;
+  /** Unique per HTTP request: a repeat answered by Temporal carries the original one. */
+  requestId: string;
+  /** Hash of the action and body: a repeat with another body is told apart by it. */
+  requestHash: string;
+  reason?: string | null;
+}
+
+export interface AssignArgs extends ChangeArgs {
   adminId: string;
 }
 
-export interface TransitionArgs {
-  actor: Actor;
+export interface TransitionArgs extends ChangeArgs {
   status: AdminSettableStatus;
-  reason?: string | null;
 }
 
-export interface CancelArgs {
-  actor: Actor;
-  reason?: string | null;
+export type CancelArgs = ChangeArgs;
+
+/** The delivery as the API shows it right after the change, and which request made it. */
+export interface ChangeAnswer {
+  delivery: Delivery;
+  requestId: string;
+  requestHash: string;
 }
 
 /** Failure types the workflow throws; the API maps them to problem codes of the same name. */
-export const DELIVERY_FAILURE_TYPES = [
-  'invalid-transition',
-  'forbidden',
-  'idempotency-key-mismatch',
-] as const;
+export const DELIVERY_FAILURE_TYPES = ['invalid-transition', 'forbidden'] as const;
 
-export const createUpdate = defineUpdate<CreateResult, [CreateArgs]>('create');
-export const assignUpdate = defineUpdate<DeliveryState, [AssignArgs]>('assign');
-export const transitionUpdate = defineUpdate<DeliveryState, [TransitionArgs]>('transition');
-export const cancelUpdate = defineUpdate<DeliveryState, [CancelArgs]>('cancel');
-export const getDeliveryQuery = defineQuery<DeliveryState>('getDelivery');
+/** Failure types a finished delivery's run closes with, so the Temporal UI shows the outcome. */
+export const DELIVERY_OUTCOME_FAILURES = {
+  FAILED: 'DeliveryFailed',
+  CANCELLED: 'DeliveryCancelled',
+} as const;
+
+export const assignUpdate = defineUpdate<ChangeAnswer, [AssignArgs]>('assign');
+export const transitionUpdate = defineUpdate<ChangeAnswer, [TransitionArgs]>('transition');
+export const cancelUpdate = defineUpdate<ChangeAnswer, [CancelArgs]>('cancel');
+export const getDeliveryQuery = defineQuery<Delivery>('getDelivery');

@@ -1,15 +1,20 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  log,
+  setDefaultSignalHandler,
+  setHandler,
+} from '@temporalio/workflow';
 import type { DeliveryCommand } from '../domain/delivery-rules';
+import type { Delivery } from '../schemas/deliveries';
 import { DeliveryLifecycle } from './delivery-lifecycle';
 import {
   assignUpdate,
   cancelUpdate,
-  createUpdate,
   getDeliveryQuery,
   transitionUpdate,
   type AssignArgs,
-  type CancelArgs,
-  type DeliveryState,
   type DeliveryWorkflowInput,
   type TransitionArgs,
 } from './delivery-messages';
@@ -19,31 +24,48 @@ const transition = (a: TransitionArgs): DeliveryCommand => ({
   kind: 'transition',
   status: a.status,
 });
-const cancel = (_: CancelArgs): DeliveryCommand => ({ kind: 'cancel' });
+const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
 
 /**
  * One long-running workflow per delivery; its workflow ID is the idempotency key. Changes arrive
- * as updates whose validators refuse bad ones before anything reaches history. Future changes to
- * this code must stay replay-compatible: guard new behaviour with `patched('<id>')` and keep the
- * recorded histories in `test/replay/histories/` passing.
+ * as updates whose validators refuse bad ones before anything reaches history. An operator's
+ * cancellation request is handled like the cancel endpoint; signals it does not define are logged
+ * and ignored. Future changes must stay replay-compatible: guard new behaviour with
+ * `patched('<id>')` and keep the recorded histories in `test/replay/histories/` passing.
  */
-export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryState> {
+export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<Delivery> {
   const delivery = new DeliveryLifecycle(input);
-  setHandler(getDeliveryQuery, () => delivery.snapshot());
-  setHandler(createUpdate, (args) => delivery.create(args), {
-    validator: (args) => delivery.validateCreate(args),
-  });
-  setHandler(assignUpdate, (a) => delivery.apply(a.actor, assign(a), null), {
+  setHandler(getDeliveryQuery, () => delivery.view());
+  setHandler(assignUpdate, (a) => delivery.apply(a, assign(a)), {
     validator: (a) => delivery.validate(a.actor, assign(a)),
   });
-  setHandler(transitionUpdate, (a) => delivery.apply(a.actor, transition(a), a.reason ?? null), {
+  setHandler(transitionUpdate, (a) => delivery.apply(a, transition(a)), {
     validator: (a) => delivery.validate(a.actor, transition(a)),
   });
-  setHandler(cancelUpdate, (a) => delivery.apply(a.actor, cancel(a), a.reason ?? null), {
-    validator: (a) => delivery.validate(a.actor, cancel(a)),
+  setHandler(cancelUpdate, (a) => delivery.apply(a, cancel()), {
+    validator: (a) => delivery.validate(a.actor, cancel()),
   });
-  await delivery.creation;
-  await condition(() => delivery.terminal && allHandlersFinished());
-  await delivery.settled();
-  return delivery.snapshot();
+  setDefaultSignalHandler((signal) => {
+    log.warn('The delivery workflow defines no signals; this one is ignored', { signal });
+  });
+
+  let cancelRequested = false;
+  CancellationScope.current().cancelRequested.catch(() => {
+    cancelRequested = true;
+  });
+  await CancellationScope.nonCancellable(async () => {
+    await delivery.begin();
+    let cancelHandled = false;
+    const cancelPending = () => cancelRequested && !cancelHandled;
+    while (!delivery.terminal) {
+      await condition(() => delivery.terminal || cancelPending());
+      if (cancelPending()) {
+        cancelHandled = true;
+        await delivery.cancelRequested();
+      }
+    }
+    await condition(allHandlersFinished);
+    await delivery.settled();
+  });
+  return delivery.finish();
 }

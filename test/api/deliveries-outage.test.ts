@@ -5,17 +5,39 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
-import { deliveryKey } from '../../src/deliveries/idempotency';
+import { startDeliveryRun } from '../../src/deliveries/delivery-runs';
+import { deliveryIdFor, deliveryKey } from '../../src/deliveries/idempotency';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
+import { waitFor } from '../support/wait-for';
 
 /** The stack's app with some settings changed: another Temporal client, queue or deadline. */
 function appWith(overrides: Partial<AppDeps['config']>, temporal = stack().deps.temporal) {
   const { deps } = stack();
   return createApp({ ...deps, temporal, config: { ...deps.config, ...overrides } });
+}
+
+/** A worker of the real delivery code on a queue of the test's own. */
+async function workerOn(taskQueue: string) {
+  const connection = await NativeConnection.connect({ address: stack().temporalAddress });
+  const worker = await createDeliveryWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps: stack().activityDeps,
+    workflows: { kind: 'source' },
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
 }
 
 describe('deliveries API: Temporal outages and crashes', () => {
@@ -60,75 +82,135 @@ describe('deliveries API: Temporal outages and crashes', () => {
     await stack().client.workflow.getHandle(existing.body.workflow_id).terminate('test finished');
   });
 
-  it('when the Temporal call dies after the start but before the answer, then a retry yields exactly one running delivery', async () => {
+  it('when no worker runs, then creates still answer 201 with the row stored, and the workflows proceed when a worker returns', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
+    const boss = await createUserWithToken({ role: 'super_admin' });
+    const admin = await createUserWithToken({ role: 'admin' });
+    const taskQueue = `no-worker-${randomUUID()}`;
+    const app = appWith({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UPDATE_TIMEOUT_MS: 30_000 });
     const body = deliveryBody();
-    // A queue with no worker: the start is durable, the create update is never accepted in time.
-    const taskQueue = `crash-${randomUUID()}`;
-    const impatient = appWith({ TEMPORAL_TASK_QUEUE: taskQueue, TEMPORAL_UPDATE_TIMEOUT_MS: 1500 });
-    const first = await request(impatient.callback())
+    const created = await request(app.callback())
       .post('/api/v1/deliveries')
       .set(bearer(partner.token))
       .send(body);
-    expect(first.status).to.equal(503);
-    expect(await stack().db('deliveries').where({ partner_id: partner.user.id })).to.have.length(0);
+    expect(created.status).to.equal(201);
+    const stored = await stack().db('deliveries').where({ id: created.body.id }).first();
+    expect(stored).to.include({ status: 'CREATED', workflow_id: created.body.workflow_id });
+    const again = await request(app.callback())
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(body);
+    expect(again.status).to.equal(200);
+    expect(again.headers['idempotent-replayed']).to.equal('true');
+    expect(again.body).to.deep.equal(created.body);
 
-    const connection = await NativeConnection.connect({ address: stack().temporalAddress });
-    const worker = await createDeliveryWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      deps: stack().activityDeps,
-      workflows: { kind: 'source' },
-    });
-    const running = worker.run();
+    const worker = await workerOn(taskQueue);
     try {
-      const patient = appWith({
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        TEMPORAL_UPDATE_TIMEOUT_MS: 30_000,
-      });
-      const retried = await request(patient.callback())
-        .post('/api/v1/deliveries')
-        .set(bearer(partner.token))
-        .send(body);
-      expect([200, 201]).to.include(retried.status);
-      const again = await request(patient.callback())
-        .post('/api/v1/deliveries')
-        .set(bearer(partner.token))
-        .send(body);
-      expect(again.status).to.equal(200);
-      expect(again.body.id).to.equal(retried.body.id);
-
-      const rows = await stack().db('deliveries').where({ partner_id: partner.user.id });
-      expect(rows).to.have.length(1);
-      expect(rows[0]).to.include({ id: retried.body.id, status: 'CREATED' });
-      const handle = stack().client.workflow.getHandle(rows[0].workflow_id);
-      const described = await handle.describe();
-      expect(described.status.name).to.equal('RUNNING');
-      expect(described.taskQueue).to.equal(taskQueue);
-      const events = await stack().db('delivery_events').where({ delivery_id: rows[0].id });
-      expect(events).to.have.length(1);
-      await handle.terminate('test finished');
+      const assigned = await request(app.callback())
+        .post(`/api/v1/deliveries/${created.body.id}/assign`)
+        .set(bearer(boss.token))
+        .send({ admin_id: admin.user.id });
+      expect(assigned.status).to.equal(200);
+      expect(assigned.body).to.include({ status: 'ASSIGNED', assigned_to: admin.user.id });
+      const events = await stack()
+        .db('delivery_events')
+        .where({ delivery_id: created.body.id })
+        .orderBy('seq');
+      expect(events.map((e: { type: string }) => e.type)).to.deep.equal(['created', 'assigned']);
+      await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
     } finally {
-      worker.shutdown();
-      await running;
-      await connection.close();
+      await worker.stop();
     }
   });
 
-  it('when an earlier run for the key was terminated before it wrote the delivery, then a retry starts afresh and creates it once', async () => {
+  it('when the API died after the start and before writing the row, then a retry answers from the run and the workflow writes the same row once', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
+    const taskQueue = `crash-${randomUUID()}`;
+    const config = { ...stack().config, TEMPORAL_TASK_QUEUE: taskQueue };
     const body = deliveryBody();
-    const stranded = appWith({
-      TEMPORAL_TASK_QUEUE: `stranded-${randomUUID()}`,
-      TEMPORAL_UPDATE_TIMEOUT_MS: 1500,
-    });
-    const first = await request(stranded.callback())
+    const { key, payloadHash } = deliveryKey(partner.user.id, body);
+    // What the API had done when it died: the start, nothing else.
+    const input = {
+      deliveryId: deliveryIdFor(key),
+      idempotencyKey: key,
+      payloadHash,
+      partnerId: partner.user.id,
+      request: body as never,
+      createdAt: new Date().toISOString(),
+    };
+    await startDeliveryRun(stack().client, config, input);
+    expect(await stack().db('deliveries').where({ idempotency_key: key })).to.have.length(0);
+
+    const app = appWith({ TEMPORAL_TASK_QUEUE: taskQueue });
+    const retried = await request(app.callback())
       .post('/api/v1/deliveries')
       .set(bearer(partner.token))
       .send(body);
-    expect(first.status).to.equal(503);
-    const { key } = deliveryKey(partner.user.id, body);
+    expect(retried.status).to.equal(200);
+    expect(retried.body).to.include({ id: input.deliveryId, created_at: input.createdAt });
+
+    const worker = await workerOn(taskQueue);
+    try {
+      const handle = stack().client.workflow.getHandle(key);
+      await waitFor(
+        async () => ((await handle.describe()).historyLength > 3 ? true : undefined),
+        'the worker to run the first workflow task',
+      );
+      const rows = await stack().db('deliveries').where({ partner_id: partner.user.id });
+      expect(rows.map((r: { id: string }) => r.id)).to.deep.equal([input.deliveryId]);
+      const events = await stack().db('delivery_events').where({ delivery_id: input.deliveryId });
+      expect(events).to.have.length(1);
+      expect((await handle.describe()).status.name).to.equal('RUNNING');
+      await handle.terminate('test finished');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('when a key is reused with another body while its run has no row yet, then 422 and nothing is written', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const taskQueue = `crash-${randomUUID()}`;
+    const body = deliveryBody();
+    const { key, payloadHash } = deliveryKey(partner.user.id, body, 'order-1');
+    await startDeliveryRun(
+      stack().client,
+      { ...stack().config, TEMPORAL_TASK_QUEUE: taskQueue },
+      {
+        deliveryId: deliveryIdFor(key),
+        idempotencyKey: key,
+        payloadHash,
+        partnerId: partner.user.id,
+        request: body as never,
+        createdAt: new Date().toISOString(),
+      },
+    );
+    const other = await request(appWith({ TEMPORAL_TASK_QUEUE: taskQueue }).callback())
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .set('Idempotency-Key', 'order-1')
+      .send(deliveryBody());
+    expect(other.status).to.equal(422);
+    expect(other.body.type).to.match(/\/problems\/idempotency-key-mismatch$/);
+    expect(await stack().db('deliveries').where({ idempotency_key: key })).to.have.length(0);
+    await stack().client.workflow.getHandle(key).terminate('test finished');
+  });
+
+  it('when an earlier run for the key was terminated before anything wrote the delivery, then a retry starts afresh and creates it once', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const body = deliveryBody();
+    const { key, payloadHash } = deliveryKey(partner.user.id, body);
+    await startDeliveryRun(
+      stack().client,
+      { ...stack().config, TEMPORAL_TASK_QUEUE: `stranded-${randomUUID()}` },
+      {
+        deliveryId: deliveryIdFor(key),
+        idempotencyKey: key,
+        payloadHash,
+        partnerId: partner.user.id,
+        request: body as never,
+        createdAt: new Date().toISOString(),
+      },
+    );
     await stack().client.workflow.getHandle(key).terminate('operator gave up on it');
 
     const retried = await request(stack().app.callback())

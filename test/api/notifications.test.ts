@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { recordDeliveryNotifications } from '../../src/notifications/delivery-notifications';
-import { notice } from '../support/notifications';
+import { notice, recordDeliveryNotifications } from '../support/notifications';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 

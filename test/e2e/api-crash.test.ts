@@ -1,12 +1,9 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { deliveryKey } from '../../src/deliveries/idempotency';
-import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
@@ -18,13 +15,11 @@ const ROOT = path.resolve(__dirname, '../..');
 describe('the API process dies in the middle of creating a delivery', function () {
   this.timeout(120_000);
 
-  it('when it is killed after Temporal accepted the start but before it answered, then a retried request yields exactly one running delivery', async () => {
-    const { config, client, databaseUrl, temporalAddress, activityDeps, deps } = stack();
+  it('when it is killed with creates in flight, then retrying every request yields exactly one row, one creation event and one running workflow per key', async () => {
+    const { config, client, databaseUrl, temporalAddress, deps } = stack();
     const partner = await createUserWithToken({ role: 'partner' });
-    const body = deliveryBody();
-    const { key } = deliveryKey(partner.user.id, body);
-    // No worker polls this queue yet, so the create update cannot finish while the API lives.
-    const taskQueue = `api-crash-${randomUUID()}`;
+    const bodies = Array.from({ length: 24 }, () => deliveryBody());
+    const keys = bodies.map((body) => deliveryKey(partner.user.id, body).key);
     const port = await freePort();
     const api = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/server.ts'], {
       cwd: ROOT,
@@ -34,14 +29,14 @@ describe('the API process dies in the middle of creating a delivery', function (
         PORT: String(port),
         DATABASE_URL: databaseUrl,
         TEMPORAL_ADDRESS: temporalAddress,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        TEMPORAL_UPDATE_TIMEOUT_MS: '60000',
+        TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
         JWT_SECRET: config.JWT_SECRET,
         LOG_LEVEL: 'silent',
       },
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => api.once('exit', resolve));
+    let answered: unknown[] = [];
     try {
       await waitFor(
         () =>
@@ -51,59 +46,57 @@ describe('the API process dies in the middle of creating a delivery', function (
         'the API process to be ready',
         60_000,
       );
-      const inFlight = fetch(`http://127.0.0.1:${port}/api/v1/deliveries`, {
-        method: 'POST',
-        headers: { ...bearer(partner.token), 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).catch((error: unknown) => error);
-
-      const handle = client.workflow.getHandle(key);
+      const inFlight = bodies.map((body) =>
+        fetch(`http://127.0.0.1:${port}/api/v1/deliveries`, {
+          method: 'POST',
+          headers: { ...bearer(partner.token), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).catch((error: unknown) => error),
+      );
+      // Kill it as soon as Temporal holds the first run: the others are at every stage.
       await waitFor(
         () =>
-          handle.describe().then(
+          Promise.any(keys.map((key) => client.workflow.getHandle(key).describe())).then(
             () => true,
             () => undefined,
           ),
-        'Temporal to hold the started workflow',
+        'Temporal to hold a started workflow',
       );
       api.kill('SIGKILL');
       await exited;
-      expect(await inFlight, 'the caller got no answer').to.be.instanceOf(Error);
-      expect(await stack().db('deliveries').where({ idempotency_key: key })).to.have.length(0);
+      answered = await Promise.all(inFlight);
     } finally {
       if (api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
     }
+    expect(
+      answered.filter((a) => a instanceof Error).length,
+      'requests cut by the kill',
+    ).to.be.above(0);
 
-    const connection = await NativeConnection.connect({ address: temporalAddress });
-    const worker = await createDeliveryWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      deps: activityDeps,
-      workflows: { kind: 'source' },
-    });
-    const running = worker.run();
-    try {
-      const app = createApp({
-        ...deps,
-        config: { ...config, TEMPORAL_TASK_QUEUE: taskQueue },
-      }).callback();
-      const retried = await request(app)
-        .post('/api/v1/deliveries')
-        .set(bearer(partner.token))
-        .send(body);
-      expect([200, 201]).to.include(retried.status);
-      expect(retried.body.workflow_id).to.equal(key);
+    const app = createApp(deps).callback();
+    const retried = await Promise.all(
+      bodies.map((body) =>
+        request(app).post('/api/v1/deliveries').set(bearer(partner.token)).send(body),
+      ),
+    );
+    expect(retried.map((r) => r.status).filter((s) => s !== 200 && s !== 201)).to.deep.equal([]);
+    expect(retried.map((r) => r.body.workflow_id)).to.deep.equal(keys);
 
-      const rows = await stack().db('deliveries').where({ partner_id: partner.user.id });
-      expect(rows.map((r: { id: string }) => r.id)).to.deep.equal([retried.body.id]);
-      const described = await client.workflow.getHandle(key).describe();
-      expect(described.status.name).to.equal('RUNNING');
-      await client.workflow.getHandle(key).terminate('test finished');
-    } finally {
-      worker.shutdown();
-      await running;
-      await connection.close();
+    const rows = await stack().db('deliveries').where({ partner_id: partner.user.id });
+    expect(rows.map((r: { id: string }) => r.id).sort()).to.deep.equal(
+      retried.map((r) => r.body.id as string).sort(),
+    );
+    const events = await stack()
+      .db('delivery_events')
+      .whereIn(
+        'delivery_id',
+        rows.map((r: { id: string }) => r.id),
+      );
+    expect(events).to.have.length(bodies.length);
+    for (const key of keys) {
+      const handle = client.workflow.getHandle(key);
+      expect((await handle.describe()).status.name).to.equal('RUNNING');
+      await handle.terminate('test finished');
     }
   });
 });

@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
 import { deliveryWorkflow } from '../../src/workflows';
-import {
-  createUpdate,
-  type CreateResult,
-  type DeliveryWorkflowInput,
-} from '../../src/workflows/delivery-messages';
+import type { ChangeArgs, DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
+import type { Actor } from '../../src/domain/delivery-rules';
 import { stack } from './stack';
 import { createUser } from './users';
+import { waitFor } from './wait-for';
 
 export interface StartedDelivery {
   handle: WorkflowHandle<typeof deliveryWorkflow>;
   input: DeliveryWorkflowInput;
-  created: CreateResult;
 }
 
 export function deliveryInput(partnerId: string): DeliveryWorkflowInput {
@@ -27,28 +25,34 @@ export function deliveryInput(partnerId: string): DeliveryWorkflowInput {
       delivery_address: '1 Main St',
       delivery_date: '2030-01-01',
     },
+    createdAt: new Date().toISOString(),
   };
 }
 
-/** Starts a delivery workflow with update-with-start, as the API does, for a fresh partner. */
+/**
+ * Starts a delivery workflow the way the API does, for a fresh partner, and waits until the
+ * workflow's own first task has written the row (the API is not involved here).
+ */
 export async function startDelivery(
   partnerId?: string,
   taskQueue = stack().taskQueue,
 ): Promise<StartedDelivery> {
-  const { client } = stack();
+  const { client, config, db } = stack();
   const input = deliveryInput(partnerId ?? (await createUser({ role: 'partner' })).user.id);
-  const startWorkflowOperation = new WithStartWorkflowOperation(deliveryWorkflow, {
-    workflowId: input.idempotencyKey,
-    taskQueue,
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [input],
-  });
-  const created = await client.workflow.executeUpdateWithStart(createUpdate, {
-    args: [{ payloadHash: input.payloadHash }],
-    startWorkflowOperation,
-  });
-  const handle = await startWorkflowOperation.workflowHandle();
-  return { handle, input, created };
+  const handle = await client.workflow.start(
+    deliveryWorkflow,
+    deliveryStartOptions({ ...config, TEMPORAL_TASK_QUEUE: taskQueue }, input),
+  );
+  await waitFor(
+    async () => (await db('deliveries').where({ id: input.deliveryId }).first()) ?? undefined,
+    'the workflow to write the delivery row',
+  );
+  return { handle, input };
+}
+
+/** The arguments every change update carries, for a test actor. */
+export function changeArgs(actor: Actor, reason?: string): ChangeArgs {
+  return { actor, requestId: randomUUID(), requestHash: 'test', reason: reason ?? null };
 }
 
 /** A valid creation body, unique per call so tests never share an idempotency key. */

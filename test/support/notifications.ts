@@ -1,8 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryEventNotice } from '../../src/workflows/notify';
+import type { DeliveryChangeType } from '../../src/domain/delivery-events';
+import type { DeliveryStatus } from '../../src/domain/delivery-status';
+import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
+import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
+import { stack } from './stack';
 
-/** A delivery change as the workflow would report it, unique by its event key. */
-export function notice(overrides: Partial<DeliveryEventNotice> = {}): DeliveryEventNotice {
+/** A delivery change in the flat words tests think in. */
+export interface Notice {
+  eventKey: string;
+  type: DeliveryChangeType;
+  deliveryId: string;
+  partnerId: string;
+  assignedTo: string | null;
+  previousAssignee: string | null;
+  fromStatus: DeliveryStatus | null;
+  toStatus: DeliveryStatus;
+  actorId: string;
+  reason: string | null;
+  at: string;
+}
+
+/** A delivery change as the workflow would record it, unique by its event key. */
+export function notice(overrides: Partial<Notice> = {}): Notice {
   const deliveryId = overrides.deliveryId ?? randomUUID();
   return {
     eventKey: `${deliveryId}:${randomUUID()}`,
@@ -18,4 +37,37 @@ export function notice(overrides: Partial<DeliveryEventNotice> = {}): DeliveryEv
     at: new Date().toISOString(),
     ...overrides,
   };
+}
+
+export function recordOf(n: Notice): DeliveryEventRecord & { type: DeliveryChangeType } {
+  return {
+    eventKey: n.eventKey,
+    type: n.type,
+    fromStatus: n.fromStatus,
+    previousAssignee: n.previousAssignee,
+    actorId: n.actorId,
+    reason: n.reason,
+    at: n.at,
+    keys: { idempotencyKey: `key-${n.deliveryId}`, payloadHash: 'hash' },
+    delivery: {
+      id: n.deliveryId,
+      workflow_id: `key-${n.deliveryId}`,
+      status: n.toStatus,
+      product_name: 'Espresso machine',
+      delivery_address: '1 Main St',
+      delivery_date: '2030-01-01',
+      recipient_name: null,
+      recipient_phone: null,
+      notes: null,
+      partner_id: n.partnerId,
+      assigned_to: n.assignedTo,
+      created_at: n.at,
+      updated_at: n.at,
+    },
+  };
+}
+
+/** Stores the in-app notifications of a change as the record activity does, in a transaction. */
+export function recordDeliveryNotifications(n: Notice) {
+  return stack().db.transaction((trx) => planDeliveryFanOut(trx, recordOf(n)));
 }

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WorkflowFailedError } from '@temporalio/client';
 import { expect } from 'chai';
 import request from 'supertest';
 import { closeServer, listen } from '../../src/api/listen';
@@ -9,7 +10,7 @@ import {
   cancelUpdate,
   transitionUpdate,
 } from '../../src/workflows/delivery-messages';
-import { deliveryBody, startDelivery } from '../support/deliveries';
+import { changeArgs, deliveryBody, startDelivery } from '../support/deliveries';
 import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
@@ -97,16 +98,16 @@ describe('delivery notifications, end to end through the workflow', () => {
     const second = await person('admin');
     const { handle, input } = await startDelivery(partner.actor.id);
     await handle.executeUpdate(assignUpdate, {
-      args: [{ actor: superAdmin, adminId: first.actor.id }],
+      args: [{ ...changeArgs(superAdmin), adminId: first.actor.id }],
     });
     await handle.executeUpdate(assignUpdate, {
-      args: [{ actor: superAdmin, adminId: second.actor.id }],
+      args: [{ ...changeArgs(superAdmin), adminId: second.actor.id }],
     });
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: second.actor, status: 'IN_TRANSIT' }],
+      args: [{ ...changeArgs(second.actor), status: 'IN_TRANSIT' }],
     });
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: second.actor, status: 'COMPLETED' }],
+      args: [{ ...changeArgs(second.actor), status: 'COMPLETED' }],
     });
     // The workflow completes only once every notification has been handed over.
     await handle.result();
@@ -173,13 +174,14 @@ describe('delivery notifications, end to end through the workflow', () => {
     receiver.script = [410, 410, 410];
     const { handle } = await startDelivery(partner.actor.id);
     await handle.executeUpdate(assignUpdate, {
-      args: [{ actor: superAdmin, adminId: admin.actor.id }],
+      args: [{ ...changeArgs(superAdmin), adminId: admin.actor.id }],
     });
     await handle.executeUpdate(cancelUpdate, {
-      args: [{ actor: partner.actor, reason: 'No longer needed' }],
+      args: [{ ...changeArgs(partner.actor), reason: 'No longer needed' }],
     });
 
-    expect((await handle.result()).status).to.equal('CANCELLED');
+    const closed = await handle.result().catch((error: unknown) => error);
+    expect((closed as WorkflowFailedError).cause).to.include({ type: 'DeliveryCancelled' });
     const attempts = await stack()
       .db('webhook_attempts')
       .where({ partner_id: partner.actor.id })

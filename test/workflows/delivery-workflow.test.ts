@@ -1,21 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import type { Actor } from '../../src/domain/delivery-rules';
 import {
   assignUpdate,
   cancelUpdate,
-  createUpdate,
   getDeliveryQuery,
   transitionUpdate,
 } from '../../src/workflows/delivery-messages';
 import {
   assignedAdminIdKey,
+  deliveryDateKey,
+  deliveryIdKey,
   deliveryStatusKey,
   partnerIdKey,
 } from '../../src/workflows/search-attributes';
-import { startDelivery } from '../support/deliveries';
+import { changeArgs, startDelivery } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { createUser } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -35,6 +40,15 @@ async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure>
     return cause as ApplicationFailure;
   }
   throw new Error('expected the update to be rejected');
+}
+
+async function closedWith(handle: WorkflowHandle): Promise<ApplicationFailure> {
+  const error = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).to.be.instanceOf(WorkflowFailedError);
+  return (error as WorkflowFailedError).cause as ApplicationFailure;
 }
 
 async function acceptedUpdateIds(handle: WorkflowHandle): Promise<string[]> {
@@ -60,53 +74,52 @@ describe('delivery workflow', () => {
     admin = await actor('admin');
   });
 
-  it('when created twice with update-with-start, then one workflow, one row and only the first reports created', async () => {
-    const first = await startDelivery();
-    expect(first.created).to.deep.include({ created: true });
-    const again = await first.handle.executeUpdate(createUpdate, {
-      args: [{ payloadHash: first.input.payloadHash }],
-    });
-    expect(again.created).to.equal(false);
-    expect(again.delivery.deliveryId).to.equal(first.input.deliveryId);
-    const rows = await stack()
-      .db('deliveries')
-      .where({ idempotency_key: first.input.idempotencyKey });
+  it('when a run starts, then its first task writes the row and the creation event, and ops can find it by delivery id', async () => {
+    const { handle, input } = await startDelivery();
+    const rows = await stack().db('deliveries').where({ idempotency_key: input.idempotencyKey });
     expect(rows).to.have.length(1);
-    expect(rows[0]).to.include({ status: 'CREATED', partner_id: first.input.partnerId });
-    expect(await eventsOf(first.input.deliveryId)).to.have.length(1);
-    await first.handle.terminate('test finished');
-  });
-
-  it('when the create update carries another payload hash, then it is refused as a key mismatch', async () => {
-    const { handle } = await startDelivery();
-    const failure = await rejection(
-      handle.executeUpdate(createUpdate, { args: [{ payloadHash: 'another' }] }),
+    expect(rows[0]).to.include({ id: input.deliveryId, status: 'CREATED' });
+    expect(new Date(rows[0].created_at).toISOString()).to.equal(input.createdAt);
+    expect((await eventsOf(input.deliveryId)).map((e) => e.event_key)).to.deep.equal([
+      `${input.deliveryId}:created`,
+    ]);
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(deliveryIdKey)).to.equal(input.deliveryId);
+    expect(described.typedSearchAttributes.get(deliveryDateKey)?.toISOString()).to.equal(
+      '2030-01-01T00:00:00.000Z',
     );
-    expect(failure.type).to.equal('idempotency-key-mismatch');
+    expect(await described.staticSummary()).to.equal(
+      'Espresso machine → 1 Main St · due 2030-01-01',
+    );
+    expect(await described.staticDetails()).to.contain(input.deliveryId);
     await handle.terminate('test finished');
   });
 
-  it('when a delivery goes assign → reassign → in transit → completed, then each change is stored and the workflow completes', async () => {
+  it('when a delivery goes assign → reassign → in transit → completed, then each answer is the stored delivery and the run completes', async () => {
     const { handle, input } = await startDelivery();
     const otherAdmin = await actor('admin');
-    expect(
-      await handle.executeUpdate(assignUpdate, {
-        args: [{ actor: superAdmin, adminId: admin.id }],
-      }),
-    ).to.include({ status: 'ASSIGNED', assignedTo: admin.id });
+    const first = await handle.executeUpdate(assignUpdate, {
+      updateId: 'assign-1',
+      args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
+    });
+    expect(first.delivery).to.include({ status: 'ASSIGNED', assigned_to: admin.id });
     await handle.executeUpdate(assignUpdate, {
-      args: [{ actor: superAdmin, adminId: otherAdmin.id }],
+      updateId: 'assign-2',
+      args: [{ ...changeArgs(superAdmin), adminId: otherAdmin.id }],
     });
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: otherAdmin, status: 'IN_TRANSIT' }],
+      updateId: 'go',
+      args: [{ ...changeArgs(otherAdmin), status: 'IN_TRANSIT' }],
     });
     const done = await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: otherAdmin, status: 'COMPLETED', reason: 'signed by recipient' }],
+      updateId: 'done',
+      args: [{ ...changeArgs(otherAdmin, 'signed by recipient'), status: 'COMPLETED' }],
     });
-    expect(done).to.include({ status: 'COMPLETED', assignedTo: otherAdmin.id });
+    expect(done.delivery).to.include({ status: 'COMPLETED', assigned_to: otherAdmin.id });
     // Read-your-writes: the row and the events exist when the update returns.
     const row = await stack().db('deliveries').where({ id: input.deliveryId }).first();
     expect(row).to.include({ status: 'COMPLETED', assigned_to: otherAdmin.id });
+    expect(new Date(row.updated_at).toISOString()).to.equal(done.delivery.updated_at);
     const events = await eventsOf(input.deliveryId);
     expect(events.map((e) => [e.type, e.from_status, e.to_status])).to.deep.equal([
       ['created', null, 'CREATED'],
@@ -116,22 +129,42 @@ describe('delivery workflow', () => {
       ['status_changed', 'IN_TRANSIT', 'COMPLETED'],
     ]);
     expect(events.map((e) => e.event_key)).to.deep.equal(
-      [1, 2, 3, 4, 5].map((n) => `${input.deliveryId}:${n}`),
+      ['created', 'assign-1', 'assign-2', 'go', 'done'].map((id) => `${input.deliveryId}:${id}`),
     );
     expect(events[4]).to.include({ actor_id: otherAdmin.id, reason: 'signed by recipient' });
     expect(await handle.result()).to.include({ status: 'COMPLETED' });
 
-    const { typedSearchAttributes } = await handle.describe();
-    expect(typedSearchAttributes.get(deliveryStatusKey)).to.equal('COMPLETED');
-    expect(typedSearchAttributes.get(partnerIdKey)).to.equal(input.partnerId);
-    expect(typedSearchAttributes.get(assignedAdminIdKey)).to.equal(otherAdmin.id);
-    const query = `DeliveryStatus='COMPLETED' AND PartnerId='${input.partnerId}'`;
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(deliveryStatusKey)).to.equal('COMPLETED');
+    expect(described.typedSearchAttributes.get(partnerIdKey)).to.equal(input.partnerId);
+    expect(described.typedSearchAttributes.get(assignedAdminIdKey)).to.equal(otherAdmin.id);
+    const query = `DeliveryStatus='COMPLETED' AND DeliveryId='${input.deliveryId}'`;
     const listed = await waitFor(async () => {
       const ids: string[] = [];
       for await (const wf of stack().client.workflow.list({ query })) ids.push(wf.workflowId);
       return ids.length > 0 ? ids : undefined;
     }, 'the visibility query to see the workflow');
     expect(listed).to.deep.equal([input.idempotencyKey]);
+  });
+
+  it('when an update is repeated with its update ID, then Temporal answers the original and nothing is recorded twice', async () => {
+    const { handle, input } = await startDelivery();
+    const original = changeArgs(superAdmin);
+    const first = await handle.executeUpdate(assignUpdate, {
+      updateId: 'same-request',
+      args: [{ ...original, adminId: admin.id }],
+    });
+    const repeat = await handle.executeUpdate(assignUpdate, {
+      updateId: 'same-request',
+      args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
+    });
+    expect(repeat).to.deep.equal(first);
+    expect(repeat.requestId).to.equal(original.requestId);
+    expect((await eventsOf(input.deliveryId)).map((e) => e.type)).to.deep.equal([
+      'created',
+      'assigned',
+    ]);
+    await handle.terminate('test finished');
   });
 
   it('when updates are refused, then nothing about them reaches the history', async () => {
@@ -143,7 +176,7 @@ describe('delivery workflow', () => {
         () =>
           handle.executeUpdate(assignUpdate, {
             updateId: 'admin-assigns',
-            args: [{ actor: admin, adminId: admin.id }],
+            args: [{ ...changeArgs(admin), adminId: admin.id }],
           }),
         'forbidden',
       ],
@@ -152,7 +185,7 @@ describe('delivery workflow', () => {
         () =>
           handle.executeUpdate(transitionUpdate, {
             updateId: 'too-early',
-            args: [{ actor: superAdmin, status: 'IN_TRANSIT' }],
+            args: [{ ...changeArgs(superAdmin), status: 'IN_TRANSIT' }],
           }),
         'invalid-transition',
       ],
@@ -161,7 +194,7 @@ describe('delivery workflow', () => {
         () =>
           handle.executeUpdate(cancelUpdate, {
             updateId: 'stranger-cancels',
-            args: [{ actor: otherPartner }],
+            args: [changeArgs(otherPartner)],
           }),
         'forbidden',
       ],
@@ -169,7 +202,7 @@ describe('delivery workflow', () => {
     for (const [, send, type] of refused) expect((await rejection(send())).type).to.equal(type);
     const tooEarly = await rejection(
       handle.executeUpdate(transitionUpdate, {
-        args: [{ actor: superAdmin, status: 'COMPLETED' }],
+        args: [{ ...changeArgs(superAdmin), status: 'COMPLETED' }],
       }),
     );
     expect(tooEarly.details).to.deep.equal([
@@ -179,7 +212,7 @@ describe('delivery workflow', () => {
     for (const [id] of refused) expect(accepted).to.not.include(id);
     expect(await handle.query(getDeliveryQuery)).to.include({
       status: 'CREATED',
-      assignedTo: null,
+      assigned_to: null,
     });
     expect(await eventsOf(input.deliveryId)).to.have.length(1);
     await handle.terminate('test finished');
@@ -189,7 +222,7 @@ describe('delivery workflow', () => {
     const { handle, input } = await startDelivery();
     for (let i = 0; i < 2; i++) {
       await handle.executeUpdate(assignUpdate, {
-        args: [{ actor: superAdmin, adminId: admin.id }],
+        args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
       });
     }
     expect((await eventsOf(input.deliveryId)).map((e) => e.type)).to.deep.equal([
@@ -199,15 +232,19 @@ describe('delivery workflow', () => {
     await handle.terminate('test finished');
   });
 
-  it('when the owning partner cancels, then the delivery is CANCELLED and the workflow completes', async () => {
+  it('when the owning partner cancels, then the delivery is CANCELLED and the run closes as failed with DeliveryCancelled', async () => {
     const { handle, input } = await startDelivery();
     const partner: Actor = { id: input.partnerId, role: 'partner' };
-    await handle.executeUpdate(assignUpdate, { args: [{ actor: superAdmin, adminId: admin.id }] });
-    const cancelled = await handle.executeUpdate(cancelUpdate, {
-      args: [{ actor: partner, reason: 'changed my mind' }],
+    await handle.executeUpdate(assignUpdate, {
+      args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
     });
-    expect(cancelled.status).to.equal('CANCELLED');
-    expect(await handle.result()).to.include({ status: 'CANCELLED' });
+    const cancelled = await handle.executeUpdate(cancelUpdate, {
+      args: [changeArgs(partner, 'changed my mind')],
+    });
+    expect(cancelled.delivery.status).to.equal('CANCELLED');
+    const failure = await closedWith(handle);
+    expect(failure).to.include({ type: 'DeliveryCancelled', nonRetryable: true });
+    expect(failure.message).to.contain('changed my mind');
     const events = await eventsOf(input.deliveryId);
     expect(events.at(-1)).to.include({
       type: 'cancelled',
@@ -215,19 +252,40 @@ describe('delivery workflow', () => {
       actor_id: partner.id,
       reason: 'changed my mind',
     });
+    expect((await handle.describe()).typedSearchAttributes.get(deliveryStatusKey)).to.equal(
+      'CANCELLED',
+    );
+  });
+
+  it('when the assignee reports FAILED, then the run closes as failed with DeliveryFailed and the reason', async () => {
+    const { handle } = await startDelivery();
+    await handle.executeUpdate(assignUpdate, {
+      args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
+    });
+    await handle.executeUpdate(transitionUpdate, {
+      args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+    });
+    await handle.executeUpdate(transitionUpdate, {
+      args: [{ ...changeArgs(admin, 'nobody home'), status: 'FAILED' }],
+    });
+    const failure = await closedWith(handle);
+    expect(failure).to.include({ type: 'DeliveryFailed' });
+    expect(failure.message).to.contain('nobody home');
   });
 
   it('when several callers race to different terminal states, then exactly one wins and the rest are invalid transitions', async () => {
     const { handle, input } = await startDelivery();
-    await handle.executeUpdate(assignUpdate, { args: [{ actor: superAdmin, adminId: admin.id }] });
+    await handle.executeUpdate(assignUpdate, {
+      args: [{ ...changeArgs(superAdmin), adminId: admin.id }],
+    });
     await handle.executeUpdate(transitionUpdate, {
-      args: [{ actor: admin, status: 'IN_TRANSIT' }],
+      args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
     });
     const targets = ['COMPLETED', 'FAILED', 'COMPLETED', 'FAILED', 'COMPLETED', 'FAILED'] as const;
     const results = await Promise.allSettled(
       targets.map((status, i) =>
         handle.executeUpdate(transitionUpdate, {
-          args: [{ actor: i % 2 ? admin : superAdmin, status }],
+          args: [{ ...changeArgs(i % 2 ? admin : superAdmin), status }],
         }),
       ),
     );
@@ -237,12 +295,13 @@ describe('delivery workflow', () => {
       const cause = ((r as PromiseRejectedResult).reason as WorkflowUpdateFailedError).cause;
       expect((cause as ApplicationFailure).type).to.equal('invalid-transition');
     }
-    const final = await handle.result();
+    const final = (winners[0] as PromiseFulfilledResult<{ delivery: { status: string } }>).value;
+    await handle.result().catch(() => undefined);
     const terminalEvents = (await eventsOf(input.deliveryId)).filter(
       (e) => e.from_status === 'IN_TRANSIT',
     );
     expect(terminalEvents).to.have.length(1);
-    expect(terminalEvents[0].to_status).to.equal(final.status);
+    expect(terminalEvents[0].to_status).to.equal(final.delivery.status);
   });
 
   it('when a workflow id is unknown, then a handle for it is not found', async () => {

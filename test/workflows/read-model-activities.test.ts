@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import knex from 'knex';
-import { createReadModelActivities, type DeliveryChange } from '../../src/activities/read-model';
+import { createReadModelActivities } from '../../src/activities/read-model';
+import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
 import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
+import { deliveryView } from '../../src/workflows/delivery-view';
 import { deliveryInput } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
@@ -11,41 +13,46 @@ import { createUser } from '../support/users';
 
 const AT = '2030-01-01T10:00:00.000Z';
 
-/** The creation change the workflow records first for a delivery. */
-function creation(input: DeliveryWorkflowInput): DeliveryChange {
+/** The creation record the workflow writes first for a delivery. */
+function creation(input: DeliveryWorkflowInput): DeliveryEventRecord {
   return {
-    deliveryId: input.deliveryId,
-    eventKey: `${input.deliveryId}:1`,
+    eventKey: `${input.deliveryId}:created`,
     type: 'created',
     fromStatus: null,
-    toStatus: 'CREATED',
-    assignedTo: null,
+    previousAssignee: null,
     actorId: input.partnerId,
     reason: null,
     at: AT,
+    delivery: deliveryView(input, { status: 'CREATED', assignedTo: null, updatedAt: AT }),
+    keys: { idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
   };
 }
 
-describe('read-model activities', () => {
-  it('when an activity is retried after it already wrote, then no row or event is duplicated', async () => {
+function assignment(input: DeliveryWorkflowInput, adminId: string): DeliveryEventRecord {
+  const created = creation(input);
+  return {
+    ...created,
+    eventKey: `${input.deliveryId}:assign-1`,
+    type: 'assigned',
+    fromStatus: 'CREATED',
+    actorId: adminId,
+    delivery: { ...created.delivery, status: 'ASSIGNED', assigned_to: adminId },
+  };
+}
+
+const inputAt = (partnerId: string) => ({ ...deliveryInput(partnerId), createdAt: AT });
+
+describe('the record activity', () => {
+  it('when it is retried after it already wrote, then no row, event or notification is duplicated and the same emails come back', async () => {
     const { db } = stack();
     const activities = createReadModelActivities(db);
     const partner = (await createUser({ role: 'partner' })).user;
     const admin = (await createUser({ role: 'admin' })).user;
-    const input = deliveryInput(partner.id);
-    const created = creation(input);
-    const assigned: DeliveryChange = {
-      ...created,
-      eventKey: `${input.deliveryId}:2`,
-      type: 'assigned',
-      fromStatus: 'CREATED',
-      toStatus: 'ASSIGNED',
-      assignedTo: admin.id,
-      actorId: admin.id,
-    };
+    const input = inputAt(partner.id);
+    const outcomes = [];
     for (let attempt = 0; attempt < 2; attempt++) {
-      await activities.recordDeliveryCreated(input, created);
-      await activities.recordDeliveryChange(assigned);
+      await activities.recordDeliveryEvent(creation(input));
+      outcomes.push(await activities.recordDeliveryEvent(assignment(input, admin.id)));
     }
     const rows = await db('deliveries').where({ idempotency_key: input.idempotencyKey });
     expect(rows).to.have.length(1);
@@ -53,14 +60,44 @@ describe('read-model activities', () => {
     expect(new Date(rows[0].created_at).toISOString()).to.equal(AT);
     const events = await db('delivery_events').where({ delivery_id: input.deliveryId });
     expect(events.map((e: { type: string }) => e.type)).to.deep.equal(['created', 'assigned']);
+    const notified = await db('notifications').where({ delivery_id: input.deliveryId });
+    expect(notified.map((n: { user_id: string }) => n.user_id)).to.have.members([
+      admin.id,
+      partner.id,
+    ]);
+    expect(outcomes.map((o) => o.recorded)).to.deep.equal([true, false]);
+    expect(outcomes[1]!.emails).to.deep.equal(outcomes[0]!.emails);
+    expect(outcomes[0]!.emails.map((e) => e.to)).to.have.members([admin.email, partner.email]);
+  });
+
+  it('when the row holds another status than the workflow believed (a reset run), then a reconciled event explains the correction', async () => {
+    const { db } = stack();
+    const activities = createReadModelActivities(db);
+    const partner = (await createUser({ role: 'partner' })).user;
+    const admin = (await createUser({ role: 'admin' })).user;
+    const input = inputAt(partner.id);
+    await activities.recordDeliveryEvent(creation(input));
+    await db('deliveries').where({ id: input.deliveryId }).update({ status: 'IN_TRANSIT' });
+    await activities.recordDeliveryEvent(assignment(input, admin.id));
+    const events = await db('delivery_events')
+      .where({ delivery_id: input.deliveryId })
+      .orderBy('seq')
+      .select('type', 'from_status', 'to_status');
+    expect(events).to.deep.equal([
+      { type: 'created', from_status: null, to_status: 'CREATED' },
+      { type: 'reconciled', from_status: 'IN_TRANSIT', to_status: 'CREATED' },
+      { type: 'assigned', from_status: 'CREATED', to_status: 'ASSIGNED' },
+    ]);
+    const row = await db('deliveries').where({ id: input.deliveryId }).first();
+    expect(row).to.include({ status: 'ASSIGNED', assigned_to: admin.id });
   });
 
   it('when PostgreSQL refuses the data for good, then the failure is non-retryable and nothing is written', async () => {
     const { db } = stack();
     const activities = createReadModelActivities(db);
     // A partner id that names no user violates the foreign key: no retry can ever succeed.
-    const input = deliveryInput(randomUUID());
-    const failure = await activities.recordDeliveryCreated(input, creation(input)).then(
+    const input = inputAt(randomUUID());
+    const failure = await activities.recordDeliveryEvent(creation(input)).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -76,17 +113,7 @@ describe('read-model activities', () => {
     });
     try {
       const failure = await createReadModelActivities(down)
-        .recordDeliveryChange({
-          deliveryId: randomUUID(),
-          eventKey: randomUUID(),
-          type: 'status_changed',
-          fromStatus: 'ASSIGNED',
-          toStatus: 'IN_TRANSIT',
-          assignedTo: null,
-          actorId: randomUUID(),
-          reason: null,
-          at: AT,
-        })
+        .recordDeliveryEvent(creation(inputAt(randomUUID())))
         .then(
           () => undefined,
           (error: unknown) => error,

@@ -32,6 +32,7 @@ describe('wiring: API client → Temporal → worker → activity → Postgres',
             delivery_address: '1 Main St',
             delivery_date: '2030-01-01',
           },
+          createdAt: new Date().toISOString(),
         },
       ],
     });

@@ -1,5 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { changeDelivery, findVisibleDelivery } from '../../deliveries/change-delivery';
+import {
+  changeDelivery,
+  findVisibleDelivery,
+  type ChangedDelivery,
+} from '../../deliveries/change-delivery';
 import { createDelivery } from '../../deliveries/create-delivery';
 import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
 import { IdParams, Problem } from '../../schemas/common';
@@ -21,12 +25,35 @@ const problem = (description: string) => ({ description, schema: Problem });
 const NOT_VISIBLE = problem('No such delivery, or not visible to the caller');
 const INVALID_TRANSITION = problem('Not allowed from the current status; `allowed` lists the next');
 const UNAVAILABLE = problem('Temporal is unreachable; retry after Retry-After seconds');
+const KEY_REUSED = problem('The Idempotency-Key was used with another request');
 const changeResponses = (description: string) => ({
-  200: { description, schema: Delivery },
+  200: {
+    description: `${description}; a repeat with the same Idempotency-Key gets the original answer and the header Idempotent-Replayed: true`,
+    schema: Delivery,
+  },
   404: NOT_VISIBLE,
   409: INVALID_TRANSITION,
+  422: KEY_REUSED,
   503: UNAVAILABLE,
 });
+const IDEMPOTENCY_KEY = Type.String({ minLength: 1, maxLength: 255 });
+const changeKeyHeader = {
+  'Idempotency-Key': {
+    description:
+      '1–255 printable ASCII characters, scoped to the caller and the delivery: a repeat returns the original answer (Idempotent-Replayed: true); the same key with another action or body is a 422',
+    schema: IDEMPOTENCY_KEY,
+  },
+};
+
+// Node joins repeated custom headers with ", ", so this is one string or absent.
+const keyOf = (headers: Record<string, unknown>) =>
+  headers['idempotency-key'] as string | undefined;
+
+function changed({ delivery, replayed }: ChangedDelivery): RouteResult {
+  return replayed
+    ? { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } }
+    : { status: 200, body: delivery };
+}
 
 export function deliveryRoutes(deps: AppDeps) {
   return [
@@ -41,7 +68,7 @@ export function deliveryRoutes(deps: AppDeps) {
         'Idempotency-Key': {
           description:
             '1–255 printable ASCII characters, scoped to the caller; replaces the body as the key',
-          schema: Type.String({ minLength: 1, maxLength: 255 }),
+          schema: IDEMPOTENCY_KEY,
         },
       },
       responses: {
@@ -51,9 +78,7 @@ export function deliveryRoutes(deps: AppDeps) {
         503: UNAVAILABLE,
       },
       handle: async ({ user, body, headers }): Promise<RouteResult> => {
-        // Node joins repeated custom headers with ", ", so this is one string or absent.
-        const key = headers['idempotency-key'] as string | undefined;
-        const { delivery, created } = await createDelivery(deps, user, body, key);
+        const { delivery, created } = await createDelivery(deps, user, body, keyOf(headers));
         if (!created) {
           return { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } };
         }
@@ -101,17 +126,21 @@ export function deliveryRoutes(deps: AppDeps) {
       access: { roles: ['super_admin'] },
       params: IdParams,
       body: AssignRequest,
+      headers: changeKeyHeader,
       responses: {
         ...changeResponses('Assigned'),
-        422: problem('The target is not an active admin'),
+        422: problem('The target is not an active admin, or the Idempotency-Key was reused'),
       },
-      handle: async ({ user, params, body }) => ({
-        status: 200,
-        body: await changeDelivery(deps, user, params.id, {
-          kind: 'assign',
-          adminId: body.admin_id,
-        }),
-      }),
+      handle: async ({ user, params, body, headers }) =>
+        changed(
+          await changeDelivery(
+            deps,
+            user,
+            params.id,
+            { kind: 'assign', adminId: body.admin_id },
+            keyOf(headers),
+          ),
+        ),
     }),
     defineRoute({
       method: 'post',
@@ -121,15 +150,18 @@ export function deliveryRoutes(deps: AppDeps) {
       access: { roles: ['admin', 'super_admin'] },
       params: IdParams,
       body: StatusRequest,
+      headers: changeKeyHeader,
       responses: changeResponses('The delivery in its new status'),
-      handle: async ({ user, params, body }) => ({
-        status: 200,
-        body: await changeDelivery(deps, user, params.id, {
-          kind: 'transition',
-          status: body.status,
-          reason: body.reason ?? null,
-        }),
-      }),
+      handle: async ({ user, params, body, headers }) =>
+        changed(
+          await changeDelivery(
+            deps,
+            user,
+            params.id,
+            { kind: 'transition', status: body.status, reason: body.reason ?? null },
+            keyOf(headers),
+          ),
+        ),
     }),
     defineRoute({
       method: 'post',
@@ -139,14 +171,18 @@ export function deliveryRoutes(deps: AppDeps) {
       access: { roles: ['partner', 'super_admin'] },
       params: IdParams,
       body: CancelRequest,
+      headers: changeKeyHeader,
       responses: changeResponses('Cancelled'),
-      handle: async ({ user, params, body }) => ({
-        status: 200,
-        body: await changeDelivery(deps, user, params.id, {
-          kind: 'cancel',
-          reason: body?.reason ?? null,
-        }),
-      }),
+      handle: async ({ user, params, body, headers }) =>
+        changed(
+          await changeDelivery(
+            deps,
+            user,
+            params.id,
+            { kind: 'cancel', reason: body?.reason ?? null },
+            keyOf(headers),
+          ),
+        ),
     }),
   ];
 }

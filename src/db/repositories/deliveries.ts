@@ -1,3 +1,4 @@
+import type { DeliveryEventType } from '../../domain/delivery-events';
 import type { Role } from '../../domain/roles';
 import type { DeliveryStatus } from '../../domain/delivery-status';
 import { DeliveryModel } from '../models/delivery';
@@ -25,7 +26,7 @@ export interface StoredDeliveryWithKey extends StoredDelivery {
 }
 
 export interface DeliveryEvent {
-  type: 'created' | 'assigned' | 'status_changed' | 'cancelled';
+  type: DeliveryEventType;
   from_status: DeliveryStatus | null;
   to_status: DeliveryStatus;
   actor_id: string | null;

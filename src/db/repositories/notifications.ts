@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { NotificationModel } from '../models/notification';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -62,9 +63,10 @@ function announcement(item: SequencedNotification): string {
  */
 export async function insertNotifications(
   rows: readonly NewNotification[],
+  outer?: Knex.Transaction,
 ): Promise<SequencedNotification[]> {
   if (rows.length === 0) return [];
-  return NotificationModel.transaction(async (trx) => {
+  const run = async (trx: Knex.Transaction) => {
     // knex, not the model: objection would echo the input rows back even when none was inserted.
     const inserted = (await trx(NotificationModel.tableName)
       .insert(rows)
@@ -72,11 +74,15 @@ export async function insertNotifications(
       .ignore()
       .returning('*')) as NotificationModel[];
     const stored = inserted.map(sequenced);
-    for (const item of stored) {
-      await trx.raw('select pg_notify(?, ?)', [NOTIFICATION_CHANNEL, announcement(item)]);
+    if (stored.length > 0) {
+      await trx.raw('select pg_notify(?, payload) from unnest(?::text[]) as payload', [
+        NOTIFICATION_CHANNEL,
+        stored.map(announcement),
+      ]);
     }
     return stored;
-  });
+  };
+  return outer ? run(outer) : NotificationModel.transaction(run);
 }
 
 export async function listNotifications(

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { WebhookAttemptModel, WebhookEndpointModel } from '../models/webhook';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -30,8 +31,11 @@ export async function deleteWebhookEndpoint(partnerId: string): Promise<void> {
   await WebhookEndpointModel.query().deleteById(partnerId);
 }
 
-export async function findWebhookEndpoint(partnerId: string): Promise<WebhookEndpoint | undefined> {
-  const row = await WebhookEndpointModel.query().findById(partnerId);
+export async function findWebhookEndpoint(
+  partnerId: string,
+  trx?: Knex.Transaction,
+): Promise<WebhookEndpoint | undefined> {
+  const row = await WebhookEndpointModel.query(trx).findById(partnerId);
   return row && { partner_id: row.partner_id, url: row.url, secret: row.secret };
 }
 

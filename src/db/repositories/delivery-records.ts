@@ -1,0 +1,126 @@
+import type { Knex } from 'knex';
+import type { DeliveryEventType } from '../../domain/delivery-events';
+import type { DeliveryStatus } from '../../domain/delivery-status';
+import type { Delivery } from '../../schemas/deliveries';
+
+/** A new delivery row as the API or the workflow writes it; both write the same values. */
+export interface NewDeliveryRow {
+  delivery: Delivery;
+  idempotencyKey: string;
+  payloadHash: string;
+}
+
+export interface NewDeliveryEvent {
+  deliveryId: string;
+  eventKey: string;
+  type: DeliveryEventType;
+  fromStatus: DeliveryStatus | null;
+  toStatus: DeliveryStatus;
+  actorId: string | null;
+  reason: string | null;
+  at: string;
+}
+
+function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow) {
+  return {
+    id: delivery.id,
+    workflow_id: delivery.workflow_id,
+    idempotency_key: idempotencyKey,
+    payload_hash: payloadHash,
+    status: delivery.status,
+    partner_id: delivery.partner_id,
+    assigned_to: delivery.assigned_to,
+    product_name: delivery.product_name,
+    delivery_address: delivery.delivery_address,
+    delivery_date: delivery.delivery_date,
+    recipient_name: delivery.recipient_name,
+    recipient_phone: delivery.recipient_phone,
+    notes: delivery.notes,
+    created_at: delivery.created_at,
+    updated_at: delivery.updated_at,
+  };
+}
+
+function eventOf(event: NewDeliveryEvent) {
+  return {
+    delivery_id: event.deliveryId,
+    event_key: event.eventKey,
+    type: event.type,
+    from_status: event.fromStatus,
+    to_status: event.toStatus,
+    actor_id: event.actorId,
+    reason: event.reason,
+    at: event.at,
+  };
+}
+
+/**
+ * Inserts the row and its creation event in one statement, unless the key already has a row.
+ * Returns false when it did not (a repeat, or the workflow wrote it first).
+ */
+export async function insertNewDelivery(
+  db: Knex,
+  row: NewDeliveryRow,
+  created: NewDeliveryEvent,
+): Promise<boolean> {
+  const result = await db.raw(
+    `with inserted as (
+       insert into deliveries (${Object.keys(rowOf(row)).join(', ')})
+       values (${Object.keys(rowOf(row))
+         .map(() => '?')
+         .join(', ')})
+       on conflict do nothing
+       returning id
+     )
+     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, reason, at)
+     select id, ?, ?, ?, ?, ?, ?, ? from inserted
+     on conflict (event_key) do nothing
+     returning seq`,
+    [
+      ...Object.values(rowOf(row)),
+      created.eventKey,
+      created.type,
+      created.fromStatus,
+      created.toStatus,
+      created.actorId,
+      created.reason,
+      created.at,
+    ],
+  );
+  return (result as { rowCount: number }).rowCount > 0;
+}
+
+export interface StoredState {
+  status: DeliveryStatus;
+  assigned_to: string | null;
+}
+
+/** The row's state, locked for the rest of the transaction, and whether the event exists. */
+export async function lockDeliveryForEvent(
+  trx: Knex.Transaction,
+  deliveryId: string,
+  eventKey: string,
+): Promise<{ row: StoredState | undefined; eventExists: boolean }> {
+  const row = (await trx('deliveries')
+    .where({ id: deliveryId })
+    .forUpdate()
+    .first('status', 'assigned_to')) as StoredState | undefined;
+  const event = await trx('delivery_events').where({ event_key: eventKey }).first('seq');
+  return { row, eventExists: event !== undefined };
+}
+
+export async function insertDeliveryRow(trx: Knex.Transaction, row: NewDeliveryRow) {
+  await trx('deliveries').insert(rowOf(row)).onConflict('id').ignore();
+}
+
+export async function updateDeliveryState(trx: Knex.Transaction, delivery: Delivery) {
+  await trx('deliveries').where({ id: delivery.id }).update({
+    status: delivery.status,
+    assigned_to: delivery.assigned_to,
+    updated_at: delivery.updated_at,
+  });
+}
+
+export async function appendDeliveryEvent(trx: Knex.Transaction, event: NewDeliveryEvent) {
+  await trx('delivery_events').insert(eventOf(event)).onConflict('event_key').ignore();
+}

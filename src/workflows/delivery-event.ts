@@ -1,0 +1,37 @@
+import type { DeliveryEventType } from '../domain/delivery-events';
+import type { DeliveryStatus } from '../domain/delivery-status';
+import type { EmailMessage } from '../notifications/email-message';
+import type { WebhookJob } from '../notifications/webhook-delivery';
+import type { Delivery } from '../schemas/deliveries';
+
+/**
+ * One timeline event as the workflow decided it, with the delivery as it stands afterwards. The
+ * record activity writes the row, the event and the in-app notifications from it in one
+ * transaction; `eventKey` (derived from the update ID or the run) makes every retry, replay or
+ * reset re-application a no-op.
+ */
+export interface DeliveryEventRecord {
+  eventKey: string;
+  type: DeliveryEventType;
+  fromStatus: DeliveryStatus | null;
+  previousAssignee: string | null;
+  actorId: string | null;
+  reason: string | null;
+  /** Workflow clock: deterministic, the same on every retry. */
+  at: string;
+  delivery: Delivery;
+  /** What the row needs beyond the view, should this write be the one that inserts it. */
+  keys: { idempotencyKey: string; payloadHash: string };
+}
+
+/** What is left to send once the record is written: nothing is scheduled for an empty list. */
+export interface DeliveryFanOut {
+  /** False when the event had been recorded before (a retry, a replay, a reset). */
+  recorded: boolean;
+  emails: EmailMessage[];
+  webhook: WebhookJob | null;
+}
+
+export interface DeliveryRecordActivities {
+  recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut>;
+}
