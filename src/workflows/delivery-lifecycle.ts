@@ -19,6 +19,7 @@ import {
   targetStatus,
   type Actor,
   type DeliveryCommand,
+  type DeliveryParties,
 } from '../domain/delivery-rules';
 import { canTransition, isTerminal, type DeliveryStatus } from '../domain/delivery-status';
 import type { EmailActivities } from '../notifications/email-message';
@@ -90,12 +91,17 @@ export class DeliveryLifecycle {
   private cancelledByOperator = false;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly outbound: Promise<void>[] = [];
+  /** Accepted commands not yet applied, in order: what the next validator must build on. */
+  private readonly pending: DeliveryCommand[] = [];
+  /** Queued first, before any handler exists, so every change waits for the creation record. */
+  readonly begun: Promise<void>;
 
   constructor(private readonly input: DeliveryWorkflowInput) {
     const resumed = input.resumeFrom;
     this.status = resumed?.status ?? 'CREATED';
     this.assignedTo = resumed?.assignedTo ?? null;
     this.updatedAt = resumed?.updatedAt ?? input.createdAt;
+    this.begun = this.serially(() => this.begin());
   }
 
   view(): Delivery {
@@ -108,41 +114,49 @@ export class DeliveryLifecycle {
   }
 
   /** Records the creation (or, for a resumed run, the resumption) before anything else runs. */
-  begin(): Promise<void> {
+  private begin(): Promise<void> {
     const resumed = this.input.resumeFrom;
-    return this.serially(() =>
-      this.record({
-        // The original run ID survives a reset, so a reset run writes the same key again.
-        eventKey: resumed
-          ? `${this.input.deliveryId}:resumed:${workflowInfo().originalExecutionRunId}`
-          : `${this.input.deliveryId}:created`,
-        type: resumed ? 'resumed' : 'created',
-        actor: resumed ? null : { id: this.input.partnerId, role: 'partner' },
-        reason: resumed
-          ? 'The previous workflow run was closed by an operator; this run resumes from the stored state.'
-          : null,
-        toStatus: this.status,
-        assignedTo: this.assignedTo,
-      }),
-    );
+    return this.record({
+      // The original run ID survives a reset, so a reset run writes the same key again.
+      eventKey: resumed
+        ? `${this.input.deliveryId}:resumed:${workflowInfo().originalExecutionRunId}`
+        : `${this.input.deliveryId}:created`,
+      type: resumed ? 'resumed' : 'created',
+      actor: resumed ? null : { id: this.input.partnerId, role: 'partner' },
+      reason: resumed
+        ? 'The previous workflow run was closed by an operator; this run resumes from the stored state.'
+        : null,
+      toStatus: this.status,
+      assignedTo: this.assignedTo,
+    });
   }
 
+  /**
+   * Judges a command against the state the accepted commands before it will leave: updates that
+   * arrive together (a reset re-applying them, a burst of requests) are accepted in order.
+   */
   validate(actor: Actor, command: DeliveryCommand): void {
-    const rejection = rejectCommand(actor, this.parties(), command);
+    this.check(actor, command, this.projected());
+  }
+
+  private check(actor: Actor, command: DeliveryCommand, parties: DeliveryParties): void {
+    const rejection = rejectCommand(actor, parties, command);
     if (!rejection) return;
     throw ApplicationFailure.create({
       type: rejection.code,
       message: rejection.message,
       nonRetryable: true,
-      details: [{ allowed: rejection.allowed, current_status: this.status }],
+      details: [{ allowed: rejection.allowed, current_status: parties.status }],
     });
   }
 
   apply(args: ChangeArgs, command: DeliveryCommand): Promise<ChangeAnswer> {
     // Read now: the update ID names the event, so a re-applied update (after a reset) adds none.
     const updateId = currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
-    return this.serially(async () => {
-      this.validate(args.actor, command);
+    this.pending.push(command);
+    const step = this.serially(async () => {
+      // Re-checked on the state as it is now: a racing command may have been applied first.
+      this.check(args.actor, command, this.parties());
       const assignedTo = command.kind === 'assign' ? command.adminId : this.assignedTo;
       // Assigning the admin who already has the delivery changes nothing; say so without an event.
       if (!(command.kind === 'assign' && assignedTo === this.assignedTo)) {
@@ -157,6 +171,11 @@ export class DeliveryLifecycle {
       }
       return { delivery: this.view(), requestId: args.requestId, requestHash: args.requestHash };
     });
+    const settle = () => {
+      this.pending.splice(this.pending.indexOf(command), 1);
+    };
+    step.then(settle, settle);
+    return step;
   }
 
   /**
@@ -227,8 +246,19 @@ export class DeliveryLifecycle {
     }
   }
 
-  private parties() {
+  private parties(): DeliveryParties {
     return { status: this.status, partnerId: this.input.partnerId, assignedTo: this.assignedTo };
+  }
+
+  private projected(): DeliveryParties {
+    return this.pending.reduce(
+      (parties, command) => ({
+        ...parties,
+        status: targetStatus(command),
+        assignedTo: command.kind === 'assign' ? command.adminId : parties.assignedTo,
+      }),
+      this.parties(),
+    );
   }
 
   private async record(event: PlannedEvent): Promise<void> {

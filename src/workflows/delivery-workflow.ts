@@ -54,7 +54,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     cancelRequested = true;
   });
   await CancellationScope.nonCancellable(async () => {
-    await delivery.begin();
+    await delivery.begun;
     let cancelHandled = false;
     const cancelPending = () => cancelRequested && !cancelHandled;
     while (!delivery.terminal) {

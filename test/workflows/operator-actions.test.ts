@@ -1,0 +1,234 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import request from 'supertest';
+import { getDeliveryQuery } from '../../src/workflows/delivery-messages';
+import { deliveryBody } from '../support/deliveries';
+import { stack } from '../support/stack';
+import { bearer, createUserWithToken } from '../support/users';
+import { waitFor } from '../support/wait-for';
+
+const run = promisify(execFile);
+const api = () => request(stack().app.callback());
+
+/** What an operator types: the Temporal CLI against the test server. */
+async function temporal(...args: string[]): Promise<string> {
+  const { cliPath, temporalAddress } = stack();
+  const { stdout } = await run(cliPath, [
+    ...args,
+    '--address',
+    temporalAddress,
+    '--namespace',
+    'default',
+  ]);
+  return stdout;
+}
+
+async function delivery(upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT') {
+  const partner = await createUserWithToken({ role: 'partner' });
+  const admin = await createUserWithToken({ role: 'admin' });
+  const boss = await createUserWithToken({ role: 'super_admin' });
+  const created = await api()
+    .post('/api/v1/deliveries')
+    .set(bearer(partner.token))
+    .send(deliveryBody());
+  expect(created.status).to.equal(201);
+  const id = created.body.id as string;
+  const workflowId = created.body.workflow_id as string;
+  if (upTo !== 'CREATED') {
+    const res = await api()
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(res.status).to.equal(200);
+  }
+  if (upTo === 'IN_TRANSIT') {
+    const res = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'IN_TRANSIT' });
+    expect(res.status).to.equal(200);
+  }
+  return { id, workflowId, partner, admin, boss };
+}
+
+const timeline = async (id: string) =>
+  (await api().get(`/api/v1/deliveries/${id}`).set(bearer(stackBoss))).body.timeline as {
+    type: string;
+    from_status: string | null;
+    to_status: string;
+    reason: string | null;
+  }[];
+let stackBoss = '';
+
+const statusOf = (workflowId: string) =>
+  stack()
+    .client.workflow.getHandle(workflowId)
+    .describe()
+    .then((d) => d.status.name);
+
+describe('operator actions from the Temporal UI or CLI never strand a delivery', () => {
+  before(async () => {
+    stackBoss = (await createUserWithToken({ role: 'super_admin' })).token;
+  });
+
+  it('when an operator cancels a delivery before transit, then it is CANCELLED like the cancel endpoint and the run shows Canceled', async () => {
+    const { id, workflowId, partner } = await delivery('ASSIGNED');
+    await temporal('workflow', 'cancel', '--workflow-id', workflowId);
+    await waitFor(
+      async () => ((await statusOf(workflowId)) === 'CANCELLED' ? true : undefined),
+      'the run to close as cancelled',
+    );
+    const row = await stack().db('deliveries').where({ id }).first();
+    expect(row.status).to.equal('CANCELLED');
+    const last = (await timeline(id)).at(-1)!;
+    expect(last).to.include({ type: 'cancelled', from_status: 'ASSIGNED', to_status: 'CANCELLED' });
+    expect(last.reason).to.match(/operator/);
+    const titles = await stack()
+      .db('notifications')
+      .where({ delivery_id: id, user_id: partner.user.id })
+      .pluck('title');
+    expect(titles).to.include('Delivery cancelled');
+    const later = await api()
+      .post(`/api/v1/deliveries/${id}/cancel`)
+      .set(bearer(partner.token))
+      .send({});
+    expect(later.status).to.equal(409);
+    expect(later.body).to.include({ current_status: 'CANCELLED' });
+  });
+
+  it('when an operator cancels a delivery in transit, then the refusal is on the timeline and the admin still finishes it', async () => {
+    const { id, workflowId, admin } = await delivery('IN_TRANSIT');
+    await temporal('workflow', 'cancel', '--workflow-id', workflowId);
+    await waitFor(
+      async () =>
+        (await timeline(id)).some((e) => e.type === 'cancel_refused') ? true : undefined,
+      'the refused cancellation on the timeline',
+    );
+    expect((await stack().db('deliveries').where({ id }).first()).status).to.equal('IN_TRANSIT');
+    expect(await statusOf(workflowId)).to.equal('RUNNING');
+    const done = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'COMPLETED' });
+    expect(done.status).to.equal(200);
+    await stack().client.workflow.getHandle(workflowId).result();
+    expect(await statusOf(workflowId)).to.equal('COMPLETED');
+  });
+
+  it('when an operator terminates a live delivery, then the API still shows it and the next change resumes it in a new run', async () => {
+    const { id, workflowId, admin } = await delivery('ASSIGNED');
+    await temporal('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'stuck?');
+    expect(await statusOf(workflowId)).to.equal('TERMINATED');
+    const shown = await api().get(`/api/v1/deliveries/${id}`).set(bearer(admin.token));
+    expect(shown.body).to.include({ status: 'ASSIGNED', assigned_to: admin.user.id });
+
+    const moved = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'IN_TRANSIT' });
+    expect(moved.status).to.equal(200);
+    expect(moved.body).to.include({ status: 'IN_TRANSIT', id });
+    expect(await statusOf(workflowId)).to.equal('RUNNING');
+    expect((await timeline(id)).map((e) => e.type)).to.deep.equal([
+      'created',
+      'assigned',
+      'resumed',
+      'status_changed',
+    ]);
+    const done = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'COMPLETED' });
+    expect(done.status).to.equal(200);
+    await stack().client.workflow.getHandle(workflowId).result();
+  });
+
+  it('when an operator resets a delivery to its first task, then the updates are re-applied and nothing is recorded twice', async () => {
+    const { id, workflowId, admin } = await delivery('IN_TRANSIT');
+    await temporal(
+      'workflow',
+      'reset',
+      '--workflow-id',
+      workflowId,
+      '--type',
+      'FirstWorkflowTask',
+      '--reason',
+      'bug fix deployed',
+    );
+    const handle = stack().client.workflow.getHandle(workflowId);
+    const state = await waitFor(async () => {
+      const view = await handle.query(getDeliveryQuery);
+      return view.status === 'IN_TRANSIT' ? view : undefined;
+    }, 'the reset run to re-apply its updates');
+    expect(state.assigned_to).to.equal(admin.user.id);
+    expect((await timeline(id)).map((e) => e.type)).to.deep.equal([
+      'created',
+      'assigned',
+      'status_changed',
+    ]);
+    const done = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'COMPLETED' });
+    expect(done.status).to.equal(200);
+    await handle.result();
+  });
+
+  it('when an operator resets without re-applying updates, then a refused change explains the rewound state and the next one reconciles the row', async () => {
+    const { id, workflowId, admin, boss } = await delivery('IN_TRANSIT');
+    await temporal(
+      'workflow',
+      'reset',
+      '--workflow-id',
+      workflowId,
+      '--type',
+      'FirstWorkflowTask',
+      '--reapply-exclude',
+      'All',
+      '--reason',
+      'start over',
+    );
+    const refused = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(boss.token))
+      .send({ status: 'COMPLETED' });
+    expect(refused.status).to.equal(409);
+    expect(refused.body).to.include({ current_status: 'CREATED' });
+    const assigned = await api()
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(assigned.status).to.equal(200);
+    expect(assigned.body.status).to.equal('ASSIGNED');
+    const events = await timeline(id);
+    expect(events.slice(-2).map((e) => [e.type, e.from_status, e.to_status])).to.deep.equal([
+      ['reconciled', 'IN_TRANSIT', 'CREATED'],
+      ['assigned', 'CREATED', 'ASSIGNED'],
+    ]);
+    expect((await stack().db('deliveries').where({ id }).first()).status).to.equal('ASSIGNED');
+    await stack().client.workflow.getHandle(workflowId).terminate('test finished');
+  });
+
+  it('when an operator sends a signal the workflow does not define, then it is ignored and the delivery moves on', async () => {
+    const { id, workflowId, admin } = await delivery('ASSIGNED');
+    await temporal(
+      'workflow',
+      'signal',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'poke',
+      '--input',
+      '{"status":"COMPLETED"}',
+    );
+    const moved = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'IN_TRANSIT' });
+    expect(moved.status).to.equal(200);
+    expect(moved.body.status).to.equal('IN_TRANSIT');
+    expect(await statusOf(workflowId)).to.equal('RUNNING');
+    await stack().client.workflow.getHandle(workflowId).terminate('test finished');
+  });
+});
