@@ -12,6 +12,11 @@ export function createAuthenticator(tokens: AccessTokens) {
     const claims = await tokens.verify(bearerToken);
     const user = await findUserById(claims.userId);
     if (!user || !user.is_active) throw unauthenticated('The account is not active.');
-    return { id: user.id, email: user.email, role: user.role };
+    return {
+      id: user.id,
+      email: user.email,
+      role: user.role,
+      emailVerified: user.email_verified_at !== null,
+    };
   };
 }

@@ -1,13 +1,12 @@
-import { findUserById } from '../db/repositories/users';
 import { DomainError } from '../domain/errors';
 
 /**
  * Throws `email-not-verified` (403) unless the user's email address is confirmed. Routes that
- * need a reachable account (creating deliveries) call it after authentication.
+ * need a reachable account (creating deliveries) call it after authentication, which read the
+ * user on this request.
  */
-export async function assertEmailVerified(user: { id: string }): Promise<void> {
-  const row = await findUserById(user.id);
-  if (!row?.email_verified_at) {
+export function assertEmailVerified(user: { emailVerified: boolean }): void {
+  if (!user.emailVerified) {
     throw new DomainError(
       'email-not-verified',
       'Confirm your email address first: follow the link in the verification email.',

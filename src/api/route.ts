@@ -14,6 +14,8 @@ export interface AuthUser {
   id: string;
   email: string;
   role: Role;
+  /** Read with the user on every request, so routes that need it ask no second query. */
+  emailVerified: boolean;
 }
 
 type Input<S> = S extends TSchema ? Static<S> : undefined;

@@ -94,7 +94,7 @@ export async function createDelivery(
   request: CreateDeliveryRequest,
   idempotencyHeader: string | undefined,
 ): Promise<CreatedDelivery> {
-  await assertEmailVerified(partner);
+  assertEmailVerified(partner);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   const existing = await findDeliveryByKey(key);
   if (existing) return replay(existing, payloadHash);

@@ -23,5 +23,10 @@ export async function redeemStreamTicket(ticket: string): Promise<AuthUser> {
   if (!user || !user.is_active) {
     throw unauthenticated('The stream ticket is invalid, expired or already used.');
   }
-  return { id: user.id, email: user.email, role: user.role };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    emailVerified: user.email_verified_at !== null,
+  };
 }
