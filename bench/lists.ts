@@ -206,7 +206,7 @@ export function listCases(partnerId: string, adminId: string): ListCase[] {
     { name: 'q matches few', filters: { q: RARE_PRODUCT.toLowerCase() } },
     { name: 'q no match', filters: { q: 'zebra crossing' } },
     { name: 'q no match, common words', filters: { q: 'Road, Main' } },
-    { name: 'q 2 chars, no match', filters: { q: 'qz' } },
+    { name: 'q 3 chars, no match', filters: { q: 'qzx' } },
     {
       name: 'all filters',
       filters: { status: 'COMPLETED', date_from: day(-400), date_to: day(-300), q: 'chair' },

@@ -14,6 +14,7 @@ const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 30 }),
   PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 5433 }),
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 7233 }),

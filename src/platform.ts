@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       temporalUi = server.uiUrl;
     }
 
-    const db = createDb(databaseUrl);
+    const db = createDb(databaseUrl, config.DATABASE_POOL_MAX);
     stops.push({ name: 'database pool', stop: () => db.destroy() });
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');

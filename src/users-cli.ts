@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(operatorDatabaseUrl(config), { min: 0, max: 2 });
+  const db = createDb(operatorDatabaseUrl(config), 2);
   try {
     await run(db, positionals[0], values);
   } finally {

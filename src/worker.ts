@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
   };
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const connection = await connectWorker(settings);
   const bundlePath = path.resolve(__dirname, '../workflow-bundle.js');
   const worker = await createDeliveryWorker({

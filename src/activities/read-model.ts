@@ -3,6 +3,7 @@ import type { Db } from '../db/knex';
 import { isPermanentDataError } from '../db/postgres-errors';
 import {
   appendDeliveryEvent,
+  deliveryEventExists,
   insertDeliveryRow,
   lockDeliveryForEvent,
   updateDeliveryState,
@@ -72,8 +73,15 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
      * workflow sends next (the same ones on a retry, whose keys dedupe the sending).
      */
     recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut> {
-      return write(`the ${record.type} event`, () =>
-        db.transaction(async (trx) => {
+      const { type } = record;
+      return write(`the ${record.type} event`, async () => {
+        // A retry, a replay, and every creation the API stored first: read only, no transaction.
+        if (await deliveryEventExists(db, record.eventKey)) {
+          if (!isChangeEvent(type)) return { recorded: false, emails: [], webhook: null };
+          const fanOut = await planDeliveryFanOut(db, { ...record, type }, { store: false });
+          return { recorded: false, ...fanOut };
+        }
+        return db.transaction(async (trx) => {
           const { row, eventExists } = await lockDeliveryForEvent(
             trx,
             record.delivery.id,
@@ -89,12 +97,11 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
             }
             await appendDeliveryEvent(trx, eventOf(record));
           }
-          const { type } = record;
           if (!isChangeEvent(type)) return { recorded: !eventExists, emails: [], webhook: null };
           const fanOut = await planDeliveryFanOut(trx, { ...record, type });
           return { recorded: !eventExists, ...fanOut };
-        }),
-      );
+        });
+      });
     },
   };
 }

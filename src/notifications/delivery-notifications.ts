@@ -68,11 +68,13 @@ export function changeOf(
 
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
- * (a retry inserts nothing twice) and returns the emails and the webhook to send next.
+ * (a retry inserts nothing twice) and returns the emails and the webhook to send next. With
+ * `store: false` (the change was recorded before, with its notifications) it only reads.
  */
 export async function planDeliveryFanOut(
-  trx: Knex.Transaction,
+  trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
+  { store }: { store: boolean } = { store: true },
 ): Promise<Omit<DeliveryFanOut, 'recorded'>> {
   const plan = planNotifications(changeOf(record));
   const label = `Delivery "${record.delivery.product_name}"`;
@@ -89,15 +91,17 @@ export async function planDeliveryFanOut(
     const content = describeNotification(changeOf(record), recipient.as, label);
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
-  await insertNotifications(
-    planned.map(({ user, eventKey, content }) => ({
-      user_id: user.id,
-      event_key: eventKey,
-      delivery_id: record.delivery.id,
-      ...content,
-    })),
-    trx,
-  );
+  if (store) {
+    await insertNotifications(
+      planned.map(({ user, eventKey, content }) => ({
+        user_id: user.id,
+        event_key: eventKey,
+        delivery_id: record.delivery.id,
+        ...content,
+      })),
+      trx as Knex.Transaction,
+    );
+  }
   const emails = planned.map(({ user, eventKey, content }) =>
     emailFor(`${eventKey}:email`, user.email, content, record.delivery.id),
   );

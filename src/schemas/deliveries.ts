@@ -70,7 +70,14 @@ export const DeliveryListQuery = Type.Object(
     partner_id: Type.Optional(Uuid),
     date_from: Type.Optional(DateOnly),
     date_to: Type.Optional(DateOnly),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 3,
+        maxLength: 200,
+        description:
+          'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

@@ -193,6 +193,12 @@ describe('deliveries API: visibility and error paths', () => {
     );
   });
 
+  it('when the search text is shorter than 3 characters, then 400 names q', async () => {
+    const res = await api().get('/api/v1/deliveries?q=ab').set(bearer(boss.token));
+    expectProblem(res, 400, 'validation');
+    expect(res.body.errors[0].field).to.equal('q');
+  });
+
   it('when a status is unknown or not settable, then 400', async () => {
     for (const status of ['DELIVERED', 'CANCELLED', 'ASSIGNED']) {
       const res = await post(admin, `/${assignedId}/status`, { status });

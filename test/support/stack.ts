@@ -85,7 +85,7 @@ export async function startStack(): Promise<TestStack> {
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });
-  const db = createDb(pg.url);
+  const db = createDb(pg.url, config.DATABASE_POOL_MAX);
   stops.push(() => db.destroy());
   await migrateToLatest(db);
 

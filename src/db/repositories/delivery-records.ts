@@ -109,6 +109,11 @@ export async function lockDeliveryForEvent(
   return { row, eventExists: event !== undefined };
 }
 
+/** Whether the event is stored: then its row and notifications are too (one transaction). */
+export async function deliveryEventExists(db: Knex, eventKey: string): Promise<boolean> {
+  return (await db('delivery_events').where({ event_key: eventKey }).first('seq')) !== undefined;
+}
+
 export async function insertDeliveryRow(trx: Knex.Transaction, row: NewDeliveryRow) {
   await trx('deliveries').insert(rowOf(row)).onConflict('id').ignore();
 }

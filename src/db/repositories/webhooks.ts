@@ -33,7 +33,7 @@ export async function deleteWebhookEndpoint(partnerId: string): Promise<void> {
 
 export async function findWebhookEndpoint(
   partnerId: string,
-  trx?: Knex.Transaction,
+  trx?: Knex,
 ): Promise<WebhookEndpoint | undefined> {
   const row = await WebhookEndpointModel.query(trx).findById(partnerId);
   return row && { partner_id: row.partner_id, url: row.url, secret: row.secret };
