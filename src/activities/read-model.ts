@@ -6,7 +6,7 @@ import {
   deliveryEventExists,
   insertDeliveryRow,
   lockDeliveryForEvent,
-  updateDeliveryState,
+  updateDeliveryWithEvent,
   type NewDeliveryEvent,
 } from '../db/repositories/delivery-records';
 import { isChangeEvent } from '../domain/delivery-events';
@@ -75,8 +75,8 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
     recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut> {
       const { type } = record;
       return write(`the ${record.type} event`, async () => {
-        // A retry, a replay, and every creation the API stored first: read only, no transaction.
-        if (await deliveryEventExists(db, record.eventKey)) {
+        // Every creation the API stored first (and retries of it): read only, no transaction.
+        if (type === 'created' && (await deliveryEventExists(db, record.eventKey))) {
           if (!isChangeEvent(type)) return { recorded: false, emails: [], webhook: null };
           const fanOut = await planDeliveryFanOut(db, { ...record, type }, { store: false });
           return { recorded: false, ...fanOut };
@@ -90,12 +90,12 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
           if (!eventExists) {
             if (!row) {
               await insertDeliveryRow(trx, { delivery: record.delivery, ...record.keys });
+              await appendDeliveryEvent(trx, eventOf(record));
             } else {
               const correction = reconciliation(record, row);
               if (correction) await appendDeliveryEvent(trx, correction);
-              await updateDeliveryState(trx, record.delivery);
+              await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
             }
-            await appendDeliveryEvent(trx, eventOf(record));
           }
           if (!isChangeEvent(type)) return { recorded: !eventExists, emails: [], webhook: null };
           const fanOut = await planDeliveryFanOut(trx, { ...record, type });

@@ -143,8 +143,14 @@ export async function changeDelivery(
   idempotencyHeader?: string,
 ): Promise<ChangedDelivery> {
   assertIdempotencyHeader(idempotencyHeader);
-  const delivery = await findVisibleDelivery(user, id);
-  if (change.kind === 'assign') await assertActiveAdmin(change.adminId);
+  // Both reads at once; the delivery's 404 still comes before the assignee's 422.
+  const [found, assignee] = await Promise.allSettled([
+    findVisibleDelivery(user, id),
+    change.kind === 'assign' ? assertActiveAdmin(change.adminId) : undefined,
+  ]);
+  if (found.status === 'rejected') throw found.reason;
+  if (assignee.status === 'rejected') throw assignee.reason;
+  const delivery = found.value;
   const actor: Actor = { id: user.id, role: user.role };
   const base: ChangeArgs = {
     actor,

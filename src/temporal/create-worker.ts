@@ -21,6 +21,9 @@ export function createDeliveryWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
+    // Every delivery's first task comes from the normal queue, later ones mostly from the sticky
+    // one; the default ratio (0.2) left 2 of 10 pollers for a burst of new workflows.
+    nonStickyToStickyPollRatio: 1,
     ...(opts.workflows.kind === 'bundle'
       ? { workflowBundle: { codePath: opts.workflows.codePath } }
       : { workflowsPath: require.resolve('../workflows') }),

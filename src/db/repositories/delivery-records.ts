@@ -95,18 +95,27 @@ export interface StoredState {
   assigned_to: string | null;
 }
 
-/** The row's state, locked for the rest of the transaction, and whether the event exists. */
+/**
+ * The row's state, locked for the rest of the transaction, and whether the event is already
+ * stored (one round trip). No row means no event either: events reference their row.
+ */
 export async function lockDeliveryForEvent(
   trx: Knex.Transaction,
   deliveryId: string,
   eventKey: string,
 ): Promise<{ row: StoredState | undefined; eventExists: boolean }> {
-  const row = (await trx('deliveries')
-    .where({ id: deliveryId })
-    .forUpdate()
-    .first('status', 'assigned_to')) as StoredState | undefined;
-  const event = await trx('delivery_events').where({ event_key: eventKey }).first('seq');
-  return { row, eventExists: event !== undefined };
+  const result = await trx.raw<{ rows: (StoredState & { recorded: boolean })[] }>(
+    `select d.status, d.assigned_to,
+            exists (select 1 from delivery_events e where e.event_key = ?) as recorded
+       from deliveries d where d.id = ? for update of d`,
+    [eventKey, deliveryId],
+  );
+  const found = result.rows[0];
+  if (!found) return { row: undefined, eventExists: false };
+  return {
+    row: { status: found.status, assigned_to: found.assigned_to },
+    eventExists: found.recorded,
+  };
 }
 
 /** Whether the event is stored: then its row and notifications are too (one transaction). */
@@ -118,12 +127,34 @@ export async function insertDeliveryRow(trx: Knex.Transaction, row: NewDeliveryR
   await trx('deliveries').insert(rowOf(row)).onConflict('id').ignore();
 }
 
-export async function updateDeliveryState(trx: Knex.Transaction, delivery: Delivery) {
-  await trx('deliveries').where({ id: delivery.id }).update({
-    status: delivery.status,
-    assigned_to: delivery.assigned_to,
-    updated_at: delivery.updated_at,
-  });
+/** Moves the row to the delivery's new state and appends the event, in one statement. */
+export async function updateDeliveryWithEvent(
+  trx: Knex.Transaction,
+  delivery: Delivery,
+  event: NewDeliveryEvent,
+): Promise<void> {
+  const row = eventOf(event);
+  await trx.raw(
+    `with moved as (
+       update deliveries set status = ?, assigned_to = ?, updated_at = ? where id = ? returning id
+     )
+     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, reason, at)
+     select id, ?, ?, ?, ?, ?, ?, ? from moved
+     on conflict (event_key) do nothing`,
+    [
+      delivery.status,
+      delivery.assigned_to,
+      delivery.updated_at,
+      delivery.id,
+      row.event_key,
+      row.type,
+      row.from_status,
+      row.to_status,
+      row.actor_id,
+      row.reason,
+      row.at,
+    ],
+  );
 }
 
 export async function appendDeliveryEvent(trx: Knex.Transaction, event: NewDeliveryEvent) {
