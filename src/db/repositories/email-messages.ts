@@ -28,22 +28,17 @@ const TABLE = 'email_messages';
  * a final status is returned untouched, so the caller can tell a retry of finished work apart.
  */
 export async function beginEmailAttempt(db: Db, message: EmailMessage): Promise<EmailRecord> {
-  await db(TABLE)
-    .insert({
-      key: message.key,
-      to_address: message.to,
-      subject: message.subject,
-      text_body: message.textBody,
-      html_body: message.htmlBody,
-      tag: message.tag,
-    })
-    .onConflict('key')
-    .ignore();
-  const [counted] = await db(TABLE)
-    .where({ key: message.key, status: 'pending' })
-    .update({ attempts: db.raw('attempts + 1'), updated_at: db.fn.now() })
-    .returning('*');
-  return (counted as EmailRecord | undefined) ?? (await findEmailByKey(db, message.key))!;
+  // One statement: a new row is inserted as its first attempt, a pending one counts another.
+  const result = await db.raw<{ rows: EmailRecord[] }>(
+    `insert into ${TABLE} (key, to_address, subject, text_body, html_body, tag, attempts)
+     values (?, ?, ?, ?, ?, ?, 1)
+     on conflict (key) do update
+       set attempts = ${TABLE}.attempts + 1, updated_at = now()
+       where ${TABLE}.status = 'pending'
+     returning *`,
+    [message.key, message.to, message.subject, message.textBody, message.htmlBody, message.tag],
+  );
+  return result.rows[0] ?? (await findEmailByKey(db, message.key))!;
 }
 
 export async function findEmailByKey(db: Db, key: string): Promise<EmailRecord | undefined> {
