@@ -1,5 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Problem } from '../schemas/common';
+import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { fullPath } from './router';
 import type { Route } from './route';
 
@@ -48,7 +49,10 @@ function responses(route: Route): Json {
     statuses[400] ??= { description: 'Invalid request', schema: Problem };
   }
   if (route.body) {
-    statuses[413] ??= { description: 'The request body exceeds 1 MiB', schema: Problem };
+    statuses[413] ??= {
+      description: `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
+      schema: Problem,
+    };
     statuses[415] ??= { description: 'The request body is not JSON', schema: Problem };
   }
   if (!('public' in route.access)) {

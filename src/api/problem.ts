@@ -52,7 +52,10 @@ const PUBLIC_CONTEXT = ['allowed', 'current_status', 'retry_after'] as const;
 
 export function problemFromDomainError(error: DomainError): ProblemBody {
   const body = problemFor(error.code, error.message);
-  if (error instanceof ValidationError) body.errors = error.errors;
+  if (error instanceof ValidationError) {
+    body.errors = error.errors;
+    if (error.errorCount > error.errors.length) body['error_count'] = error.errorCount;
+  }
   for (const key of PUBLIC_CONTEXT) {
     if (error.context[key] !== undefined) body[key] = error.context[key];
   }

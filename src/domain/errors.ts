@@ -33,11 +33,13 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
+  /** `errors` may be the first few of many: `errorCount` says how many there are in all. */
   constructor(
     message: string,
     readonly errors: FieldError[],
+    readonly errorCount: number = errors.length,
   ) {
-    super('validation', message, { errors });
+    super('validation', message, { errors, error_count: errorCount });
   }
 }
 

@@ -22,6 +22,12 @@ export const Problem = Type.Object(
     errors: Type.Optional(
       Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
     ),
+    error_count: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'How many errors there are in all, when `errors` lists only the first few',
+      }),
+    ),
   },
   { $id: 'Problem', additionalProperties: true },
 );

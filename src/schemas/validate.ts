@@ -52,21 +52,45 @@ function unstorableText(text: string): string | null {
 /**
  * Every input string must be text PostgreSQL stores as sent: refused here, once for every route,
  * instead of failing as a 500 (or an endlessly retried activity) or being altered further on.
+ * Walked with an explicit stack, not recursion, so no nesting depth can overflow the call stack,
+ * and it stops once `limit` errors are found.
  */
-function unstorableTextErrors(value: unknown, path: string, where: string): FieldError[] {
-  if (typeof value === 'string') {
-    const message = unstorableText(value);
-    return message ? [{ field: path || where, message }] : [];
+function unstorableTextErrors(value: unknown, where: string, limit: number): FieldError[] {
+  const errors: FieldError[] = [];
+  const pending: [unknown, string][] = [[value, '']];
+  while (pending.length > 0 && errors.length < limit) {
+    const [item, path] = pending.pop() as [unknown, string];
+    if (typeof item === 'string') {
+      const message = unstorableText(item);
+      if (message) errors.push({ field: path || where, message });
+    } else if (typeof item === 'object' && item !== null) {
+      // Reversed so the stack yields fields in their written order.
+      const entries = Object.entries(item).reverse();
+      for (const [key, child] of entries) pending.push([child, path ? `${path}.${key}` : key]);
+    }
   }
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, item]) =>
-    unstorableTextErrors(item, path ? `${path}.${key}` : key, where),
-  );
+  return errors;
+}
+
+/** Enough to fix a request by hand; the rest is a count, so a hostile body cannot make the answer huge. */
+export const MAX_REPORTED_ERRORS = 20;
+
+/** The first `limit` distinct errors and how many distinct errors there are, in linear time. */
+function distinctErrors(errors: Iterable<FieldError>, limit: number) {
+  const seen = new Set<string>();
+  const listed: FieldError[] = [];
+  for (const error of errors) {
+    const key = `${error.field}\u0000${error.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (listed.length < limit) listed.push(error);
+  }
+  return { listed, total: seen.size };
 }
 
 /**
  * Validates (and, for query strings, coerces) a value against a schema, or throws a
- * ValidationError naming every offending field.
+ * ValidationError naming the offending fields (at most MAX_REPORTED_ERRORS of them, with the total).
  */
 export function validate<S extends TSchema>(
   schema: S,
@@ -75,11 +99,10 @@ export function validate<S extends TSchema>(
 ): Static<S> {
   const fn = compile(schema, where !== 'body');
   const valid = fn(value);
-  const text = unstorableTextErrors(value, '', where);
+  // One more than the report keeps, so a long list is still known to be truncated.
+  const text = unstorableTextErrors(value, where, MAX_REPORTED_ERRORS + 1);
   if (valid && text.length === 0) return value as Static<S>;
-  const errors = [...(valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e)), ...text];
-  const unique = errors.filter(
-    (e, i) => errors.findIndex((o) => o.field === e.field && o.message === e.message) === i,
-  );
-  throw new ValidationError(`The request ${where} is invalid.`, unique);
+  const schemaErrors = (valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e));
+  const { listed, total } = distinctErrors([...schemaErrors, ...text], MAX_REPORTED_ERRORS);
+  throw new ValidationError(`The request ${where} is invalid.`, listed, total);
 }

@@ -2,6 +2,7 @@ import getRawBody from 'raw-body';
 import type { Context } from 'koa';
 import { problemFor } from '../problem';
 import { HttpProblem } from './errors';
+import { jsonLimitExceeded } from './json-limits';
 
 const LIMIT_BYTES = 1024 * 1024;
 
@@ -11,7 +12,8 @@ function hasBody(ctx: Context): boolean {
 }
 
 /**
- * Reads a JSON request body: non-JSON → 415, over 1 MiB → 413, unparsable → 400.
+ * Reads a JSON request body: non-JSON → 415; over 1 MiB, too deep or too many values → 413;
+ * unparsable → 400.
  * An absent body reads as `undefined` so the route's schema decides whether that is allowed.
  */
 export async function readJsonBody(ctx: Context): Promise<unknown> {
@@ -32,6 +34,10 @@ export async function readJsonBody(ctx: Context): Promise<unknown> {
     throw new HttpProblem(problemFor('malformed-json', 'The request body could not be read.'));
   }
   if (text.trim() === '') return undefined;
+  const exceeded = jsonLimitExceeded(text);
+  if (exceeded) {
+    throw new HttpProblem(problemFor('payload-too-large', `The request body ${exceeded}.`));
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
