@@ -1,13 +1,13 @@
 import { Type } from '@sinclair/typebox';
-import { Page, PageQuery } from './common';
+import { Page, PageQuery, Uuid } from './common';
 
 export const Notification = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     type: Type.String(),
     title: Type.String(),
     message: Type.String(),
-    delivery_id: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    delivery_id: Type.Union([Uuid, Type.Null()]),
     read_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     created_at: Type.String({ format: 'date-time' }),
   },

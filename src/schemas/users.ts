@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { User as StoredUser } from '../db/repositories/users';
 import { MIN_PASSWORD_LENGTH } from '../domain/password-policy';
 import { ROLES } from '../domain/roles';
-import { Page, PageQuery, StringEnum } from './common';
+import { Page, PageQuery, StringEnum, Uuid } from './common';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 // argon2 cost grows with input; the cap keeps a login from being a denial of service.
@@ -11,7 +11,7 @@ const Name = Type.String({ minLength: 1, maxLength: 100 });
 export const RoleSchema = StringEnum(ROLES);
 
 const userFields = {
-  id: Type.String({ format: 'uuid' }),
+  id: Uuid,
   email: Type.String(),
   role: RoleSchema,
   first_name: Type.String(),

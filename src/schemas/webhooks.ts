@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Page, PageQuery } from './common';
+import { Page, PageQuery, Uuid } from './common';
 
 const Url = Type.String({ format: 'uri', maxLength: 2048 });
 
@@ -17,7 +17,7 @@ export const WebhookEndpoint = Type.Object(
 
 export const WebhookAttempt = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
+    id: Uuid,
     event_id: Type.String(),
     event_type: Type.String(),
     url: Type.String(),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { stack } from '../support/stack';
+import { bearer, createUserWithToken } from '../support/users';
 
 const api = () => request(stack().app.callback());
 const LOGIN = '/api/v1/auth/login';
@@ -70,6 +71,45 @@ describe('hostile input', () => {
       expect(res.body.errors).to.have.length(20);
       // 900 unknown fields and the two missing ones.
       expect(res.body.error_count).to.equal(902);
+    });
+  });
+
+  describe('ids', () => {
+    it('when an id carries a urn:uuid: prefix, then 400 names it in every place an id is taken', async () => {
+      const boss = await createUserWithToken({ role: 'super_admin' });
+      const urn = `urn:uuid:${boss.user.id}`;
+      const calls: [string, () => request.Test][] = [
+        ['id', () => api().get(`/api/v1/deliveries/${urn}`)],
+        [
+          'id',
+          () => api().post(`/api/v1/deliveries/${urn}/assign`).send({ admin_id: boss.user.id }),
+        ],
+        ['id', () => api().post(`/api/v1/deliveries/${urn}/status`).send({ status: 'IN_TRANSIT' })],
+        ['id', () => api().post(`/api/v1/deliveries/${urn}/cancel`).send({})],
+        [
+          'admin_id',
+          () => api().post(`/api/v1/deliveries/${boss.user.id}/assign`).send({ admin_id: urn }),
+        ],
+        ['assigned_to', () => api().get(`/api/v1/deliveries?assigned_to=${urn}`)],
+        ['partner_id', () => api().get(`/api/v1/deliveries?partner_id=${urn}`)],
+        ['id', () => api().get(`/api/v1/users/${urn}`)],
+        ['id', () => api().patch(`/api/v1/users/${urn}`).send({ first_name: 'Ada' })],
+        ['id', () => api().post(`/api/v1/notifications/${urn}/read`)],
+      ];
+      for (const [field, call] of calls) {
+        const res = await call().set(bearer(boss.token));
+        expectProblem(res, 400, 'validation');
+        expect(res.body.errors.map((e: { field: string }) => e.field)).to.include(field);
+      }
+    });
+
+    it('when an id is canonical in upper case, then it is accepted as the same id', async () => {
+      const boss = await createUserWithToken({ role: 'super_admin' });
+      const res = await api()
+        .get(`/api/v1/users/${boss.user.id.toUpperCase()}`)
+        .set(bearer(boss.token));
+      expect(res.status).to.equal(200);
+      expect(res.body.id).to.equal(boss.user.id);
     });
   });
 });
