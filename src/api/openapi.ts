@@ -53,7 +53,11 @@ function responses(route: Route): Json {
       description: `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
       schema: Problem,
     };
-    statuses[415] ??= { description: 'The request body is not JSON', schema: Problem };
+    statuses[415] ??= {
+      description:
+        'The request body is not JSON, declares a charset other than UTF-8, or has a Content-Encoding other than identity',
+      schema: Problem,
+    };
   }
   if (!('public' in route.access)) {
     statuses[401] ??= { description: 'Missing, invalid or expired token', schema: Problem };

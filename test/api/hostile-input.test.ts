@@ -1,7 +1,12 @@
+import type { Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import request from 'supertest';
+import { closeServer, listen } from '../../src/api/listen';
+import { deliveryBody } from '../support/deliveries';
+import { RawConnection } from '../support/raw-http';
 import { stack } from '../support/stack';
-import { bearer, createUserWithToken } from '../support/users';
+import { bearer, createUserWithToken, uniqueEmail } from '../support/users';
 
 const api = () => request(stack().app.callback());
 const LOGIN = '/api/v1/auth/login';
@@ -111,5 +116,129 @@ describe('hostile input', () => {
       expect(res.status).to.equal(200);
       expect(res.body.id).to.equal(boss.user.id);
     });
+  });
+
+  describe('oversized bodies on a real connection', () => {
+    let server: Server;
+    let port: number;
+    before(async () => {
+      server = await listen(stack().app, 0, '127.0.0.1');
+      port = (server.address() as { port: number }).port;
+    });
+    after(() => closeServer(server));
+
+    const healthz = 'GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n';
+    const login = (headers: string) =>
+      `POST ${LOGIN} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n${headers}\r\n`;
+
+    it('when a 3 MiB body is sent whole, then 413 arrives and the same connection serves the next request', async () => {
+      const connection = await RawConnection.open(port);
+      try {
+        for (let round = 0; round < 3; round++) {
+          const body = Buffer.alloc(3 * 1024 * 1024, 'a');
+          connection.write(login(`Content-Length: ${body.length}\r\n`));
+          connection.write(body);
+          const refused = await connection.response();
+          expect(refused.status).to.equal(413);
+          expect(refused.headers['content-type']).to.match(/^application\/problem\+json/);
+          expect(JSON.parse(refused.body)).to.include({ status: 413 });
+          connection.write(healthz);
+          expect((await connection.response()).status).to.equal(200);
+        }
+      } finally {
+        connection.close();
+      }
+    });
+
+    it('when a chunked body grows past 1 MiB, then 413 and the connection stays usable', async () => {
+      const connection = await RawConnection.open(port);
+      try {
+        connection.write(login('Transfer-Encoding: chunked\r\n'));
+        const chunk = Buffer.alloc(256 * 1024, 'a');
+        for (let i = 0; i < 8; i++) {
+          connection.write(`${chunk.length.toString(16)}\r\n`);
+          connection.write(chunk);
+          connection.write('\r\n');
+        }
+        connection.write('0\r\n\r\n');
+        expect((await connection.response()).status).to.equal(413);
+        connection.write(healthz);
+        expect((await connection.response()).status).to.equal(200);
+      } finally {
+        connection.close();
+      }
+    });
+
+    it('when a body is announced far beyond what is worth reading, then 413 with Connection: close', async () => {
+      const connection = await RawConnection.open(port);
+      try {
+        connection.write(login(`Content-Length: ${1024 * 1024 * 1024}\r\n`));
+        const refused = await connection.response();
+        expect(refused.status).to.equal(413);
+        expect(refused.headers['connection']).to.equal('close');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(connection.ended).to.equal(true);
+      } finally {
+        connection.close();
+      }
+    });
+  });
+
+  describe('text taken exactly or refused', () => {
+    it('when the body has bytes that are not UTF-8, then 400 names the body and nothing is stored', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const json = JSON.stringify(deliveryBody({ product_name: 'Caf__ crème' }));
+      const bytes = Buffer.from(json);
+      const at = bytes.indexOf('__');
+      bytes[at] = 0xc3; // a lead byte followed by another lead byte: not UTF-8
+      bytes[at + 1] = 0xc3;
+      const res = await api()
+        .post('/api/v1/deliveries')
+        .set(bearer(partner.token))
+        .set('Content-Type', 'application/json')
+        // superagent would serialise a Buffer as JSON; these bytes go out as they are.
+        .serialize((data: unknown) => data as string)
+        .send(bytes);
+      expectProblem(res, 400, 'malformed-json');
+      expect(res.body.detail).to.equal('The request body is not valid UTF-8.');
+      expect(res.body.errors).to.deep.equal([{ field: 'body', message: 'must be valid UTF-8' }]);
+      const stored = await stack().db('deliveries').where({ partner_id: partner.user.id });
+      expect(stored).to.have.length(0);
+    });
+
+    it('when the body declares a charset other than UTF-8, then 415 names it', async () => {
+      const res = await api()
+        .post(LOGIN)
+        .set('Content-Type', 'application/json; charset=iso-8859-1')
+        .serialize((data: unknown) => data as string)
+        .send(Buffer.from('{"email":"caf\xe9@example.test","password":"x"}', 'latin1'));
+      expectProblem(res, 415, 'unsupported-media-type');
+      expect(res.body.detail).to.match(/iso-8859-1/);
+    });
+
+    it('when the body declares UTF-8 in any letter case, then it is read', async () => {
+      const res = await api()
+        .post(LOGIN)
+        .set('Content-Type', 'application/json; charset=UTF-8')
+        .send(JSON.stringify({ email: uniqueEmail('charset'), password: 'not-the-password' }));
+      expectProblem(res, 401, 'unauthenticated');
+    });
+
+    for (const [encoding, body] of [
+      ['br', Buffer.from('{"email":"a@example.test","password":"x"}')],
+      ['gzip', gzipSync('{"email":"a@example.test","password":"x"}')],
+    ] as const) {
+      it(`when the body has Content-Encoding: ${encoding}, then 415 names the encoding`, async () => {
+        const res = await api()
+          .post(LOGIN)
+          .set('Content-Type', 'application/json')
+          .set('Content-Encoding', encoding)
+          .serialize((data: unknown) => data as string)
+          .send(body);
+        expectProblem(res, 415, 'unsupported-media-type');
+        expect(res.body.detail).to.include(`Content-Encoding ${encoding}`);
+        expect(res.headers['accept-encoding']).to.equal('identity');
+      });
+    }
   });
 });
