@@ -5,10 +5,10 @@ import type { AuthUser } from '../api/route';
 import {
   findDeliveryByKey,
   findDeliveryById,
-  isVisibleTo,
   type StoredDelivery,
 } from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
+import { isDeliveryVisibleTo } from '../domain/delivery-visibility';
 import { canonicalJson } from '../domain/idempotency-key';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { AdminSettableStatus } from '../domain/delivery-status';
@@ -40,10 +40,16 @@ export interface ChangedDelivery {
   replayed: boolean;
 }
 
-/** A delivery the caller may see, or 404: existence is not revealed to others. */
+/**
+ * A delivery the caller may see, or 404: existence is not revealed to others. The detail and
+ * every change (assign, status, cancel) pass through here.
+ */
 export async function findVisibleDelivery(user: AuthUser, id: string): Promise<StoredDelivery> {
   const delivery = await findDeliveryById(id);
-  if (!delivery || !isVisibleTo(delivery, user)) throw notFound('The delivery');
+  const visible =
+    delivery !== undefined &&
+    isDeliveryVisibleTo(user, { partnerId: delivery.partner_id, assignedTo: delivery.assigned_to });
+  if (!visible) throw notFound('The delivery');
   return delivery;
 }
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
+import { findVisibleDelivery } from '../../src/deliveries/change-delivery';
+import { listDeliveries } from '../../src/db/repositories/deliveries';
+import type { Role } from '../../src/domain/roles';
 import { deliveryBody } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
@@ -68,6 +71,20 @@ describe('deliveries API: visibility and error paths', () => {
       expect(list.body.data.map((d: { id: string }) => d.id)).to.deep.equal([assignedId]);
     });
   }
+  it('when a role the code does not know asks, then the list is empty and the detail 404', async () => {
+    // Before the visibility rule, the list applied no scope at all to such a role.
+    const stranger = { id: admin.user.id, email: admin.user.email, role: 'courier' as Role };
+    const page = await listDeliveries(stranger, {}, { limit: 100 });
+    expect(page).to.deep.equal({ rows: [], next_cursor: null });
+    let error: unknown;
+    try {
+      await findVisibleDelivery({ ...stranger, emailVerified: true }, assignedId);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).to.have.property('code', 'not-found');
+  });
+
   for (const name of strangers) {
     it(`when ${name} reads the delivery, then it is 404 and absent from the list`, async () => {
       const detail = await api()

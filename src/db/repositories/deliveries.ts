@@ -1,5 +1,5 @@
 import type { DeliveryEventType } from '../../domain/delivery-events';
-import type { Role } from '../../domain/roles';
+import { deliveryScope, type Viewer } from '../../domain/delivery-visibility';
 import type { DeliveryStatus } from '../../domain/delivery-status';
 import { DeliveryModel } from '../models/delivery';
 import { newestFirstPage, type Page } from '../pagination';
@@ -68,17 +68,7 @@ export async function findDeliveryByKey(key: string): Promise<StoredDeliveryWith
   return row && { ...toDelivery(row), payload_hash: row.payload_hash };
 }
 
-/** Who sees a delivery: its partner, its assigned admin, every super admin. */
-export interface Viewer {
-  id: string;
-  role: Role;
-}
-
-export function isVisibleTo(delivery: StoredDelivery, viewer: Viewer): boolean {
-  if (viewer.role === 'super_admin') return true;
-  if (viewer.role === 'partner') return delivery.partner_id === viewer.id;
-  return delivery.assigned_to === viewer.id;
-}
+export type { Viewer };
 
 export interface DeliveryFilters {
   status?: DeliveryStatus | undefined;
@@ -98,8 +88,23 @@ export async function listDeliveries(
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<StoredDelivery>> {
   const query = DeliveryModel.query();
-  if (viewer.role === 'partner') query.where('deliveries.partner_id', viewer.id);
-  if (viewer.role === 'admin') query.where('deliveries.assigned_to', viewer.id);
+  const scope = deliveryScope(viewer);
+  switch (scope.kind) {
+    case 'all':
+      break;
+    case 'partner':
+      query.where('deliveries.partner_id', scope.partnerId);
+      break;
+    case 'assignee':
+      query.where('deliveries.assigned_to', scope.adminId);
+      break;
+    case 'none':
+      return { rows: [], next_cursor: null };
+    default: {
+      const unknown: never = scope;
+      throw new Error(`Unknown delivery scope ${JSON.stringify(unknown)}`);
+    }
+  }
   if (filters.status) query.where('deliveries.status', filters.status);
   if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
   if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
