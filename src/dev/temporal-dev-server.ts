@@ -29,6 +29,10 @@ export function startTemporalDevServer(opts: {
     opts.namespace,
     '--log-level',
     'error',
+    // The worker runs a change's email activity itself, straight from the workflow task that
+    // scheduled it, instead of a round trip through matching (production: same dynamic config).
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
   ];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
