@@ -10,11 +10,15 @@ export type HttpOnlyCode =
   | 'payload-too-large'
   | 'route-not-found'
   | 'method-not-allowed'
+  | 'malformed-request'
+  | 'request-timeout'
+  | 'headers-too-large'
   | 'internal';
 
 const TABLE: Record<ErrorCode | HttpOnlyCode, { status: number; title: string }> = {
   validation: { status: 400, title: 'Invalid request' },
   'malformed-json': { status: 400, title: 'Malformed JSON' },
+  'malformed-request': { status: 400, title: 'Malformed HTTP request' },
   'invalid-token': { status: 400, title: 'Invalid or expired link' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
@@ -22,6 +26,7 @@ const TABLE: Record<ErrorCode | HttpOnlyCode, { status: number; title: string }>
   'not-found': { status: 404, title: 'Not found' },
   'route-not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'request-timeout': { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   'invalid-transition': { status: 409, title: 'Invalid status transition' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
@@ -29,6 +34,7 @@ const TABLE: Record<ErrorCode | HttpOnlyCode, { status: number; title: string }>
   unprocessable: { status: 422, title: 'Unprocessable request' },
   'idempotency-key-mismatch': { status: 422, title: 'Idempotency key reused with another payload' },
   'rate-limited': { status: 429, title: 'Too many requests' },
+  'headers-too-large': { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
 };

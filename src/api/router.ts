@@ -21,6 +21,27 @@ function koaPath(openApiPath: string): string {
   return openApiPath.replace(/\{(\w+)\}/g, ':$1');
 }
 
+const isParameter = (segment: string) => segment.startsWith('{');
+
+/**
+ * The routes' fully literal paths that a parameterised route would also match: `/users/me` for
+ * `/users/{id}`. A literal segment wins, so "me" is never taken for an id.
+ */
+function literalPathsWithin(route: Route, routes: readonly Route[]): Set<string> {
+  const segments = fullPath(route).split('/');
+  const within = new Set<string>();
+  if (!segments.some(isParameter)) return within;
+  for (const other of routes) {
+    const path = fullPath(other);
+    const otherSegments = path.split('/');
+    if (otherSegments.length !== segments.length || otherSegments.some(isParameter)) continue;
+    if (segments.every((segment, i) => isParameter(segment) || segment === otherSegments[i])) {
+      within.add(path);
+    }
+  }
+  return within;
+}
+
 function bearerToken(ctx: Context): string | null {
   const header = ctx.get('Authorization');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -61,6 +82,17 @@ function queryInput(ctx: Context, route: Route): Record<string, unknown> {
   return query;
 }
 
+/**
+ * Makes the route just registered ignore the given paths, in dispatch and in the methods that
+ * OPTIONS and a 405's Allow header list, which both come from the layer's `match`.
+ */
+function excludeLiteralPaths(router: Router, paths: Set<string>): void {
+  const layer = router.stack.at(-1);
+  if (!layer || paths.size === 0) return;
+  const matches = layer.match.bind(layer);
+  layer.match = (path: string) => matches(path) && !paths.has(path);
+}
+
 /** Builds the Koa router from route definitions; authentication and validation live here only. */
 export function buildRouter(
   routes: readonly Route[],
@@ -68,8 +100,9 @@ export function buildRouter(
   credentialResolvers: Readonly<Record<string, CredentialResolver>> = {},
 ): Router {
   // Every method Node accepts counts as known, so `allowedMethods` answers 405 + Allow for one a
-  // route lacks (TRACE, PURGE…) instead of a plain-text 501 that bypasses problem+json.
-  const router = new Router({ methods: [...METHODS] });
+  // route lacks (TRACE, PURGE…) instead of a plain-text 501 that bypasses problem+json. Paths are
+  // exact, as the document writes them: another letter case or a trailing slash is a 404.
+  const router = new Router({ methods: [...METHODS], sensitive: true, strict: true });
   for (const route of routes) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
     if (!route.access || (!('public' in route.access) && route.access.roles.length === 0)) {
@@ -97,9 +130,13 @@ export function buildRouter(
       });
       if (result.raw) return;
       for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+      // Without an explicit empty body, Koa answers the status text as text/plain (a 202
+      // "Accepted" the document does not declare).
+      if (result.body === undefined) ctx.body = null;
       ctx.status = result.status;
       if (result.body !== undefined) ctx.body = result.body;
     });
+    excludeLiteralPaths(router, literalPathsWithin(route, routes));
   }
   return router;
 }

@@ -5,12 +5,8 @@ import { ValidationError, type FieldError } from '../domain/errors';
 
 const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
 addFormats(ajv);
-const queryAjv = new Ajv({
-  allErrors: true,
-  coerceTypes: 'array',
-  useDefaults: true,
-  strict: false,
-});
+// No coercion: ajv's would read `1e2`, `0x10` and ` 5` as numbers. `fromQueryText` converts.
+const queryAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
 addFormats(queryAjv);
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
@@ -24,6 +20,29 @@ function compile(schema: TSchema, forQuery: boolean): ValidateFunction {
     cache.set(schema, fn);
   }
   return fn;
+}
+
+const INTEGER_TEXT = /^-?(0|[1-9][0-9]*)$/;
+const NUMBER_TEXT = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+
+/**
+ * Query and path values arrive as text: a value is converted only when it is the plain decimal
+ * (or `true`/`false`) the schema's type is written as; anything else stays text for ajv to refuse.
+ */
+function fromQueryText(schema: TSchema, value: unknown): unknown {
+  const properties = schema['properties'] as Record<string, TSchema> | undefined;
+  if (!properties || typeof value !== 'object' || value === null) return value;
+  const converted: Record<string, unknown> = { ...value };
+  for (const [name, text] of Object.entries(converted)) {
+    const type = properties[name]?.['type'];
+    if (typeof text !== 'string') continue;
+    if (type === 'integer' && INTEGER_TEXT.test(text)) converted[name] = Number(text);
+    if (type === 'number' && NUMBER_TEXT.test(text)) converted[name] = Number(text);
+    if (type === 'boolean' && (text === 'true' || text === 'false')) {
+      converted[name] = text === 'true';
+    }
+  }
+  return converted;
 }
 
 function toFieldError(where: string, e: ErrorObject): FieldError {
@@ -98,6 +117,7 @@ export function validate<S extends TSchema>(
   where: 'body' | 'query' | 'params' = 'body',
 ): Static<S> {
   const fn = compile(schema, where !== 'body');
+  if (where !== 'body') value = fromQueryText(schema, value);
   const valid = fn(value);
   // One more than the report keeps, so a long list is still known to be truncated.
   const text = unstorableTextErrors(value, where, MAX_REPORTED_ERRORS + 1);

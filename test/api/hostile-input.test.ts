@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
@@ -169,6 +170,26 @@ describe('hostile input', () => {
       }
     });
 
+    it('when the URL is over 16 KB, then 431 as problem+json', async () => {
+      const connection = await RawConnection.open(port);
+      try {
+        connection.write(
+          `GET /api/v1/deliveries?q=${'a'.repeat(17 * 1024)} HTTP/1.1\r\nHost: test\r\n\r\n`,
+        );
+        const refused = await connection.response();
+        expect(refused.status).to.equal(431);
+        expect(refused.headers['content-type']).to.equal('application/problem+json');
+        const problem = JSON.parse(refused.body);
+        expect(problem).to.include({
+          type: 'https://delivery-aggregator.dev/problems/headers-too-large',
+          status: 431,
+          request_id: refused.headers['x-request-id'],
+        });
+      } finally {
+        connection.close();
+      }
+    });
+
     it('when a body is announced far beyond what is worth reading, then 413 with Connection: close', async () => {
       const connection = await RawConnection.open(port);
       try {
@@ -240,5 +261,74 @@ describe('hostile input', () => {
         expect(res.headers['accept-encoding']).to.equal('identity');
       });
     }
+  });
+
+  describe('what the server answers is what the document says', () => {
+    it('when PATCH /users/me is sent, then 405 with the same Allow that OPTIONS advertises', async () => {
+      const { token } = await createUserWithToken({ role: 'super_admin' });
+      const options = await api().options('/api/v1/users/me').set(bearer(token));
+      expect(options.status).to.equal(200);
+      const allowed = String(options.headers['allow']).split(', ').sort();
+      expect(allowed).to.deep.equal(['GET', 'HEAD']);
+      const patch = await api()
+        .patch('/api/v1/users/me')
+        .set(bearer(token))
+        .send({ first_name: 'Ada' });
+      expectProblem(patch, 405, 'method-not-allowed');
+      expect(String(patch.headers['allow']).split(', ').sort()).to.deep.equal(allowed);
+      // The id route still takes ids.
+      const options2 = await api().options(`/api/v1/users/${randomUUID()}`).set(bearer(token));
+      expect(String(options2.headers['allow']).split(', ').sort()).to.deep.equal([
+        'GET',
+        'HEAD',
+        'PATCH',
+      ]);
+    });
+
+    it('when a password reset is requested, then 202 with no body and no content type', async () => {
+      const res = await api()
+        .post('/api/v1/auth/forgot-password')
+        .send({ email: uniqueEmail('forgot') });
+      expect(res.status).to.equal(202);
+      expect(res.headers['content-type']).to.equal(undefined);
+      expect(res.headers['content-length']).to.equal('0');
+      expect(res.text).to.equal('');
+    });
+
+    it('when a number or flag in the query is not written plainly, then 400 names it', async () => {
+      const { token } = await createUserWithToken({ role: 'partner' });
+      for (const query of [
+        'limit=1e2',
+        'limit=0x10',
+        'limit=%205',
+        'limit=05',
+        'limit=%2B5',
+        'limit=5.0',
+      ]) {
+        const res = await api().get(`/api/v1/deliveries?${query}`).set(bearer(token));
+        expectProblem(res, 400, 'validation');
+        expect(res.body.errors.map((e: { field: string }) => e.field)).to.include('limit');
+      }
+      const unread = await api().get('/api/v1/notifications?unread=1').set(bearer(token));
+      expectProblem(unread, 400, 'validation');
+      expect((await api().get('/api/v1/deliveries?limit=5').set(bearer(token))).status).to.equal(
+        200,
+      );
+      expect(
+        (await api().get('/api/v1/notifications?unread=false').set(bearer(token))).status,
+      ).to.equal(200);
+    });
+
+    it('when a path differs in letter case or has a trailing slash, then 404', async () => {
+      const { token } = await createUserWithToken({ role: 'partner' });
+      for (const path of [
+        '/api/v1/Users/me',
+        '/API/v1/deliveries',
+        '/api/v1/users/me/',
+        '/api/v1/deliveries/',
+      ]) {
+        expectProblem(await api().get(path).set(bearer(token)), 404, 'route-not-found');
+      }
+    });
   });
 });
