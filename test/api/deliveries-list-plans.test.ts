@@ -148,7 +148,7 @@ describe('deliveries list: query plans at 100,000 rows', () => {
     await usesIndex('admin', 'status=CREATED', 'deliveries_status_created_at_id_index');
   });
 
-  it('when the date window is far from today, then the delivery date index answers', async () => {
-    await usesIndex('super_admin', 'date week a year ago', 'deliveries_delivery_date_index');
-  });
+  // A far date window may be answered by the delivery date index or by walking newest-first and
+  // stopping at a page; which one depends on the statistics ANALYZE sampled, so only the absence
+  // of a sequential scan (above) is asserted for it, and bench/lists.ts reports its time.
 });
