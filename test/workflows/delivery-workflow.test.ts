@@ -58,6 +58,21 @@ async function acceptedUpdateIds(handle: WorkflowHandle): Promise<string[]> {
     .filter((id): id is string => typeof id === 'string');
 }
 
+/** Every payload of the run's history whose encoding is binary/null, by event type. */
+async function encodedNulls(handle: WorkflowHandle): Promise<string[]> {
+  const found: string[] = [];
+  const visit = (value: unknown, eventType: string): void => {
+    if (!value || typeof value !== 'object') return;
+    const encoding = (value as { metadata?: { encoding?: Uint8Array } }).metadata?.encoding;
+    if (encoding && Buffer.from(encoding).toString() === 'binary/null') found.push(eventType);
+    for (const child of Object.values(value)) visit(child, eventType);
+  };
+  for (const event of (await handle.fetchHistory()).events ?? []) {
+    visit(event, String(event.eventType));
+  }
+  return found;
+}
+
 const eventsOf = (deliveryId: string) =>
   stack()
     .db('delivery_events')
@@ -133,6 +148,9 @@ describe('delivery workflow', () => {
     );
     expect(events[4]).to.include({ actor_id: otherAdmin.id, reason: 'signed by recipient' });
     expect(await handle.result()).to.include({ status: 'COMPLETED' });
+    expect(await encodedNulls(handle), 'payloads the Temporal UI would show as null').to.deep.equal(
+      [],
+    );
 
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(deliveryStatusKey)).to.equal('COMPLETED');
