@@ -1,28 +1,12 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { deliveryBody } from '../support/deliveries';
+import { deliveryThrough } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 
 const api = () => request(stack().app.callback());
 
-async function assignedDelivery() {
-  const partner = await createUserWithToken({ role: 'partner' });
-  const admin = await createUserWithToken({ role: 'admin' });
-  const boss = await createUserWithToken({ role: 'super_admin' });
-  const created = await api()
-    .post('/api/v1/deliveries')
-    .set(bearer(partner.token))
-    .send(deliveryBody());
-  expect(created.status).to.equal(201);
-  const id = created.body.id as string;
-  const assigned = await api()
-    .post(`/api/v1/deliveries/${id}/assign`)
-    .set(bearer(boss.token))
-    .send({ admin_id: admin.user.id });
-  expect(assigned.status).to.equal(200);
-  return { id, partner, admin, boss, workflowId: created.body.workflow_id as string };
-}
+const assignedDelivery = () => deliveryThrough('ASSIGNED');
 
 const eventTypes = async (id: string) =>
   (

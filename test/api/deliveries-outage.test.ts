@@ -20,6 +20,30 @@ function appWith(overrides: Partial<AppDeps['config']>, temporal = stack().deps.
   return createApp({ ...deps, temporal, config: { ...deps.config, ...overrides } });
 }
 
+/** What an API that died right after the start leaves: the run, and no row. */
+async function startedWithoutRow(
+  partnerId: string,
+  body: Record<string, unknown>,
+  taskQueue: string,
+  header?: string,
+) {
+  const { key, payloadHash } = deliveryKey(partnerId, body, header);
+  const input = {
+    deliveryId: deliveryIdFor(key),
+    idempotencyKey: key,
+    payloadHash,
+    partnerId,
+    request: body as never,
+    createdAt: new Date().toISOString(),
+  };
+  await startDeliveryRun(
+    stack().client,
+    { ...stack().config, TEMPORAL_TASK_QUEUE: taskQueue },
+    input,
+  );
+  return { key, input };
+}
+
 /** A worker of the real delivery code on a queue of the test's own. */
 async function workerOn(taskQueue: string) {
   const connection = await NativeConnection.connect({ address: stack().temporalAddress });
@@ -126,19 +150,8 @@ describe('deliveries API: Temporal outages and crashes', () => {
   it('when the API died after the start and before writing the row, then a retry answers from the run and the workflow writes the same row once', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const taskQueue = `crash-${randomUUID()}`;
-    const config = { ...stack().config, TEMPORAL_TASK_QUEUE: taskQueue };
     const body = deliveryBody();
-    const { key, payloadHash } = deliveryKey(partner.user.id, body);
-    // What the API had done when it died: the start, nothing else.
-    const input = {
-      deliveryId: deliveryIdFor(key),
-      idempotencyKey: key,
-      payloadHash,
-      partnerId: partner.user.id,
-      request: body as never,
-      createdAt: new Date().toISOString(),
-    };
-    await startDeliveryRun(stack().client, config, input);
+    const { key, input } = await startedWithoutRow(partner.user.id, body, taskQueue);
     expect(await stack().db('deliveries').where({ idempotency_key: key })).to.have.length(0);
 
     const app = appWith({ TEMPORAL_TASK_QUEUE: taskQueue });
@@ -170,20 +183,7 @@ describe('deliveries API: Temporal outages and crashes', () => {
   it('when a key is reused with another body while its run has no row yet, then 422 and nothing is written', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const taskQueue = `crash-${randomUUID()}`;
-    const body = deliveryBody();
-    const { key, payloadHash } = deliveryKey(partner.user.id, body, 'order-1');
-    await startDeliveryRun(
-      stack().client,
-      { ...stack().config, TEMPORAL_TASK_QUEUE: taskQueue },
-      {
-        deliveryId: deliveryIdFor(key),
-        idempotencyKey: key,
-        payloadHash,
-        partnerId: partner.user.id,
-        request: body as never,
-        createdAt: new Date().toISOString(),
-      },
-    );
+    const { key } = await startedWithoutRow(partner.user.id, deliveryBody(), taskQueue, 'order-1');
     const other = await request(appWith({ TEMPORAL_TASK_QUEUE: taskQueue }).callback())
       .post('/api/v1/deliveries')
       .set(bearer(partner.token))
@@ -198,19 +198,7 @@ describe('deliveries API: Temporal outages and crashes', () => {
   it('when an earlier run for the key was terminated before anything wrote the delivery, then a retry starts afresh and creates it once', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const body = deliveryBody();
-    const { key, payloadHash } = deliveryKey(partner.user.id, body);
-    await startDeliveryRun(
-      stack().client,
-      { ...stack().config, TEMPORAL_TASK_QUEUE: `stranded-${randomUUID()}` },
-      {
-        deliveryId: deliveryIdFor(key),
-        idempotencyKey: key,
-        payloadHash,
-        partnerId: partner.user.id,
-        request: body as never,
-        createdAt: new Date().toISOString(),
-      },
-    );
+    const { key } = await startedWithoutRow(partner.user.id, body, `stranded-${randomUUID()}`);
     await stack().client.workflow.getHandle(key).terminate('operator gave up on it');
 
     const retried = await request(stack().app.callback())

@@ -4,8 +4,10 @@ import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
 import { deliveryWorkflow } from '../../src/workflows';
 import type { ChangeArgs, DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
 import type { Actor } from '../../src/domain/delivery-rules';
+import { expect } from 'chai';
+import request from 'supertest';
 import { stack } from './stack';
-import { createUser } from './users';
+import { bearer, createUser, createUserWithToken } from './users';
 import { waitFor } from './wait-for';
 
 export interface StartedDelivery {
@@ -64,4 +66,37 @@ export function deliveryBody(overrides: Record<string, unknown> = {}): Record<st
     recipient_name: 'Ada Lovelace',
     ...overrides,
   };
+}
+
+/**
+ * A delivery taken through the API up to `upTo`, with its partner, its admin and a super admin,
+ * each a fresh user with a token.
+ */
+export async function deliveryThrough(upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT') {
+  const api = () => request(stack().app.callback());
+  const partner = await createUserWithToken({ role: 'partner' });
+  const admin = await createUserWithToken({ role: 'admin' });
+  const boss = await createUserWithToken({ role: 'super_admin' });
+  const created = await api()
+    .post('/api/v1/deliveries')
+    .set(bearer(partner.token))
+    .send(deliveryBody());
+  expect(created.status).to.equal(201);
+  const id = created.body.id as string;
+  const workflowId = created.body.workflow_id as string;
+  if (upTo !== 'CREATED') {
+    const res = await api()
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(res.status).to.equal(200);
+  }
+  if (upTo === 'IN_TRANSIT') {
+    const res = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'IN_TRANSIT' });
+    expect(res.status).to.equal(200);
+  }
+  return { id, workflowId, partner, admin, boss };
 }

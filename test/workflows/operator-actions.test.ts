@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
 import { getDeliveryQuery } from '../../src/workflows/delivery-messages';
-import { deliveryBody } from '../support/deliveries';
+import { deliveryThrough } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -24,33 +24,7 @@ async function temporal(...args: string[]): Promise<string> {
   return stdout;
 }
 
-async function delivery(upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT') {
-  const partner = await createUserWithToken({ role: 'partner' });
-  const admin = await createUserWithToken({ role: 'admin' });
-  const boss = await createUserWithToken({ role: 'super_admin' });
-  const created = await api()
-    .post('/api/v1/deliveries')
-    .set(bearer(partner.token))
-    .send(deliveryBody());
-  expect(created.status).to.equal(201);
-  const id = created.body.id as string;
-  const workflowId = created.body.workflow_id as string;
-  if (upTo !== 'CREATED') {
-    const res = await api()
-      .post(`/api/v1/deliveries/${id}/assign`)
-      .set(bearer(boss.token))
-      .send({ admin_id: admin.user.id });
-    expect(res.status).to.equal(200);
-  }
-  if (upTo === 'IN_TRANSIT') {
-    const res = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'IN_TRANSIT' });
-    expect(res.status).to.equal(200);
-  }
-  return { id, workflowId, partner, admin, boss };
-}
+const delivery = deliveryThrough;
 
 const timeline = async (id: string) =>
   (await api().get(`/api/v1/deliveries/${id}`).set(bearer(stackBoss))).body.timeline as {
