@@ -25,6 +25,8 @@ async function temporal(...args: string[]): Promise<string> {
 }
 
 const delivery = deliveryThrough;
+const setStatus = (id: string, token: string, status: string) =>
+  api().post(`/api/v1/deliveries/${id}/status`).set(bearer(token)).send({ status });
 
 const timeline = async (id: string) =>
   (await api().get(`/api/v1/deliveries/${id}`).set(bearer(stackBoss))).body.timeline as {
@@ -81,10 +83,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     );
     expect((await stack().db('deliveries').where({ id }).first()).status).to.equal('IN_TRANSIT');
     expect(await statusOf(workflowId)).to.equal('RUNNING');
-    const done = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'COMPLETED' });
+    const done = await setStatus(id, admin.token, 'COMPLETED');
     expect(done.status).to.equal(200);
     await stack().client.workflow.getHandle(workflowId).result();
     expect(await statusOf(workflowId)).to.equal('COMPLETED');
@@ -97,10 +96,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     const shown = await api().get(`/api/v1/deliveries/${id}`).set(bearer(admin.token));
     expect(shown.body).to.include({ status: 'ASSIGNED', assigned_to: admin.user.id });
 
-    const moved = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'IN_TRANSIT' });
+    const moved = await setStatus(id, admin.token, 'IN_TRANSIT');
     expect(moved.status).to.equal(200);
     expect(moved.body).to.include({ status: 'IN_TRANSIT', id });
     expect(await statusOf(workflowId)).to.equal('RUNNING');
@@ -110,10 +106,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       'resumed',
       'status_changed',
     ]);
-    const done = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'COMPLETED' });
+    const done = await setStatus(id, admin.token, 'COMPLETED');
     expect(done.status).to.equal(200);
     await stack().client.workflow.getHandle(workflowId).result();
   });
@@ -141,10 +134,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       'assigned',
       'status_changed',
     ]);
-    const done = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'COMPLETED' });
+    const done = await setStatus(id, admin.token, 'COMPLETED');
     expect(done.status).to.equal(200);
     await handle.result();
   });
@@ -163,10 +153,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       '--reason',
       'start over',
     );
-    const refused = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(boss.token))
-      .send({ status: 'COMPLETED' });
+    const refused = await setStatus(id, boss.token, 'COMPLETED');
     expect(refused.status).to.equal(409);
     expect(refused.body).to.include({ current_status: 'CREATED' });
     const assigned = await api()
@@ -196,10 +183,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       '--input',
       '{"status":"COMPLETED"}',
     );
-    const moved = await api()
-      .post(`/api/v1/deliveries/${id}/status`)
-      .set(bearer(admin.token))
-      .send({ status: 'IN_TRANSIT' });
+    const moved = await setStatus(id, admin.token, 'IN_TRANSIT');
     expect(moved.status).to.equal(200);
     expect(moved.body.status).to.equal('IN_TRANSIT');
     expect(await statusOf(workflowId)).to.equal('RUNNING');
