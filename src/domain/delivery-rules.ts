@@ -30,15 +30,21 @@ export function targetStatus(command: DeliveryCommand): DeliveryStatus {
   return command.status;
 }
 
+/** Who may ask for which change: decided per role, so a new role may do nothing until decided. */
 export function mayAct(actor: Actor, delivery: DeliveryParties, command: DeliveryCommand): boolean {
-  if (actor.role === 'super_admin') return true;
-  if (command.kind === 'transition') {
-    return actor.role === 'admin' && actor.id === delivery.assignedTo;
+  switch (actor.role) {
+    case 'super_admin':
+      return true;
+    case 'admin':
+      return command.kind === 'transition' && actor.id === delivery.assignedTo;
+    case 'partner':
+      return command.kind === 'cancel' && actor.id === delivery.partnerId;
+    default: {
+      const unknown: never = actor.role;
+      void unknown;
+      return false;
+    }
   }
-  if (command.kind === 'cancel') {
-    return actor.role === 'partner' && actor.id === delivery.partnerId;
-  }
-  return false;
 }
 
 /**

@@ -46,6 +46,8 @@ describe('delivery actor rules', () => {
   const admin: Actor = { id: 'a1', role: 'admin' };
   const otherAdmin: Actor = { id: 'a2', role: 'admin' };
   const superAdmin: Actor = { id: 's1', role: 'super_admin' };
+  // A role added to the type but not yet to the rules: it must be refused everything.
+  const unknownRole = { id: 'a1', role: 'dispatcher' } as unknown as Actor;
   const assigned = { status: 'ASSIGNED' as const, partnerId: 'p1', assignedTo: 'a1' };
   const inTransit = { ...assigned, status: 'IN_TRANSIT' as const };
 
@@ -98,6 +100,14 @@ describe('delivery actor rules', () => {
     ['other partner cancels', otherPartner, assigned, { kind: 'cancel' }, 'forbidden'],
     ['assigned admin cancels', admin, assigned, { kind: 'cancel' }, 'forbidden'],
     ['super admin cancels', superAdmin, assigned, { kind: 'cancel' }, null],
+    ['unknown role assigns', unknownRole, assigned, { kind: 'assign', adminId: 'a2' }, 'forbidden'],
+    [
+      'unknown role, named as the assignee, moves it',
+      unknownRole,
+      assigned,
+      { kind: 'transition', status: 'IN_TRANSIT' },
+      'forbidden',
+    ],
     [
       'owning partner cancels in transit',
       partner,
