@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { AppDeps } from '../api/deps';
 import type { AuthUser } from '../api/route';
 import {
@@ -19,15 +19,16 @@ import {
   assignUpdate,
   cancelUpdate,
   transitionUpdate,
+  type AssignArgs,
   type ChangeAnswer,
   type ChangeArgs,
   type DeliveryWorkflowInput,
+  type TransitionArgs,
 } from '../workflows/delivery-messages';
+import { deliveryWorkflow } from '../workflows';
 import { deliveryStartOptions } from './delivery-runs';
 import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
 import { domainErrorFrom, isClosedRun, withTemporalDeadline } from './temporal-calls';
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { deliveryWorkflow } from '../workflows';
 
 export type DeliveryChangeRequest =
   | { kind: 'assign'; adminId: string }
@@ -67,19 +68,24 @@ async function assertActiveAdmin(adminId: string): Promise<void> {
   }
 }
 
-type Sender = <A extends ChangeArgs>(
-  update: typeof assignUpdate | typeof transitionUpdate | typeof cancelUpdate,
-  args: A,
-) => Promise<ChangeAnswer>;
+/** The update a change is sent as: its name and its arguments. */
+interface ChangeUpdate {
+  name: string;
+  args: ChangeArgs;
+}
 
-function send(change: DeliveryChangeRequest, base: ChangeArgs, sender: Sender) {
+function changeUpdate(change: DeliveryChangeRequest, base: ChangeArgs): ChangeUpdate {
   switch (change.kind) {
-    case 'assign':
-      return sender(assignUpdate, { ...base, adminId: change.adminId });
-    case 'transition':
-      return sender(transitionUpdate, { ...base, status: change.status, reason: change.reason });
+    case 'assign': {
+      const args: AssignArgs = { ...base, adminId: change.adminId };
+      return { name: assignUpdate.name, args };
+    }
+    case 'transition': {
+      const args: TransitionArgs = { ...base, status: change.status, reason: change.reason };
+      return { name: transitionUpdate.name, args };
+    }
     case 'cancel':
-      return sender(cancelUpdate, { ...base, reason: change.reason });
+      return { name: cancelUpdate.name, args: { ...base, reason: change.reason } };
     default: {
       const unknown: never = change;
       throw new Error(`Unknown change ${JSON.stringify(unknown)}`);
@@ -96,8 +102,7 @@ async function resumeWith(
   client: Client,
   stored: StoredDelivery,
   updateId: string,
-  change: DeliveryChangeRequest,
-  base: ChangeArgs,
+  update: ChangeUpdate,
 ): Promise<ChangeAnswer> {
   const row = await findDeliveryByKey(stored.workflow_id);
   if (!row) throw notFound('The delivery');
@@ -114,13 +119,11 @@ async function resumeWith(
     ...deliveryStartOptions(deps.config, input),
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  return send(change, base, (update, args) =>
-    client.workflow.executeUpdateWithStart(update as typeof assignUpdate, {
-      args: [args as never],
-      updateId,
-      startWorkflowOperation,
-    }),
-  );
+  return client.workflow.executeUpdateWithStart<
+    typeof deliveryWorkflow,
+    ChangeAnswer,
+    [ChangeArgs]
+  >(update.name, { args: [update.args], updateId, startWorkflowOperation });
 }
 
 function requestOf(row: StoredDelivery): DeliveryWorkflowInput['request'] {
@@ -164,19 +167,21 @@ export async function changeDelivery(
     requestHash: sha256(canonicalJson(change)),
   };
   const updateId = idempotencyHeader ? changeUpdateId(user.id, idempotencyHeader) : randomUUID();
+  const update = changeUpdate(change, base);
   const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
   let answer: ChangeAnswer;
   try {
     answer = await withTemporalDeadline(deps, async () => {
       try {
-        return await send(change, base, (update, args) =>
-          handle.executeUpdate(update as typeof assignUpdate, { args: [args as never], updateId }),
-        );
+        return await handle.executeUpdate<ChangeAnswer, [ChangeArgs]>(update.name, {
+          args: [update.args],
+          updateId,
+        });
       } catch (error) {
         if (!isClosedRun(error)) throw error;
         const current = (await findDeliveryById(id)) ?? delivery;
         if (isTerminal(current.status)) throw closed(current);
-        return resumeWith(deps, deps.temporal, current, updateId, change, base);
+        return resumeWith(deps, deps.temporal, current, updateId, update);
       }
     });
   } catch (error) {
