@@ -2,13 +2,17 @@ import type { AuthUser } from '../api/route';
 import { unauthenticated } from '../domain/errors';
 import { findUserById } from '../db/repositories/users';
 import type { AccessTokens } from './access-tokens';
+import { authenticateApiKey, isApiKey } from './api-keys';
+import type { ThrottleLimits } from './login-throttle';
 
 /**
  * Verifies the JWT, then reads the user so a deactivation or role change takes effect at once
- * (a primary-key lookup per request is cheaper than a stale authorisation).
+ * (a primary-key lookup per request is cheaper than a stale authorisation). A bearer token with
+ * the API key prefix is a partner's key instead, read with its owner the same way.
  */
-export function createAuthenticator(tokens: AccessTokens) {
-  return async (bearerToken: string): Promise<AuthUser> => {
+export function createAuthenticator(tokens: AccessTokens, apiKeyLimits: ThrottleLimits) {
+  return async (bearerToken: string, clientAddress: string): Promise<AuthUser> => {
+    if (isApiKey(bearerToken)) return authenticateApiKey(bearerToken, clientAddress, apiKeyLimits);
     const claims = await tokens.verify(bearerToken);
     const user = await findUserById(claims.userId);
     if (!user || !user.is_active) throw unauthenticated('The account is not active.');

@@ -8,7 +8,7 @@ import {
   secondsUntilUnderLimit,
   type AttemptKey,
 } from '../db/repositories/login-attempts';
-import { rateLimited } from '../domain/errors';
+import { rateLimited, unauthenticated } from '../domain/errors';
 
 export interface ThrottleLimits {
   perEmail: number;
@@ -59,4 +59,26 @@ export async function beginLoginAttempt(
     throw rateLimited('Too many failed sign-in attempts. Try again later.', Math.max(...waits));
   }
   return { succeeded: () => clearLoginAttemptsForEmail(emailKey) };
+}
+
+/**
+ * Stands in for the email in `login_attempts` rows of unknown API keys: no email has no `@`, so
+ * these rows only ever count towards their client address, together with its failed logins.
+ */
+const UNKNOWN_API_KEY = 'unknown-api-key';
+
+/**
+ * An unknown API key is a failed sign-in of its client address: counted with the address's failed
+ * logins, 401 while under the limit, 429 with the wait once over it.
+ */
+export async function refuseUnknownApiKey(limits: ThrottleLimits, address: string): Promise<never> {
+  await deleteLoginAttemptsOlderThan(limits.windowSeconds);
+  const id = await recordLoginAttempt(UNKNOWN_API_KEY, address);
+  const key: AttemptKey = { address };
+  if ((await countRecentLoginAttempts(key, limits.windowSeconds)) > limits.perAddress) {
+    await deleteLoginAttempt(id);
+    const wait = await secondsUntilUnderLimit(key, limits.windowSeconds, limits.perAddress);
+    throw rateLimited('Too many failed sign-in attempts. Try again later.', wait);
+  }
+  throw unauthenticated('The API key is not valid.');
 }

@@ -24,6 +24,7 @@ const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
   fromStatus: record.fromStatus,
   toStatus: record.delivery.status,
   actorId: record.actorId,
+  actorApiKeyId: record.actorApiKeyId ?? null,
   reason: record.reason,
   at: record.at,
 });

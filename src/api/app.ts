@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import { createAuthenticator } from '../accounts/authenticate';
+import { throttleLimits } from '../accounts/login-throttle';
 import { redeemStreamTicket } from '../notifications/stream-tickets';
 import { accountPages } from './account-pages';
 import type { AppDeps } from './deps';
@@ -37,9 +38,13 @@ export function apiRoutes(deps: AppDeps): Route[] {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
-  const router = buildRouter(apiRoutes(deps), createAuthenticator(deps.tokens), {
-    ticket: redeemStreamTicket,
-  });
+  const router = buildRouter(
+    apiRoutes(deps),
+    createAuthenticator(deps.tokens, throttleLimits(deps.config)),
+    {
+      ticket: redeemStreamTicket,
+    },
+  );
   app.use(errorMiddleware(deps.logger));
   app.use(swaggerUi());
   app.use(accountPages());

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { API_KEY_PREFIX } from '../accounts/api-keys';
 import { Problem } from '../schemas/common';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { fullPath } from './router';
@@ -79,6 +80,8 @@ function responses(route: Route): Json {
 function security(route: Route): Json[] {
   if ('public' in route.access) return [];
   const schemes: Json[] = [{ bearerAuth: [] }];
+  // A key acts as its partner, so it opens exactly the routes a partner may call.
+  if (route.access.roles.includes('partner') && !route.sessionOnly) schemes.push({ apiKey: [] });
   if (route.queryCredential) schemes.push({ [`${route.queryCredential}Query`]: [] });
   return schemes;
 }
@@ -124,6 +127,12 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: `${API_KEY_PREFIX}…`,
+          description: `A partner's API key (\`${API_KEY_PREFIX}\` + 32 base62 characters) from \`POST /api-keys\`, sent as \`Authorization: Bearer <key>\`. It acts as its partner with a partner's rights only; revoked, expired or deactivated-partner keys are a 401; unknown keys count as failed sign-ins of the client address (429 + Retry-After).`,
+        },
         ...querySchemes(routes),
       },
     },

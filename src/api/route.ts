@@ -16,6 +16,8 @@ export interface AuthUser {
   role: Role;
   /** Read with the user on every request, so routes that need it ask no second query. */
   emailVerified: boolean;
+  /** Set when the request came with a partner's API key rather than a signed-in user's token. */
+  apiKey?: { id: string; name: string };
 }
 
 type Input<S> = S extends TSchema ? Static<S> : undefined;
@@ -64,6 +66,11 @@ export interface Route<
    * registered under that name and hides it from the route's query.
    */
   queryCredential?: string;
+  /**
+   * Refuses API keys (403): managing keys takes a signed-in user, so a leaked key cannot mint
+   * keys that outlive its own revocation.
+   */
+  sessionOnly?: true;
   body?: B;
   query?: Q;
   params?: P;

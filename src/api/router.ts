@@ -8,7 +8,8 @@ import type { AuthUser, Route } from './route';
 
 export const API_PREFIX = '/api/v1';
 
-export type Authenticate = (bearerToken: string) => Promise<AuthUser>;
+/** A JWT or a partner's API key; the client address counts failed attempts. */
+export type Authenticate = (bearerToken: string, clientAddress: string) => Promise<AuthUser>;
 
 /** Resolves a route's `queryCredential` value to its user, or throws `unauthenticated`. */
 export type CredentialResolver = (value: string) => Promise<AuthUser>;
@@ -56,7 +57,7 @@ function identify(
   resolvers: Readonly<Record<string, CredentialResolver>>,
 ): Promise<AuthUser> {
   const token = bearerToken(ctx);
-  if (token) return authenticate(token);
+  if (token) return authenticate(token, ctx.ip);
   const name = route.queryCredential;
   const value = name ? ctx.query[name] : undefined;
   const resolve = name ? resolvers[name] : undefined;
@@ -73,6 +74,9 @@ async function resolveUser(
   if ('public' in route.access) return null;
   const user = await identify(ctx, route, authenticate, resolvers);
   if (!route.access.roles.includes(user.role)) throw forbidden();
+  if (route.sessionOnly && user.apiKey) {
+    throw forbidden('An API key cannot do this; sign in as a user.');
+  }
   return user;
 }
 

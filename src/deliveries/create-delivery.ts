@@ -56,6 +56,7 @@ async function storeRow(deps: AppDeps, input: DeliveryWorkflowInput): Promise<De
       fromStatus: null,
       toStatus: 'CREATED',
       actorId: input.partnerId,
+      actorApiKeyId: input.actorApiKeyId ?? null,
       reason: null,
       at: input.createdAt,
     },
@@ -77,7 +78,12 @@ async function joinStartedRun(
   const described = await withTemporalDeadline(deps, () => handle.describe());
   const memo = described.memo as Partial<DeliveryRunMemo> | undefined;
   if (memo?.payloadHash !== input.payloadHash || !memo.createdAt) throw keyMismatch();
-  const delivery = await storeRow(deps, { ...input, createdAt: memo.createdAt });
+  // The first request's key, like its time: the workflow writes the same event from its input.
+  const delivery = await storeRow(deps, {
+    ...input,
+    actorApiKeyId: memo.actorApiKeyId,
+    createdAt: memo.createdAt,
+  });
   return { delivery, created: false };
 }
 
@@ -107,6 +113,8 @@ export async function createDelivery(
     partnerId: partner.id,
     request,
     createdAt: new Date().toISOString(),
+    // Only when there is one, so a signed-in partner's workflow input keeps its usual shape.
+    ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
   };
   try {
     await withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input));

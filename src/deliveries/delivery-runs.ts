@@ -9,6 +9,8 @@ import { initialSearchAttributes } from '../workflows/search-attributes';
 export interface DeliveryRunMemo {
   payloadHash: string;
   createdAt: string;
+  /** So a racing request writes the row's `created` event with the first request's key. */
+  actorApiKeyId?: string;
 }
 
 export const deliveryApiUrl = (config: Config, deliveryId: string) =>
@@ -25,6 +27,7 @@ export function deliveryStartOptions(
   input: DeliveryWorkflowInput,
 ): WorkflowStartOptions<typeof deliveryWorkflow> {
   const memo: DeliveryRunMemo = { payloadHash: input.payloadHash, createdAt: input.createdAt };
+  if (input.actorApiKeyId !== undefined) memo.actorApiKeyId = input.actorApiKeyId;
   return {
     workflowId: input.idempotencyKey,
     taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -51,6 +51,9 @@ export const TimelineEvent = Type.Object(
     from_status: Type.Union([Status, Type.Null()]),
     to_status: Status,
     actor_id: Nullable(Uuid),
+    actor_key_name: Type.Union([Type.String(), Type.Null()], {
+      description: "The name of the partner's API key that made the change, if one did",
+    }),
     reason: Nullable(Type.String()),
     at: Type.String({ format: 'date-time' }),
   },

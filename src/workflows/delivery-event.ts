@@ -16,6 +16,8 @@ export interface DeliveryEventRecord {
   fromStatus: DeliveryStatus | null;
   previousAssignee: string | null;
   actorId: string | null;
+  /** The partner's API key behind a creation (the same value the API writes). */
+  actorApiKeyId?: string | null;
   reason: string | null;
   /** Workflow clock: deterministic, the same on every retry. */
   at: string;

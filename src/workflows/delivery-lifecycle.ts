@@ -61,6 +61,8 @@ interface PlannedEvent {
   eventKey: string;
   type: DeliveryEventType;
   actor: Actor | null;
+  /** Only a creation with a partner's API key has one. */
+  actorApiKeyId?: string | null;
   reason: string | null;
   toStatus: DeliveryStatus;
   assignedTo: string | null;
@@ -123,6 +125,7 @@ export class DeliveryLifecycle {
         : `${this.input.deliveryId}:created`,
       type: resumed ? 'resumed' : 'created',
       actor: resumed ? null : { id: this.input.partnerId, role: 'partner' },
+      actorApiKeyId: resumed ? null : (this.input.actorApiKeyId ?? null),
       reason: resumed
         ? 'The previous workflow run was closed by an operator; this run resumes from the stored state.'
         : null,
@@ -285,6 +288,7 @@ export class DeliveryLifecycle {
         fromStatus: event.type === 'created' ? null : fromStatus,
         previousAssignee: previousAssignee === event.assignedTo ? null : previousAssignee,
         actorId: event.actor?.id ?? null,
+        actorApiKeyId: event.actorApiKeyId ?? null,
         reason: event.reason,
         at,
         delivery,

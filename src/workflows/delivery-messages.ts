@@ -22,6 +22,8 @@ export interface DeliveryWorkflowInput {
   /** When the API accepted the request: the row's `created_at`, whoever writes the row. */
   createdAt: string;
   resumeFrom?: ResumedState | null;
+  /** The partner's API key that asked for the delivery, named on its `created` event. */
+  actorApiKeyId?: string;
 }
 
 /** Every change carries who asks and, for idempotent repeats, what was asked. */

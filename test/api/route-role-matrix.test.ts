@@ -46,6 +46,10 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'PUT /api/v1/webhooks/endpoint': ['partner'],
   'DELETE /api/v1/webhooks/endpoint': ['partner'],
   'GET /api/v1/webhooks/attempts': ['partner'],
+  // Issue 13: partners manage their own keys; super admins list and revoke any partner's.
+  'POST /api/v1/api-keys': ['partner'],
+  'GET /api/v1/api-keys': ['partner', 'super_admin'],
+  'DELETE /api/v1/api-keys/{id}': ['partner', 'super_admin'],
 };
 
 interface Probe {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { hashOpaqueToken } from '../../src/accounts/opaque-token';
 import { createAuthenticator } from '../../src/accounts/authenticate';
+import { throttleLimits } from '../../src/accounts/login-throttle';
 import { assertEmailVerified } from '../../src/accounts/email-verified';
 import { createApp } from '../../src/api/app';
 import { insertAccountToken } from '../../src/db/repositories/account-tokens';
@@ -73,8 +74,9 @@ describe('account emails: registration, verification and password reset', functi
       const user = { id: res.body.id as string };
       // The user as a request sees it: authenticated from a fresh token.
       const { tokens } = stack().deps;
+      const authenticate = createAuthenticator(tokens, throttleLimits(stack().config));
       const asRequest = async () =>
-        createAuthenticator(tokens)(await tokens.sign({ userId: user.id, role: 'partner' }));
+        authenticate(await tokens.sign({ userId: user.id, role: 'partner' }), '127.0.0.1');
       const unverified = await asRequest();
       expect(() => assertEmailVerified(unverified))
         .to.throw(DomainError)

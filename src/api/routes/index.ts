@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps';
 import type { Route } from '../route';
+import { apiKeyRoutes } from './api-keys';
 import { authRoutes } from './auth';
 import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
@@ -18,5 +19,6 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...deliveryRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
+    ...apiKeyRoutes(),
   ];
 }

@@ -30,6 +30,7 @@ export interface DeliveryEvent {
   from_status: DeliveryStatus | null;
   to_status: DeliveryStatus;
   actor_id: string | null;
+  actor_key_name: string | null;
   reason: string | null;
   at: string;
 }
@@ -124,10 +125,19 @@ export async function listDeliveries(
 }
 
 export async function deliveryTimeline(db: Db, deliveryId: string): Promise<DeliveryEvent[]> {
-  const rows = await db('delivery_events')
-    .where({ delivery_id: deliveryId })
-    .orderBy('seq')
-    .select('type', 'from_status', 'to_status', 'actor_id', 'reason', 'at');
+  const rows = await db('delivery_events as e')
+    .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
+    .where({ 'e.delivery_id': deliveryId })
+    .orderBy('e.seq')
+    .select(
+      'e.type',
+      'e.from_status',
+      'e.to_status',
+      'e.actor_id',
+      'k.name as actor_key_name',
+      'e.reason',
+      'e.at',
+    );
   return rows.map((row: DeliveryEvent & { at: Date }) => ({
     ...row,
     at: new Date(row.at).toISOString(),

@@ -17,6 +17,8 @@ export interface NewDeliveryEvent {
   fromStatus: DeliveryStatus | null;
   toStatus: DeliveryStatus;
   actorId: string | null;
+  /** The partner's API key behind a creation; null for a signed-in user or an operator. */
+  actorApiKeyId?: string | null;
   reason: string | null;
   at: string;
 }
@@ -49,6 +51,7 @@ function eventOf(event: NewDeliveryEvent) {
     from_status: event.fromStatus,
     to_status: event.toStatus,
     actor_id: event.actorId,
+    actor_api_key_id: event.actorApiKeyId ?? null,
     reason: event.reason,
     at: event.at,
   };
@@ -72,8 +75,8 @@ export async function insertNewDelivery(
        on conflict do nothing
        returning id
      )
-     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, reason, at)
-     select id, ?, ?, ?, ?, ?, ?, ? from inserted
+     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at)
+     select id, ?, ?, ?, ?, ?, ?, ?, ? from inserted
      on conflict (event_key) do nothing
      returning seq`,
     [
@@ -83,6 +86,7 @@ export async function insertNewDelivery(
       created.fromStatus,
       created.toStatus,
       created.actorId,
+      created.actorApiKeyId ?? null,
       created.reason,
       created.at,
     ],
@@ -138,8 +142,8 @@ export async function updateDeliveryWithEvent(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, updated_at = ? where id = ? returning id
      )
-     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, reason, at)
-     select id, ?, ?, ?, ?, ?, ?, ? from moved
+     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at)
+     select id, ?, ?, ?, ?, ?, ?, ?, ? from moved
      on conflict (event_key) do nothing`,
     [
       delivery.status,
@@ -151,6 +155,7 @@ export async function updateDeliveryWithEvent(
       row.from_status,
       row.to_status,
       row.actor_id,
+      row.actor_api_key_id,
       row.reason,
       row.at,
     ],

@@ -1,0 +1,64 @@
+import { createApiKey, listVisibleApiKeys, revokeVisibleApiKey } from '../../accounts/api-keys';
+import {
+  ApiKeyListQuery,
+  ApiKeyPage,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+} from '../../schemas/api-keys';
+import { IdParams, Problem } from '../../schemas/common';
+import { defineRoute } from '../route';
+
+/** Managing keys takes a signed-in user (`sessionOnly`): a key cannot mint or revoke keys. */
+export function apiKeyRoutes() {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api-keys',
+      summary: 'Create an API key for your integration; the secret is shown only in this answer',
+      tag: 'api-keys',
+      access: { roles: ['partner'] },
+      sessionOnly: true,
+      body: CreateApiKeyRequest,
+      responses: {
+        201: { description: 'Created; `key` is shown only now', schema: CreatedApiKey },
+        403: { description: 'Not a partner, or called with an API key', schema: Problem },
+      },
+      handle: async ({ body, user }) => ({ status: 201, body: await createApiKey(user, body) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api-keys',
+      summary: "List API keys, newest first (partners: their own; super admins: any partner's)",
+      tag: 'api-keys',
+      access: { roles: ['partner', 'super_admin'] },
+      sessionOnly: true,
+      query: ApiKeyListQuery,
+      responses: {
+        200: { description: 'A page of keys, without their secrets', schema: ApiKeyPage },
+        403: { description: 'Role not allowed, or called with an API key', schema: Problem },
+      },
+      handle: async ({ query, user }) => {
+        const page = await listVisibleApiKeys(user, { ...query, limit: query.limit ?? 20 });
+        return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api-keys/{id}',
+      summary: 'Revoke an API key (partners: their own; super admins: any); effective at once',
+      tag: 'api-keys',
+      access: { roles: ['partner', 'super_admin'] },
+      sessionOnly: true,
+      params: IdParams,
+      responses: {
+        204: { description: 'Revoked (also when it already was)' },
+        403: { description: 'Role not allowed, or called with an API key', schema: Problem },
+        404: { description: 'No such key, or not yours', schema: Problem },
+      },
+      handle: async ({ params, user }) => {
+        await revokeVisibleApiKey(user, params.id);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,142 @@
+import type { Role } from '../../domain/roles';
+import { ApiKeyModel } from '../models/api-key';
+import { newestFirstPage, type Page } from '../pagination';
+
+/** A key as it is listed: never its secret, never its hash. */
+export interface ApiKey {
+  id: string;
+  partner_id: string;
+  name: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface NewApiKey {
+  partner_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  expires_at: string | null;
+}
+
+const iso = (value: Date | string | null) =>
+  value === null ? null : new Date(value).toISOString();
+
+function toApiKey(row: ApiKeyModel): ApiKey {
+  return {
+    id: row.id,
+    partner_id: row.partner_id,
+    name: row.name,
+    prefix: row.prefix,
+    created_at: new Date(row.created_at).toISOString(),
+    last_used_at: iso(row.last_used_at),
+    expires_at: iso(row.expires_at),
+    revoked_at: iso(row.revoked_at),
+  };
+}
+
+export async function insertApiKey(key: NewApiKey): Promise<ApiKey> {
+  const expiresAt = key.expires_at === null ? null : new Date(key.expires_at);
+  const row = await ApiKeyModel.query()
+    .insert({ ...key, expires_at: expiresAt })
+    .returning('*');
+  return toApiKey(row as ApiKeyModel);
+}
+
+/** Newest first; `partnerId` null lists every partner's keys. */
+export async function listApiKeys(
+  partnerId: string | null,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<ApiKey>> {
+  const query = ApiKeyModel.query();
+  if (partnerId !== null) query.where('api_keys.partner_id', partnerId);
+  const result = await newestFirstPage(query, 'api_keys', page);
+  return { rows: result.rows.map(toApiKey), next_cursor: result.next_cursor };
+}
+
+/**
+ * Revokes the key (of `partnerId`, or of anyone when null) and returns it; a key revoked before
+ * keeps its first revocation time. Undefined when there is no such key.
+ */
+export async function revokeApiKey(
+  id: string,
+  partnerId: string | null,
+): Promise<ApiKey | undefined> {
+  const query = ApiKeyModel.query()
+    .patch({ revoked_at: ApiKeyModel.raw('coalesce(revoked_at, now())') as unknown as Date })
+    .where('id', id)
+    .returning('*');
+  if (partnerId !== null) query.where('partner_id', partnerId);
+  const rows = (await query) as unknown as ApiKeyModel[];
+  return rows[0] && toApiKey(rows[0]);
+}
+
+/** The key presented with a request, with its owner as the request must see them. */
+export interface PresentedApiKey {
+  id: string;
+  name: string;
+  revoked: boolean;
+  expired: boolean;
+  owner: {
+    id: string;
+    email: string;
+    role: Role;
+    is_active: boolean;
+    email_verified: boolean;
+  };
+}
+
+/**
+ * Finds the key by its hash and, in the same round trip, records its use: `last_used_at` moves
+ * at most once a minute, so a busy integration costs no write on almost every request. Revoked
+ * and expired keys are not marked as used. The clock is the database's, as for every expiry.
+ */
+export async function findPresentedApiKey(keyHash: string): Promise<PresentedApiKey | undefined> {
+  const result = await ApiKeyModel.knex().raw<{
+    rows: {
+      id: string;
+      name: string;
+      revoked: boolean;
+      expired: boolean;
+      user_id: string;
+      email: string;
+      role: Role;
+      is_active: boolean;
+      email_verified: boolean;
+    }[];
+  }>(
+    `with touched as (
+       update api_keys set last_used_at = now()
+        where key_hash = ?
+          and revoked_at is null
+          and (expires_at is null or expires_at > now())
+          and (last_used_at is null or last_used_at < now() - interval '1 minute')
+     )
+     select k.id, k.name,
+            k.revoked_at is not null as revoked,
+            coalesce(k.expires_at <= now(), false) as expired,
+            u.id as user_id, u.email, u.role, u.is_active,
+            u.email_verified_at is not null as email_verified
+       from api_keys k join users u on u.id = k.partner_id
+      where k.key_hash = ?`,
+    [keyHash, keyHash],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    name: row.name,
+    revoked: row.revoked,
+    expired: row.expired,
+    owner: {
+      id: row.user_id,
+      email: row.email,
+      role: row.role,
+      is_active: row.is_active,
+      email_verified: row.email_verified,
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { Type } from '@sinclair/typebox';
+import { Page, PageQuery, Uuid } from './common';
+
+const Timestamp = Type.String({ format: 'date-time' });
+const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+
+export const CreateApiKeyRequest = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'Tells your integrations apart; shown on the timeline of deliveries it creates',
+    }),
+    expires_at: Type.Optional(
+      Type.String({ format: 'date-time', description: 'When the key stops working (future)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ApiKey = Type.Object(
+  {
+    id: Uuid,
+    partner_id: Uuid,
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the key, e.g. `dak_live_3fZq9a`' }),
+    created_at: Timestamp,
+    last_used_at: Type.Union([Timestamp, Type.Null()], {
+      description: 'Updated at most once a minute',
+    }),
+    expires_at: NullableTimestamp,
+    revoked_at: NullableTimestamp,
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedApiKey = Type.Object(
+  {
+    ...ApiKey.properties,
+    key: Type.String({
+      pattern: '^dak_live_[0-9A-Za-z]{32}$',
+      description:
+        'The secret (`dak_live_…`), shown only in this response: send it as `Authorization: Bearer <key>`',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const ApiKeyPage = Page(ApiKey);
+
+export const ApiKeyListQuery = Type.Object(
+  {
+    partner_id: Type.Optional(Uuid),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
