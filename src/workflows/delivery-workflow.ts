@@ -35,15 +35,20 @@ const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
  */
 export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<Delivery> {
   const delivery = new DeliveryLifecycle(input);
-  setHandler(getDeliveryQuery, () => delivery.view());
+  setHandler(getDeliveryQuery, () => delivery.view(), {
+    description: 'The delivery as the API shows it',
+  });
   setHandler(assignUpdate, (a) => delivery.apply(a, assign(a)), {
     validator: (a) => delivery.validate(a.actor, assign(a)),
+    description: 'Assign or reassign to an admin (POST /deliveries/{id}/assign)',
   });
   setHandler(transitionUpdate, (a) => delivery.apply(a, transition(a)), {
     validator: (a) => delivery.validate(a.actor, transition(a)),
+    description: 'Move to IN_TRANSIT, COMPLETED or FAILED (POST /deliveries/{id}/status)',
   });
   setHandler(cancelUpdate, (a) => delivery.apply(a, cancel()), {
     validator: (a) => delivery.validate(a.actor, cancel()),
+    description: 'Cancel before transit (POST /deliveries/{id}/cancel)',
   });
   setDefaultSignalHandler((signal) => {
     log.warn('The delivery workflow defines no signals; this one is ignored', { signal });
