@@ -255,6 +255,19 @@ describe('partner API keys', () => {
     expect((await api().get('/api/v1/deliveries').set(bearer(bobKey.key))).status).to.equal(401);
   });
 
+  it('when the OpenAPI document is read, then it documents the key scheme on partner routes but not on key management', async () => {
+    const doc = (await api().get('/api/v1/openapi.json')).body;
+    expect(doc.components.securitySchemes.apiKey).to.include({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.apiKey.description).to.include('dak_live_');
+    expect(doc.paths['/api/v1/deliveries'].post.security).to.deep.include({ apiKey: [] });
+    expect(doc.paths['/api/v1/users'].get.security).to.not.deep.include({ apiKey: [] });
+    expect(doc.paths['/api/v1/api-keys'].post.security).to.deep.equal([{ bearerAuth: [] }]);
+    expect(doc.paths['/api/v1/api-keys/{id}'].delete['x-roles']).to.deep.equal([
+      'partner',
+      'super_admin',
+    ]);
+  });
+
   it('when unknown keys keep coming from one address, then they get 401 and then 429 with Retry-After', async () => {
     const address = randomAddress();
     const limit = stack().config.LOGIN_MAX_FAILURES_PER_ADDRESS;

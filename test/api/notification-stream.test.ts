@@ -271,7 +271,12 @@ describe('notification stream (SSE)', () => {
     it('when the OpenAPI document describes the stream, then it names both credentials', async () => {
       const res = await request(stack().app.callback()).get('/api/v1/openapi.json');
       const operation = res.body.paths['/api/v1/notifications/stream'].get;
-      expect(operation.security).to.deep.equal([{ bearerAuth: [] }, { ticketQuery: [] }]);
+      // A partner's API key opens the stream too (it acts as its partner).
+      expect(operation.security).to.deep.equal([
+        { bearerAuth: [] },
+        { apiKey: [] },
+        { ticketQuery: [] },
+      ]);
       expect(res.body.components.securitySchemes.ticketQuery).to.deep.equal({
         type: 'apiKey',
         in: 'query',
