@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
-import { DomainError } from '../../domain/errors';
+import { isDatabaseUnavailable } from '../../db/postgres-errors';
+import { DomainError, unavailable } from '../../domain/errors';
 import type { Logger } from '../../logger';
 import { problemFor, problemFromDomainError, type ProblemBody } from '../problem';
 
@@ -34,14 +35,17 @@ export function errorMiddleware(logger: Logger): Middleware {
           );
         }
       }
-    } catch (error) {
+    } catch (thrown) {
+      const error = isDatabaseUnavailable(thrown)
+        ? unavailable('The database is unreachable or busy; retry the request.')
+        : thrown;
       let problem: ProblemBody;
       if (error instanceof DomainError) {
         problem = problemFromDomainError(error);
         const retryAfter = error.context['retryAfterSeconds'];
         if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
         if (error.code === 'unauthenticated') ctx.set('WWW-Authenticate', 'Bearer');
-        if (error.code === 'unavailable') logger.warn({ err: error, requestId }, error.message);
+        if (error.code === 'unavailable') logger.warn({ err: thrown, requestId }, error.message);
       } else if (error instanceof HttpProblem) {
         problem = error.problem;
       } else {
