@@ -12,6 +12,7 @@ const ConfigSchema = Type.Object({
     Type.Literal('production'),
   ]),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.Optional(Type.String({ minLength: 1 })),
   PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
   DATABASE_URL: Type.Optional(Type.String({ minLength: 1 })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 500, default: 30 }),
@@ -48,7 +49,9 @@ const ConfigSchema = Type.Object({
 
 type RawConfig = Static<typeof ConfigSchema>;
 
-export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'PUBLIC_URL' | 'DATA_DIR'> {
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'PUBLIC_URL' | 'DATA_DIR' | 'HOST'> {
+  /** The API's bind address: loopback in development, every interface in production. */
+  HOST: string;
   JWT_SECRET: string;
   PUBLIC_URL: string;
   DATA_DIR: string;
@@ -97,6 +100,7 @@ export function loadConfig(
     ...raw,
     isDev,
     JWT_SECRET: raw.JWT_SECRET ?? DEV_JWT_SECRET,
+    HOST: raw.HOST ?? (isDev ? '127.0.0.1' : '0.0.0.0'),
     PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),
     DATA_DIR: path.resolve(raw.DATA_DIR),
   };

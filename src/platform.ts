@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     await notificationHub.start();
     stops.push({ name: 'notification hub', stop: () => notificationHub.stop() });
     const app = createApp({ config, logger, db, temporal: client, tokens, notificationHub });
-    const server = await listen(app, config.PORT);
+    const server = await listen(app, config.PORT, config.HOST);
     stops.push({ name: 'api', stop: () => closeServer(server) });
 
     const port = (server.address() as AddressInfo).port;

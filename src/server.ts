@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const notificationHub = new NotificationHub(config.DATABASE_URL, logger);
   await notificationHub.start();
   const app = createApp({ config, logger, db, temporal, tokens, notificationHub });
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, config.HOST);
   logger.info({ port: config.PORT }, 'api listening');
   const stop = async () => {
     await closeServer(server);

@@ -22,6 +22,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ LOG_LEVEL: 'loud' }, 'development')).to.throw(/LOG_LEVEL/);
   });
 
+  it('when HOST is unset, then the API binds loopback in development and every interface in production; HOST overrides both', () => {
+    expect(loadConfig({}, 'development').HOST).to.equal('127.0.0.1');
+    const secret = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(secret).HOST).to.equal('0.0.0.0');
+    expect(loadConfig({ ...secret, HOST: '10.0.0.5' }).HOST).to.equal('10.0.0.5');
+  });
+
   it('when booleans and numbers come as strings, then they are coerced', () => {
     const config = loadConfig(
       { TRUST_PROXY: 'true', ACCESS_TOKEN_TTL_SECONDS: '60' },
