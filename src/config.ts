@@ -44,6 +44,7 @@ const ConfigSchema = Type.Object({
   REGISTRATION_ENABLED: Type.Boolean({ default: true }),
   WEBHOOK_ALLOW_PRIVATE_TARGETS: Type.Boolean({ default: false }),
   TRUST_PROXY: Type.Boolean({ default: false }),
+  SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
 });
 

@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { AccessTokens } from './accounts/access-tokens';
 import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
 import { createApp } from './api/app';
-import { closeServer, listen } from './api/listen';
+import { Drain } from './api/drain';
+import { listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { activityDepsFrom } from './activities';
 import { createDb, migrateToLatest } from './db/knex';
@@ -123,9 +124,13 @@ async function main(): Promise<void> {
     const notificationHub = new NotificationHub(databaseUrl, logger);
     await notificationHub.start();
     stops.push({ name: 'notification hub', stop: () => notificationHub.stop() });
-    const app = createApp({ config, logger, db, temporal: client, tokens, notificationHub });
+    const drain = new Drain();
+    const app = createApp({ config, logger, db, temporal: client, tokens, notificationHub, drain });
     const server = await listen(app, config.PORT, config.HOST);
-    stops.push({ name: 'api', stop: () => closeServer(server) });
+    stops.push({
+      name: 'api',
+      stop: () => drain.stop(server, config.SHUTDOWN_GRACE_SECONDS * 1000),
+    });
 
     const port = (server.address() as AddressInfo).port;
     const api = `http://localhost:${port}`;

@@ -1,7 +1,8 @@
 /** Production API entry: `node dist/src/server.js`. Migrations run separately (`npm run migrate`). */
 import { AccessTokens } from './accounts/access-tokens';
 import { createApp } from './api/app';
-import { closeServer, listen } from './api/listen';
+import { Drain } from './api/drain';
+import { listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
@@ -23,11 +24,15 @@ async function main(): Promise<void> {
   const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const notificationHub = new NotificationHub(config.DATABASE_URL, logger);
   await notificationHub.start();
-  const app = createApp({ config, logger, db, temporal, tokens, notificationHub });
+  const drain = new Drain();
+  const app = createApp({ config, logger, db, temporal, tokens, notificationHub, drain });
   const server = await listen(app, config.PORT, config.HOST);
-  logger.info({ port: config.PORT }, 'api listening');
+  logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
   const stop = async () => {
-    await closeServer(server);
+    const graceMs = config.SHUTDOWN_GRACE_SECONDS * 1000;
+    const finished = await drain.stop(server, graceMs);
+    if (!finished)
+      logger.warn({ graceMs }, 'requests still running at the end of the grace were cut');
     await notificationHub.stop();
     await temporal.connection.close();
     await db.destroy();

@@ -46,6 +46,7 @@ export function createApp(deps: AppDeps): Koa {
     },
   );
   app.use(errorMiddleware(deps.logger));
+  app.use(deps.drain.middleware());
   app.use(swaggerUi());
   app.use(accountPages());
   app.use(router.routes());

@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { NotificationHub } from '../notifications/hub';
+import type { Drain } from './drain';
 
 /** Everything the HTTP layer needs, passed in so tests build the app against the real stack. */
 export interface AppDeps {
@@ -14,4 +15,6 @@ export interface AppDeps {
   tokens: AccessTokens;
   /** Started and stopped by the process entry point, like the database pool. */
   notificationHub: NotificationHub;
+  /** The graceful stop this API process runs on SIGTERM; readiness and streams follow it. */
+  drain: Drain;
 }

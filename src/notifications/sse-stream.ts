@@ -20,6 +20,8 @@ export interface StreamOptions {
    * user's stream is ended within one heartbeat instead of running until the client leaves.
    */
   stillAllowed: () => Promise<boolean>;
+  /** Ends the stream with a reconnect hint when the process stops, so the client moves on. */
+  drain: { whenDraining(end: () => void): () => void };
 }
 
 function frame(item: SequencedNotification): string {
@@ -79,11 +81,16 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
       () => write(': ping\n\n'),
     );
   }, options.heartbeatMs);
+  const leaveOnDrain = options.drain.whenDraining(() => {
+    write(`: the server is restarting\nretry: ${RECONNECT_HINT_MS}\n\n`);
+    res.end();
+  });
   const close = () => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
+    leaveOnDrain();
   };
   req.once('close', close);
   res.once('close', close);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
+import { Drain } from '../../src/api/drain';
+import { listen } from '../../src/api/listen';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 
@@ -42,5 +44,17 @@ describe('health probes', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('when the process is stopping, then /readyz answers 503 at once, so load balancers move on', async () => {
+    const drain = new Drain();
+    const app = createApp({ ...stack().deps, drain });
+    const server = await listen(app, 0, '127.0.0.1');
+    const stopped = drain.stop(server, 1000);
+    const res = await request(app.callback()).get('/readyz');
+    expect(res.status).to.equal(503);
+    expect(res.headers['retry-after']).to.equal('1');
+    expect(res.body.detail).to.equal('Not ready: shutting down.');
+    expect(await stopped).to.equal(true);
   });
 });

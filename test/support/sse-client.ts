@@ -11,6 +11,8 @@ export interface SseEvent {
 /** A minimal EventSource for tests: reads the stream as it arrives and parses its blocks. */
 export class SseClient {
   readonly events: SseEvent[] = [];
+  /** Resolves when the server ends the response. */
+  readonly ended: Promise<void>;
   private waiters: (() => void)[] = [];
   private buffer = '';
 
@@ -19,7 +21,12 @@ export class SseClient {
     readonly headers: http.IncomingHttpHeaders,
     private readonly response: http.IncomingMessage,
     readonly body: Promise<string>,
-  ) {}
+  ) {
+    this.ended = new Promise((resolve) => {
+      response.once('end', () => resolve());
+      response.once('close', () => resolve());
+    });
+  }
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { AccessTokens } from '../../src/accounts/access-tokens';
 import { activityDepsFrom, type ActivityDeps } from '../../src/activities';
 import { createApp } from '../../src/api/app';
+import { Drain } from '../../src/api/drain';
 import type { AppDeps } from '../../src/api/deps';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
@@ -121,7 +122,15 @@ export async function startStack(): Promise<TestStack> {
   const notificationHub = new NotificationHub(pg.url, logger);
   await notificationHub.start();
   stops.push(() => notificationHub.stop());
-  const deps: AppDeps = { config, logger, db, temporal: client, tokens, notificationHub };
+  const deps: AppDeps = {
+    config,
+    logger,
+    db,
+    temporal: client,
+    tokens,
+    notificationHub,
+    drain: new Drain(),
+  };
   current = {
     config,
     db,

@@ -42,9 +42,13 @@ export function healthRoutes(deps: AppDeps) {
       access: { public: true },
       responses: {
         200: { description: 'Ready', schema: Health },
-        503: { description: 'A dependency is unreachable', schema: Problem },
+        503: {
+          description: 'A dependency is unreachable, or the process is shutting down',
+          schema: Problem,
+        },
       },
       handle: async () => {
+        if (deps.drain.isDraining) throw unavailable('Not ready: shutting down.', 1);
         const checks = await Promise.allSettled([
           withTimeout(deps.db.raw('select 1'), 2000),
           // A gRPC deadline, not just a race: the call must end, or its retries outlive the probe.

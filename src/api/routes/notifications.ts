@@ -114,6 +114,7 @@ export function notificationRoutes(deps: AppDeps) {
             query.last_event_id,
           ),
           heartbeatMs: deps.config.SSE_HEARTBEAT_SECONDS * 1000,
+          drain: deps.drain,
           stillAllowed: async () => (await findUserById(user.id))?.is_active === true,
         });
         return { status: 200, raw: true };
