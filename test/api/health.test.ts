@@ -14,10 +14,27 @@ describe('health probes', () => {
     expect(res.body).to.deep.equal({ status: 'ok', checks: {} });
   });
 
-  it('when Postgres and Temporal are reachable, then /readyz answers 200 with both checks', async () => {
+  it('when Postgres and Temporal are reachable and a worker polls, then /readyz answers 200 with every check ok', async () => {
     const res = await request(stack().app.callback()).get('/readyz');
     expect(res.status).to.equal(200);
-    expect(res.body.checks).to.deep.equal({ database: 'ok', temporal: 'ok' });
+    expect(res.body).to.deep.equal({
+      status: 'ok',
+      checks: { database: 'ok', temporal: 'ok', worker: 'ok' },
+    });
+  });
+
+  it('when no worker polls the task queue, then /readyz stays 200 and reports the degradation', async () => {
+    const { deps } = stack();
+    const app = createApp({
+      ...deps,
+      config: { ...deps.config, TEMPORAL_TASK_QUEUE: `nobody-polls-${Date.now()}` },
+    });
+    const res = await request(app.callback()).get('/readyz');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({
+      status: 'degraded',
+      checks: { database: 'ok', temporal: 'ok', worker: 'none' },
+    });
   });
 
   it('when a route does not exist, then a 404 problem+json carries the request id', async () => {

@@ -9,6 +9,19 @@ const Health = Type.Object({
   checks: Type.Record(Type.String(), Type.String()),
 });
 
+/**
+ * Whether any worker polled the delivery task queue lately. Reported, not a 503: creates and
+ * reads work without a worker (the runs catch up when one returns), so taking the API out of the
+ * load balancer would turn a worker deploy into an outage.
+ */
+async function workerPolling(deps: AppDeps): Promise<'ok' | 'none'> {
+  const { pollers } = await deps.temporal.workflowService.describeTaskQueue({
+    namespace: deps.config.TEMPORAL_NAMESPACE,
+    taskQueue: { name: deps.config.TEMPORAL_TASK_QUEUE },
+  });
+  return (pollers ?? []).length > 0 ? 'ok' : 'none';
+}
+
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -37,7 +50,8 @@ export function healthRoutes(deps: AppDeps) {
       method: 'get',
       path: '/readyz',
       root: true,
-      summary: 'Readiness: the database and Temporal are reachable',
+      summary:
+        'Readiness: the database and Temporal are reachable (whether a worker polls is reported, not required)',
       tag: 'health',
       access: { public: true },
       responses: {
@@ -49,18 +63,24 @@ export function healthRoutes(deps: AppDeps) {
       },
       handle: async () => {
         if (deps.drain.isDraining) throw unavailable('Not ready: shutting down.', 1);
-        const checks = await Promise.allSettled([
+        const deadline = Date.now() + 2000;
+        const [db, server, pollers] = await Promise.allSettled([
           withTimeout(deps.db.raw('select 1'), 2000),
           // A gRPC deadline, not just a race: the call must end, or its retries outlive the probe.
-          deps.temporal.connection.withDeadline(Date.now() + 2000, () =>
+          deps.temporal.connection.withDeadline(deadline, () =>
             deps.temporal.workflowService.getSystemInfo({}),
           ),
+          deps.temporal.connection.withDeadline(deadline, () => workerPolling(deps)),
         ]);
-        const [database, temporal] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'down'));
+        const [database, temporal] = [db, server].map((c) =>
+          c.status === 'fulfilled' ? 'ok' : 'down',
+        );
         if (database !== 'ok' || temporal !== 'ok') {
           throw unavailable(`Not ready: database ${database}, temporal ${temporal}.`);
         }
-        return { status: 200, body: { status: 'ok', checks: { database, temporal } } };
+        const worker = pollers.status === 'fulfilled' ? pollers.value : 'unknown';
+        const status = worker === 'ok' ? 'ok' : 'degraded';
+        return { status: 200, body: { status, checks: { database, temporal, worker } } };
       },
     }),
   ];
