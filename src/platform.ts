@@ -22,7 +22,7 @@ import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
 import { NotificationHub } from './notifications/hub';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
-import { createDeliveryWorker } from './temporal/create-worker';
+import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
 
 type Stop = { name: string; stop: () => Promise<unknown> };
@@ -109,6 +109,7 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       deps: activityDepsFrom(config, db, logger),
       workflows: { kind: 'source' },
+      shutdown: workerShutdown(config),
     });
     const workerRun = worker.run();
     stops.push({

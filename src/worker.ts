@@ -5,7 +5,7 @@ import { activityDepsFrom } from './activities';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { connectWorker } from './temporal/connect';
-import { createDeliveryWorker } from './temporal/create-worker';
+import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
 
 async function main(): Promise<void> {
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     taskQueue: settings.taskQueue,
     deps: activityDepsFrom(config, db, logger),
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
+    shutdown: workerShutdown(config),
   });
   logger.info({ taskQueue: settings.taskQueue }, 'worker running');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.

@@ -1,6 +1,12 @@
+import type { Config } from '../config';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../activities';
+
+export const workerShutdown = (config: Config) => ({
+  graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+  forceSeconds: config.WORKER_SHUTDOWN_FORCE_SECONDS,
+});
 
 export type WorkflowSource = { kind: 'source' } | { kind: 'bundle'; codePath: string };
 
@@ -15,6 +21,11 @@ export function createDeliveryWorker(opts: {
   deps: ActivityDeps;
   workflows: WorkflowSource;
   logger?: Logger;
+  /**
+   * On shutdown, activities get `graceSeconds` to finish before they are cancelled, and the
+   * worker gives up after `forceSeconds`, so one hung activity cannot hold a deploy for good.
+   */
+  shutdown?: { graceSeconds: number; forceSeconds: number };
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -24,6 +35,12 @@ export function createDeliveryWorker(opts: {
     // Every delivery's first task comes from the normal queue, later ones mostly from the sticky
     // one; the default ratio (0.2) left 2 of 10 pollers for a burst of new workflows.
     nonStickyToStickyPollRatio: 1,
+    ...(opts.shutdown
+      ? {
+          shutdownGraceTime: `${opts.shutdown.graceSeconds}s`,
+          shutdownForceTime: `${opts.shutdown.forceSeconds}s`,
+        }
+      : {}),
     ...(opts.workflows.kind === 'bundle'
       ? { workflowBundle: { codePath: opts.workflows.codePath } }
       : { workflowsPath: require.resolve('../workflows') }),
