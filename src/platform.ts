@@ -12,6 +12,7 @@ import { AccessTokens } from './accounts/access-tokens';
 import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
 import { createApp } from './api/app';
 import { Drain } from './api/drain';
+import { ApiMetrics } from './api/metrics';
 import { listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { activityDepsFrom } from './activities';
@@ -126,7 +127,17 @@ async function main(): Promise<void> {
     await notificationHub.start();
     stops.push({ name: 'notification hub', stop: () => notificationHub.stop() });
     const drain = new Drain();
-    const app = createApp({ config, logger, db, temporal: client, tokens, notificationHub, drain });
+    const metrics = new ApiMetrics();
+    const app = createApp({
+      config,
+      logger,
+      db,
+      temporal: client,
+      tokens,
+      notificationHub,
+      drain,
+      metrics,
+    });
     const server = await listen(app, config.PORT, config.HOST);
     stops.push({
       name: 'api',

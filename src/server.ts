@@ -2,6 +2,7 @@
 import { AccessTokens } from './accounts/access-tokens';
 import { createApp } from './api/app';
 import { Drain } from './api/drain';
+import { ApiMetrics } from './api/metrics';
 import { listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
   const notificationHub = new NotificationHub(config.DATABASE_URL, logger);
   await notificationHub.start();
   const drain = new Drain();
-  const app = createApp({ config, logger, db, temporal, tokens, notificationHub, drain });
+  const metrics = new ApiMetrics();
+  const app = createApp({ config, logger, db, temporal, tokens, notificationHub, drain, metrics });
   const server = await listen(app, config.PORT, config.HOST);
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
   const stop = async () => {

@@ -45,6 +45,7 @@ export function createApp(deps: AppDeps): Koa {
       ticket: redeemStreamTicket,
     },
   );
+  app.use(deps.metrics.middleware());
   app.use(errorMiddleware(deps.logger));
   app.use(deps.drain.middleware());
   app.use(swaggerUi());

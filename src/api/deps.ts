@@ -5,6 +5,7 @@ import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { NotificationHub } from '../notifications/hub';
 import type { Drain } from './drain';
+import type { ApiMetrics } from './metrics';
 
 /** Everything the HTTP layer needs, passed in so tests build the app against the real stack. */
 export interface AppDeps {
@@ -17,4 +18,5 @@ export interface AppDeps {
   notificationHub: NotificationHub;
   /** The graceful stop this API process runs on SIGTERM; readiness and streams follow it. */
   drain: Drain;
+  metrics: ApiMetrics;
 }

@@ -22,6 +22,8 @@ export interface StreamOptions {
   stillAllowed: () => Promise<boolean>;
   /** Ends the stream with a reconnect hint when the process stops, so the client moves on. */
   drain: { whenDraining(end: () => void): () => void };
+  /** Told when this stream opens and closes (the open-streams gauge). */
+  streams: { opened(): void; closed(): void };
 }
 
 function frame(item: SequencedNotification): string {
@@ -91,7 +93,9 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
     clearInterval(heartbeat);
     unsubscribe();
     leaveOnDrain();
+    options.streams.closed();
   };
+  options.streams.opened();
   req.once('close', close);
   res.once('close', close);
 

@@ -18,6 +18,7 @@ const ALL: readonly Role[] = ['super_admin', 'admin', 'partner'];
 const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /metrics': 'public',
   'GET /api/v1/openapi.json': 'public',
   'POST /api/v1/auth/login': 'public',
   'POST /api/v1/auth/refresh': 'public',

@@ -8,6 +8,7 @@ import { AccessTokens } from '../../src/accounts/access-tokens';
 import { activityDepsFrom, type ActivityDeps } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { Drain } from '../../src/api/drain';
+import { ApiMetrics } from '../../src/api/metrics';
 import type { AppDeps } from '../../src/api/deps';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
@@ -130,6 +131,7 @@ export async function startStack(): Promise<TestStack> {
     tokens,
     notificationHub,
     drain: new Drain(),
+    metrics: new ApiMetrics(),
   };
   current = {
     config,

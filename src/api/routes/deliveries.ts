@@ -3,6 +3,7 @@ import {
   changeDelivery,
   findVisibleDelivery,
   type ChangedDelivery,
+  type DeliveryChangeRequest,
 } from '../../deliveries/change-delivery';
 import { createDelivery } from '../../deliveries/create-delivery';
 import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
@@ -18,7 +19,7 @@ import {
   StatusRequest,
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
-import { defineRoute, type RouteResult } from '../route';
+import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 
 const problem = (description: string) => ({ description, schema: Problem });
@@ -56,6 +57,17 @@ function changed({ delivery, replayed }: ChangedDelivery): RouteResult {
 }
 
 export function deliveryRoutes(deps: AppDeps) {
+  const applyChange = async (
+    user: AuthUser,
+    id: string,
+    change: DeliveryChangeRequest,
+    headers: Record<string, unknown>,
+  ): Promise<RouteResult> => {
+    const result = await changeDelivery(deps, user, id, change, keyOf(headers));
+    const outcome = result.replayed ? 'replayed' : 'applied';
+    deps.metrics.deliveryChanges.inc({ type: change.kind, outcome });
+    return changed(result);
+  };
   return [
     defineRoute({
       method: 'post',
@@ -79,6 +91,7 @@ export function deliveryRoutes(deps: AppDeps) {
       },
       handle: async ({ user, body, headers }): Promise<RouteResult> => {
         const { delivery, created } = await createDelivery(deps, user, body, keyOf(headers));
+        deps.metrics.deliveriesCreated.inc({ outcome: created ? 'new' : 'replayed' });
         if (!created) {
           return { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } };
         }
@@ -132,15 +145,7 @@ export function deliveryRoutes(deps: AppDeps) {
         422: problem('The target is not an active admin, or the Idempotency-Key was reused'),
       },
       handle: async ({ user, params, body, headers }) =>
-        changed(
-          await changeDelivery(
-            deps,
-            user,
-            params.id,
-            { kind: 'assign', adminId: body.admin_id },
-            keyOf(headers),
-          ),
-        ),
+        applyChange(user, params.id, { kind: 'assign', adminId: body.admin_id }, headers),
     }),
     defineRoute({
       method: 'post',
@@ -153,14 +158,11 @@ export function deliveryRoutes(deps: AppDeps) {
       headers: changeKeyHeader,
       responses: changeResponses('The delivery in its new status'),
       handle: async ({ user, params, body, headers }) =>
-        changed(
-          await changeDelivery(
-            deps,
-            user,
-            params.id,
-            { kind: 'transition', status: body.status, reason: body.reason ?? null },
-            keyOf(headers),
-          ),
+        applyChange(
+          user,
+          params.id,
+          { kind: 'transition', status: body.status, reason: body.reason ?? null },
+          headers,
         ),
     }),
     defineRoute({
@@ -174,15 +176,7 @@ export function deliveryRoutes(deps: AppDeps) {
       headers: changeKeyHeader,
       responses: changeResponses('Cancelled'),
       handle: async ({ user, params, body, headers }) =>
-        changed(
-          await changeDelivery(
-            deps,
-            user,
-            params.id,
-            { kind: 'cancel', reason: body?.reason ?? null },
-            keyOf(headers),
-          ),
-        ),
+        applyChange(user, params.id, { kind: 'cancel', reason: body?.reason ?? null }, headers),
     }),
   ];
 }

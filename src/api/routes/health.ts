@@ -38,6 +38,20 @@ export function healthRoutes(deps: AppDeps) {
   return [
     defineRoute({
       method: 'get',
+      path: '/metrics',
+      root: true,
+      summary: 'Prometheus metrics of this API process (text exposition format)',
+      tag: 'health',
+      access: { public: true },
+      responses: { 200: { description: 'Metrics', contentType: 'text/plain' } },
+      handle: async () => ({
+        status: 200,
+        body: await deps.metrics.registry.metrics(),
+        headers: { 'Content-Type': deps.metrics.registry.contentType },
+      }),
+    }),
+    defineRoute({
+      method: 'get',
       path: '/healthz',
       root: true,
       summary: 'Liveness: the process is up',

@@ -115,6 +115,10 @@ export function notificationRoutes(deps: AppDeps) {
           ),
           heartbeatMs: deps.config.SSE_HEARTBEAT_SECONDS * 1000,
           drain: deps.drain,
+          streams: {
+            opened: () => deps.metrics.openStreams.inc(),
+            closed: () => deps.metrics.openStreams.dec(),
+          },
           stillAllowed: async () => (await findUserById(user.id))?.is_active === true,
         });
         return { status: 200, raw: true };
