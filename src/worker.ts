@@ -11,7 +11,11 @@ import { installTemporalRuntime } from './temporal/runtime';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, {
+    ...(config.WORKER_METRICS_PORT
+      ? { metricsAddress: `${config.HOST}:${config.WORKER_METRICS_PORT}` }
+      : {}),
+  });
   if (!config.isDev && !config.POSTMARK_SERVER_TOKEN) {
     logger.warn('POSTMARK_SERVER_TOKEN is not set: emails are kept in the outbox table, not sent');
   }

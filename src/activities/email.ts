@@ -9,6 +9,7 @@ import {
   redactEmailBodies,
 } from '../db/repositories/email-messages';
 import type { Logger } from '../logger';
+import { countOutcome } from './outcome-metrics';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
 import type { EmailActivities, EmailMessage, EmailOutcome } from '../notifications/email-message';
 import type { EmailSettings } from '../notifications/email-settings';
@@ -45,6 +46,18 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
    * permanent ones are recorded as `failed` and thrown as non-retryable.
    */
   async function sendEmail(message: EmailMessage): Promise<EmailOutcome> {
+    try {
+      const outcome = await attemptEmail(message);
+      countOutcome('email_outcomes', outcome.outcome);
+      return outcome;
+    } catch (error) {
+      const permanent = error instanceof ApplicationFailure && error.nonRetryable;
+      countOutcome('email_outcomes', permanent ? 'rejected' : 'retrying');
+      throw error;
+    }
+  }
+
+  async function attemptEmail(message: EmailMessage): Promise<EmailOutcome> {
     const record = await beginEmailAttempt(deps.db, message);
     if (record.status === 'sent' || record.status === 'outbox') {
       return { key: message.key, outcome: 'sent-before' };

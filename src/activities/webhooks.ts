@@ -5,6 +5,7 @@ import {
   type WebhookOutcome,
   type WebhookSettings,
 } from '../notifications/webhook-delivery';
+import { countOutcome } from './outcome-metrics';
 
 export function createWebhookActivities(settings: WebhookSettings) {
   return {
@@ -14,6 +15,11 @@ export function createWebhookActivities(settings: WebhookSettings) {
      */
     async deliverWebhook(job: WebhookJob): Promise<WebhookOutcome> {
       const outcome = await attemptWebhook(job, Context.current().info.attempt, settings);
+      const retrying = outcome.kind === 'failed' && outcome.retryable;
+      countOutcome(
+        'webhook_outcomes',
+        outcome.kind === 'failed' ? (retrying ? 'retrying' : 'rejected') : outcome.kind,
+      );
       if (outcome.kind !== 'failed') return outcome;
       throw ApplicationFailure.create({
         type: outcome.retryable ? 'webhook-failed' : 'webhook-rejected',

@@ -1,0 +1,21 @@
+import { Context } from '@temporalio/activity';
+
+const DESCRIPTIONS = {
+  email_outcomes: 'Email attempts by outcome (sent, outbox, sent-before, rejected, retrying)',
+  webhook_outcomes: 'Webhook attempts by outcome (delivered, no-endpoint, rejected, retrying)',
+} as const;
+
+/**
+ * Counts one outbound attempt on the worker's metrics endpoint (the Temporal runtime's
+ * Prometheus exporter, beside the SDK's own metrics). Outside an activity (unit tests) it is a
+ * no-op.
+ */
+export function countOutcome(name: keyof typeof DESCRIPTIONS, outcome: string): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.metricMeter.createCounter(name, '1', DESCRIPTIONS[name]).add(1, { outcome });
+}
