@@ -1,41 +1,24 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { deliveryKey } from '../../src/deliveries/idempotency';
 import { deliveryBody } from '../support/deliveries';
+import { spawnEntryPoint } from '../support/entry-points';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
-const ROOT = path.resolve(__dirname, '../..');
-
 describe('the API process dies in the middle of creating a delivery', function () {
   this.timeout(120_000);
 
   it('when it is killed with creates in flight, then retrying every request yields exactly one row, one creation event and one running workflow per key', async () => {
-    const { config, client, databaseUrl, temporalAddress, deps } = stack();
+    const { client, deps } = stack();
     const partner = await createUserWithToken({ role: 'partner' });
     const bodies = Array.from({ length: 60 }, () => deliveryBody());
     const keys = bodies.map((body) => deliveryKey(partner.user.id, body).key);
     const port = await freePort();
-    const api = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_ADDRESS: temporalAddress,
-        TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
-        JWT_SECRET: config.JWT_SECRET,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => api.once('exit', resolve));
+    const api = spawnEntryPoint('src/server.ts', { PORT: String(port) });
     let answered: unknown[] = [];
     try {
       await waitFor(
@@ -55,11 +38,11 @@ describe('the API process dies in the middle of creating a delivery', function (
       );
       // Kill it as soon as the first create is answered: the others are at every stage then.
       await Promise.race(inFlight);
-      api.kill('SIGKILL');
-      await exited;
+      api.child.kill('SIGKILL');
+      await api.exited;
       answered = await Promise.all(inFlight);
     } finally {
-      if (api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
+      api.kill();
     }
     expect(
       answered.filter((a) => a instanceof Error).length,

@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { expect } from 'chai';
 import { deliveryBody } from '../support/deliveries';
+import { spawnEntryPoint } from '../support/entry-points';
 import { freePort } from '../support/free-port';
 import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
-
-const ROOT = path.resolve(__dirname, '../..');
 
 /** A POST whose headers and first half of the body are sent now, the rest when asked. */
 function halfSentPost(
@@ -54,27 +51,12 @@ describe('the API process stops gracefully on SIGTERM', function () {
   this.timeout(120_000);
 
   it('when SIGTERM arrives with a request half-sent and a stream open, then the request is answered, the stream ends with a reconnect hint, new connections are refused and the process exits 0', async () => {
-    const { config, databaseUrl, temporalAddress } = stack();
     const partner = await createUserWithToken({ role: 'partner' });
     const port = await freePort();
-    const api = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_ADDRESS: temporalAddress,
-        TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
-        JWT_SECRET: config.JWT_SECRET,
-        SHUTDOWN_GRACE_SECONDS: '15',
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+    const api = spawnEntryPoint('src/server.ts', {
+      PORT: String(port),
+      SHUTDOWN_GRACE_SECONDS: '15',
     });
-    const exited = new Promise<number | null>((resolve) =>
-      api.once('exit', (code) => resolve(code)),
-    );
     try {
       const base = `http://127.0.0.1:${port}`;
       await waitFor(
@@ -95,7 +77,7 @@ describe('the API process stops gracefully on SIGTERM', function () {
       const inFlight = halfSentPost(port, '/api/v1/deliveries', bearer(partner.token), body);
       await new Promise((resolve) => setTimeout(resolve, 200));
 
-      api.kill('SIGTERM');
+      api.child.kill('SIGTERM');
       await stream.ended;
       expect(stream.events.some((e) => e.comments.some((c) => /restarting/.test(c)))).to.equal(
         true,
@@ -110,11 +92,11 @@ describe('the API process stops gracefully on SIGTERM', function () {
       const answer = await inFlight.answer;
       expect(answer.status, answer.body).to.equal(201);
       expect(answer.headers['connection']).to.equal('close');
-      expect(await exited).to.equal(0);
+      expect(await api.exited).to.equal(0);
       const created = JSON.parse(answer.body) as { workflow_id: string };
       await stack().client.workflow.getHandle(created.workflow_id).terminate('test finished');
     } finally {
-      if (api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
+      api.kill();
     }
   });
 });

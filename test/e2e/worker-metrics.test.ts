@@ -1,39 +1,25 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { deliveryBody } from '../support/deliveries';
+import { spawnEntryPoint } from '../support/entry-points';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
-const ROOT = path.resolve(__dirname, '../..');
-
 describe('the worker process exposes its metrics', function () {
   this.timeout(120_000);
 
   it('when a worker runs a delivery, then its Prometheus endpoint shows the SDK metrics and the email outcomes', async () => {
-    const { config, databaseUrl, temporalAddress, deps } = stack();
+    const { config, deps } = stack();
     const taskQueue = `metrics-${randomUUID()}`;
     const port = await freePort();
-    const worker = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/worker.ts'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_ADDRESS: temporalAddress,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        WORKER_METRICS_PORT: String(port),
-        JWT_SECRET: config.JWT_SECRET,
-        LOG_LEVEL: 'silent',
-      },
-      stdio: 'ignore',
+    const worker = spawnEntryPoint('src/worker.ts', {
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKER_METRICS_PORT: String(port),
     });
-    const exited = new Promise<number | null>((resolve) => worker.once('exit', resolve));
     try {
       const app = createApp({ ...deps, config: { ...config, TEMPORAL_TASK_QUEUE: taskQueue } });
       const partner = await createUserWithToken({ role: 'partner' });
@@ -65,8 +51,8 @@ describe('the worker process exposes its metrics', function () {
       expect(metrics).to.match(/^temporal_activity_execution_latency/m);
       await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
     } finally {
-      worker.kill('SIGTERM');
-      await exited;
+      worker.child.kill('SIGTERM');
+      await worker.exited;
     }
   });
 });
