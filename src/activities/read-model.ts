@@ -8,6 +8,7 @@ import {
   lockDeliveryForEvent,
   updateDeliveryWithEvent,
   type NewDeliveryEvent,
+  type StoredState,
 } from '../db/repositories/delivery-records';
 import { isChangeEvent } from '../domain/delivery-events';
 import { planDeliveryFanOut } from '../notifications/delivery-notifications';
@@ -33,16 +34,13 @@ const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
  * A row that disagrees with what the workflow believed it held was left ahead by a reset run
  * that did not re-apply its updates: say so on the timeline before the change that follows.
  */
-function reconciliation(
-  record: DeliveryEventRecord,
-  stored: { status: string; assigned_to: string | null },
-): NewDeliveryEvent | null {
+function reconciliation(record: DeliveryEventRecord, stored: StoredState): NewDeliveryEvent | null {
   if (record.fromStatus === null || stored.status === record.fromStatus) return null;
   return {
     deliveryId: record.delivery.id,
     eventKey: `${record.eventKey}:reconciled`,
     type: 'reconciled',
-    fromStatus: stored.status as NewDeliveryEvent['toStatus'],
+    fromStatus: stored.status,
     toStatus: record.fromStatus,
     actorId: null,
     reason: `The workflow was reset to ${record.fromStatus}; the stored status ${stored.status} is corrected.`,
@@ -78,7 +76,6 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
       return write(`the ${record.type} event`, async () => {
         // Every creation the API stored first (and retries of it): read only, no transaction.
         if (type === 'created' && (await deliveryEventExists(db, record.eventKey))) {
-          if (!isChangeEvent(type)) return { recorded: false, emails: [], webhook: null };
           const fanOut = await planDeliveryFanOut(db, { ...record, type }, { store: false });
           return { recorded: false, ...fanOut };
         }

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { AppDeps } from '../api/deps';
 import type { AuthUser } from '../api/route';
 import {
   findDeliveryByKey,
   findDeliveryById,
   type StoredDelivery,
+  type StoredDeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
 import { isDeliveryVisibleTo } from '../domain/delivery-visibility';
@@ -99,13 +100,10 @@ function changeUpdate(change: DeliveryChangeRequest, base: ChangeArgs): ChangeUp
  */
 async function resumeWith(
   deps: AppDeps,
-  client: Client,
-  stored: StoredDelivery,
+  row: StoredDeliveryWithKey,
   updateId: string,
   update: ChangeUpdate,
 ): Promise<ChangeAnswer> {
-  const row = await findDeliveryByKey(stored.workflow_id);
-  if (!row) throw notFound('The delivery');
   const input: DeliveryWorkflowInput = {
     deliveryId: row.id,
     idempotencyKey: row.workflow_id,
@@ -119,7 +117,7 @@ async function resumeWith(
     ...deliveryStartOptions(deps.config, input),
     workflowIdConflictPolicy: 'USE_EXISTING',
   });
-  return client.workflow.executeUpdateWithStart<
+  return deps.temporal.workflow.executeUpdateWithStart<
     typeof deliveryWorkflow,
     ChangeAnswer,
     [ChangeArgs]
@@ -179,9 +177,10 @@ export async function changeDelivery(
         });
       } catch (error) {
         if (!isClosedRun(error)) throw error;
-        const current = (await findDeliveryById(id)) ?? delivery;
+        const current = await findDeliveryByKey(delivery.workflow_id);
+        if (!current) throw notFound('The delivery');
         if (isTerminal(current.status)) throw closed(current);
-        return resumeWith(deps, deps.temporal, current, updateId, update);
+        return resumeWith(deps, current, updateId, update);
       }
     });
   } catch (error) {

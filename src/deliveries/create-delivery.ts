@@ -7,6 +7,7 @@ import { findDeliveryByKey, type StoredDeliveryWithKey } from '../db/repositorie
 import { DomainError, ValidationError } from '../domain/errors';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
+import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
@@ -51,7 +52,7 @@ async function storeRow(deps: AppDeps, input: DeliveryWorkflowInput): Promise<De
     { delivery, idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
     {
       deliveryId: delivery.id,
-      eventKey: `${delivery.id}:created`,
+      eventKey: createdEventKey(delivery.id),
       type: 'created',
       fromStatus: null,
       toStatus: 'CREATED',

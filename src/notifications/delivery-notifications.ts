@@ -76,7 +76,8 @@ export async function planDeliveryFanOut(
   record: DeliveryEventRecord & { type: DeliveryChangeType },
   { store }: { store: boolean } = { store: true },
 ): Promise<Omit<DeliveryFanOut, 'recorded'>> {
-  const plan = planNotifications(changeOf(record));
+  const change = changeOf(record);
+  const plan = planNotifications(change);
   const label = `Delivery "${record.delivery.product_name}"`;
   const [users, endpoint] = await Promise.all([
     plan.recipients.length > 0
@@ -88,7 +89,7 @@ export async function planDeliveryFanOut(
   const planned = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);
     if (!user) return [];
-    const content = describeNotification(changeOf(record), recipient.as, label);
+    const content = describeNotification(change, recipient.as, label);
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
   if (store) {

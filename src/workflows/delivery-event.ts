@@ -26,6 +26,9 @@ export interface DeliveryEventRecord {
   keys: { idempotencyKey: string; payloadHash: string };
 }
 
+/** The creation event's key: the API and the workflow's first task write the same event. */
+export const createdEventKey = (deliveryId: string) => `${deliveryId}:created`;
+
 /** What is left to send once the record is written: nothing is scheduled for an empty list. */
 export interface DeliveryFanOut {
   /** False when the event had been recorded before (a retry, a replay, a reset). */

@@ -24,7 +24,11 @@ import {
 import { canTransition, isTerminal, type DeliveryStatus } from '../domain/delivery-status';
 import type { EmailActivities } from '../notifications/email-message';
 import type { Delivery } from '../schemas/deliveries';
-import type { DeliveryFanOut, DeliveryRecordActivities } from './delivery-event';
+import {
+  createdEventKey,
+  type DeliveryFanOut,
+  type DeliveryRecordActivities,
+} from './delivery-event';
 import {
   DELIVERY_OUTCOME_FAILURES,
   type ChangeAnswer,
@@ -122,7 +126,7 @@ export class DeliveryLifecycle {
       // The original run ID survives a reset, so a reset run writes the same key again.
       eventKey: resumed
         ? `${this.input.deliveryId}:resumed:${workflowInfo().originalExecutionRunId}`
-        : `${this.input.deliveryId}:created`,
+        : createdEventKey(this.input.deliveryId),
       type: resumed ? 'resumed' : 'created',
       actor: resumed ? null : { id: this.input.partnerId, role: 'partner' },
       actorApiKeyId: resumed ? null : (this.input.actorApiKeyId ?? null),
@@ -265,9 +269,11 @@ export class DeliveryLifecycle {
   }
 
   private async record(event: PlannedEvent): Promise<void> {
-    const fromStatus = this.status;
+    const before = this.status;
+    const fromStatus = event.type === 'created' ? null : before;
     const previousAssignee = this.assignedTo;
-    const at = new Date().toISOString();
+    // A creation carries the API's time, so whichever of the two writes the row writes the same.
+    const at = event.type === 'created' ? this.input.createdAt : new Date().toISOString();
     const changes = isChangeEvent(event.type);
     const delivery: Delivery = {
       ...this.view(),
@@ -277,7 +283,7 @@ export class DeliveryLifecycle {
     };
     const summary = recordSummary({
       type: event.type,
-      fromStatus: event.type === 'created' ? null : fromStatus,
+      fromStatus,
       toStatus: event.toStatus,
       actorRole: event.actor?.role ?? (event.type === 'created' ? null : 'operator'),
     });
@@ -285,7 +291,7 @@ export class DeliveryLifecycle {
       {
         eventKey: event.eventKey,
         type: event.type,
-        fromStatus: event.type === 'created' ? null : fromStatus,
+        fromStatus,
         previousAssignee: previousAssignee === event.assignedTo ? null : previousAssignee,
         actorId: event.actor?.id ?? null,
         actorApiKeyId: event.actorApiKeyId ?? null,
@@ -299,7 +305,7 @@ export class DeliveryLifecycle {
     this.assignedTo = event.assignedTo;
     this.updatedAt = delivery.updated_at;
     if (event.reason !== null) this.lastReason = event.reason;
-    if (changes && (fromStatus !== this.status || previousAssignee !== this.assignedTo)) {
+    if (changes && (before !== this.status || previousAssignee !== this.assignedTo)) {
       this.publishSearchAttributes();
     }
     setCurrentDetails(
@@ -316,8 +322,10 @@ export class DeliveryLifecycle {
   }
 
   private publishSearchAttributes(): void {
-    const pairs: SearchAttributeUpdatePair[] = [{ key: deliveryStatusKey, value: this.status }];
-    pairs.push({ key: assignedAdminIdKey, value: this.assignedTo });
+    const pairs: SearchAttributeUpdatePair[] = [
+      { key: deliveryStatusKey, value: this.status },
+      { key: assignedAdminIdKey, value: this.assignedTo },
+    ];
     upsertSearchAttributes(pairs);
   }
 

@@ -57,41 +57,37 @@ function eventOf(event: NewDeliveryEvent) {
   };
 }
 
+const EVENT_COLUMNS =
+  'delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at';
+/** The event's values after its delivery id (first in `eventOf`), which the statement's CTE gives. */
+const eventValues = (event: NewDeliveryEvent) => Object.values(eventOf(event)).slice(1);
+
 /**
- * Inserts the row and its creation event in one statement, unless the key already has a row.
- * Returns false when it did not (a repeat, or the workflow wrote it first).
+ * Inserts the row and its creation event in one statement, unless the key already has a row (a
+ * repeat, or the workflow wrote it first).
  */
 export async function insertNewDelivery(
   db: Knex,
   row: NewDeliveryRow,
   created: NewDeliveryEvent,
-): Promise<boolean> {
-  const result = await db.raw(
+): Promise<void> {
+  const values = rowOf(row);
+  await db.raw(
     `with inserted as (
-       insert into deliveries (${Object.keys(rowOf(row)).join(', ')})
-       values (${Object.keys(rowOf(row))
+       insert into deliveries (${Object.keys(values).join(', ')})
+       values (${Object.keys(values)
          .map(() => '?')
          .join(', ')})
        on conflict do nothing
        returning id
      )
-     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at)
-     select id, ?, ?, ?, ?, ?, ?, ?, ? from inserted
-     on conflict (event_key) do nothing
-     returning seq`,
-    [
-      ...Object.values(rowOf(row)),
-      created.eventKey,
-      created.type,
-      created.fromStatus,
-      created.toStatus,
-      created.actorId,
-      created.actorApiKeyId ?? null,
-      created.reason,
-      created.at,
-    ],
+     insert into delivery_events (${EVENT_COLUMNS})
+     select id, ${eventValues(created)
+       .map(() => '?')
+       .join(', ')} from inserted
+     on conflict (event_key) do nothing`,
+    [...Object.values(values), ...eventValues(created)],
   );
-  return (result as { rowCount: number }).rowCount > 0;
 }
 
 export interface StoredState {
@@ -137,27 +133,21 @@ export async function updateDeliveryWithEvent(
   delivery: Delivery,
   event: NewDeliveryEvent,
 ): Promise<void> {
-  const row = eventOf(event);
   await trx.raw(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, updated_at = ? where id = ? returning id
      )
-     insert into delivery_events (delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at)
-     select id, ?, ?, ?, ?, ?, ?, ?, ? from moved
+     insert into delivery_events (${EVENT_COLUMNS})
+     select id, ${eventValues(event)
+       .map(() => '?')
+       .join(', ')} from moved
      on conflict (event_key) do nothing`,
     [
       delivery.status,
       delivery.assigned_to,
       delivery.updated_at,
       delivery.id,
-      row.event_key,
-      row.type,
-      row.from_status,
-      row.to_status,
-      row.actor_id,
-      row.actor_api_key_id,
-      row.reason,
-      row.at,
+      ...eventValues(event),
     ],
   );
 }
