@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { listEmails, type EmailStatus } from './db/repositories/email-messages';
-import { operatorDatabaseUrl } from './dev/embedded-postgres';
+import { operatorDatabaseUrl } from './dev/database-url';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

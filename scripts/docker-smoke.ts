@@ -1,0 +1,146 @@
+/**
+ * Runs the image `scripts/docker-smoke.sh` built, as a deployment would: the migrate step, an API
+ * container and a worker container (host network) against a PostgreSQL and a Temporal dev server
+ * on loopback, then takes one delivery through its lifecycle over HTTP and removes everything.
+ * Usage: tsx scripts/docker-smoke.ts <image>
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { freePort } from '../test/support/free-port';
+import { startLoopbackInfra } from '../test/support/loopback-infra';
+import {
+  call,
+  createUserOverHttp,
+  expectStatus,
+  newDeliveryBody,
+  readyWithWorker,
+  signIn,
+} from '../test/support/platform-http';
+import { waitFor } from '../test/support/wait-for';
+
+const execFileAsync = promisify(execFile);
+const run = (...args: string[]) => execFileAsync('docker', args, { maxBuffer: 16 * 1024 * 1024 });
+const docker = async (...args: string[]) => (await run(...args)).stdout.trim();
+const logsOf = async (name: string) => {
+  const { stdout, stderr } = await run('logs', name);
+  return stdout + stderr;
+};
+
+async function lifecycle(base: string, email: string, password: string): Promise<string[]> {
+  const boss = await signIn(base, email, password);
+  const partner = await createUserOverHttp(base, boss, 'partner');
+  const admin = await createUserOverHttp(base, boss, 'admin');
+  const created = await call(base, 'POST', '/api/v1/deliveries', {
+    token: partner.token,
+    body: newDeliveryBody(),
+  });
+  const id = expectStatus(created, [201], 'create').body.id as string;
+  const steps: [string, string, unknown][] = [
+    [boss, 'assign', { admin_id: admin.id }],
+    [admin.token, 'status', { status: 'IN_TRANSIT' }],
+    [admin.token, 'status', { status: 'COMPLETED' }],
+  ];
+  for (const [token, action, body] of steps) {
+    const answer = await call(base, 'POST', `/api/v1/deliveries/${id}/${action}`, {
+      token,
+      body,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expectStatus(answer, [200], `${action} ${JSON.stringify(body)}`);
+  }
+  const read = expectStatus(
+    await call(base, 'GET', `/api/v1/deliveries/${id}`, { token: partner.token }),
+    [200],
+    'read',
+  );
+  const timeline = (read.body.timeline as { type: string; to_status: string }[]).map(
+    (e) => `${e.type}:${e.to_status}`,
+  );
+  const expected = [
+    'created:CREATED',
+    'assigned:ASSIGNED',
+    'status_changed:IN_TRANSIT',
+    'status_changed:COMPLETED',
+  ];
+  if (read.body.status !== 'COMPLETED' || timeline.join() !== expected.join()) {
+    throw new Error(`unexpected final state: ${read.body.status}, timeline ${timeline.join()}`);
+  }
+  return timeline;
+}
+
+async function main(image: string): Promise<void> {
+  const infra = await startLoopbackInfra();
+  const runId = randomUUID().slice(0, 8);
+  const names = { api: `smoke-api-${runId}`, worker: `smoke-worker-${runId}` };
+  const port = await freePort();
+  const superAdmin = {
+    email: `boss-${runId}@example.test`,
+    password: randomBytes(12).toString('hex'),
+  };
+  const env: Record<string, string> = {
+    DATABASE_URL: infra.databaseUrl,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `smoke-${runId}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    SUPERADMIN_EMAIL: superAdmin.email,
+    SUPERADMIN_PASSWORD: superAdmin.password,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  };
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  const started: string[] = [];
+  let failed = true;
+  try {
+    await docker(
+      'run',
+      '--rm',
+      '--network',
+      'host',
+      ...envArgs,
+      image,
+      'node',
+      'dist/src/setup-cli.js',
+    );
+    console.log('migrate step: done');
+    for (const [role, entry] of [
+      ['api', 'dist/src/server.js'],
+      ['worker', 'dist/src/worker.js'],
+    ] as const) {
+      await docker(
+        'run',
+        '-d',
+        '--name',
+        names[role],
+        '--network',
+        'host',
+        ...envArgs,
+        image,
+        'node',
+        entry,
+      );
+      started.push(names[role]);
+    }
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(() => readyWithWorker(base), 'the API to be ready with a worker polling', 90_000);
+    console.log('api and worker containers: ready');
+    const timeline = await lifecycle(base, superAdmin.email, superAdmin.password);
+    console.log(`delivery lifecycle over HTTP: ${timeline.join(' → ')}`);
+    failed = false;
+  } finally {
+    for (const name of started) {
+      if (failed) console.error(`--- ${name} logs ---\n${await logsOf(name).catch(String)}`);
+      await docker('rm', '-f', name).catch(() => undefined);
+    }
+    await infra.close();
+  }
+}
+
+main(process.argv[2] ?? 'delivery-aggregator:smoke').then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
