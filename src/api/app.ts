@@ -3,6 +3,7 @@ import { createAuthenticator } from '../accounts/authenticate';
 import { throttleLimits } from '../accounts/login-throttle';
 import { redeemStreamTicket } from '../notifications/stream-tickets';
 import { accountPages } from './account-pages';
+import { consoleAssets } from './console';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
 import { buildOpenApiDocument } from './openapi';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(deps.drain.middleware());
   app.use(swaggerUi());
   app.use(accountPages());
+  app.use(consoleAssets());
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   app.silent = true;

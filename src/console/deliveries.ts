@@ -1,0 +1,264 @@
+import { DELIVERY_STATUSES } from '../domain/delivery-status';
+import type { DeliveryEventType } from '../domain/delivery-events';
+import type { Page } from './api';
+import { deliveryActions, type ActionKind } from './delivery-actions';
+import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
+import {
+  STATUS_LABELS,
+  type ConsoleContext,
+  type Delivery,
+  type TimelineEvent,
+  type View,
+} from './model';
+import { ApiProblem, clearProblems, describe, showProblem } from './problem';
+
+export type FilterName = 'status' | 'q' | 'assigned_to' | 'partner_id' | 'date_from' | 'date_to';
+
+export interface ListOptions {
+  title: string;
+  filters: readonly FilterName[];
+  /** Query parameters the list always sends (the super admin's queue: CREATED). */
+  fixed?: Record<string, string>;
+  /** Actions offered on each card, when the rules allow them. */
+  actions: readonly ActionKind[];
+  empty: string;
+}
+
+const statusOptions = [
+  ['', 'Any status'],
+  ...DELIVERY_STATUSES.map((status) => [status, STATUS_LABELS[status]] as const),
+] as const;
+
+export function statusBadge(delivery: Delivery): HTMLElement {
+  return h(
+    'span',
+    { class: `status status-${delivery.status}`, 'data-status': delivery.status },
+    STATUS_LABELS[delivery.status],
+  );
+}
+
+async function assigneeText(context: ConsoleContext, delivery: Delivery): Promise<string> {
+  if (!delivery.assigned_to) return 'Not assigned';
+  if (delivery.assigned_to === context.user.id) return 'You';
+  if (context.user.role !== 'super_admin') return 'An admin';
+  const admin = (await context.admins()).find((a) => a.id === delivery.assigned_to);
+  return admin ? admin.name : 'An admin who is no longer active';
+}
+
+function deliveryCard(
+  context: ConsoleContext,
+  delivery: Delivery,
+  actions: readonly ActionKind[],
+  done: () => void,
+): HTMLLIElement {
+  const extra = h('div', { class: 'card-extra' });
+  const card = h(
+    'li',
+    { class: 'card', 'data-delivery-id': delivery.id },
+    h('h3', {}, h('a', { href: `#/deliveries/${delivery.id}` }, delivery.product_name)),
+    statusBadge(delivery),
+    h('p', {}, delivery.delivery_address),
+    h(
+      'p',
+      { class: 'meta' },
+      `Due ${delivery.delivery_date}`,
+      delivery.recipient_name && ` · for ${delivery.recipient_name}`,
+    ),
+    extra,
+  );
+  void Promise.all([
+    assigneeText(context, delivery),
+    deliveryActions(context, delivery, actions, done),
+  ]).then(
+    ([assignee, controls]) => {
+      replaceChildren(extra, h('p', { class: 'meta' }, `Assigned to: ${assignee}`), controls);
+    },
+    (error: unknown) => replaceChildren(extra, h('p', { class: 'form-error' }, describe(error))),
+  );
+  return card;
+}
+
+async function filterControls(context: ConsoleContext, names: readonly FilterName[]) {
+  const controls: HTMLElement[] = [];
+  for (const name of names) {
+    switch (name) {
+      case 'status':
+        controls.push(field('Status', select('status', statusOptions)).wrapper);
+        break;
+      case 'q':
+        controls.push(
+          field(
+            'Search',
+            input('q', { type: 'search', placeholder: 'product, address, recipient' }),
+          ).wrapper,
+        );
+        break;
+      case 'assigned_to': {
+        const admins = await context.admins();
+        const options = [['', 'Any admin'] as const, ...admins.map((a) => [a.id, a.name] as const)];
+        controls.push(field('Assigned to', select('assigned_to', options)).wrapper);
+        break;
+      }
+      case 'partner_id': {
+        const partners = await context.api.all<{ id: string; email: string }>('/users', {
+          role: 'partner',
+        });
+        const options = [
+          ['', 'Any partner'] as const,
+          ...partners.map((p) => [p.id, p.email] as const),
+        ];
+        controls.push(field('Partner', select('partner_id', options)).wrapper);
+        break;
+      }
+      case 'date_from':
+        controls.push(field('Due from', input('date_from', { type: 'date' })).wrapper);
+        break;
+      case 'date_to':
+        controls.push(field('Due until', input('date_to', { type: 'date' })).wrapper);
+        break;
+      default: {
+        const unknown: never = name;
+        void unknown;
+      }
+    }
+  }
+  return controls;
+}
+
+/** A filtered, paged list of the deliveries the API shows this user. */
+export function deliveryList(context: ConsoleContext, options: ListOptions): View {
+  const filters = h('form', { class: 'filters', novalidate: true, 'aria-label': 'Filters' });
+  const list = h('ul', { class: 'cards', 'aria-live': 'polite' });
+  const more = h('div', { class: 'more' });
+  const element = h('section', { class: 'list' }, h('h2', {}, options.title), filters, list, more);
+  let generation = 0;
+
+  const query = (): Record<string, string> => {
+    const values: Record<string, string> = {};
+    for (const [name, value] of new FormData(filters)) {
+      if (typeof value === 'string' && value.trim() !== '') values[name] = value.trim();
+    }
+    return { ...values, ...options.fixed };
+  };
+
+  const load = async (cursor?: string): Promise<void> => {
+    const mine = ++generation;
+    clearProblems(filters);
+    let page: Page<Delivery>;
+    try {
+      page = await context.api.get<Page<Delivery>>('/deliveries', { ...query(), cursor });
+    } catch (error) {
+      if (mine === generation) showProblem(filters, error);
+      return;
+    }
+    if (mine !== generation) return;
+    const cards = page.data.map((d) => deliveryCard(context, d, options.actions, refresh));
+    if (cursor) list.append(...cards);
+    else
+      replaceChildren(
+        list,
+        cards.length === 0 && h('li', { class: 'empty' }, options.empty),
+        ...cards,
+      );
+    replaceChildren(
+      more,
+      page.next_cursor && button('Load more', () => void load(page.next_cursor ?? undefined)),
+    );
+  };
+  const refresh = () => load();
+
+  void filterControls(context, options.filters).then(
+    (controls) => {
+      replaceChildren(
+        filters,
+        ...controls,
+        options.filters.length > 0 && h('button', { type: 'submit' }, 'Apply filters'),
+      );
+    },
+    (error: unknown) => showProblem(filters, error),
+  );
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void refresh();
+  });
+  return { element, refresh };
+}
+
+const EVENT_LABELS: Record<DeliveryEventType, string> = {
+  created: 'Created',
+  assigned: 'Assigned',
+  status_changed: 'Status changed',
+  cancelled: 'Cancelled',
+  cancel_refused: 'Cancellation refused',
+  resumed: 'Resumed by an operator',
+  reconciled: 'Corrected after an operator reset',
+};
+
+function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {
+  const by =
+    event.actor_id === context.user.id
+      ? 'by you'
+      : event.actor_key_name
+        ? `by API key "${event.actor_key_name}"`
+        : '';
+  const move = event.from_status
+    ? `${STATUS_LABELS[event.from_status]} → ${STATUS_LABELS[event.to_status]}`
+    : STATUS_LABELS[event.to_status];
+  return h(
+    'li',
+    {},
+    h('time', { datetime: event.at }, formatTime(event.at)),
+    h('span', {}, ` ${EVENT_LABELS[event.type]} (${move}) ${by}`),
+    event.reason && h('p', { class: 'reason' }, `Reason: ${event.reason}`),
+  );
+}
+
+/** One delivery: its fields, what this user may do to it now, and its timeline. */
+export function deliveryDetail(context: ConsoleContext, id: string): View {
+  const element = h('section', { class: 'detail' }, h('p', {}, 'Loading…'));
+  const back = h('a', { href: '#/' }, '← Back to the list');
+  const refresh = async (): Promise<void> => {
+    let delivery: Delivery & { timeline: TimelineEvent[] };
+    try {
+      delivery = await context.api.get(`/deliveries/${id}`);
+    } catch (error) {
+      const missing = error instanceof ApiProblem && (error.status === 404 || error.status === 400);
+      replaceChildren(
+        element,
+        back,
+        h(
+          'p',
+          { class: 'form-error', role: 'alert' },
+          missing ? 'No such delivery, or it is not yours to see.' : describe(error),
+        ),
+      );
+      return;
+    }
+    const row = (term: string, value: string | Node | null) =>
+      value ? [h('dt', {}, term), h('dd', {}, value)] : [];
+    const [assignee, actions] = await Promise.all([
+      assigneeText(context, delivery),
+      deliveryActions(context, delivery, ['assign', 'transition', 'cancel'], () => void refresh()),
+    ]);
+    replaceChildren(
+      element,
+      back,
+      h('h2', {}, delivery.product_name),
+      h(
+        'dl',
+        {},
+        ...row('Status', statusBadge(delivery)),
+        ...row('Address', delivery.delivery_address),
+        ...row('Due', delivery.delivery_date),
+        ...row('Recipient', delivery.recipient_name),
+        ...row('Phone', delivery.recipient_phone),
+        ...row('Notes', delivery.notes),
+        ...row('Assigned to', assignee),
+      ),
+      actions && h('section', { 'aria-label': 'Actions' }, h('h3', {}, 'Actions'), actions),
+      h('h3', {}, 'Timeline'),
+      h('ol', { class: 'timeline' }, ...delivery.timeline.map((e) => timelineItem(context, e))),
+    );
+  };
+  return { element, refresh };
+}

@@ -1,0 +1,89 @@
+type Child = Node | string | null | undefined | false;
+type Attributes = Record<string, string | boolean | number | undefined | EventListener>;
+
+/**
+ * Builds an element. Text is always set as text, never parsed as HTML, so whatever the API
+ * returns (a product name, a reason) cannot inject markup.
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Attributes = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(name.slice(2), value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, String(value));
+  }
+  append(element, ...children);
+  return element;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+}
+
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, ...children);
+}
+
+let nextId = 0;
+/** A unique element id, so every input can have a label that points at it. */
+export function uniqueId(prefix: string): string {
+  nextId += 1;
+  return `${prefix}-${nextId}`;
+}
+
+export interface Field<E extends HTMLElement> {
+  wrapper: HTMLDivElement;
+  control: E;
+  error: HTMLParagraphElement;
+}
+
+/**
+ * A labelled control with its own error line, wired for screen readers (`aria-describedby`,
+ * `aria-invalid`); `name` is the API's field name, which is how problem `errors` find it.
+ */
+export function field<E extends HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+  label: string,
+  control: E,
+): Field<E> {
+  const id = control.id || uniqueId(control.name || 'field');
+  control.id = id;
+  const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
+  control.setAttribute('aria-describedby', error.id);
+  control.dataset['label'] = label;
+  const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control, error);
+  return { wrapper, control, error };
+}
+
+export function input(name: string, attributes: Attributes = {}): HTMLInputElement {
+  return h('input', { name, type: 'text', ...attributes });
+}
+
+export function select(
+  name: string,
+  options: readonly (readonly [value: string, text: string])[],
+  attributes: Attributes = {},
+): HTMLSelectElement {
+  return h(
+    'select',
+    { name, ...attributes },
+    ...options.map(([value, text]) => h('option', { value }, text)),
+  );
+}
+
+export function button(text: string, onClick: () => void, attributes: Attributes = {}) {
+  return h('button', { type: 'button', ...attributes, onclick: onClick as EventListener }, text);
+}
+
+/** Shown dates and times in the reader's locale; the API speaks ISO 8601. */
+export function formatTime(iso: string): string {
+  return new Date(iso).toLocaleString();
+}

@@ -1,0 +1,194 @@
+import './console.css';
+import type { Role } from '../domain/roles';
+import { loadAdminChoices } from './admins';
+import { Api } from './api';
+import { deliveryDetail, deliveryList } from './deliveries';
+import { button, field, h, input, replaceChildren } from './dom';
+import { ROLE_LABELS, personName, type AdminChoice, type ConsoleContext, type View } from './model';
+import { NotificationCentre } from './notifications';
+import { createDeliveryForm } from './partner';
+import { apiForm, submitButton } from './forms';
+import { Session, type ConsoleUser } from './session';
+import { usersView } from './users';
+
+const root = document.getElementById('app') as HTMLElement;
+const session = new Session((message) => showSignIn(message));
+const api = new Api(session);
+let signedIn: { centre: NotificationCentre; dispose: () => void } | null = null;
+
+function showSignIn(message = ''): void {
+  signedIn?.dispose();
+  signedIn = null;
+  const email = field('Email', input('email', { type: 'email', autocomplete: 'username' }));
+  const password = field(
+    'Password',
+    input('password', { type: 'password', autocomplete: 'current-password' }),
+  );
+  const form = apiForm({
+    label: 'Sign in',
+    class: 'sign-in',
+    children: [
+      h('h1', {}, 'Delivery console'),
+      message && h('p', { class: 'notice', role: 'alert' }, message),
+      email.wrapper,
+      password.wrapper,
+      submitButton('Sign in'),
+    ],
+    send: () => session.signIn(email.control.value, password.control.value).then(showConsole),
+  });
+  replaceChildren(root, form);
+  email.control.focus();
+}
+
+interface Tab {
+  hash: string;
+  label: string;
+  view: () => View;
+}
+
+/** Each role's pages; a role this console does not know gets none (fail closed). */
+function tabsFor(role: Role, context: ConsoleContext): Tab[] {
+  switch (role) {
+    case 'partner':
+      return [{ hash: '#/', label: 'My deliveries', view: () => partnerHome(context) }];
+    case 'admin':
+      return [
+        {
+          hash: '#/',
+          label: 'My assigned deliveries',
+          view: () =>
+            deliveryList(context, {
+              title: 'My assigned deliveries',
+              filters: ['status', 'q'],
+              actions: ['transition'],
+              empty: 'Nothing is assigned to you.',
+            }),
+        },
+      ];
+    case 'super_admin':
+      return [
+        {
+          hash: '#/',
+          label: 'Unassigned queue',
+          view: () =>
+            deliveryList(context, {
+              title: 'Unassigned deliveries',
+              filters: ['q'],
+              fixed: { status: 'CREATED' },
+              actions: ['assign'],
+              empty: 'The queue is empty.',
+            }),
+        },
+        {
+          hash: '#/deliveries',
+          label: 'All deliveries',
+          view: () =>
+            deliveryList(context, {
+              title: 'All deliveries',
+              filters: ['status', 'q', 'assigned_to', 'partner_id', 'date_from', 'date_to'],
+              actions: ['assign'],
+              empty: 'No delivery matches.',
+            }),
+        },
+        { hash: '#/users', label: 'Users', view: () => usersView(context) },
+      ];
+    default: {
+      const unknown: never = role;
+      void unknown;
+      return [];
+    }
+  }
+}
+
+function partnerHome(context: ConsoleContext): View {
+  const list = deliveryList(context, {
+    title: 'My deliveries',
+    filters: ['status', 'q'],
+    actions: [],
+    empty: 'No deliveries yet.',
+  });
+  const element = h(
+    'div',
+    { class: 'columns' },
+    createDeliveryForm(context, () => void list.refresh()),
+    list.element,
+  );
+  return { element, refresh: list.refresh };
+}
+
+function showConsole(user: ConsoleUser): void {
+  const announcer = h('p', { class: 'announcer', role: 'status', 'aria-live': 'polite' });
+  // Shared by the cards one render asks at once, read afresh by the next render.
+  let admins: Promise<AdminChoice[]> | null = null;
+  const loadAdmins = () => {
+    const loading = loadAdminChoices(api);
+    admins = loading;
+    void loading.finally(() => admins === loading && (admins = null)).catch(() => {});
+    return loading;
+  };
+  const context: ConsoleContext = {
+    api,
+    user,
+    announce: (message) => (announcer.textContent = message),
+    admins: () => admins ?? loadAdmins(),
+  };
+  const main = h('main', { id: 'main', tabindex: '-1' });
+  let current: View | null = null;
+  const centre = new NotificationCentre(api, () => void current?.refresh(), context.announce);
+  const tabs = tabsFor(user.role, context);
+  const nav = h(
+    'nav',
+    { 'aria-label': 'Pages' },
+    ...tabs.map((tab) => h('a', { href: tab.hash, 'data-tab': tab.hash }, tab.label)),
+  );
+  const signOut = button('Sign out', () => {
+    void session.signOut().then(() => showSignIn('You are signed out.'));
+  });
+  replaceChildren(
+    root,
+    h('a', { class: 'skip', href: '#main' }, 'Skip to content'),
+    h(
+      'header',
+      {},
+      h('h1', {}, 'Delivery console'),
+      h(
+        'span',
+        { class: 'who', 'data-role': user.role },
+        `${personName(user) || user.email} · ${ROLE_LABELS[user.role]}`,
+      ),
+      centre.status,
+      centre.toggle,
+      signOut,
+    ),
+    nav,
+    centre.panel,
+    announcer,
+    main,
+  );
+
+  const route = () => {
+    const hash = location.hash || '#/';
+    const detail = /^#\/deliveries\/([0-9a-fA-F-]{36})$/.exec(hash);
+    const tab = tabs.find((t) => t.hash === hash) ?? tabs[0];
+    current = detail ? deliveryDetail(context, detail[1] as string) : (tab?.view() ?? null);
+    for (const link of nav.querySelectorAll('a')) {
+      if (link.dataset['tab'] === (detail ? '' : tab?.hash))
+        link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+    replaceChildren(main, current?.element ?? h('p', {}, 'This role has no pages in the console.'));
+    void current?.refresh();
+  };
+  window.addEventListener('hashchange', route);
+  centre.start();
+  route();
+  signedIn = {
+    centre,
+    dispose: () => {
+      centre.stop();
+      window.removeEventListener('hashchange', route);
+    },
+  };
+}
+
+void session.resume().then((user) => (user ? showConsole(user) : showSignIn()));

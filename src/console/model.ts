@@ -1,0 +1,57 @@
+import type { Static } from '@sinclair/typebox';
+import type { DeliveryStatus } from '../domain/delivery-status';
+import type {
+  Delivery as DeliverySchema,
+  TimelineEvent as TimelineEventSchema,
+} from '../schemas/deliveries';
+import type { Notification as NotificationSchema } from '../schemas/notifications';
+import type { Role } from '../domain/roles';
+import type { Api } from './api';
+import type { ConsoleUser } from './session';
+
+/** The API's own payload types, derived from the schemas it validates with (types only). */
+export type Delivery = Static<typeof DeliverySchema>;
+export type TimelineEvent = Static<typeof TimelineEventSchema>;
+export type ConsoleNotification = Static<typeof NotificationSchema>;
+
+export interface AdminChoice {
+  id: string;
+  name: string;
+  email: string;
+  /** ASSIGNED and IN_TRANSIT deliveries assigned to them. */
+  open: number;
+}
+
+/** What every view needs: the API, who is signed in, and how to tell them something. */
+export interface ConsoleContext {
+  api: Api;
+  user: ConsoleUser;
+  announce(message: string): void;
+  /** Active admins with their open deliveries (super admins only; read afresh on each call). */
+  admins(): Promise<AdminChoice[]>;
+}
+
+/** A part of the page that can re-read what it shows (a live change, a finished action). */
+export interface View {
+  element: HTMLElement;
+  refresh(): Promise<void>;
+}
+
+export const STATUS_LABELS: Record<DeliveryStatus, string> = {
+  CREATED: 'Created',
+  ASSIGNED: 'Assigned',
+  IN_TRANSIT: 'In transit',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  super_admin: 'Super admin',
+  admin: 'Admin',
+  partner: 'Partner',
+};
+
+export function personName(user: { first_name: string; last_name: string }): string {
+  return `${user.first_name} ${user.last_name}`.trim();
+}
