@@ -44,7 +44,7 @@ const INDEXED_TYPES: Partial<Record<SearchAttributeType, temporal.api.enums.v1.I
     [SearchAttributeType.DATETIME]: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   };
 
-function indexedType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
+export function indexedType(type: SearchAttributeType): temporal.api.enums.v1.IndexedValueType {
   const indexed = INDEXED_TYPES[type];
   if (indexed === undefined) throw new Error(`No indexed type for search attributes of ${type}`);
   return indexed;

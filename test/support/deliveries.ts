@@ -2,33 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
 import { deliveryWorkflow } from '../../src/workflows';
-import type { ChangeArgs, DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
-import type { Actor } from '../../src/domain/delivery-rules';
+import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
 import { expect } from 'chai';
 import request from 'supertest';
 import { stack } from './stack';
 import { bearer, createUser, createUserWithToken } from './users';
+import { deliveryInput } from './delivery-input';
 import { waitFor } from './wait-for';
+
+export { changeArgs, deliveryInput } from './delivery-input';
 
 export interface StartedDelivery {
   handle: WorkflowHandle<typeof deliveryWorkflow>;
   input: DeliveryWorkflowInput;
-}
-
-export function deliveryInput(partnerId: string): DeliveryWorkflowInput {
-  const deliveryId = randomUUID();
-  return {
-    deliveryId,
-    idempotencyKey: `test-delivery-${deliveryId}`,
-    payloadHash: `hash-${deliveryId}`,
-    partnerId,
-    request: {
-      product_name: 'Espresso machine',
-      delivery_address: '1 Main St',
-      delivery_date: '2030-01-01',
-    },
-    createdAt: new Date().toISOString(),
-  };
 }
 
 /**
@@ -50,11 +36,6 @@ export async function startDelivery(
     'the workflow to write the delivery row',
   );
   return { handle, input };
-}
-
-/** The arguments every change update carries, for a test actor. */
-export function changeArgs(actor: Actor, reason?: string): ChangeArgs {
-  return { actor, requestId: randomUUID(), requestHash: 'test', reason: reason ?? null };
 }
 
 /** A valid creation body, unique per call so tests never share an idempotency key. */

@@ -1,31 +1,13 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { EmailSettings } from '../../src/notifications/email-settings';
 import { connectWorker } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { stack } from './stack';
+import { workflowBundle } from './workflow-bundle';
 
 export interface TestWorker {
   taskQueue: string;
   stop(): Promise<void>;
-}
-
-// Bundling the workflows takes seconds; tests that start and restart workers share one bundle.
-let bundle: Promise<string> | undefined;
-function workflowBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../src/workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
-    });
-    const file = path.join(os.tmpdir(), `workflow-bundle-${process.pid}-${randomUUID()}.js`);
-    await writeFile(file, code);
-    return file;
-  })();
-  return bundle;
 }
 
 /**

@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../src/domain/delivery-rules';
+import type { ChangeArgs, DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
+
+/** A delivery workflow's start input for `partnerId`, unique per call. */
+export function deliveryInput(partnerId: string): DeliveryWorkflowInput {
+  const deliveryId = randomUUID();
+  return {
+    deliveryId,
+    idempotencyKey: `test-delivery-${deliveryId}`,
+    payloadHash: `hash-${deliveryId}`,
+    partnerId,
+    request: {
+      product_name: 'Espresso machine',
+      delivery_address: '1 Main St',
+      delivery_date: '2030-01-01',
+    },
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** The arguments every change update carries, for a test actor. */
+export function changeArgs(actor: Actor, reason?: string): ChangeArgs {
+  return { actor, requestId: randomUUID(), requestHash: 'test', reason: reason ?? null };
+}
