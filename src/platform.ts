@@ -153,6 +153,7 @@ async function main(): Promise<void> {
         'Delivery platform is running.',
         `  API          ${api}/api/v1`,
         `  Swagger UI   ${api}/api/v1/docs`,
+        `  Console      ${api}/console`,
         `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
         superAdmin
           ? `  Super admin  ${superAdmin.email} / ${config.SUPERADMIN_PASSWORD ? '(SUPERADMIN_PASSWORD)' : superAdmin.password}`

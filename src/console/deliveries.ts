@@ -87,10 +87,8 @@ async function filterControls(context: ConsoleContext, names: readonly FilterNam
         break;
       case 'q':
         controls.push(
-          field(
-            'Search',
-            input('q', { type: 'search', placeholder: 'product, address, recipient' }),
-          ).wrapper,
+          field('Search', input('q', { type: 'search', placeholder: '3 characters or more' }))
+            .wrapper,
         );
         break;
       case 'assigned_to': {
