@@ -1,0 +1,143 @@
+import { Context, type Info } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../src/domain/delivery-rules';
+import type { EmailMessage } from '../../src/notifications/email-message';
+import type { WebhookJob } from '../../src/notifications/webhook-delivery';
+import { deliveryWorkflow } from '../../src/workflows';
+import type { DeliveryFanOut } from '../../src/workflows/delivery-event';
+import { assignUpdate, transitionUpdate } from '../../src/workflows/delivery-messages';
+import { changeArgs, deliveryInput } from '../support/delivery-input';
+import {
+  NOTHING_TO_SEND,
+  recordingStore,
+  withMockedWorker,
+  type DeliveryActivities,
+} from '../support/mocked-delivery-worker';
+import { startTimeSkippingEnv } from '../support/time-skipping';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The longest wait between two tries of an outbound activity (its retry policy's cap). */
+const LONGEST_BACKOFF_MS = 10 * 60 * 1000;
+
+const actor = (role: Actor['role']): Actor => ({ id: randomUUID(), role });
+
+function outboundFor(deliveryId: string, partnerId: string): DeliveryFanOut {
+  const email: EmailMessage = {
+    key: `${deliveryId}:created:partner:email`,
+    to: 'partner@example.test',
+    subject: 'Delivery requested',
+    textBody: 'text',
+    htmlBody: '<p>html</p>',
+    tag: 'delivery.created',
+  };
+  const webhook: WebhookJob = {
+    partnerId,
+    event: {
+      id: `${deliveryId}:created`,
+      type: 'delivery.created',
+      created_at: new Date().toISOString(),
+      data: { id: deliveryId },
+    },
+  };
+  return { recorded: true, emails: [email], webhook };
+}
+
+/** Outbound stand-ins that fail every try with `failure` and keep each try's activity info. */
+function failingOutbound(failure: () => ApplicationFailure) {
+  const tries = { sendEmails: [] as Info[], deliverWebhook: [] as Info[] };
+  const activities: Pick<DeliveryActivities, 'sendEmails' | 'deliverWebhook'> = {
+    async sendEmails() {
+      tries.sendEmails.push(Context.current().info);
+      throw failure();
+    },
+    async deliverWebhook() {
+      tries.deliverWebhook.push(Context.current().info);
+      throw failure();
+    },
+  };
+  return { tries, activities };
+}
+
+describe('outbound give-up (time-skipping server: a day of retries in seconds)', function () {
+  let env: TestWorkflowEnvironment;
+  const partner = actor('partner');
+  const boss = actor('super_admin');
+  const admin = actor('admin');
+
+  before(async () => {
+    env = await startTimeSkippingEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+
+  /** A delivery whose creation sends one email and one webhook, taken to COMPLETED. */
+  async function completeDelivery(
+    outbound: Pick<DeliveryActivities, 'sendEmails' | 'deliverWebhook'>,
+  ) {
+    const input = deliveryInput(partner.id);
+    const store = recordingStore((record) =>
+      record.type === 'created' ? outboundFor(input.deliveryId, partner.id) : NOTHING_TO_SEND,
+    );
+    return withMockedWorker(env, { ...store, ...outbound }, async (taskQueue) => {
+      const handle = await env.client.workflow.start(deliveryWorkflow, {
+        taskQueue,
+        workflowId: input.idempotencyKey,
+        args: [input],
+      });
+      await handle.executeUpdate(assignUpdate, {
+        args: [{ ...changeArgs(boss), adminId: admin.id }],
+      });
+      for (const status of ['IN_TRANSIT', 'COMPLETED'] as const) {
+        await handle.executeUpdate(transitionUpdate, { args: [{ ...changeArgs(admin), status }] });
+      }
+      const delivery = await handle.result();
+      // The run's own times (skipped time included), as the Temporal UI shows them.
+      const { startTime, closeTime } = await handle.describe();
+      return { delivery, startedAt: startTime.getTime(), closedAt: closeTime!.getTime() };
+    });
+  }
+
+  it('when the email and the webhook fail for good but retryably, then each is retried for 24 hours, given up, and the delivery still completes', async () => {
+    const { tries, activities } = failingOutbound(() =>
+      ApplicationFailure.retryable('503 Service Unavailable', 'upstream-unavailable'),
+    );
+    const { delivery, closedAt } = await completeDelivery(activities);
+
+    expect(delivery.status).to.equal('COMPLETED');
+    for (const [name, infos] of Object.entries(tries)) {
+      const first = infos[0]!;
+      const last = infos.at(-1)!;
+      const deadline = first.scheduledTimestampMs + DAY_MS;
+      expect(first.scheduleToCloseTimeoutMs, name).to.equal(DAY_MS);
+      expect(
+        infos.map((i) => i.attempt),
+        name,
+      ).to.deep.equal(infos.map((_, n) => n + 1));
+      expect(new Set(infos.map((i) => i.scheduledTimestampMs)).size, name).to.equal(1);
+      // Still trying in the day's last back-off windows: no earlier give-up (after N tries, say).
+      expect(last.currentAttemptScheduledTimestampMs, name).to.be.within(
+        deadline - 2 * LONGEST_BACKOFF_MS,
+        deadline,
+      );
+      // Given up once no further try fits in the day; only then does the run close.
+      expect(closedAt, name).to.be.within(deadline - LONGEST_BACKOFF_MS, deadline);
+      expect(closedAt, name).to.be.above(last.currentAttemptScheduledTimestampMs);
+    }
+  });
+
+  it('when the email and the webhook are refused permanently, then each is tried once and the delivery completes without waiting for the day', async () => {
+    const { tries, activities } = failingOutbound(() =>
+      ApplicationFailure.nonRetryable('422 Inactive recipient', 'recipient-refused'),
+    );
+    const { delivery, startedAt, closedAt } = await completeDelivery(activities);
+
+    expect(delivery.status).to.equal('COMPLETED');
+    expect(tries.sendEmails).to.have.length(1);
+    expect(tries.deliverWebhook).to.have.length(1);
+    expect(closedAt - startedAt).to.be.below(LONGEST_BACKOFF_MS);
+  });
+});
