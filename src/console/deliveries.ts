@@ -2,7 +2,7 @@ import { DELIVERY_STATUSES } from '../domain/delivery-status';
 import type { DeliveryEventType } from '../domain/delivery-events';
 import type { Page } from './api';
 import { deliveryActions, type ActionKind } from './delivery-actions';
-import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
+import { field, formatTime, h, input, replaceChildren, select } from './dom';
 import {
   STATUS_LABELS,
   type ConsoleContext,
@@ -10,7 +10,8 @@ import {
   type TimelineEvent,
   type View,
 } from './model';
-import { ApiProblem, clearProblems, describe, showProblem } from './problem';
+import { filteredList } from './filtered-list';
+import { ApiProblem, describe, showProblem } from './problem';
 
 export type FilterName = 'status' | 'q' | 'assigned_to' | 'partner_id' | 'date_from' | 'date_to';
 
@@ -125,46 +126,13 @@ async function filterControls(context: ConsoleContext, names: readonly FilterNam
 
 /** A filtered, paged list of the deliveries the API shows this user. */
 export function deliveryList(context: ConsoleContext, options: ListOptions): View {
-  const filters = h('form', { class: 'filters', novalidate: true, 'aria-label': 'Filters' });
-  const list = h('ul', { class: 'cards', 'aria-live': 'polite' });
-  const more = h('div', { class: 'more' });
-  const element = h('section', { class: 'list' }, h('h2', {}, options.title), filters, list, more);
-  let generation = 0;
-
-  const query = (): Record<string, string> => {
-    const values: Record<string, string> = {};
-    for (const [name, value] of new FormData(filters)) {
-      if (typeof value === 'string' && value.trim() !== '') values[name] = value.trim();
-    }
-    return { ...values, ...options.fixed };
-  };
-
-  const load = async (cursor?: string): Promise<void> => {
-    const mine = ++generation;
-    clearProblems(filters);
-    let page: Page<Delivery>;
-    try {
-      page = await context.api.get<Page<Delivery>>('/deliveries', { ...query(), cursor });
-    } catch (error) {
-      if (mine === generation) showProblem(filters, error);
-      return;
-    }
-    if (mine !== generation) return;
-    const cards = page.data.map((d) => deliveryCard(context, d, options.actions, refresh));
-    if (cursor) list.append(...cards);
-    else
-      replaceChildren(
-        list,
-        cards.length === 0 && h('li', { class: 'empty' }, options.empty),
-        ...cards,
-      );
-    replaceChildren(
-      more,
-      page.next_cursor && button('Load more', () => void load(page.next_cursor ?? undefined)),
-    );
-  };
-  const refresh = () => load();
-
+  const { filters, element, refresh } = filteredList<Delivery>({
+    label: 'Filters',
+    fetch: (query, cursor) =>
+      context.api.get<Page<Delivery>>('/deliveries', { ...query, ...options.fixed, cursor }),
+    render: (delivery, changed) => deliveryCard(context, delivery, options.actions, changed),
+    empty: options.empty,
+  });
   void filterControls(context, options.filters).then(
     (controls) => {
       replaceChildren(
@@ -175,11 +143,10 @@ export function deliveryList(context: ConsoleContext, options: ListOptions): Vie
     },
     (error: unknown) => showProblem(filters, error),
   );
-  filters.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void refresh();
-  });
-  return { element, refresh };
+  return {
+    element: h('section', { class: 'list' }, h('h2', {}, options.title), element),
+    refresh,
+  };
 }
 
 const EVENT_LABELS: Record<DeliveryEventType, string> = {
@@ -215,11 +182,14 @@ function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElem
 export function deliveryDetail(context: ConsoleContext, id: string): View {
   const element = h('section', { class: 'detail' }, h('p', {}, 'Loading…'));
   const back = h('a', { href: '#/' }, '← Back to the list');
+  let generation = 0;
   const refresh = async (): Promise<void> => {
+    const mine = ++generation;
     let delivery: Delivery & { timeline: TimelineEvent[] };
     try {
       delivery = await context.api.get(`/deliveries/${id}`);
     } catch (error) {
+      if (mine !== generation) return;
       const missing = error instanceof ApiProblem && (error.status === 404 || error.status === 400);
       replaceChildren(
         element,
@@ -238,6 +208,8 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
       assigneeText(context, delivery),
       deliveryActions(context, delivery, ['assign', 'transition', 'cancel'], () => void refresh()),
     ]);
+    // A newer read (a live change arrived meanwhile) renders instead.
+    if (mine !== generation) return;
     replaceChildren(
       element,
       back,

@@ -146,7 +146,8 @@ function showConsole(user: ConsoleUser): void {
   });
   replaceChildren(
     root,
-    h('a', { class: 'skip', href: '#main' }, 'Skip to content'),
+    // The fragment is the router's, so the skip link moves the focus itself.
+    button('Skip to content', () => main.focus(), { class: 'skip' }),
     h(
       'header',
       {},
@@ -166,7 +167,7 @@ function showConsole(user: ConsoleUser): void {
     main,
   );
 
-  const route = () => {
+  const route = (moved: boolean) => {
     const hash = location.hash || '#/';
     const detail = /^#\/deliveries\/([0-9a-fA-F-]{36})$/.exec(hash);
     const tab = tabs.find((t) => t.hash === hash) ?? tabs[0];
@@ -178,15 +179,18 @@ function showConsole(user: ConsoleUser): void {
     }
     replaceChildren(main, current?.element ?? h('p', {}, 'This role has no pages in the console.'));
     void current?.refresh();
+    // A keyboard or screen-reader user lands on the new page, not on the link they left.
+    if (moved) main.focus();
   };
-  window.addEventListener('hashchange', route);
+  const onHashChange = () => route(true);
+  window.addEventListener('hashchange', onHashChange);
   centre.start();
-  route();
+  route(false);
   signedIn = {
     centre,
     dispose: () => {
       centre.stop();
-      window.removeEventListener('hashchange', route);
+      window.removeEventListener('hashchange', onHashChange);
     },
   };
 }

@@ -2,6 +2,7 @@ import { ROLES, type Role } from '../domain/roles';
 import type { Page } from './api';
 import { button, field, h, input, replaceChildren, select } from './dom';
 import { ROLE_LABELS, personName, type ConsoleContext, type View } from './model';
+import { filteredList } from './filtered-list';
 import { newItemForm } from './forms';
 import { clearProblems, showProblem } from './problem';
 import type { ConsoleUser } from './session';
@@ -90,9 +91,13 @@ function userRow(context: ConsoleContext, user: ConsoleUser, changed: () => void
 
 /** Super admins: create users, change roles, deactivate. */
 export function usersView(context: ConsoleContext): View {
-  const filters = h(
-    'form',
-    { class: 'filters', novalidate: true, 'aria-label': 'User filters' },
+  const { filters, element, refresh } = filteredList<ConsoleUser>({
+    label: 'User filters',
+    fetch: (query, cursor) => context.api.get<Page<ConsoleUser>>('/users', { ...query, cursor }),
+    render: (user, changed) => userRow(context, user, changed),
+    empty: 'No user matches.',
+  });
+  filters.append(
     field('Role', select('role', [['', 'Any role'], ...roleOptions])).wrapper,
     field('Search name or email', input('q', { type: 'search' })).wrapper,
     field(
@@ -105,34 +110,13 @@ export function usersView(context: ConsoleContext): View {
     ).wrapper,
     h('button', { type: 'submit' }, 'Apply filters'),
   );
-  const list = h('ul', { class: 'cards' });
-  let generation = 0;
-  const refresh = async (): Promise<void> => {
-    const mine = ++generation;
-    clearProblems(filters);
-    const query: Record<string, string> = {};
-    for (const [name, value] of new FormData(filters))
-      if (value !== '') query[name] = String(value);
-    try {
-      const page = await context.api.get<Page<ConsoleUser>>('/users', { ...query, limit: '50' });
-      if (mine !== generation) return;
-      replaceChildren(
-        list,
-        ...page.data.map((user) => userRow(context, user, () => void refresh())),
-      );
-    } catch (error) {
-      showProblem(filters, error);
-    }
+  return {
+    element: h(
+      'div',
+      { class: 'columns' },
+      createUserForm(context, () => void refresh()),
+      h('section', { class: 'list' }, h('h2', {}, 'Users'), element),
+    ),
+    refresh,
   };
-  filters.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void refresh();
-  });
-  const element = h(
-    'div',
-    { class: 'columns' },
-    createUserForm(context, () => void refresh()),
-    h('section', { class: 'list' }, h('h2', {}, 'Users'), filters, list),
-  );
-  return { element, refresh };
 }
