@@ -23,3 +23,8 @@ export function deliveryInput(partnerId: string): DeliveryWorkflowInput {
 export function changeArgs(actor: Actor, reason?: string): ChangeArgs {
   return { actor, requestId: randomUUID(), requestHash: 'test', reason: reason ?? null };
 }
+
+/** A caller of the given role with a fresh id (no user row: for tests without a database). */
+export function testActor(role: Actor['role']): Actor {
+  return { id: randomUUID(), role };
+}

@@ -31,3 +31,18 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   });
   return env;
 }
+
+/** For a mocha suite: one environment started before its tests and torn down after them. */
+export function timeSkippingEnvForSuite(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    env = await startTimeSkippingEnv();
+  });
+  after(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('The time-skipping environment has not started');
+    return env;
+  };
+}

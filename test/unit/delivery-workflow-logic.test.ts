@@ -1,9 +1,6 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../src/domain/delivery-rules';
 import { deliveryWorkflow } from '../../src/workflows';
 import {
   assignUpdate,
@@ -12,11 +9,9 @@ import {
   transitionUpdate,
   type DeliveryWorkflowInput,
 } from '../../src/workflows/delivery-messages';
-import { changeArgs, deliveryInput } from '../support/delivery-input';
+import { changeArgs, deliveryInput, testActor } from '../support/delivery-input';
 import { recordingStore, withMockedWorker } from '../support/mocked-delivery-worker';
-import { startTimeSkippingEnv } from '../support/time-skipping';
-
-const actor = (role: Actor['role']): Actor => ({ id: randomUUID(), role });
+import { timeSkippingEnvForSuite } from '../support/time-skipping';
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -34,20 +29,13 @@ async function updateRejection(promise: Promise<unknown>): Promise<ApplicationFa
 }
 
 describe('delivery workflow logic (time-skipping server, stand-in activities)', function () {
-  let env: TestWorkflowEnvironment;
-  const partner = actor('partner');
-  const boss = actor('super_admin');
-  const admin = actor('admin');
-
-  before(async () => {
-    env = await startTimeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const env = timeSkippingEnvForSuite();
+  const partner = testActor('partner');
+  const boss = testActor('super_admin');
+  const admin = testActor('admin');
 
   function start(taskQueue: string, input: DeliveryWorkflowInput = deliveryInput(partner.id)) {
-    return env.client.workflow.start(deliveryWorkflow, {
+    return env().client.workflow.start(deliveryWorkflow, {
       taskQueue,
       workflowId: input.idempotencyKey,
       args: [input],
@@ -56,7 +44,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when a delivery goes through its whole lifecycle, then each change is recorded once, in order, and the run returns the completed delivery', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const input = deliveryInput(partner.id);
       const handle = await start(taskQueue, input);
       const assigned = await handle.executeUpdate(assignUpdate, {
@@ -102,7 +90,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when a change breaks the rules, then its validator refuses it with the rule code and nothing is recorded', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
       const byPartner = await updateRejection(
         handle.executeUpdate(assignUpdate, {
@@ -126,7 +114,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when the assigned admin is assigned again, then the answer is the same delivery and no event is recorded', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
       const assign = () =>
         handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
@@ -140,7 +128,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when the partner cancels, then the run closes as failed with DeliveryCancelled and the reason', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
       const answer = await handle.executeUpdate(cancelUpdate, {
         args: [changeArgs(partner, 'ordered twice')],
@@ -156,7 +144,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when an operator requests cancellation before transit, then it is recorded like a cancel and the run ends cancelled', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
       await handle.executeUpdate(assignUpdate, {
         args: [{ ...changeArgs(boss), adminId: admin.id }],
@@ -172,7 +160,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when an operator requests cancellation in transit, then the refusal is recorded and the delivery can still complete', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
       await handle.executeUpdate(assignUpdate, {
         args: [{ ...changeArgs(boss), adminId: admin.id }],
@@ -197,7 +185,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
 
   it('when a run resumes a delivery an operator closed, then it records a resumption from the stored state instead of a creation', async () => {
     const store = recordingStore();
-    await withMockedWorker(env, store, async (taskQueue) => {
+    await withMockedWorker(env(), store, async (taskQueue) => {
       const input: DeliveryWorkflowInput = {
         ...deliveryInput(partner.id),
         resumeFrom: {

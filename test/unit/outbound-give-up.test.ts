@@ -1,28 +1,23 @@
 import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { expect } from 'chai';
-import { randomUUID } from 'node:crypto';
-import type { Actor } from '../../src/domain/delivery-rules';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookJob } from '../../src/notifications/webhook-delivery';
 import { deliveryWorkflow } from '../../src/workflows';
 import type { DeliveryFanOut } from '../../src/workflows/delivery-event';
 import { assignUpdate, transitionUpdate } from '../../src/workflows/delivery-messages';
-import { changeArgs, deliveryInput } from '../support/delivery-input';
+import { changeArgs, deliveryInput, testActor } from '../support/delivery-input';
 import {
   NOTHING_TO_SEND,
   recordingStore,
   withMockedWorker,
   type DeliveryActivities,
 } from '../support/mocked-delivery-worker';
-import { startTimeSkippingEnv } from '../support/time-skipping';
+import { timeSkippingEnvForSuite } from '../support/time-skipping';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The longest wait between two tries of an outbound activity (its retry policy's cap). */
 const LONGEST_BACKOFF_MS = 10 * 60 * 1000;
-
-const actor = (role: Actor['role']): Actor => ({ id: randomUUID(), role });
 
 function outboundFor(deliveryId: string, partnerId: string): DeliveryFanOut {
   const email: EmailMessage = {
@@ -62,17 +57,10 @@ function failingOutbound(failure: () => ApplicationFailure) {
 }
 
 describe('outbound give-up (time-skipping server: a day of retries in seconds)', function () {
-  let env: TestWorkflowEnvironment;
-  const partner = actor('partner');
-  const boss = actor('super_admin');
-  const admin = actor('admin');
-
-  before(async () => {
-    env = await startTimeSkippingEnv();
-  });
-  after(async () => {
-    await env?.teardown();
-  });
+  const env = timeSkippingEnvForSuite();
+  const partner = testActor('partner');
+  const boss = testActor('super_admin');
+  const admin = testActor('admin');
 
   /** A delivery whose creation sends one email and one webhook, taken to COMPLETED. */
   async function completeDelivery(
@@ -82,8 +70,8 @@ describe('outbound give-up (time-skipping server: a day of retries in seconds)',
     const store = recordingStore((record) =>
       record.type === 'created' ? outboundFor(input.deliveryId, partner.id) : NOTHING_TO_SEND,
     );
-    return withMockedWorker(env, { ...store, ...outbound }, async (taskQueue) => {
-      const handle = await env.client.workflow.start(deliveryWorkflow, {
+    return withMockedWorker(env(), { ...store, ...outbound }, async (taskQueue) => {
+      const handle = await env().client.workflow.start(deliveryWorkflow, {
         taskQueue,
         workflowId: input.idempotencyKey,
         args: [input],
