@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { stack } from './stack';
 
@@ -21,20 +22,40 @@ export function spawnEntryPoint(
   env: Record<string, string>,
 ): SpawnedEntryPoint {
   const { config, databaseUrl, temporalAddress } = stack();
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', entry], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: temporalAddress,
-      TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
-      JWT_SECRET: config.JWT_SECRET,
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    stdio: 'ignore',
+  return spawnProcess(['--require', 'tsx/cjs', entry], {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    JWT_SECRET: config.JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    ...env,
   });
+}
+
+/**
+ * Runs an entry point of the production build (`npm run build`) with only the given settings
+ * (NODE_ENV unset: production), its output appended to `logFile`.
+ */
+export function spawnBuiltEntryPoint(
+  entry: 'dist/src/server.js' | 'dist/src/worker.js' | 'dist/src/setup-cli.js',
+  env: Record<string, string>,
+  logFile: string,
+): SpawnedEntryPoint {
+  const log = openSync(logFile, 'a');
+  const { PATH, HOME } = process.env;
+  const spawned = spawnProcess([entry], { PATH, HOME, ...env }, ['ignore', log, log]);
+  closeSync(log);
+  return spawned;
+}
+
+function spawnProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdio: StdioOptions = 'ignore',
+): SpawnedEntryPoint {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
     child,

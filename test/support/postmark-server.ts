@@ -44,6 +44,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 export class FakePostmark {
   readonly received: ReceivedEmail[] = [];
   private readonly scripts = new Map<string, ScriptedFailure[]>();
+  private readonly holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
   private readonly server = createServer((req, res) => void this.handle(req, res));
 
   constructor(readonly token: string = randomUUID()) {}
@@ -73,6 +74,19 @@ export class FakePostmark {
   /** Forget the remaining failures for `to`: its next request succeeds. */
   heal(to: string): void {
     this.scripts.delete(to.toLowerCase());
+  }
+
+  /**
+   * The next request to `to` is accepted (recorded with status 200, as Postmark would have sent
+   * it) but answered only on `release()`: a sender that dies meanwhile never learns it was sent.
+   */
+  holdNext(to: string): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(to.toLowerCase(), { arrived, released });
+    return { arrived: arrival, release };
   }
 
   requestsTo(to: string): ReceivedEmail[] {
@@ -112,6 +126,15 @@ export class FakePostmark {
           ? INACTIVE_MESSAGE.replace('%s', to)
           : `Scripted ${failure.status}`;
       return answer(failure.status, { ErrorCode: failure.errorCode ?? 0, Message: message });
+    }
+    const hold = this.holds.get(to.toLowerCase());
+    if (hold) {
+      this.holds.delete(to.toLowerCase());
+      this.received.push({ token, body, status: 200 });
+      hold.arrived();
+      await hold.released;
+      if (!res.destroyed) send(res, 200, { To: to, ErrorCode: 0, Message: 'OK' });
+      return;
     }
     answer(200, {
       To: to,
