@@ -6,7 +6,7 @@ import { accountPages } from './account-pages';
 import { consoleAssets } from './console';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
-import { buildOpenApiDocument } from './openapi';
+import { buildOpenApiDocument, builtDaily } from './openapi';
 import { buildRouter } from './router';
 import { defineRoute, type Route } from './route';
 import { allRoutes } from './routes';
@@ -15,7 +15,7 @@ import { swaggerUi } from './swagger-ui';
 const VERSION = '0.1.0';
 
 function openApiRoute(routes: () => Route[]): Route {
-  let document: Record<string, unknown> | undefined;
+  const document = builtDaily(() => buildOpenApiDocument(routes(), { version: VERSION }));
   return defineRoute({
     method: 'get',
     path: '/openapi.json',
@@ -23,10 +23,7 @@ function openApiRoute(routes: () => Route[]): Route {
     tag: 'meta',
     access: { public: true },
     responses: { 200: { description: 'The OpenAPI document' } },
-    handle: async () => {
-      document ??= buildOpenApiDocument(routes(), { version: VERSION });
-      return { status: 200, body: document };
-    },
+    handle: async () => ({ status: 200, body: document() }),
   });
 }
 

@@ -1,9 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
-import { API_KEY_PREFIX } from '../accounts/api-keys';
-import { Problem } from '../schemas/common';
-import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
+import { commonResponses, problemExample } from './openapi-problems';
+import { API_DESCRIPTION, operationDescription, securitySchemes } from './openapi-text';
 import { fullPath } from './router';
-import type { Route } from './route';
+import type { ResponseSpec, Route } from './route';
 
 type Json = Record<string, unknown>;
 
@@ -13,6 +12,22 @@ function plain(schema: TSchema): Json {
     key === '$id' ? undefined : value,
   ) as Json;
 }
+
+/**
+ * `validate` refuses a NUL character in every input string (PostgreSQL cannot store one); the
+ * document says so with a pattern on each string it does not already constrain more tightly.
+ */
+const NO_NUL = '^[^\\u0000]*$';
+function refusingNul(schema: Json): Json {
+  return JSON.parse(JSON.stringify(schema), (_, value: unknown) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+    const node = value as Json;
+    const constrained = ['pattern', 'format', 'enum', 'const'].some((key) => key in node);
+    return node['type'] === 'string' && !constrained ? { ...node, pattern: NO_NUL } : node;
+  }) as Json;
+}
+
+const input = (schema: TSchema) => refusingNul(plain(schema));
 
 function parameters(route: Route): Json[] {
   const list: Json[] = [];
@@ -24,7 +39,8 @@ function parameters(route: Route): Json[] {
         name,
         in: where,
         required: where === 'path' || required.includes(name),
-        schema: plain(property),
+        ...(property['description'] ? { description: property['description'] } : {}),
+        schema: input(property),
       });
     }
   };
@@ -36,41 +52,35 @@ function parameters(route: Route): Json[] {
       in: 'header',
       required: header.required ?? false,
       description: header.description,
-      schema: plain(header.schema),
+      schema: input(header.schema),
     });
   }
   return list;
 }
 
+function responseExample(status: number, spec: ResponseSpec): unknown {
+  if (spec.example !== undefined) return spec.example;
+  const examples = spec.schema?.['examples'] as unknown[] | undefined;
+  if (examples?.[0] !== undefined) return examples[0];
+  return status >= 400 ? problemExample(status, spec.description) : undefined;
+}
+
 function responses(route: Route): Json {
   const out: Json = {};
-  const statuses = { ...route.responses };
-  // The router validates every declared input, so each of them can answer 400.
-  if (route.params ?? route.query ?? route.headers ?? route.body) {
-    statuses[400] ??= { description: 'Invalid request', schema: Problem };
-  }
-  if (route.body) {
-    statuses[413] ??= {
-      description: `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
-      schema: Problem,
-    };
-    statuses[415] ??= {
-      description:
-        'The request body is not JSON, declares a charset other than UTF-8, or has a Content-Encoding other than identity',
-      schema: Problem,
-    };
-  }
-  if (!('public' in route.access)) {
-    statuses[401] ??= { description: 'Missing, invalid or expired token', schema: Problem };
-    statuses[403] ??= { description: 'Role not allowed', schema: Problem };
-  }
+  const statuses = { ...commonResponses(route), ...route.responses };
   for (const [status, spec] of Object.entries(statuses)) {
     const contentType =
       spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
+    const example = responseExample(Number(status), spec);
     out[status] = spec.schema
       ? {
           description: spec.description,
-          content: { [contentType]: { schema: plain(spec.schema) } },
+          content: {
+            [contentType]: {
+              schema: plain(spec.schema),
+              ...(example === undefined ? {} : { example }),
+            },
+          },
         }
       : { description: spec.description };
   }
@@ -86,22 +96,13 @@ function security(route: Route): Json[] {
   return schemes;
 }
 
-/** Query credentials are API keys in the query string as far as OpenAPI is concerned. */
-function querySchemes(routes: readonly Route[]): Json {
-  const schemes: Json = {};
-  for (const { queryCredential } of routes) {
-    if (!queryCredential) continue;
-    schemes[`${queryCredential}Query`] = { type: 'apiKey', in: 'query', name: queryCredential };
-  }
-  return schemes;
-}
-
 export function buildOpenApiDocument(routes: readonly Route[], info: { version: string }): Json {
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const operation: Json = {
       operationId: `${route.method}${fullPath(route).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
       summary: route.summary,
+      description: operationDescription(route),
       tags: [route.tag],
       security: security(route),
       'x-roles': 'public' in route.access ? 'public' : route.access.roles,
@@ -109,9 +110,15 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
       responses: responses(route),
     };
     if (route.body) {
+      const example = route.example?.();
       operation['requestBody'] = {
         required: true,
-        content: { 'application/json': { schema: plain(route.body) } },
+        content: {
+          'application/json': {
+            schema: input(route.body),
+            ...(example === undefined ? {} : { example }),
+          },
+        },
       };
     }
     paths[fullPath(route)] = { ...paths[fullPath(route)], [route.method]: operation };
@@ -121,21 +128,20 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
     info: {
       title: 'Delivery Aggregator API',
       version: info.version,
-      description:
-        'Partners request deliveries; super admins assign them; admins move them through their lifecycle. Errors are RFC 9457 problem+json.',
+      description: API_DESCRIPTION,
     },
-    components: {
-      securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        apiKey: {
-          type: 'http',
-          scheme: 'bearer',
-          bearerFormat: `${API_KEY_PREFIX}…`,
-          description: `A partner's API key (\`${API_KEY_PREFIX}\` + 32 base62 characters) from \`POST /api-keys\`, sent as \`Authorization: Bearer <key>\`. It acts as its partner with a partner's rights only; revoked, expired or deactivated-partner keys are a 401; unknown keys count as failed sign-ins of the client address (429 + Retry-After).`,
-        },
-        ...querySchemes(routes),
-      },
-    },
+    components: { securitySchemes: securitySchemes(routes) },
     paths,
+  };
+}
+
+/** Builds the document once per UTC day, so the dates in its examples stay in the future. */
+export function builtDaily(build: () => Json): () => Json {
+  let day = '';
+  let document: Json | undefined;
+  return () => {
+    const today = new Date().toISOString().slice(0, 10);
+    if (!document || day !== today) [document, day] = [build(), today];
+    return document;
   };
 }

@@ -15,7 +15,9 @@ export type HttpOnlyCode =
   | 'headers-too-large'
   | 'internal';
 
-const TABLE: Record<ErrorCode | HttpOnlyCode, { status: number; title: string }> = {
+export type ProblemCode = ErrorCode | HttpOnlyCode;
+
+const TABLE: Record<ProblemCode, { status: number; title: string }> = {
   validation: { status: 400, title: 'Invalid request' },
   'malformed-json': { status: 400, title: 'Malformed JSON' },
   'malformed-request': { status: 400, title: 'Malformed HTTP request' },
@@ -48,7 +50,7 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-export function problemFor(code: ErrorCode | HttpOnlyCode, detail: string): ProblemBody {
+export function problemFor(code: ProblemCode, detail: string): ProblemBody {
   const { status, title } = TABLE[code];
   return { type: PROBLEM_BASE + code, title, status, detail };
 }

@@ -44,6 +44,8 @@ export interface ResponseSpec {
   description: string;
   schema?: TSchema;
   contentType?: string;
+  /** Shown in Swagger UI; problem responses without one get an example built from their status. */
+  example?: unknown;
 }
 
 export interface Route<
@@ -58,6 +60,8 @@ export interface Route<
   /** Mounted at the server root instead of under the API prefix (health probes). */
   root?: boolean;
   summary: string;
+  /** Markdown under the summary in Swagger UI: what a caller needs to know beyond the schemas. */
+  description?: string;
   tag: string;
   access: A;
   /**
@@ -72,6 +76,11 @@ export interface Route<
    */
   sessionOnly?: true;
   body?: B;
+  /**
+   * A realistic body for Swagger UI's "Try it out" (and schemathesis' examples phase); a function,
+   * so dates in it are computed when the document is built.
+   */
+  example?: () => Input<B>;
   query?: Q;
   params?: P;
   headers?: Record<string, { description: string; schema: TSchema; required?: boolean }>;

@@ -15,6 +15,7 @@ const ASSETS = new Map([
 const PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Delivery Aggregator API</title>
+<link rel="icon" type="image/png" href="${DOCS_PATH}/favicon-32x32.png">
 <link rel="stylesheet" href="${DOCS_PATH}/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="${DOCS_PATH}/swagger-ui-bundle.js"></script>
@@ -24,15 +25,30 @@ const PAGE = `<!doctype html>
     dom_id: '#swagger-ui',
     persistAuthorization: true,
     tryItOutEnabled: true,
+    // Vendor extensions are hidden by default; x-roles (who may call each operation) must show.
+    showExtensions: true,
+    showCommonExtensions: true,
+    displayRequestDuration: true,
+    docExpansion: 'list',
+    defaultModelsExpandDepth: 0,
   });
 </script></body></html>`;
+
+/** The swagger-ui-dist file a path names ('' for the page itself), or null if none. */
+function fileFor(urlPath: string): string | null {
+  // Browsers ask for /favicon.ico on any page of the origin; Swagger UI's icon answers it.
+  if (urlPath === '/favicon.ico') return 'favicon-32x32.png';
+  if (urlPath === DOCS_PATH) return '';
+  return urlPath.startsWith(`${DOCS_PATH}/`) ? urlPath.slice(DOCS_PATH.length + 1) : null;
+}
 
 /** Serves Swagger UI from the swagger-ui-dist package: no CDN, works offline. */
 export function swaggerUi(): Middleware {
   const root = getAbsoluteFSPath();
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' || !ctx.path.startsWith(DOCS_PATH)) return next();
-    const rest = ctx.path.slice(DOCS_PATH.length).replace(/^\//, '');
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const rest = fileFor(ctx.path);
+    if (rest === null) return next();
     if (rest === '') {
       ctx.type = 'text/html';
       ctx.body = PAGE;

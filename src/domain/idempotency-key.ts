@@ -9,7 +9,12 @@
  */
 export const IDEMPOTENCY_KEY_PREFIX = 'delivery';
 
-const HEADER_VALUE = /^[\x20-\x7e]{1,255}$/;
+/**
+ * 1–255 printable ASCII characters that neither start nor end with a space: HTTP strips a header
+ * value's surrounding spaces, so the document's pattern must not promise keys no server receives.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]([\\x20-\\x7e]{0,253}[\\x21-\\x7e])?$';
+const HEADER_VALUE = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 
 export function isValidIdempotencyHeader(value: string): boolean {
   return HEADER_VALUE.test(value);

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DELIVERY_EVENT_TYPES } from '../domain/delivery-events';
 import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
-import { CalendarDate, Page, PageQuery, StringEnum, Uuid } from './common';
+import { CalendarDate, Page, PageQuery, Problem, StringEnum, Uuid } from './common';
 
 const Status = StringEnum(DELIVERY_STATUSES);
 const DateOnly = CalendarDate();
@@ -101,3 +101,26 @@ export const CancelRequest = Type.Union([
   Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false }),
   Type.Null(),
 ]);
+
+/** The 409 of a change the delivery's status does not allow. */
+export const TransitionProblem = Type.Object(
+  {
+    ...Problem.properties,
+    current_status: Status,
+    allowed: Type.Array(Status, { description: 'The statuses this change could move it to now' }),
+  },
+  {
+    additionalProperties: true,
+    examples: [
+      {
+        type: 'https://delivery-aggregator.dev/problems/invalid-transition',
+        title: 'Invalid status transition',
+        status: 409,
+        detail: 'The delivery is COMPLETED and can no longer change.',
+        current_status: 'COMPLETED',
+        allowed: [],
+        request_id: '6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10',
+      },
+    ],
+  },
+);

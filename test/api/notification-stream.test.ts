@@ -204,11 +204,14 @@ describe('notification stream (SSE)', () => {
     expect(anonymous.status).to.equal(401);
     expect(anonymous.headers['www-authenticate']).to.equal('Bearer');
     const partner = await createUserWithToken({ role: 'partner' });
-    const bad = await connect(base, { ...bearer(partner.token), 'Last-Event-ID': 'abc' });
-    expect(bad.status).to.equal(400);
-    expect(JSON.parse(await bad.body).errors).to.deep.equal([
-      { field: 'Last-Event-ID', message: 'must be an event id this stream sent' },
-    ]);
+    // An empty header is an invalid id too, not an absent one.
+    for (const lastEventId of ['abc', '']) {
+      const bad = await connect(base, { ...bearer(partner.token), 'Last-Event-ID': lastEventId });
+      expect(bad.status).to.equal(400);
+      expect(JSON.parse(await bad.body).errors).to.deep.equal([
+        { field: 'Last-Event-ID', message: 'must be an event id this stream sent' },
+      ]);
+    }
   });
 
   describe('tickets for browsers', () => {
@@ -277,11 +280,15 @@ describe('notification stream (SSE)', () => {
         { apiKey: [] },
         { ticketQuery: [] },
       ]);
-      expect(res.body.components.securitySchemes.ticketQuery).to.deep.equal({
+      expect(res.body.components.securitySchemes.ticketQuery).to.deep.include({
         type: 'apiKey',
         in: 'query',
         name: 'ticket',
       });
+      // The Authorize dialog shows the scheme: it must say where a ticket comes from.
+      expect(res.body.components.securitySchemes.ticketQuery.description).to.include(
+        'POST /api/v1/notifications/stream-ticket',
+      );
     });
 
     it('when a ticket is unknown, then 401', async () => {

@@ -110,6 +110,70 @@ describe('OpenAPI document', () => {
     expect(forbidden.status).to.equal(403);
     expectMatches(responseSchema('/api/v1/users', 'get', 403), forbidden.body);
   });
+
+  const operations = () =>
+    apiRoutes(stack().deps).map((route) => ({
+      route,
+      label: `${route.method} ${fullPath(route)}`,
+      operation: doc['paths'][fullPath(route)][route.method] as Json,
+    }));
+
+  it('when an operation is read, then its description names the roles that may call it', () => {
+    for (const { route, label, operation } of operations()) {
+      const roles = 'public' in route.access ? ['anyone'] : route.access.roles;
+      expect(operation['description'], label).to.match(/^\*\*Roles:\*\* /);
+      for (const role of roles) expect(operation['description'], label).to.include(role);
+    }
+  });
+
+  it('when a route takes a body, then its example is valid by its schema and its dates are in the future', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const { route, label, operation } of operations()) {
+      if (!route.body) continue;
+      const media = operation['requestBody']['content']['application/json'] as Json;
+      expect(media['example'], label).to.not.equal(undefined);
+      expectMatches(media['schema'], media['example']);
+      for (const [field, value] of Object.entries(media['example'] as Json)) {
+        if (/date|_at$/.test(field)) {
+          expect(String(value) > today, `${label} ${field} ${String(value)}`).to.equal(true);
+        }
+      }
+    }
+  });
+
+  it('when a problem response is read, then its example is a real problem of that status', () => {
+    for (const { label, operation } of operations()) {
+      for (const [status, response] of Object.entries(operation['responses'] as Json)) {
+        if (Number(status) < 400) continue;
+        const media = (response as Json)['content']['application/problem+json'] as Json;
+        const where = `${label} ${status}`;
+        expect(media['example'], where).to.include({ status: Number(status) });
+        expect(media['example']['type'], where).to.match(/^https:\/\/.*\/problems\/[a-z-]+$/);
+        expectMatches(media['schema'], media['example']);
+      }
+    }
+    const conflict = responseSchema('/api/v1/deliveries/{id}/status', 'post', 409);
+    expect(conflict['required']).to.include.members(['allowed', 'current_status']);
+  });
+
+  it('when an input string holds a NUL or an Idempotency-Key has surrounding spaces, then the document refuses it as the server does', () => {
+    const create = doc['paths']['/api/v1/deliveries']['post'] as Json;
+    const body = create['requestBody']['content']['application/json']['schema'] as Json;
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    expect(ajv.validate(body['properties']['notes'], 'ring\u0000twice')).to.equal(false);
+    expect(ajv.validate(body['properties']['notes'], 'ring twice')).to.equal(true);
+    const key = (create['parameters'] as Json[]).find((p) => p['name'] === 'Idempotency-Key');
+    expect(ajv.validate(key?.['schema'], 'order 42')).to.equal(true);
+    expect(ajv.validate(key?.['schema'], ' order-42')).to.equal(false);
+  });
+
+  it('when the Authorize dialog lists the schemes, then each says where its token comes from', () => {
+    const schemes = doc['components']['securitySchemes'] as Json;
+    expect(schemes['bearerAuth']['description']).to.include('POST /api/v1/auth/login');
+    expect(schemes['apiKey']['description']).to.include('POST /api/v1/api-keys');
+    expect(schemes['ticketQuery']['description']).to.include('/notifications/stream-ticket');
+  });
 });
 
 describe('Swagger UI', () => {
@@ -125,5 +189,11 @@ describe('Swagger UI', () => {
     expect(asset.status).to.equal(200);
     expect(asset.headers['content-type']).to.match(/javascript/);
     expect(asset.text.length).to.be.greaterThan(100_000);
+  });
+
+  it('when a browser asks for /favicon.ico, then it gets an icon, not a 404', async () => {
+    const icon = await api().get('/favicon.ico');
+    expect(icon.status).to.equal(200);
+    expect(icon.headers['content-type']).to.equal('image/png');
   });
 });

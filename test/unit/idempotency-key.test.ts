@@ -67,7 +67,11 @@ describe('idempotency key derivation', () => {
     ['order-42', true],
     ['a', true],
     ['x'.repeat(255), true],
+    ['order 42', true],
     ['', false],
+    // HTTP strips surrounding spaces, so no server could receive these as sent.
+    [' order-42', false],
+    ['order-42 ', false],
     ['x'.repeat(256), false],
     ['tab\there', false],
     ['naïve', false],

@@ -7,6 +7,7 @@ import {
 } from '../../schemas/api-keys';
 import { IdParams, Problem } from '../../schemas/common';
 import { defineRoute } from '../route';
+import { instantInDays } from '../examples';
 
 /** Managing keys takes a signed-in user (`sessionOnly`): a key cannot mint or revoke keys. */
 export function apiKeyRoutes() {
@@ -18,7 +19,10 @@ export function apiKeyRoutes() {
       tag: 'api-keys',
       access: { roles: ['partner'] },
       sessionOnly: true,
+      description:
+        "For a shop's backend, instead of a person's password: send the returned `key` as `Authorization: Bearer <key>`. Store it as a secret; only its hash is kept, so it cannot be shown again. Managing keys takes a signed-in user (a key cannot create keys).",
       body: CreateApiKeyRequest,
+      example: () => ({ name: 'Shop backend', expires_at: instantInDays(365) }),
       responses: {
         201: { description: 'Created; `key` is shown only now', schema: CreatedApiKey },
         403: { description: 'Not a partner, or called with an API key', schema: Problem },

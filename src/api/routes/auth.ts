@@ -6,6 +6,9 @@ import { userBody } from '../../schemas/users';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../route';
 
+// The shape of a refresh token; one from a real login replaces it in "Try it out".
+const EXAMPLE_REFRESH_TOKEN = 'Qm9vayBhIGRlbGl2ZXJ5IGZvciB0b21vcnJvdyBtb3JuaW5n';
+
 const sessionBody = (session: Session) => ({ ...session, user: userBody(session.user) });
 
 export function authRoutes(deps: AppDeps) {
@@ -18,7 +21,10 @@ export function authRoutes(deps: AppDeps) {
       summary: 'Sign in with email and password',
       tag: 'auth',
       access: { public: true },
+      description:
+        'Answers an access token (`access_token`, for the Authorize button or `Authorization: Bearer …`) and a refresh token. A wrong email, a wrong password and an inactive account are one and the same 401; repeated failures are a 429 with Retry-After.',
       body: LoginRequest,
+      example: () => ({ email: 'shop@example.com', password: 'correct-horse-battery' }),
       responses: {
         200: { description: 'Signed in: an access and a refresh token', schema: SessionSchema },
         401: { description: 'Wrong email or password, or account inactive', schema: Problem },
@@ -35,7 +41,10 @@ export function authRoutes(deps: AppDeps) {
       summary: 'Exchange a refresh token for a new pair (the old one is spent)',
       tag: 'auth',
       access: { public: true },
+      description:
+        'Each refresh token works once: presenting a spent one again ends the whole session, as it means the token was copied.',
       body: RefreshTokenRequest,
+      example: () => ({ refresh_token: EXAMPLE_REFRESH_TOKEN }),
       responses: {
         200: { description: 'A new access and refresh token', schema: SessionSchema },
         401: { description: 'Invalid, expired, revoked or reused refresh token', schema: Problem },
@@ -52,6 +61,7 @@ export function authRoutes(deps: AppDeps) {
       tag: 'auth',
       access: { public: true },
       body: RefreshTokenRequest,
+      example: () => ({ refresh_token: EXAMPLE_REFRESH_TOKEN }),
       responses: { 204: { description: 'Signed out (also for unknown tokens)' } },
       handle: async ({ body }) => {
         await logout(body.refresh_token);

@@ -7,6 +7,7 @@ import {
 } from '../../deliveries/change-delivery';
 import { createDelivery } from '../../deliveries/create-delivery';
 import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
 import { IdParams, Problem } from '../../schemas/common';
 import {
   AssignRequest,
@@ -17,14 +18,19 @@ import {
   DeliveryPage,
   DeliveryWithTimeline,
   StatusRequest,
+  TransitionProblem,
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
+import { dateInDays, EXAMPLE_ID } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 
 const problem = (description: string) => ({ description, schema: Problem });
 const NOT_VISIBLE = problem('No such delivery, or not visible to the caller');
-const INVALID_TRANSITION = problem('Not allowed from the current status; `allowed` lists the next');
+const INVALID_TRANSITION = {
+  description: 'Not allowed from the current status; `allowed` lists the statuses it may move to',
+  schema: TransitionProblem,
+};
 const UNAVAILABLE = problem('Temporal is unreachable; retry after Retry-After seconds');
 const KEY_REUSED = problem('The Idempotency-Key was used with another request');
 const changeResponses = (description: string) => ({
@@ -37,11 +43,16 @@ const changeResponses = (description: string) => ({
   422: KEY_REUSED,
   503: UNAVAILABLE,
 });
-const IDEMPOTENCY_KEY = Type.String({ minLength: 1, maxLength: 255 });
+const IDEMPOTENCY_KEY = Type.String({
+  minLength: 1,
+  maxLength: 255,
+  pattern: IDEMPOTENCY_KEY_PATTERN,
+  examples: ['order-1042'],
+});
 const changeKeyHeader = {
   'Idempotency-Key': {
     description:
-      '1–255 printable ASCII characters, scoped to the caller and the delivery: a repeat returns the original answer (Idempotent-Replayed: true); the same key with another action or body is a 422',
+      '1–255 printable ASCII characters, not starting or ending with a space, scoped to the caller and the delivery: a repeat returns the original answer (Idempotent-Replayed: true); the same key with another action or body is a 422',
     schema: IDEMPOTENCY_KEY,
   },
 };
@@ -73,19 +84,32 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'post',
       path: '/deliveries',
       summary: 'Request a delivery (idempotent: a repeat returns the same delivery)',
+      description:
+        'Creates the delivery in status `PENDING` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). `delivery_date` is today (UTC) or later. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
       tag: 'deliveries',
       access: { roles: ['partner'] },
       body: CreateDeliveryRequest,
+      example: () => ({
+        product_name: 'Espresso machine',
+        delivery_address: '12 Rue de la Paix, 75002 Paris',
+        delivery_date: dateInDays(7),
+        recipient_name: 'Camille Martin',
+        recipient_phone: '+33 6 12 34 56 78',
+        notes: 'Fragile: ring twice, 3rd floor',
+      }),
       headers: {
         'Idempotency-Key': {
           description:
-            '1–255 printable ASCII characters, scoped to the caller; replaces the body as the key',
+            '1–255 printable ASCII characters, not starting or ending with a space, scoped to the caller (your order number, say); replaces the body as the key',
           schema: IDEMPOTENCY_KEY,
         },
       },
       responses: {
         201: { description: 'Created; Location names the delivery', schema: Delivery },
         200: { description: 'A repeat (header Idempotent-Replayed: true)', schema: Delivery },
+        403: problem(
+          'Only partners may request deliveries, and only once their email address is confirmed (`email-not-verified`)',
+        ),
         422: problem('The Idempotency-Key was used with another body'),
         503: UNAVAILABLE,
       },
@@ -135,10 +159,13 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'post',
       path: '/deliveries/{id}/assign',
       summary: 'Assign (or reassign) the delivery to an active admin',
+      description:
+        'Possible while the delivery is `PENDING` or `ASSIGNED`; the admin, the previous one and the partner are notified.',
       tag: 'deliveries',
       access: { roles: ['super_admin'] },
       params: IdParams,
       body: AssignRequest,
+      example: () => ({ admin_id: EXAMPLE_ID }),
       headers: changeKeyHeader,
       responses: {
         ...changeResponses('Assigned'),
@@ -151,10 +178,13 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'post',
       path: '/deliveries/{id}/status',
       summary: 'Move the delivery on (the assigned admin, or a super admin)',
+      description:
+        '`ASSIGNED` → `IN_TRANSIT` → `COMPLETED` or `FAILED`; a 409 names the current status and the allowed next ones. The partner is notified.',
       tag: 'deliveries',
       access: { roles: ['admin', 'super_admin'] },
       params: IdParams,
       body: StatusRequest,
+      example: () => ({ status: 'IN_TRANSIT' as const, reason: 'Picked up at the warehouse' }),
       headers: changeKeyHeader,
       responses: changeResponses('The delivery in its new status'),
       handle: async ({ user, params, body, headers }) =>
@@ -169,10 +199,13 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'post',
       path: '/deliveries/{id}/cancel',
       summary: 'Cancel a delivery not yet in transit (its partner, or a super admin)',
+      description:
+        'The body is optional. Once the delivery is `IN_TRANSIT` (or finished) a cancel is a 409.',
       tag: 'deliveries',
       access: { roles: ['partner', 'super_admin'] },
       params: IdParams,
       body: CancelRequest,
+      example: () => ({ reason: 'The customer cancelled the order' }),
       headers: changeKeyHeader,
       responses: changeResponses('Cancelled'),
       handle: async ({ user, params, body, headers }) =>

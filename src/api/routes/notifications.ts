@@ -24,7 +24,8 @@ const STREAM_POSITION = /^[0-9]{1,15}$/;
 
 /** The header a reconnecting EventSource sends wins over the query a fresh one was opened with. */
 function resumePosition(header: string | undefined, query: string | undefined): number | null {
-  const value = header || query;
+  // An empty header is an invalid id, not an absent one (EventSource never sends it empty).
+  const value = header ?? query;
   if (value === undefined) return null;
   if (!STREAM_POSITION.test(value)) {
     throw new ValidationError('The Last-Event-ID is invalid.', [

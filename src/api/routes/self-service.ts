@@ -17,6 +17,8 @@ import { defineRoute } from '../route';
 import { API_PREFIX } from '../router';
 
 const invalidToken = { description: 'Unknown, used or expired token', schema: Problem };
+// The shape of the token in an account email's link (43 base64url characters).
+const EXAMPLE_ACCOUNT_TOKEN = 'q9Z2mX4vR7tY1uW8pK3sL6nB0cD5fG2hJ7kM4xV9aQe';
 
 /** Partner self-signup, email verification and password reset: public, token-based routes. */
 export function selfServiceRoutes(deps: AppDeps) {
@@ -27,7 +29,15 @@ export function selfServiceRoutes(deps: AppDeps) {
       summary: 'Sign up as a partner; a verification email follows',
       tag: 'auth',
       access: { public: true },
+      description:
+        'Creates a partner whose email address is not yet confirmed: it may sign in, but creates deliveries only after following the link in the verification email.',
       body: RegisterRequest,
+      example: () => ({
+        email: 'orders@corner-shop.example',
+        password: 'correct-horse-battery',
+        first_name: 'Ada',
+        last_name: 'Lovelace',
+      }),
       responses: {
         201: { description: 'Created, not yet verified; Location names the user', schema: Me },
         403: { description: 'Self-registration is disabled', schema: Problem },
@@ -49,6 +59,7 @@ export function selfServiceRoutes(deps: AppDeps) {
       tag: 'auth',
       access: { public: true },
       body: VerifyEmailRequest,
+      example: () => ({ token: EXAMPLE_ACCOUNT_TOKEN }),
       responses: { 204: { description: 'The address is verified' }, 400: invalidToken },
       handle: async ({ body }) => {
         await verifyEmail(deps, body.token);
@@ -61,7 +72,10 @@ export function selfServiceRoutes(deps: AppDeps) {
       summary: 'Email a password-reset link, if the account exists',
       tag: 'auth',
       access: { public: true },
+      description:
+        'Always a 202 with no body, so the answer does not tell whether an account exists; at most one email per account per minute.',
       body: ForgotPasswordRequest,
+      example: () => ({ email: 'orders@corner-shop.example' }),
       responses: { 202: { description: 'Accepted, whether or not the account exists' } },
       handle: async ({ body }) => {
         await requestPasswordReset(deps, body.email);
@@ -75,6 +89,7 @@ export function selfServiceRoutes(deps: AppDeps) {
       tag: 'auth',
       access: { public: true },
       body: ResetPasswordRequest,
+      example: () => ({ token: EXAMPLE_ACCOUNT_TOKEN, password: 'a-new-long-password' }),
       responses: { 204: { description: 'The password is changed' }, 400: invalidToken },
       handle: async ({ body }) => {
         await resetPassword(deps, body.token, body.password);

@@ -39,7 +39,15 @@ export function userRoutes(deps: AppDeps) {
       summary: 'Create an active user of any role',
       tag: 'users',
       access: { roles: ['super_admin'] },
+      description: 'The user is verified from the start and signs in with this password.',
       body: CreateUserRequest,
+      example: () => ({
+        email: 'courier.ops@example.com',
+        password: 'correct-horse-battery',
+        role: 'admin' as const,
+        first_name: 'Grace',
+        last_name: 'Hopper',
+      }),
       responses: {
         201: { description: 'Created; Location names the user', schema: User },
         409: { description: 'The email address is taken', schema: Problem },
@@ -93,7 +101,10 @@ export function userRoutes(deps: AppDeps) {
       tag: 'users',
       access: { roles: ['super_admin'] },
       params: IdParams,
+      description:
+        'Deactivating a user ends their sessions at once; a role change applies to their next request. You cannot deactivate or demote yourself (422).',
       body: UpdateUserRequest,
+      example: () => ({ first_name: 'Grace', is_active: true }),
       responses: {
         200: { description: 'The updated user', schema: User },
         404: { description: 'No such user', schema: Problem },

@@ -18,7 +18,10 @@ export function webhookRoutes(deps: AppDeps) {
       summary: 'Register or replace your webhook endpoint; returns a new signing secret',
       tag: 'webhooks',
       access: { roles: ['partner'] },
+      description:
+        'Events (`delivery.created`, `delivery.assigned`, `delivery.status_changed`, `delivery.cancelled`) are POSTed to this http(s) URL, signed with the returned secret. The host must resolve to a public address (422 otherwise).',
       body: WebhookEndpointRequest,
+      example: () => ({ url: 'https://shop.example.com/hooks/deliveries' }),
       responses: {
         200: { description: 'Registered; the secret is shown only now', schema: WebhookEndpoint },
         422: { description: 'The URL is not one the platform may call', schema: Problem },
