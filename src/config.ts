@@ -49,7 +49,28 @@ const ConfigSchema = Type.Object({
   WORKER_SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   WORKER_SHUTDOWN_FORCE_SECONDS: Type.Integer({ minimum: 1, maximum: 900, default: 40 }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
+  /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */
+  ASSIGNMENT_SLA: Type.String({ pattern: '^[0-9]+(ms|s|m|h)$', default: '30m' }),
+  /** Where a `delivery_date` ends (an IANA zone such as Europe/Berlin). */
+  BUSINESS_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
 });
+
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+function durationMs(text: string): number {
+  const [, amount, unit] = /^([0-9]+)(ms|s|m|h)$/.exec(text) ?? [];
+  return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+}
+
+function assertTimeZone(timeZone: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(
+      `Invalid configuration: BUSINESS_TIMEZONE: unknown time zone ${timeZone}`,
+    );
+  }
+}
 
 type RawConfig = Static<typeof ConfigSchema>;
 
@@ -59,6 +80,7 @@ export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'PUBLIC_URL' | 'D
   JWT_SECRET: string;
   PUBLIC_URL: string;
   DATA_DIR: string;
+  ASSIGNMENT_SLA_MS: number;
   isDev: boolean;
 }
 
@@ -100,9 +122,11 @@ export function loadConfig(
   if (!isDev && !raw.JWT_SECRET) {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
+  assertTimeZone(raw.BUSINESS_TIMEZONE);
   return {
     ...raw,
     isDev,
+    ASSIGNMENT_SLA_MS: durationMs(raw.ASSIGNMENT_SLA),
     JWT_SECRET: raw.JWT_SECRET ?? DEV_JWT_SECRET,
     HOST: raw.HOST ?? (isDev ? '127.0.0.1' : '0.0.0.0'),
     PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),

@@ -10,8 +10,8 @@ import {
   type NewDeliveryEvent,
   type StoredState,
 } from '../db/repositories/delivery-records';
-import { isChangeEvent } from '../domain/delivery-events';
-import { planDeliveryFanOut } from '../notifications/delivery-notifications';
+import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
+import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
 import type {
   DeliveryEventRecord,
   DeliveryFanOut,
@@ -94,6 +94,12 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
               if (correction) await appendDeliveryEvent(trx, correction);
               await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
             }
+          }
+          if (isDeadlineEvent(type)) {
+            return {
+              recorded: !eventExists,
+              ...(await planDeadlineFanOut(trx, { ...record, type })),
+            };
           }
           if (!isChangeEvent(type)) return { recorded: !eventExists, emails: [], webhook: null };
           const fanOut = await planDeliveryFanOut(trx, { ...record, type });

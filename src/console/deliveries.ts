@@ -157,6 +157,8 @@ const EVENT_LABELS: Record<DeliveryEventType, string> = {
   cancel_refused: 'Cancellation refused',
   resumed: 'Resumed by an operator',
   reconciled: 'Corrected after an operator reset',
+  assignment_overdue: 'Not assigned in time',
+  delivery_overdue: 'Past its delivery date',
 };
 
 function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {

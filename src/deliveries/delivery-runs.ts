@@ -1,6 +1,7 @@
 import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import type { Config } from '../config';
 import { deliveryWorkflow } from '../workflows';
+import { deliveryDeadlines } from './deadlines';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { deliveryDetails, deliverySummary } from '../workflows/delivery-presentation';
 import { initialSearchAttributes } from '../workflows/search-attributes';
@@ -31,7 +32,14 @@ export function deliveryStartOptions(
   return {
     workflowId: input.idempotencyKey,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    args: [input],
+    args: [
+      {
+        ...input,
+        deadlines:
+          input.deadlines ??
+          deliveryDeadlines(config, input.createdAt, input.request.delivery_date),
+      },
+    ],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     memo: { ...memo },
     staticSummary: deliverySummary(input.request),

@@ -1,6 +1,7 @@
 /**
- * What a delivery's timeline can record. Changes move the state machine; the last three record
- * what an operator did to the workflow from the Temporal UI or CLI, so the API can explain it.
+ * What a delivery's timeline can record. Changes move the state machine; cancel_refused, resumed
+ * and reconciled record what an operator did to the workflow from the Temporal UI or CLI, so the
+ * API can explain it; the overdue events record a deadline the delivery missed.
  */
 export const DELIVERY_EVENT_TYPES = [
   'created',
@@ -10,8 +11,19 @@ export const DELIVERY_EVENT_TYPES = [
   'cancel_refused',
   'resumed',
   'reconciled',
+  'assignment_overdue',
+  'delivery_overdue',
 ] as const;
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+
+/** A missed deadline: still CREATED after the assignment SLA, or not done by its date's end. */
+export type DeadlineEventType = Extract<
+  DeliveryEventType,
+  'assignment_overdue' | 'delivery_overdue'
+>;
+
+export const isDeadlineEvent = (type: DeliveryEventType): type is DeadlineEventType =>
+  type === 'assignment_overdue' || type === 'delivery_overdue';
 
 /** Events that change the delivery's status or assignee; only these notify anyone. */
 export type DeliveryChangeType = Extract<
@@ -29,6 +41,8 @@ export function isChangeEvent(type: DeliveryEventType): type is DeliveryChangeTy
     case 'cancel_refused':
     case 'resumed':
     case 'reconciled':
+    case 'assignment_overdue':
+    case 'delivery_overdue':
       return false;
     default: {
       const unknown: never = type;

@@ -2,7 +2,7 @@
  * Who hears what about a delivery change, and in which words. Pure: the notifications activity
  * applies it, the unit tests pin it down table by table.
  */
-import type { DeliveryChangeType } from './delivery-events';
+import type { DeadlineEventType, DeliveryChangeType } from './delivery-events';
 import type { DeliveryStatus } from './delivery-status';
 
 /** The part of a delivery change the rules read (the workflow's notice satisfies it). */
@@ -139,4 +139,42 @@ export function describeNotification(
     title,
     message: withReason(`${label} ${outcome}.`, change.reason),
   };
+}
+
+/** Who hears about a missed deadline: the super admins as a group, or named users. */
+export interface DeadlinePlan {
+  /** Every active super admin (read when the event is recorded). */
+  superAdmins: boolean;
+  recipients: Recipient[];
+}
+
+export function planDeadlineNotifications(
+  type: DeadlineEventType,
+  parties: { partnerId: string; assignedTo: string | null },
+): DeadlinePlan {
+  switch (type) {
+    case 'assignment_overdue':
+      return { superAdmins: true, recipients: [] };
+    case 'delivery_overdue': {
+      const recipients: Recipient[] = [{ userId: parties.partnerId, as: 'partner' }];
+      if (parties.assignedTo) recipients.push({ userId: parties.assignedTo, as: 'assignee' });
+      return { superAdmins: false, recipients };
+    }
+    default: {
+      const unknown: never = type;
+      throw new Error(`Unknown deadline event ${String(unknown)}`);
+    }
+  }
+}
+
+export function describeDeadline(
+  type: DeadlineEventType,
+  label: string,
+  reason: string | null,
+): NotificationContent {
+  const [title, fallback] =
+    type === 'assignment_overdue'
+      ? ['Delivery not assigned in time', `${label} is still waiting for a courier.`]
+      : ['Delivery past its date', `${label} was not finished by the end of its delivery date.`];
+  return { type: `delivery.${type}`, title, message: reason ? `${label}: ${reason}` : fallback };
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import {
+  describeDeadline,
   describeNotification,
+  planDeadlineNotifications,
   planNotifications,
   type DeliveryChange,
   type NotificationContent,
@@ -9,7 +11,7 @@ import {
 import { UserModel } from '../db/models/user';
 import { insertNotifications } from '../db/repositories/notifications';
 import { findWebhookEndpoint } from '../db/repositories/webhooks';
-import type { DeliveryChangeType } from '../domain/delivery-events';
+import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, DeliveryFanOut } from '../workflows/delivery-event';
 import type { EmailMessage } from './email-message';
 import { escapeHtml } from './html';
@@ -52,6 +54,64 @@ function webhookEvent(record: DeliveryEventRecord, type: WebhookEvent['type']): 
   };
 }
 
+interface PlannedNotice {
+  user: { id: string; email: string };
+  eventKey: string;
+  content: NotificationContent;
+}
+
+/** Stores the in-app notifications (unless `store` is false) and returns their emails. */
+async function deliverInApp(
+  trx: Knex,
+  deliveryId: string,
+  planned: PlannedNotice[],
+  store: boolean,
+): Promise<EmailMessage[]> {
+  if (store) {
+    await insertNotifications(
+      planned.map(({ user, eventKey, content }) => ({
+        user_id: user.id,
+        event_key: eventKey,
+        delivery_id: deliveryId,
+        ...content,
+      })),
+      trx as Knex.Transaction,
+    );
+  }
+  return planned.map(({ user, eventKey, content }) =>
+    emailFor(`${eventKey}:email`, user.email, content, deliveryId),
+  );
+}
+
+/**
+ * A missed deadline: every active super admin hears that a delivery waits for assignment; the
+ * partner and the assignee hear that it is past its date. In-app and email, no webhook (its
+ * event types are a published contract).
+ */
+export async function planDeadlineFanOut(
+  trx: Knex,
+  record: DeliveryEventRecord & { type: DeadlineEventType },
+): Promise<Omit<DeliveryFanOut, 'recorded'>> {
+  const plan = planDeadlineNotifications(record.type, {
+    partnerId: record.delivery.partner_id,
+    assignedTo: record.delivery.assigned_to,
+  });
+  const users = plan.superAdmins
+    ? await UserModel.query(trx).where({ role: 'super_admin', is_active: true })
+    : await UserModel.query(trx).findByIds(plan.recipients.map((r) => r.userId));
+  const content = describeDeadline(
+    record.type,
+    `Delivery "${record.delivery.product_name}"`,
+    record.reason,
+  );
+  const planned = users.map((user) => ({
+    user,
+    eventKey: `${record.eventKey}:${user.id}`,
+    content,
+  }));
+  return { emails: await deliverInApp(trx, record.delivery.id, planned, true), webhook: null };
+}
+
 /** The part of a record the notification rules read. */
 export function changeOf(
   record: DeliveryEventRecord & { type: DeliveryChangeType },
@@ -92,20 +152,7 @@ export async function planDeliveryFanOut(
     const content = describeNotification(change, recipient.as, label);
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
-  if (store) {
-    await insertNotifications(
-      planned.map(({ user, eventKey, content }) => ({
-        user_id: user.id,
-        event_key: eventKey,
-        delivery_id: record.delivery.id,
-        ...content,
-      })),
-      trx as Knex.Transaction,
-    );
-  }
-  const emails = planned.map(({ user, eventKey, content }) =>
-    emailFor(`${eventKey}:email`, user.email, content, record.delivery.id),
-  );
+  const emails = await deliverInApp(trx, record.delivery.id, planned, store);
   const webhook = endpoint
     ? { partnerId: record.delivery.partner_id, event: webhookEvent(record, plan.webhook) }
     : null;

@@ -13,7 +13,12 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { WebhookActivities } from '../activities/webhooks';
-import { isChangeEvent, type DeliveryEventType } from '../domain/delivery-events';
+import {
+  isChangeEvent,
+  isDeadlineEvent,
+  type DeadlineEventType,
+  type DeliveryEventType,
+} from '../domain/delivery-events';
 import {
   rejectCommand,
   targetStatus,
@@ -119,6 +124,10 @@ export class DeliveryLifecycle {
     return isTerminal(this.status);
   }
 
+  get awaitingAssignment(): boolean {
+    return this.status === 'CREATED';
+  }
+
   /** Records the creation (or, for a resumed run, the resumption) before anything else runs. */
   private begin(): Promise<void> {
     const resumed = this.input.resumeFrom;
@@ -216,6 +225,25 @@ export class DeliveryLifecycle {
     });
   }
 
+  /**
+   * A missed deadline, recorded once per delivery (the key has no run in it, so a resumed or
+   * reset run adds none) unless the change that made it moot came first.
+   */
+  overdue(type: DeadlineEventType, reason: string): Promise<void> {
+    return this.serially(async () => {
+      const moot = type === 'assignment_overdue' ? !this.awaitingAssignment : this.terminal;
+      if (moot) return;
+      await this.record({
+        eventKey: `${this.input.deliveryId}:${type}`,
+        type,
+        actor: null,
+        reason,
+        toStatus: this.status,
+        assignedTo: this.assignedTo,
+      });
+    });
+  }
+
   /** Resolves once every email and webhook fired so far has been delivered or given up. */
   async settled(): Promise<void> {
     await Promise.all(this.outbound);
@@ -285,7 +313,7 @@ export class DeliveryLifecycle {
       type: event.type,
       fromStatus,
       toStatus: event.toStatus,
-      actorRole: event.actor?.role ?? (event.type === 'created' ? null : 'operator'),
+      actorRole: event.actor?.role ?? this.impersonalActor(event.type),
     });
     const fanOut = await store.recordDeliveryEvent.executeWithOptions({ summary }, [
       {
@@ -319,6 +347,11 @@ export class DeliveryLifecycle {
       }),
     );
     this.sendOutbound(fanOut, event.type);
+  }
+
+  private impersonalActor(type: DeliveryEventType): string | null {
+    if (type === 'created') return null;
+    return isDeadlineEvent(type) ? 'a deadline timer' : 'operator';
   }
 
   private publishSearchAttributes(): void {

@@ -12,6 +12,18 @@ export interface ResumedState {
   updatedAt: string;
 }
 
+/**
+ * When the delivery misses its deadlines (ISO instants, computed by the API from ASSIGNMENT_SLA
+ * and BUSINESS_TIMEZONE when it starts the run, so the workflow needs no clock arithmetic).
+ */
+export interface DeliveryDeadlines {
+  /** Still CREATED at this instant: the assignment SLA is missed. */
+  assignBy: string;
+  /** Not terminal at this instant (the end of `delivery_date` in `timeZone`): overdue. */
+  dueBy: string;
+  timeZone: string;
+}
+
 /** Fixed by the start; the workflow ID is `idempotencyKey`. */
 export interface DeliveryWorkflowInput {
   deliveryId: string;
@@ -24,6 +36,8 @@ export interface DeliveryWorkflowInput {
   resumeFrom?: ResumedState | null;
   /** The partner's API key that asked for the delivery, named on its `created` event. */
   actorApiKeyId?: string;
+  /** Absent in runs started before durable deadlines existed. */
+  deadlines?: DeliveryDeadlines;
 }
 
 /** Every change carries who asks and, for idempotent repeats, what was asked. */

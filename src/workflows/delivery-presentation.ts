@@ -76,7 +76,8 @@ export function recordSummary(fields: {
   toStatus: DeliveryStatus;
   actorRole: string | null;
 }): string {
-  const move = fields.fromStatus ? `${fields.fromStatus} → ${fields.toStatus}` : fields.toStatus;
+  const moved = fields.fromStatus !== null && fields.fromStatus !== fields.toStatus;
+  const move = moved ? `${fields.fromStatus} → ${fields.toStatus}` : fields.toStatus;
   const by = fields.actorRole ? ` by ${fields.actorRole}` : '';
   return `Record ${fields.type}: ${move}${by}`;
 }

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeliveryCommand } from '../domain/delivery-rules';
 import type { Delivery } from '../schemas/deliveries';
+import { watchDeadlines } from './delivery-deadlines';
 import { DeliveryLifecycle } from './delivery-lifecycle';
 import {
   assignUpdate,
@@ -60,6 +61,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   });
   await CancellationScope.nonCancellable(async () => {
     await delivery.begun;
+    watchDeadlines(delivery, input.deadlines, input.createdAt);
     let cancelHandled = false;
     const cancelPending = () => cancelRequested && !cancelHandled;
     while (!delivery.terminal) {

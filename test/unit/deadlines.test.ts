@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config';
+import { deliveryDeadlines, endOfDate } from '../../src/deliveries/deadlines';
+
+describe('delivery deadlines', () => {
+  const cases: [zone: string, date: string, end: string][] = [
+    ['UTC', '2030-01-01', '2030-01-02T00:00:00.000Z'],
+    ['Europe/Berlin', '2030-01-15', '2030-01-15T23:00:00.000Z'],
+    ['Europe/Berlin', '2030-07-15', '2030-07-15T22:00:00.000Z'],
+    // Berlin moves to summer time at 02:00 on 2030-03-31: the 30th still ends at CET midnight.
+    ['Europe/Berlin', '2030-03-30', '2030-03-30T23:00:00.000Z'],
+    ['Europe/Berlin', '2030-03-31', '2030-03-31T22:00:00.000Z'],
+    ['America/Los_Angeles', '2030-11-02', '2030-11-03T07:00:00.000Z'],
+    ['America/Los_Angeles', '2030-11-03', '2030-11-04T08:00:00.000Z'],
+    ['Asia/Kolkata', '2030-06-01', '2030-06-01T18:30:00.000Z'],
+    ['Pacific/Kiritimati', '2030-06-01', '2030-06-01T10:00:00.000Z'],
+  ];
+  for (const [zone, date, end] of cases) {
+    it(`when the business time zone is ${zone}, then ${date} ends at ${end}`, () => {
+      expect(endOfDate(date, zone).toISOString()).to.equal(end);
+    });
+  }
+
+  it('when a delivery is created, then it must be assigned ASSIGNMENT_SLA later and done by the end of its date', () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      ASSIGNMENT_SLA: '45m',
+      BUSINESS_TIMEZONE: 'Asia/Kolkata',
+    });
+    expect(deliveryDeadlines(config, '2030-06-01T10:00:00.000Z', '2030-06-02')).to.deep.equal({
+      assignBy: '2030-06-01T10:45:00.000Z',
+      dueBy: '2030-06-02T18:30:00.000Z',
+      timeZone: 'Asia/Kolkata',
+    });
+  });
+
+  it('when ASSIGNMENT_SLA and BUSINESS_TIMEZONE are unset, then the SLA is 30 minutes in UTC', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    expect(config.ASSIGNMENT_SLA_MS).to.equal(30 * 60_000);
+    expect(config.BUSINESS_TIMEZONE).to.equal('UTC');
+  });
+
+  for (const [value, ms] of [
+    ['90s', 90_000],
+    ['2h', 7_200_000],
+    ['1500ms', 1500],
+  ] as const) {
+    it(`when ASSIGNMENT_SLA is ${value}, then it is ${ms} ms`, () => {
+      expect(loadConfig({ NODE_ENV: 'test', ASSIGNMENT_SLA: value }).ASSIGNMENT_SLA_MS).to.equal(
+        ms,
+      );
+    });
+  }
+
+  it('when the SLA or the time zone is not understood, then the configuration names it', () => {
+    expect(() => loadConfig({ NODE_ENV: 'test', ASSIGNMENT_SLA: '30 minutes' })).to.throw(
+      /ASSIGNMENT_SLA/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'test', BUSINESS_TIMEZONE: 'Mars/Olympus' })).to.throw(
+      /BUSINESS_TIMEZONE/,
+    );
+  });
+});
