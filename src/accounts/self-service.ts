@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import { accountEmailWorkflow, accountEmailWorkflowId } from '../workflows/account-email-workflow';
 import { accountEmail, accountLink } from './account-email-templates';
 import { ACCOUNT_TOKEN_TTL_SECONDS, spendAccountToken } from './account-tokens';
+import { domainErrorFrom, withTemporalDeadline } from '../deliveries/temporal-calls';
 import { hashPassword } from './passwords';
 import { assertPasswordAllowed, createAccount } from './users';
 
@@ -49,11 +50,17 @@ async function sendAccountEmail(
     firstName: user.first_name,
     link: accountLink(deps.config.PUBLIC_URL, purpose, token),
   });
-  await deps.temporal.workflow.start(accountEmailWorkflow, {
-    taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-    workflowId: accountEmailWorkflowId(row.id),
-    args: [{ message }],
-  });
+  try {
+    await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.start(accountEmailWorkflow, {
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        workflowId: accountEmailWorkflowId(row.id),
+        args: [{ message }],
+      }),
+    );
+  } catch (error) {
+    throw domainErrorFrom(error);
+  }
 }
 
 export interface Registration {

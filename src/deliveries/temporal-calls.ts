@@ -7,6 +7,7 @@ import {
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { DomainError, unavailable } from '../domain/errors';
 import type { AppDeps } from '../api/deps';
+import { DeadlineExceeded, withinTemporalDeadline } from '../temporal/deadline';
 import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
 
 const RETRY_AFTER_SECONDS = 5;
@@ -15,15 +16,19 @@ const UNREACHABLE = [1, 4, 14];
 const NOT_FOUND = 5;
 
 /**
- * Runs Temporal calls under a deadline so a down server or worker answers 503 instead of hanging.
- * Whatever the workflow already accepted still completes; a retry of the request finds it.
+ * Runs Temporal calls under a deadline so a down or hung server or worker answers 503 within
+ * `TEMPORAL_UPDATE_TIMEOUT_MS` instead of hanging. Whatever the workflow already accepted still
+ * completes; a retry of the request finds it.
  */
-export function withTemporalDeadline<T>(deps: AppDeps, call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + deps.config.TEMPORAL_UPDATE_TIMEOUT_MS;
-  return deps.temporal.connection.withDeadline(deadline, call);
+export function withTemporalDeadline<T>(
+  deps: Pick<AppDeps, 'config' | 'temporal'>,
+  call: () => Promise<T>,
+): Promise<T> {
+  return withinTemporalDeadline(deps.temporal, deps.config.TEMPORAL_UPDATE_TIMEOUT_MS, call);
 }
 
 function isUnreachable(error: unknown): boolean {
+  if (error instanceof DeadlineExceeded) return true;
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const grpc = error instanceof ServiceError ? error.cause : error;
   if (isGrpcServiceError(grpc)) return UNREACHABLE.includes(grpc.code);

@@ -3,6 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface RunningTemporal {
   address: string;
   uiUrl: string | null;
+  /** For tests that freeze or kill the server to see how its clients cope. */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function startTemporalDevServer(opts: {
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : null,
+    pid: child.pid,
     stop: () => stopChild(child),
   };
 }

@@ -1,13 +1,19 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { retryWithinDeadline } from './deadline';
 import { DELIVERY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 export interface TemporalSettings {
   address: string;
   namespace: string;
   taskQueue: string;
+}
+
+/** How the API reaches Temporal: its calls' deadlines bound the client's own retries too. */
+export function clientConnectionOptions(address: string): ConnectionOptions {
+  return { address, connectTimeout: 5000, interceptors: [retryWithinDeadline()] };
 }
 
 /** Retries until the server answers, generous enough for a cold dev-server start on 2 cores. */
@@ -18,10 +24,7 @@ export async function connectClient(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const connection = await Connection.connect({
-        address: settings.address,
-        connectTimeout: 5000,
-      });
+      const connection = await Connection.connect(clientConnectionOptions(settings.address));
       await connection.workflowService.describeNamespace({ namespace: settings.namespace });
       return new Client({ connection, namespace: settings.namespace });
     } catch (error) {

@@ -7,6 +7,7 @@ import { createApp } from '../../src/api/app';
 import type { AppDeps } from '../../src/api/deps';
 import { startDeliveryRun } from '../../src/deliveries/delivery-runs';
 import { deliveryIdFor, deliveryKey } from '../../src/deliveries/idempotency';
+import { clientConnectionOptions } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
@@ -76,7 +77,7 @@ describe('deliveries API: Temporal outages and crashes', () => {
     expect(existing.status).to.equal(201);
 
     // Nothing listens on a port we just freed; a lazy connection never blocks app construction.
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const connection = Connection.lazy(clientConnectionOptions(`127.0.0.1:${await freePort()}`));
     const broken = new Client({ connection, namespace: 'default' });
     try {
       const app = appWith({ TEMPORAL_UPDATE_TIMEOUT_MS: 1500 }, broken).callback();

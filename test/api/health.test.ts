@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { Drain } from '../../src/api/drain';
 import { listen } from '../../src/api/listen';
+import { clientConnectionOptions } from '../../src/temporal/connect';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 
@@ -49,7 +50,7 @@ describe('health probes', () => {
   });
 
   it('when Temporal is unreachable, then /readyz answers 503 problem+json naming it down', async () => {
-    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const connection = Connection.lazy(clientConnectionOptions(`127.0.0.1:${await freePort()}`));
     const { deps } = stack();
     const app = createApp({ ...deps, temporal: new Client({ connection, namespace: 'default' }) });
     try {
