@@ -1,17 +1,25 @@
 /**
  * Records full delivery-workflow histories for the replay test (`test/replay/replay.test.ts`).
- * Run `npx tsx scripts/record-histories.ts` after a deliberate, released-compatible change, or
- * before the first release; never re-record to silence a replay failure of released code —
- * guard the change with `patched()` instead.
+ * Run `npx tsx scripts/record-histories.ts [scenario …]` (all when none is named) to add the
+ * history of a new behaviour; never re-record an existing one to silence a replay failure of
+ * released code — guard the change with `patched()` instead.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../src/domain/delivery-rules';
 import { assignUpdate, cancelUpdate, transitionUpdate } from '../src/workflows/delivery-messages';
-import { changeArgs, startDelivery, type StartedDelivery } from '../test/support/deliveries';
+import { deliveryStartOptions } from '../src/deliveries/delivery-runs';
+import { deliveryWorkflow } from '../src/workflows';
+import {
+  changeArgs,
+  deliveryInput,
+  startDelivery,
+  type StartedDelivery,
+} from '../test/support/deliveries';
 import { historyToJson } from '../test/replay/history-json';
-import { startStack, stopStack } from '../test/support/stack';
+import { stack, startStack, stopStack } from '../test/support/stack';
 import { createUser } from '../test/support/users';
+import { waitFor } from '../test/support/wait-for';
 
 const OUT = path.resolve(__dirname, '../test/replay/histories');
 
@@ -70,6 +78,35 @@ async function cancelRefused({ handle }: StartedDelivery, boss: Actor, admin: Ac
   });
 }
 
+const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+/** Missed the SLA (recorded), assigned, missed its date (recorded), then completed. */
+async function deadlines(_: StartedDelivery, boss: Actor, admin: Actor) {
+  const { client, config } = stack();
+  const input = {
+    ...deliveryInput((await actor('partner')).id),
+    deadlines: { assignBy: soon(1000), dueBy: soon(3000), timeZone: 'UTC' },
+  };
+  const handle = await client.workflow.start(deliveryWorkflow, deliveryStartOptions(config, input));
+  const events = () => stack().db('delivery_events').where({ delivery_id: input.deliveryId });
+  await waitFor(
+    async () => ((await events()).length === 2 ? true : undefined),
+    'the assignment deadline',
+  );
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await waitFor(
+    async () => ((await events()).length === 4 ? true : undefined),
+    'the date deadline',
+  );
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
+  });
+  return handle;
+}
+
 async function main(): Promise<void> {
   await startStack();
   try {
@@ -81,13 +118,16 @@ async function main(): Promise<void> {
       raced,
       'operator-cancelled': operatorCancelled,
       'cancel-refused': cancelRefused,
+      deadlines,
     };
+    const wanted = process.argv.slice(2);
     for (const [name, run] of Object.entries(scenarios)) {
+      if (wanted.length > 0 && !wanted.includes(name)) continue;
       const started = await startDelivery();
-      await run(started, boss, admin);
+      const handle = (await run(started, boss, admin)) ?? started.handle;
       // Only COMPLETED closes as completed; the other outcomes close as failed or cancelled.
-      await started.handle.result().catch(() => undefined);
-      const history = await started.handle.fetchHistory();
+      await handle.result().catch(() => undefined);
+      const history = await handle.fetchHistory();
       await writeFile(path.join(OUT, `${name}.json`), historyToJson(history));
       console.log(`recorded ${name} (${history.events?.length ?? 0} events)`);
     }
