@@ -69,6 +69,14 @@ async function lifecycle(base: string, email: string, password: string): Promise
   return timeline;
 }
 
+/** The image has no esbuild: the console must come from the bundle `npm run build` wrote. */
+async function consoleServed(base: string): Promise<void> {
+  const page = expectStatus(await call(base, 'GET', '/console'), [200], 'the console page');
+  const script = /src="(\/console\/assets\/[^"]+\.js)"/.exec(String(page.body))?.[1];
+  if (!script) throw new Error('the console page names no script');
+  expectStatus(await call(base, 'GET', script), [200], 'the console script');
+}
+
 async function main(image: string): Promise<void> {
   const infra = await startLoopbackInfra();
   const runId = randomUUID().slice(0, 8);
@@ -125,6 +133,8 @@ async function main(image: string): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(() => readyWithWorker(base), 'the API to be ready with a worker polling', 90_000);
     console.log('api and worker containers: ready');
+    await consoleServed(base);
+    console.log('console page and script: served from the prebuilt bundle');
     const timeline = await lifecycle(base, superAdmin.email, superAdmin.password);
     console.log(`delivery lifecycle over HTTP: ${timeline.join(' → ')}`);
     failed = false;
