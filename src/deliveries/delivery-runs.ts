@@ -14,6 +14,8 @@ export interface DeliveryRunMemo {
   actorApiKeyId?: string;
 }
 
+export const WORKFLOW_TASK_TIMEOUT = '5 seconds';
+
 export const deliveryApiUrl = (config: Config, deliveryId: string) =>
   `${config.PUBLIC_URL}/api/v1/deliveries/${deliveryId}`;
 
@@ -41,6 +43,9 @@ export function deliveryStartOptions(
       },
     ],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    // A task lost with its worker is retried elsewhere after this, well inside the API's
+    // deadline (TEMPORAL_UPDATE_TIMEOUT_MS, 10 s); see "Recovery in seconds" in the architecture.
+    workflowTaskTimeout: WORKFLOW_TASK_TIMEOUT,
     memo: { ...memo },
     staticSummary: deliverySummary(input.request),
     staticDetails: deliveryDetails({
