@@ -3,9 +3,9 @@ import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
+import { DELIVERY_CHANNELS } from '../notifications/channels';
 import { createEmailActivities } from './email';
 import { createReadModelActivities } from './read-model';
-import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,11 +18,13 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
   return { db, logger, email: emailSettingsFrom(config), webhooks: webhookSettingsFrom(config) };
 }
 
-/** All activities the delivery worker registers, built from their dependencies. */
+/**
+ * All activities the delivery worker registers, built from their dependencies: the read model,
+ * email (account emails use it too) and every notification channel's own.
+ */
 export function createActivities(deps: ActivityDeps) {
-  return {
-    ...createReadModelActivities(deps.db),
-    ...createEmailActivities(deps),
-    ...createWebhookActivities(deps.webhooks),
-  };
+  return Object.assign(
+    { ...createReadModelActivities(deps.db), ...createEmailActivities(deps) },
+    ...DELIVERY_CHANNELS.map((channel) => channel.activities(deps)),
+  ) as ReturnType<typeof createReadModelActivities> & ReturnType<typeof createEmailActivities>;
 }

@@ -68,16 +68,16 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
   return {
     /**
      * The local activity behind every timeline event: the row, the event and the in-app
-     * notifications in one transaction, once per event key. Returns the emails and webhook the
-     * workflow sends next (the same ones on a retry, whose keys dedupe the sending).
+     * notifications in one transaction, once per event key. Returns what the channels send next
+     * (the same on a retry, whose keys dedupe the sending).
      */
     recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut> {
       const { type } = record;
-      return write(`the ${record.type} event`, async () => {
+      return write(`the ${record.type} event`, async (): Promise<DeliveryFanOut> => {
         // Every creation the API stored first (and retries of it): read only, no transaction.
         if (type === 'created' && (await deliveryEventExists(db, record.eventKey))) {
-          const fanOut = await planDeliveryFanOut(db, { ...record, type }, { store: false });
-          return { recorded: false, ...fanOut };
+          const outbound = await planDeliveryFanOut(db, { ...record, type }, { store: false });
+          return { recorded: false, outbound };
         }
         return db.transaction(async (trx) => {
           const { row, eventExists } = await lockDeliveryForEvent(
@@ -95,15 +95,12 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
               await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
             }
           }
+          const recorded = !eventExists;
           if (isDeadlineEvent(type)) {
-            return {
-              recorded: !eventExists,
-              ...(await planDeadlineFanOut(trx, { ...record, type })),
-            };
+            return { recorded, outbound: await planDeadlineFanOut(trx, { ...record, type }) };
           }
-          if (!isChangeEvent(type)) return { recorded: !eventExists, emails: [], webhook: null };
-          const fanOut = await planDeliveryFanOut(trx, { ...record, type });
-          return { recorded: !eventExists, ...fanOut };
+          if (!isChangeEvent(type)) return { recorded, outbound: [] };
+          return { recorded, outbound: await planDeliveryFanOut(trx, { ...record, type }) };
         });
       });
     },

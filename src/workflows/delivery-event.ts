@@ -1,7 +1,5 @@
 import type { DeliveryEventType } from '../domain/delivery-events';
 import type { DeliveryStatus } from '../domain/delivery-status';
-import type { EmailMessage } from '../notifications/email-message';
-import type { WebhookJob } from '../notifications/webhook-delivery';
 import type { Delivery } from '../schemas/deliveries';
 
 /**
@@ -29,12 +27,23 @@ export interface DeliveryEventRecord {
 /** The creation event's key: the API and the workflow's first task write the same event. */
 export const createdEventKey = (deliveryId: string) => `${deliveryId}:created`;
 
+/**
+ * One message for one notification channel, sent by that channel's activity with a durable retry
+ * policy. The workflow runs whatever the record activity planned, so it knows no channel.
+ */
+export interface OutboundJob {
+  /** The registered activity that sends it, e.g. `sendEmails`. */
+  activity: string;
+  /** What the Temporal UI shows for the activity. */
+  summary: string;
+  payload: unknown;
+}
+
 /** What is left to send once the record is written: nothing is scheduled for an empty list. */
 export interface DeliveryFanOut {
   /** False when the event had been recorded before (a retry, a replay, a reset). */
   recorded: boolean;
-  emails: EmailMessage[];
-  webhook: WebhookJob | null;
+  outbound: OutboundJob[];
 }
 
 export interface DeliveryRecordActivities {

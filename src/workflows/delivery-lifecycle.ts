@@ -12,7 +12,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { WebhookActivities } from '../activities/webhooks';
 import {
   isChangeEvent,
   isDeadlineEvent,
@@ -27,13 +26,15 @@ import {
   type DeliveryParties,
 } from '../domain/delivery-rules';
 import { canTransition, isTerminal, type DeliveryStatus } from '../domain/delivery-status';
-import type { EmailActivities } from '../notifications/email-message';
 import type { Delivery } from '../schemas/deliveries';
 import {
   createdEventKey,
   type DeliveryFanOut,
   type DeliveryRecordActivities,
+  type OutboundJob,
 } from './delivery-event';
+import type { EmailMessage } from '../notifications/email-message';
+import type { WebhookJob } from '../notifications/webhook-delivery';
 import {
   DELIVERY_OUTCOME_FAILURES,
   type ChangeAnswer,
@@ -55,9 +56,12 @@ const store = proxyLocalActivities<DeliveryRecordActivities>({
     maximumInterval: '1 second',
   },
 });
-// Anything that leaves the system gets a durable retry policy of its own.
-const email = proxyActivities<EmailActivities>(OUTBOUND_ACTIVITY_OPTIONS);
-const webhooks = proxyActivities<WebhookActivities>(OUTBOUND_ACTIVITY_OPTIONS);
+// Anything that leaves the system gets a durable retry policy of its own; which activity sends
+// what is the channels' business (src/notifications/channels), planned by the record activity.
+const outboundActivities =
+  proxyActivities<Record<string, (payload: unknown) => Promise<unknown>>>(
+    OUTBOUND_ACTIVITY_OPTIONS,
+  );
 
 const EVENT_TYPES: Record<DeliveryCommand['kind'], DeliveryEventType> = {
   assign: 'assigned',
@@ -76,6 +80,32 @@ interface PlannedEvent {
   reason: string | null;
   toStatus: DeliveryStatus;
   assignedTo: string | null;
+}
+
+/**
+ * What record activities returned before notification channels: running executions replay those
+ * results from their history and must schedule the same activities, in the same order.
+ */
+interface LegacyFanOut {
+  recorded: boolean;
+  emails: EmailMessage[];
+  webhook: WebhookJob | null;
+}
+
+function outboundJobs(fanOut: DeliveryFanOut | LegacyFanOut): OutboundJob[] {
+  if ('outbound' in fanOut) return fanOut.outbound;
+  const jobs: OutboundJob[] = [];
+  const { emails, webhook } = fanOut;
+  if (emails.length > 0) {
+    const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
+    const summary = `Email ${to}: ${emails[0]!.subject}`;
+    jobs.push({ activity: 'sendEmails', summary, payload: emails });
+  }
+  if (webhook) {
+    const summary = `Webhook ${webhook.event.type} to the partner`;
+    jobs.push({ activity: 'deliverWebhook', summary, payload: webhook });
+  }
+  return jobs;
 }
 
 /** A recipient that cannot be reached must not fail the delivery: the failure is recorded. */
@@ -316,20 +346,21 @@ export class DeliveryLifecycle {
       toStatus: event.toStatus,
       actorRole: event.actor?.role ?? this.impersonalActor(event.type),
     });
-    const fanOut = await store.recordDeliveryEvent.executeWithOptions({ summary }, [
-      {
-        eventKey: event.eventKey,
-        type: event.type,
-        fromStatus,
-        previousAssignee: previousAssignee === event.assignedTo ? null : previousAssignee,
-        actorId: event.actor?.id ?? null,
-        actorApiKeyId: event.actorApiKeyId ?? null,
-        reason: event.reason,
-        at,
-        delivery,
-        keys: { idempotencyKey: this.input.idempotencyKey, payloadHash: this.input.payloadHash },
-      },
-    ]);
+    const fanOut: DeliveryFanOut | LegacyFanOut =
+      await store.recordDeliveryEvent.executeWithOptions({ summary }, [
+        {
+          eventKey: event.eventKey,
+          type: event.type,
+          fromStatus,
+          previousAssignee: previousAssignee === event.assignedTo ? null : previousAssignee,
+          actorId: event.actor?.id ?? null,
+          actorApiKeyId: event.actorApiKeyId ?? null,
+          reason: event.reason,
+          at,
+          delivery,
+          keys: { idempotencyKey: this.input.idempotencyKey, payloadHash: this.input.payloadHash },
+        },
+      ]);
     this.status = event.toStatus;
     this.assignedTo = event.assignedTo;
     this.updatedAt = delivery.updated_at;
@@ -347,7 +378,7 @@ export class DeliveryLifecycle {
         at,
       }),
     );
-    this.sendOutbound(fanOut, event.type);
+    this.sendOutbound(fanOut);
   }
 
   private impersonalActor(type: DeliveryEventType): string | null {
@@ -363,28 +394,11 @@ export class DeliveryLifecycle {
     upsertSearchAttributes(pairs);
   }
 
-  private sendOutbound(fanOut: DeliveryFanOut, type: DeliveryEventType): void {
-    const { emails, webhook } = fanOut;
-    if (emails.length > 0) {
-      const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
+  private sendOutbound(fanOut: DeliveryFanOut | LegacyFanOut): void {
+    for (const job of outboundJobs(fanOut)) {
+      const send = outboundActivities[job.activity]!;
       this.outbound.push(
-        bestEffort(
-          `emails for ${type}`,
-          email.sendEmails.executeWithOptions({ summary: `Email ${to}: ${emails[0]!.subject}` }, [
-            emails,
-          ]),
-        ),
-      );
-    }
-    if (webhook) {
-      this.outbound.push(
-        bestEffort(
-          `webhook ${webhook.event.id}`,
-          webhooks.deliverWebhook.executeWithOptions(
-            { summary: `Webhook ${webhook.event.type} to the partner` },
-            [webhook],
-          ),
-        ),
+        bestEffort(job.summary, send.executeWithOptions({ summary: job.summary }, [job.payload])),
       );
     }
   }

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { attemptWebhook, type WebhookJob } from '../../src/notifications/webhook-delivery';
-import { notice, recordDeliveryNotifications } from '../support/notifications';
+import { notice, recordDeliveryNotifications, webhookIn } from '../support/notifications';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver';
@@ -79,14 +79,14 @@ describe('partner webhooks', () => {
   it('when a partner deletes the endpoint, then 204 and no webhook is planned any more', async () => {
     const partner = await partnerWithEndpoint(receiver);
     const change = notice({ partnerId: partner.user.id });
-    expect((await recordDeliveryNotifications(change)).webhook).to.not.equal(null);
+    expect(webhookIn(await recordDeliveryNotifications(change))).to.not.equal(null);
 
     const res = await api().delete('/api/v1/webhooks/endpoint').set(bearer(partner.token));
     expect(res.status).to.equal(204);
     expect(
       await stack().db('webhook_endpoints').where({ partner_id: partner.user.id }),
     ).to.have.length(0);
-    expect((await recordDeliveryNotifications(change)).webhook).to.equal(null);
+    expect(webhookIn(await recordDeliveryNotifications(change))).to.equal(null);
   });
 
   it('when an admin tries to register an endpoint, then 403', async () => {
@@ -131,7 +131,9 @@ describe('partner webhooks', () => {
 
     it('when a stored endpoint turns out private at delivery time, then the attempt is refused, recorded and final', async () => {
       const partner = await partnerWithEndpoint(receiver);
-      const { webhook } = await recordDeliveryNotifications(notice({ partnerId: partner.user.id }));
+      const webhook = webhookIn(
+        await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
+      );
       const outcome = await attemptWebhook(webhook!, 1, {
         ...SETTINGS,
         allowPrivateTargets: false,
@@ -147,7 +149,7 @@ describe('partner webhooks', () => {
   it('when an event is delivered, then its signature verifies with an independent snippet and the attempt is listed', async () => {
     const partner = await partnerWithEndpoint(receiver);
     const change = notice({ partnerId: partner.user.id, toStatus: 'COMPLETED' });
-    const { webhook } = await recordDeliveryNotifications(change);
+    const webhook = webhookIn(await recordDeliveryNotifications(change));
 
     expect(await attemptWebhook(webhook!, 1, SETTINGS)).to.deep.equal({
       kind: 'delivered',
@@ -190,7 +192,7 @@ describe('partner webhooks', () => {
     const change = notice({ partnerId: partner.user.id });
     const first = await recordDeliveryNotifications(change);
     const again = await recordDeliveryNotifications(change);
-    expect(again.webhook!.event).to.deep.equal(first.webhook!.event);
+    expect(webhookIn(again)!.event).to.deep.equal(webhookIn(first)!.event);
   });
 
   for (const [status, retryable] of [
@@ -205,7 +207,9 @@ describe('partner webhooks', () => {
     it(`when the endpoint answers ${status}, then the attempt is recorded and ${retryable ? 'retryable' : 'final'}`, async () => {
       const partner = await partnerWithEndpoint(receiver);
       receiver.script = [status];
-      const { webhook } = await recordDeliveryNotifications(notice({ partnerId: partner.user.id }));
+      const webhook = webhookIn(
+        await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
+      );
       const outcome = await attemptWebhook(webhook as WebhookJob, 3, SETTINGS);
       expect(outcome).to.deep.equal({ kind: 'failed', retryable, reason: `HTTP ${status}` });
       const [attempt] = await stack().db('webhook_attempts').where({ partner_id: partner.user.id });
@@ -222,7 +226,9 @@ describe('partner webhooks', () => {
       .db('webhook_endpoints')
       .where({ partner_id: partner.user.id })
       .update({ url: `http://127.0.0.1:${port}/slow` });
-    const { webhook } = await recordDeliveryNotifications(notice({ partnerId: partner.user.id }));
+    const webhook = webhookIn(
+      await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
+    );
     const outcome = await attemptWebhook(webhook!, 1, { ...SETTINGS, timeoutMs: 200 });
     silent.closeAllConnections();
     silent.close();

@@ -14,7 +14,7 @@ export type DeliveryActivities = DeliveryRecordActivities &
   Pick<EmailActivities, 'sendEmails'> &
   WebhookActivities;
 
-export const NOTHING_TO_SEND: DeliveryFanOut = { recorded: true, emails: [], webhook: null };
+export const NOTHING_TO_SEND: DeliveryFanOut = { recorded: true, outbound: [] };
 
 /**
  * Stands in for the read model: keeps every event the workflow records, in order, and answers

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryChangeType } from '../../src/domain/delivery-events';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
 import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
-import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
+import type { EmailMessage } from '../../src/notifications/email-message';
+import type { WebhookJob } from '../../src/notifications/webhook-delivery';
+import type { DeliveryEventRecord, OutboundJob } from '../../src/workflows/delivery-event';
 import { stack } from './stack';
 
 /** A delivery change in the flat words tests think in. */
@@ -65,6 +67,16 @@ export function recordOf(n: Notice): DeliveryEventRecord & { type: DeliveryChang
       updated_at: n.at,
     },
   };
+}
+
+/** The emails a fan-out sends (its `sendEmails` job), none when it has no such job. */
+export function emailsIn(jobs: readonly OutboundJob[]): EmailMessage[] {
+  return (jobs.find((job) => job.activity === 'sendEmails')?.payload as EmailMessage[]) ?? [];
+}
+
+/** The partner webhook a fan-out sends (its `deliverWebhook` job), or null. */
+export function webhookIn(jobs: readonly OutboundJob[]): WebhookJob | null {
+  return (jobs.find((job) => job.activity === 'deliverWebhook')?.payload as WebhookJob) ?? null;
 }
 
 /** Stores the in-app notifications of a change as the record activity does, in a transaction. */

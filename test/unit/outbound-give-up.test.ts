@@ -37,7 +37,13 @@ function outboundFor(deliveryId: string, partnerId: string): DeliveryFanOut {
       data: { id: deliveryId },
     },
   };
-  return { recorded: true, emails: [email], webhook };
+  return {
+    recorded: true,
+    outbound: [
+      { activity: 'sendEmails', summary: 'Email 1 recipient', payload: [email] },
+      { activity: 'deliverWebhook', summary: 'Webhook delivery.created', payload: webhook },
+    ],
+  };
 }
 
 /** Outbound stand-ins that fail every try with `failure` and keep each try's activity info. */

@@ -1,0 +1,34 @@
+import type { Knex } from 'knex';
+import type { ActivityDeps } from '../../activities';
+import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
+
+/** One person who hears about an event, and the words they read. */
+export interface Notice {
+  user: { id: string; email: string };
+  /** Unique per event and recipient: dedupes the in-app row and every channel's message. */
+  eventKey: string;
+  content: NotificationContent;
+}
+
+/** What a channel sees of one recorded event, inside the transaction that recorded it. */
+export interface ChannelContext {
+  trx: Knex;
+  record: DeliveryEventRecord;
+  /** Who hears about it (the in-app notifications stored with it). */
+  notices: readonly Notice[];
+  /** The partner-facing event type, for changes only (deadlines are not published to partners). */
+  partnerEvent: WebhookEventType | null;
+}
+
+/**
+ * A way to reach people or systems beyond the in-app notification. A channel plans its message
+ * in the record activity's transaction and sends it in activities of its own, which the worker
+ * registers; adding one is one module and one line in `channels/index.ts`.
+ */
+export interface NotificationChannel {
+  name: string;
+  plan(context: ChannelContext): Promise<OutboundJob | null>;
+  /** The activities that send this channel's jobs (registered by every delivery worker). */
+  activities(deps: ActivityDeps): object;
+}

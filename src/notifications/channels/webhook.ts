@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { createWebhookActivities } from '../../activities/webhooks';
+import { findWebhookEndpoint } from '../../db/repositories/webhooks';
+import type { WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryEventRecord } from '../../workflows/delivery-event';
+import type { WebhookEvent, WebhookJob } from '../webhook-delivery';
+import type { NotificationChannel } from './channel';
+
+/** Partners dedupe on it: the same change always yields the same event id. */
+export function webhookEventId(eventKey: string): string {
+  return 'evt_' + createHash('sha256').update(eventKey).digest('hex').slice(0, 32);
+}
+
+function webhookEvent(record: DeliveryEventRecord, type: WebhookEventType): WebhookEvent {
+  return {
+    id: webhookEventId(record.eventKey),
+    type,
+    created_at: record.at,
+    data: {
+      delivery_id: record.delivery.id,
+      status: record.delivery.status,
+      previous_status: record.fromStatus,
+      assigned_to: record.delivery.assigned_to,
+      reason: record.reason,
+      changed_at: record.at,
+    },
+  };
+}
+
+/** The partner's registered endpoint hears every change of its deliveries, signed. */
+export const webhookChannel: NotificationChannel = {
+  name: 'webhook',
+  async plan({ trx, record, partnerEvent }) {
+    if (!partnerEvent) return null;
+    const partnerId = record.delivery.partner_id;
+    if (!(await findWebhookEndpoint(partnerId, trx))) return null;
+    const job: WebhookJob = { partnerId, event: webhookEvent(record, partnerEvent) };
+    return {
+      activity: 'deliverWebhook',
+      summary: `Webhook ${partnerEvent} to the partner`,
+      payload: job,
+    };
+  },
+  activities: (deps) => createWebhookActivities(deps.webhooks),
+};
