@@ -1,15 +1,14 @@
-/** Builds the production workflow bundle (dist/workflow-bundle.js) with the SDK's bundler. */
-import { bundleWorkflowCode } from '@temporalio/worker';
+/** Builds the production workflow bundles (dist/workflow-bundle*.js) with the SDK's bundler. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { bundleWorkflows, workflowBundleFile } from '../src/temporal/workflow-bundles';
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/workflows'),
-  });
-  const out = path.resolve(__dirname, '../dist/workflow-bundle.js');
-  await writeFile(out, code);
-  console.log(`workflow bundle written to ${out}`);
+  for (const traced of [false, true]) {
+    const out = path.resolve(__dirname, '../dist', workflowBundleFile(traced));
+    await writeFile(out, await bundleWorkflows({ traced }));
+    console.log(`workflow bundle written to ${out}`);
+  }
 }
 
 void main();

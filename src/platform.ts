@@ -23,6 +23,7 @@ import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
 import { NotificationHub } from './notifications/hub';
+import { tracingFromConfig } from './telemetry/tracing';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
 import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -99,7 +100,12 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
     };
-    const client = await connectClient(temporalSettings);
+    const tracing = tracingFromConfig(config, 'delivery-platform');
+    if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
+    const client = await connectClient({
+      ...temporalSettings,
+      interceptors: tracing?.clientInterceptors,
+    });
     stops.push({ name: 'temporal client', stop: () => client.connection.close() });
     await ensureSearchAttributes(client);
 
@@ -112,6 +118,7 @@ async function main(): Promise<void> {
       deps: activityDepsFrom(config, db, logger),
       workflows: { kind: 'source' },
       shutdown: workerShutdown(config),
+      tracing: tracing?.worker,
     });
     const workerRun = worker.run();
     stops.push({
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
       notificationHub,
       drain,
       metrics,
+      tracer: tracing?.tracer,
     });
     const server = await listen(app, config.PORT, config.HOST);
     stops.push({

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { NotificationHub } from './notifications/hub';
+import { tracingFromConfig } from './telemetry/tracing';
 import { connectClient } from './temporal/connect';
 
 async function main(): Promise<void> {
@@ -17,17 +18,29 @@ async function main(): Promise<void> {
     throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS are required to run the API alone');
   }
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const tracing = tracingFromConfig(config, 'delivery-api');
   const temporal = await connectClient({
     address: config.TEMPORAL_ADDRESS,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    interceptors: tracing?.clientInterceptors,
   });
   const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
   const notificationHub = new NotificationHub(config.DATABASE_URL, logger);
   await notificationHub.start();
   const drain = new Drain();
   const metrics = new ApiMetrics();
-  const app = createApp({ config, logger, db, temporal, tokens, notificationHub, drain, metrics });
+  const app = createApp({
+    config,
+    logger,
+    db,
+    temporal,
+    tokens,
+    notificationHub,
+    drain,
+    metrics,
+    tracer: tracing?.tracer,
+  });
   const server = await listen(app, config.PORT, config.HOST);
   logger.info({ port: config.PORT, host: config.HOST }, 'api listening');
   const stop = async () => {
@@ -38,6 +51,7 @@ async function main(): Promise<void> {
     await notificationHub.stop();
     await temporal.connection.close();
     await db.destroy();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -4,9 +4,11 @@ import { ConfigError, loadConfig } from './config';
 import { activityDepsFrom } from './activities';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
+import { tracingFromConfig } from './telemetry/tracing';
 import { connectWorker } from './temporal/connect';
 import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
+import { workflowBundleFile } from './temporal/workflow-bundles';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,7 +31,8 @@ async function main(): Promise<void> {
   };
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const connection = await connectWorker(settings);
-  const bundlePath = path.resolve(__dirname, '../workflow-bundle.js');
+  const tracing = tracingFromConfig(config, 'delivery-worker');
+  const bundlePath = path.resolve(__dirname, '..', workflowBundleFile(tracing !== undefined));
   const worker = await createDeliveryWorker({
     connection,
     namespace: settings.namespace,
@@ -37,12 +40,14 @@ async function main(): Promise<void> {
     deps: activityDepsFrom(config, db, logger),
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
     shutdown: workerShutdown(config),
+    tracing: tracing?.worker,
   });
   logger.info({ taskQueue: settings.taskQueue }, 'worker running');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
   await worker.run();
   await connection.close();
   await db.destroy();
+  await tracing?.shutdown();
 }
 
 main().catch((error: unknown) => {

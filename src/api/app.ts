@@ -6,6 +6,7 @@ import { accountPages } from './account-pages';
 import { consoleAssets } from './console';
 import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
+import { serverSpans } from './middleware/tracing';
 import { buildOpenApiDocument, builtDaily } from './openapi';
 import { buildRouter } from './router';
 import { defineRoute, type Route } from './route';
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps): Koa {
       ticket: redeemStreamTicket,
     },
   );
+  if (deps.tracer) app.use(serverSpans(deps.tracer));
   app.use(deps.metrics.middleware());
   app.use(errorMiddleware(deps.logger));
   app.use(deps.drain.middleware());

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { AccessTokens } from '../accounts/access-tokens';
 import type { Config } from '../config';
@@ -19,4 +20,6 @@ export interface AppDeps {
   /** The graceful stop this API process runs on SIGTERM; readiness and streams follow it. */
   drain: Drain;
   metrics: ApiMetrics;
+  /** Only when tracing is on (`OTEL_EXPORTER_OTLP_ENDPOINT`): a server span per request. */
+  tracer?: Tracer;
 }

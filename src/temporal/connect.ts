@@ -1,4 +1,9 @@
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  type ClientInterceptors,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -18,7 +23,7 @@ export function clientConnectionOptions(address: string): ConnectionOptions {
 
 /** Retries until the server answers, generous enough for a cold dev-server start on 2 cores. */
 export async function connectClient(
-  settings: TemporalSettings,
+  settings: TemporalSettings & { interceptors?: ClientInterceptors | undefined },
   timeoutMs = 120_000,
 ): Promise<Client> {
   const deadline = Date.now() + timeoutMs;
@@ -26,7 +31,8 @@ export async function connectClient(
     try {
       const connection = await Connection.connect(clientConnectionOptions(settings.address));
       await connection.workflowService.describeNamespace({ namespace: settings.namespace });
-      return new Client({ connection, namespace: settings.namespace });
+      const { namespace, interceptors } = settings;
+      return new Client({ connection, namespace, ...(interceptors ? { interceptors } : {}) });
     } catch (error) {
       if (Date.now() > deadline) {
         throw new Error(`Temporal at ${settings.address} did not answer: ${String(error)}`);

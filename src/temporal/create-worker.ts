@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { Tracing } from '../telemetry/tracing';
 
 export const workerShutdown = (config: Config) => ({
   graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
@@ -26,7 +27,11 @@ export function createDeliveryWorker(opts: {
    * worker gives up after `forceSeconds`, so one hung activity cannot hold a deploy for good.
    */
   shutdown?: { graceSeconds: number; forceSeconds: number };
+  /** With a bundle, its own tracing interceptors must be in it (the traced bundle). */
+  tracing?: Tracing['worker'];
 }): Promise<Worker> {
+  const { tracing } = opts;
+  const fromSource = opts.workflows.kind === 'source';
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -39,6 +44,15 @@ export function createDeliveryWorker(opts: {
       ? {
           shutdownGraceTime: `${opts.shutdown.graceSeconds}s`,
           shutdownForceTime: `${opts.shutdown.forceSeconds}s`,
+        }
+      : {}),
+    ...(tracing
+      ? {
+          interceptors: {
+            activity: tracing.activity,
+            ...(fromSource ? { workflowModules: tracing.workflowModules } : {}),
+          },
+          sinks: tracing.sinks,
         }
       : {}),
     ...(opts.workflows.kind === 'bundle'

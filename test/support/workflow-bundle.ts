@@ -1,22 +1,26 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundles';
 
 // Bundling the workflows takes seconds; every worker a test run starts shares one bundle.
-let bundle: Promise<string> | undefined;
+const bundles = new Map<boolean, Promise<string>>();
 
-/** The real workflows (`src/workflows`) bundled once per process; resolves to the file's path. */
-export function workflowBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../src/workflows'),
-      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
-    });
-    const file = path.join(os.tmpdir(), `workflow-bundle-${process.pid}-${randomUUID()}.js`);
-    await writeFile(file, code);
-    return file;
-  })();
+/**
+ * The real workflows (`src/workflows`) bundled once per process as `npm run build` bundles them,
+ * plain or with the tracing interceptors; resolves to the file's path.
+ */
+export function workflowBundle(traced = false): Promise<string> {
+  let bundle = bundles.get(traced);
+  if (!bundle) {
+    bundle = (async () => {
+      const code = await bundleWorkflows({ traced, quietly: true });
+      const file = path.join(os.tmpdir(), `workflow-bundle-${process.pid}-${randomUUID()}.js`);
+      await writeFile(file, code);
+      return file;
+    })();
+    bundles.set(traced, bundle);
+  }
   return bundle;
 }

@@ -48,10 +48,12 @@ describe('container files', () => {
     });
   }
 
-  it('when the image is built, then the workflow bundle the worker loads is produced', () => {
+  it('when the image is built, then both workflow bundles the worker loads (plain and traced) are produced', () => {
     expect(read('package.json')).to.include('scripts/bundle-workflows.ts');
-    expect(read('scripts/bundle-workflows.ts')).to.include("'../dist/workflow-bundle.js'");
-    expect(read('src/worker.ts')).to.include("'../workflow-bundle.js'");
+    expect(read('scripts/bundle-workflows.ts'))
+      .to.include('for (const traced of [false, true])')
+      .and.include("path.resolve(__dirname, '../dist', workflowBundleFile(traced))");
+    expect(read('src/worker.ts')).to.include("path.resolve(__dirname, '..', workflowBundleFile(");
   });
 
   it('when a production source loads a package, then it is a production dependency', () => {
