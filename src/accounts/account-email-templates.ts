@@ -28,8 +28,16 @@ const TEMPLATES: Record<AccountTokenPurpose, Template> = {
   },
 };
 
-export function accountLink(publicUrl: string, purpose: AccountTokenPurpose, token: string) {
-  return `${publicUrl}${TEMPLATES[purpose].page}?token=${encodeURIComponent(token)}`;
+export function accountLink(
+  publicUrl: string,
+  purpose: AccountTokenPurpose,
+  token: string,
+  email: string,
+) {
+  const link = `${publicUrl}${TEMPLATES[purpose].page}?token=${encodeURIComponent(token)}`;
+  // A fragment never reaches a server or its logs: the reset page puts it in its hidden username
+  // field, so a password manager saves the new password for the right account.
+  return purpose === 'reset-password' ? `${link}#email=${encodeURIComponent(email)}` : link;
 }
 
 /** The verification or reset email for one token row; its key makes a resend a no-op. */

@@ -48,7 +48,7 @@ async function sendAccountEmail(
     tokenId: row.id,
     to: user.email,
     firstName: user.first_name,
-    link: accountLink(deps.config.PUBLIC_URL, purpose, token),
+    link: accountLink(deps.config.PUBLIC_URL, purpose, token, user.email),
   });
   try {
     await withTemporalDeadline(deps, () =>
