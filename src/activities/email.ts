@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Models, ServerClient } from 'postmark';
 import type { Db } from '../db/knex';
 import {
@@ -20,8 +20,19 @@ export interface EmailActivityDeps {
   email: EmailSettings;
 }
 
-// Shorter than the activity's start-to-close timeout, so a hung request fails as a retryable error.
-const REQUEST_TIMEOUT_SECONDS = 30;
+// Shorter than the outbound heartbeat timeout (src/workflows/outbound-options.ts), so a hung
+// request fails as a retryable error before Temporal gives the attempt up.
+const REQUEST_TIMEOUT_SECONDS = 10;
+
+/**
+ * The message Postmark accepted under our key, if any. Postmark has no idempotency key, so a
+ * sender that died between Postmark's answer and our `sent` mark leaves the outcome unknown;
+ * the retry asks Postmark (outbound search by the `key` metadata we send) before sending again.
+ */
+async function acceptedEarlier(client: ServerClient, key: string): Promise<string | null> {
+  const found = await client.getOutboundMessages({ count: 1, offset: 0, metadata_key: key });
+  return found.Messages[0]?.MessageID ?? null;
+}
 
 function postmarkClient(settings: EmailSettings): ServerClient | null {
   if (!settings.serverToken) return null;
@@ -66,6 +77,13 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
       const reason = record.last_error ?? 'The email was rejected earlier.';
       throw ApplicationFailure.nonRetryable(reason, permanentFailureType(record.error_code));
     }
+    if (client && record.attempts > 1) {
+      const messageId = await lookUpEarlierSend(client, message);
+      if (messageId) {
+        await markEmailSent(deps.db, message.key, messageId);
+        return { key: message.key, outcome: 'sent-before' };
+      }
+    }
     if (!client) {
       await markEmailOutbox(deps.db, message.key);
       const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
@@ -109,12 +127,31 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
     }
   }
 
+  /** An earlier attempt's send, or null; a failed lookup is transient (sending blind could double). */
+  async function lookUpEarlierSend(
+    postmark: ServerClient,
+    message: EmailMessage,
+  ): Promise<string | null> {
+    try {
+      return await acceptedEarlier(postmark, message.key);
+    } catch (error) {
+      const failure = classifyEmailError(error);
+      await recordEmailError(deps.db, message.key, { ...failure, permanent: false });
+      throw ApplicationFailure.retryable(
+        `Could not check whether an earlier attempt was sent: ${failure.message}`,
+        failure.type,
+      );
+    }
+  }
+
   return {
     sendEmail,
     async sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]> {
       const outcomes: EmailOutcome[] = [];
       let transient: unknown;
       for (const message of messages) {
+        // A worker that dies mid-batch is noticed at the heartbeat timeout, not the batch's.
+        Context.current().heartbeat();
         try {
           outcomes.push(await sendEmail(message));
         } catch (error) {

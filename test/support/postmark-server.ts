@@ -8,6 +8,8 @@ export interface ReceivedEmail {
   body: Record<string, unknown>;
   /** The status this server answered with. */
   status: number;
+  /** Postmark's id for an accepted message. */
+  messageId?: string;
 }
 
 export interface ScriptedFailure {
@@ -101,11 +103,41 @@ export class FakePostmark {
     return failure;
   }
 
+  /** `GET /messages/outbound?metadata_<field>=<value>`: accepted messages, newest first. */
+  private search(url: URL, res: ServerResponse): void {
+    const filters = [...url.searchParams].filter(([name]) => name.startsWith('metadata_'));
+    const matches = this.received
+      .filter((r) => r.status === 200)
+      .filter((r) => {
+        const metadata = (r.body['Metadata'] ?? {}) as Record<string, unknown>;
+        return filters.every(([name, value]) => metadata[name.slice('metadata_'.length)] === value);
+      })
+      .reverse();
+    const count = Number(url.searchParams.get('count') ?? 100);
+    send(res, 200, {
+      TotalCount: matches.length,
+      Messages: matches.slice(0, count).map((r) => ({
+        MessageID: r.messageId,
+        To: [{ Email: r.body['To'], Name: null }],
+        Subject: r.body['Subject'],
+        Metadata: r.body['Metadata'] ?? {},
+        Status: 'Sent',
+      })),
+    });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST' || req.url !== '/email') {
+    const url = new URL(req.url ?? '/', 'http://postmark.local');
+    const token = req.headers['x-postmark-server-token'] as string | undefined;
+    if (req.method === 'GET' && url.pathname === '/messages/outbound') {
+      if (token !== this.token) {
+        return send(res, 401, { ErrorCode: 10, Message: 'Bad or missing Server API token.' });
+      }
+      return this.search(url, res);
+    }
+    if (req.method !== 'POST' || url.pathname !== '/email') {
       return send(res, 404, { ErrorCode: 404, Message: 'Not found' });
     }
-    const token = req.headers['x-postmark-server-token'] as string | undefined;
     const body = await readJson(req);
     const answer = (status: number, payload: unknown) => {
       this.received.push({ token, body: body ?? {}, status });
@@ -130,16 +162,18 @@ export class FakePostmark {
     const hold = this.holds.get(to.toLowerCase());
     if (hold) {
       this.holds.delete(to.toLowerCase());
-      this.received.push({ token, body, status: 200 });
+      this.received.push({ token, body, status: 200, messageId: randomUUID() });
       hold.arrived();
       await hold.released;
       if (!res.destroyed) send(res, 200, { To: to, ErrorCode: 0, Message: 'OK' });
       return;
     }
-    answer(200, {
+    const messageId = randomUUID();
+    this.received.push({ token, body, status: 200, messageId });
+    send(res, 200, {
       To: to,
       SubmittedAt: new Date().toISOString(),
-      MessageID: randomUUID(),
+      MessageID: messageId,
       ErrorCode: 0,
       Message: 'OK',
     });

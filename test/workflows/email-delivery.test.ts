@@ -3,6 +3,8 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createEmailActivities } from '../../src/activities/email';
 import { findEmailByKey, REDACTED_BODY } from '../../src/db/repositories/email-messages';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import { accountEmailWorkflow } from '../../src/workflows';
@@ -159,6 +161,25 @@ describe('email through Postmark: the real client against a Postmark-like server
     expect(statuses.at(-1)).to.equal(200);
     const row = await findEmailByKey(stack().db, msg.key);
     expect(row).to.include({ status: 'sent', attempts: statuses.length });
+  });
+
+  it('when a sender died after Postmark accepted an email and before it was marked sent, then the retry finds it at Postmark and sends nothing', async () => {
+    const msg = message();
+    const activities = createEmailActivities({ ...stack().activityDeps, email: settings() });
+    const env = new MockActivityEnvironment();
+    // The first attempt: the row is begun and Postmark accepts, but its answer is never read.
+    const hold = fake.holdNext(msg.to);
+    const lost = env.run(activities.sendEmail, msg).catch(() => undefined);
+    await hold.arrived;
+    void lost;
+
+    const outcome = await new MockActivityEnvironment().run(activities.sendEmail, msg);
+    expect(outcome).to.deep.equal({ key: msg.key, outcome: 'sent-before' });
+    expect(fake.requestsTo(msg.to)).to.have.length(1);
+    const row = await findEmailByKey(stack().db, msg.key);
+    expect(row).to.include({ status: 'sent', attempts: 2 });
+    expect(row!.provider_message_id).to.equal(fake.requestsTo(msg.to)[0]!.messageId);
+    hold.release();
   });
 
   it('when no Postmark token is configured, then the email lands in the outbox table and `npm run outbox` shows it', async () => {
