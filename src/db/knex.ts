@@ -5,6 +5,19 @@ import path from 'node:path';
 
 export type Db = Knex;
 
+interface RawConnection {
+  query(sql: string, done: (error: Error | null) => void): void;
+}
+
+/**
+ * Every statement here is short and answers a request. PostgreSQL JIT-compiles a plan once its
+ * estimated cost passes jit_above_cost, which a sort over a growing table reaches in time, and the
+ * compilation (tens of milliseconds) would then land on one request of a list.
+ */
+function turnJitOff(connection: RawConnection, done: (error: Error | null, c: unknown) => void) {
+  connection.query('set jit = off', (error) => done(error, connection));
+}
+
 /**
  * `poolMax` is per process. A create holds a connection for three short statements and a change's
  * local activity for one transaction; with fewer connections than concurrent requests plus
@@ -12,7 +25,7 @@ export type Db = Knex;
  * rate under 32 concurrent clients).
  */
 export function createDb(databaseUrl: string, poolMax = 30): Db {
-  const pool = { min: 0, max: poolMax };
+  const pool = { min: 0, max: poolMax, afterCreate: turnJitOff };
   const db = knexFactory({ client: 'pg', connection: databaseUrl, pool });
   // One database per process: objection models use it unless a transaction is passed.
   Model.knex(db);

@@ -143,6 +143,29 @@ describe('deliveries API: visibility and error paths', () => {
     expectProblem(badStatus, 400, 'validation');
   });
 
+  it('when q holds spaces, commas, wildcards or spans two fields, then it matches one field literally', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const mark = randomUUID().slice(0, 8);
+    const id = await create(shop, {
+      product_name: `Desk ${mark}`,
+      delivery_address: `${mark} Main Road, Springfield`,
+      recipient_name: `Ada ${mark}_x%`,
+    });
+    const found = async (q: string) => {
+      const res = await api().get('/api/v1/deliveries').query({ q }).set(bearer(shop.token));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      return res.body.data.map((d: { id: string }) => d.id);
+    };
+    for (const q of ['main road, spr', 'ROAD, SPRINGFIELD', `${mark}_x%`, 'desk']) {
+      expect(await found(q), q).to.deep.equal([id]);
+    }
+    // The index's search text joins the fields and writes spaces and commas as q: neither may
+    // make a match.
+    for (const q of ['Road Springfield', `${mark} ${mark}`, 'RoadqqSpring', `${mark}_y`, 'Ada_']) {
+      expect(await found(q), q).to.deep.equal([]);
+    }
+  });
+
   it('when a date filter is year 0000 or a cursor holds an impossible time, then 400, not a database error', async () => {
     // Both pass a plain format check (RFC 3339 allows year 0000) but PostgreSQL refuses them.
     for (const query of [{ date_from: '0000-01-01' }, { date_to: '0000-12-31' }]) {

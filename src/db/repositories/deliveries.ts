@@ -82,6 +82,22 @@ export interface DeliveryFilters {
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
+// Due on or after the day it was created (a database constraint, one day of slack): a delivery
+// due by `date_to` was created before `date_to` + 2 days, so the newest-first walk starts there
+// rather than at today, past every younger row.
+const CREATED_BY_DUE_DATE = "deliveries.created_at < (?::date + 2)::timestamp at time zone 'UTC'";
+
+// The trigram index on the search text finds the candidates (see the migration
+// 20261126130100_delivery_search_index); the fields decide. coalesce() hides the second test of
+// the same words from the planner, which would otherwise multiply both selectivities, expect a
+// handful of rows and sort thousands instead of walking newest first to the first page.
+const SEARCH_TEXT_MATCHES =
+  'delivery_search_text(deliveries.product_name, deliveries.delivery_address, ' +
+  'deliveries.recipient_name) ilike delivery_search_key(?)';
+const FIELDS_MATCH =
+  'coalesce(deliveries.product_name ilike ? or deliveries.delivery_address ilike ? ' +
+  'or deliveries.recipient_name ilike ?, false)';
+
 /** Newest first, keyset-paginated, scoped to what the viewer may see, then filtered. */
 export async function listDeliveries(
   viewer: Viewer,
@@ -110,15 +126,14 @@ export async function listDeliveries(
   if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
   if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
   if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
-  if (filters.date_to) query.where('deliveries.delivery_date', '<=', filters.date_to);
+  if (filters.date_to) {
+    query.where('deliveries.delivery_date', '<=', filters.date_to);
+    query.whereRaw(CREATED_BY_DUE_DATE, [filters.date_to]);
+  }
   if (filters.q) {
     const pattern = likePattern(filters.q);
-    query.where((w) =>
-      w
-        .where('deliveries.product_name', 'ilike', pattern)
-        .orWhere('deliveries.delivery_address', 'ilike', pattern)
-        .orWhere('deliveries.recipient_name', 'ilike', pattern),
-    );
+    query.whereRaw(SEARCH_TEXT_MATCHES, [pattern]);
+    query.whereRaw(FIELDS_MATCH, [pattern, pattern, pattern]);
   }
   const result = await newestFirstPage(query, 'deliveries', page);
   return { rows: result.rows.map(toDelivery), next_cursor: result.next_cursor };
