@@ -22,7 +22,7 @@ import { startEmbeddedPostgres } from './dev/embedded-postgres';
 import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
-import { NotificationHub } from './notifications/hub';
+import { NotificationHub } from './api/notification-stream/hub';
 import { tracingFromConfig } from './telemetry/tracing';
 import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
 import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';

@@ -7,7 +7,7 @@ import { listen } from './api/listen';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
-import { NotificationHub } from './notifications/hub';
+import { NotificationHub } from './api/notification-stream/hub';
 import { tracingFromConfig } from './telemetry/tracing';
 import { connectClient } from './temporal/connect';
 

@@ -1,7 +1,7 @@
 import Koa from 'koa';
 import { createAuthenticator } from '../accounts/authenticate';
 import { throttleLimits } from '../accounts/login-throttle';
-import { redeemStreamTicket } from '../notifications/stream-tickets';
+import { redeemStreamTicket } from './notification-stream/stream-tickets';
 import { accountPages } from './account-pages';
 import { consoleAssets } from './console';
 import type { AppDeps } from './deps';

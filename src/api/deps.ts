@@ -4,7 +4,7 @@ import type { AccessTokens } from '../accounts/access-tokens';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import type { NotificationHub } from '../notifications/hub';
+import type { NotificationHub } from './notification-stream/hub';
 import type { Drain } from './drain';
 import type { ApiMetrics } from './metrics';
 

@@ -1,5 +1,5 @@
 import { API_KEY_PREFIX } from '../accounts/api-keys';
-import { STREAM_TICKET_TTL_SECONDS } from '../notifications/stream-tickets';
+import { STREAM_TICKET_TTL_SECONDS } from './notification-stream/stream-tickets';
 import { API_PREFIX } from './router';
 import type { Route } from './route';
 

@@ -16,7 +16,7 @@ import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { createLogger } from '../../src/logger';
-import { NotificationHub } from '../../src/notifications/hub';
+import { NotificationHub } from '../../src/api/notification-stream/hub';
 import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
 import { createDeliveryWorker } from '../../src/temporal/create-worker';
 import { installTemporalRuntime } from '../../src/temporal/runtime';

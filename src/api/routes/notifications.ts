@@ -6,8 +6,8 @@ import {
 import { findUserById } from '../../db/repositories/users';
 import { notFound, ValidationError } from '../../domain/errors';
 import { ROLES } from '../../domain/roles';
-import { openNotificationStream } from '../../notifications/sse-stream';
-import { issueStreamTicket } from '../../notifications/stream-tickets';
+import { openNotificationStream } from '../notification-stream/sse-stream';
+import { issueStreamTicket } from '../notification-stream/stream-tickets';
 import { IdParams, Problem } from '../../schemas/common';
 import {
   LastEventIdHeader,

@@ -3,7 +3,7 @@ import {
   latestNotificationSeq,
   notificationsAfter,
   type SequencedNotification,
-} from '../db/repositories/notifications';
+} from '../../db/repositories/notifications';
 import type { NotificationHub } from './hub';
 
 const REPLAY_BATCH = 500;

@@ -1,8 +1,8 @@
-import { hashOpaqueToken, newOpaqueToken } from '../accounts/opaque-token';
-import type { AuthUser } from '../api/route';
-import { unauthenticated } from '../domain/errors';
-import { findUserById } from '../db/repositories/users';
-import { consumeStreamTicket, insertStreamTicket } from '../db/repositories/stream-tickets';
+import { hashOpaqueToken, newOpaqueToken } from '../../accounts/opaque-token';
+import type { AuthUser } from '../route';
+import { unauthenticated } from '../../domain/errors';
+import { findUserById } from '../../db/repositories/users';
+import { consumeStreamTicket, insertStreamTicket } from '../../db/repositories/stream-tickets';
 
 /** Long enough to open an EventSource right after asking, short enough to be useless if leaked. */
 export const STREAM_TICKET_TTL_SECONDS = 60;

@@ -1,10 +1,10 @@
 import pg from 'pg';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 import {
   NOTIFICATION_CHANNEL,
   type Notification,
   type SequencedNotification,
-} from '../db/repositories/notifications';
+} from '../../db/repositories/notifications';
 
 export interface HubSubscriber {
   onNotification(item: SequencedNotification): void;
