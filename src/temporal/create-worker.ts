@@ -40,6 +40,9 @@ export function createDeliveryWorker(opts: {
     // Every delivery's first task comes from the normal queue, later ones mostly from the sticky
     // one; the default ratio (0.2) left 2 of 10 pollers for a burst of new workflows.
     nonStickyToStickyPollRatio: 1,
+    // A task for a run cached by a worker that died moves to the normal queue after this (10 s
+    // by default, the API's whole deadline): see "Recovery in seconds" in the architecture.
+    stickyQueueScheduleToStartTimeout: '3s',
     ...(opts.shutdown
       ? {
           shutdownGraceTime: `${opts.shutdown.graceSeconds}s`,
