@@ -155,6 +155,8 @@ async function firstTask(client: Client, workflowId: string) {
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     if (events.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)) {
       return {
+        timedOut: events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)
+          .length,
         startedAt: tsToMs(events[0]!.eventTime),
         pickedAt: at(events, EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED),
         doneAt: at(events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
@@ -251,6 +253,8 @@ async function drain(stack: TestStack, workflowIds: string[], created: Load<Answ
   report('First tasks done while the create load ran', `${duringLoad} of ${workflowIds.length}`);
   report('Creates with first task done (N / (load + drain))', `${endToEnd.toFixed(0)}/s`);
   report('Start → first workflow task done', `${latency(lag)}, max ${ms(lag.max)}`);
+  const timeouts = runs.values.reduce((sum, r) => sum + r.timedOut, 0);
+  report('Workflow task timeouts before the first task was done', String(timeouts));
 }
 
 async function changes({ post, superAdmin }: Bench): Promise<Stats> {
