@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
@@ -16,6 +17,7 @@ import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
+import { waitFor } from '../support/wait-for';
 
 // The contract under test is a bound on time, so these assertions are about time (generously:
 // the deadline is short and the allowance is the full second the contract grants).
@@ -32,7 +34,7 @@ async function timed(call: () => PromiseLike<Answer>): Promise<Answer & { ms: nu
 }
 
 function expectUnavailableWithin(answer: Answer & { ms: number }, boundMs: number): void {
-  expect(answer.status).to.equal(503);
+  expect(answer.status, JSON.stringify({ ms: answer.ms, body: answer.body })).to.equal(503);
   expect(answer.headers['content-type']).to.match(/^application\/problem\+json/);
   expect(answer.headers['retry-after']).to.match(/^\d+$/);
   expect(answer.body.type).to.match(/\/problems\/unavailable$/);
@@ -53,6 +55,15 @@ async function silentPort(): Promise<{ address: string; close: () => Promise<voi
         server.close(() => resolve());
       }),
   };
+}
+
+/** SIGSTOP takes effect asynchronously; the kernel reports the process state as `T` once it has. */
+async function freeze(pid: number): Promise<void> {
+  process.kill(pid, 'SIGSTOP');
+  await waitFor(async () => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('T') ? true : undefined;
+  }, 'the Temporal server to stop');
 }
 
 describe('Temporal deadlines: a frozen, killed or black-holed Temporal', function () {
@@ -120,7 +131,7 @@ describe('Temporal deadlines: a frozen, killed or black-holed Temporal', functio
 
   it('when Temporal hangs (SIGSTOP), then create and assign answer 503 with Retry-After within the deadline plus 1 s, and /readyz 503 within 2 s', async () => {
     const ask = await arrangeDelivery();
-    process.kill(temporal.pid!, 'SIGSTOP');
+    await freeze(temporal.pid!);
     try {
       const [create, assign, ready] = await ask();
       expectUnavailableWithin(create, ANSWER_BOUND_MS);
