@@ -90,6 +90,11 @@ describe('durable deadlines', () => {
     const boss = await createUser({ role: 'super_admin' });
     const input = await startWithDeadlines(2500, 4000);
     const handle = stack().client.workflow.getHandle(input.idempotencyKey);
+    // Once the SLA timer runs: an assignment handled with the creation needs no timer at all.
+    await waitFor(
+      async () => ((await timerEvents(input.idempotencyKey)).started === 1 ? true : undefined),
+      'the SLA timer',
+    );
     await handle.executeUpdate(assignUpdate, {
       args: [{ ...changeArgs({ id: boss.user.id, role: 'super_admin' }), adminId: admin.user.id }],
     });
