@@ -8,24 +8,18 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { AccessTokens } from './accounts/access-tokens';
 import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
-import { createApp } from './api/app';
-import { Drain } from './api/drain';
-import { ApiMetrics } from './api/metrics';
 import { listen } from './api/listen';
+import { composeApi, composeWorker, connectDeliveryClient } from './composition';
 import { ConfigError, loadConfig } from './config';
-import { activityDepsFrom } from './activities';
 import { createDb, migrateToLatest } from './db/knex';
 import { DEV_DATABASE } from './dev/database-url';
 import { startEmbeddedPostgres } from './dev/embedded-postgres';
 import { ensureTemporalCli } from './dev/temporal-cli';
 import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
-import { NotificationHub } from './api/notification-stream/hub';
 import { tracingFromConfig } from './telemetry/tracing';
-import { connectClient, connectWorker, ensureSearchAttributes } from './temporal/connect';
-import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
+import { ensureSearchAttributes } from './temporal/connect';
 import { installTemporalRuntime } from './temporal/runtime';
 
 type Stop = { name: string; stop: () => Promise<unknown> };
@@ -95,73 +89,40 @@ async function main(): Promise<void> {
     if (applied.length) logger.info({ applied }, 'migrations applied');
     const superAdmin = await bootstrapSuperAdmin(config, logger);
 
-    const temporalSettings = {
-      address: temporalAddress,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-    };
     const tracing = tracingFromConfig(config, 'delivery-platform');
     if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
-    const client = await connectClient({
-      ...temporalSettings,
-      interceptors: tracing?.clientInterceptors,
-    });
+    const client = await connectDeliveryClient(config, temporalAddress, tracing);
     stops.push({ name: 'temporal client', stop: () => client.connection.close() });
     await ensureSearchAttributes(client);
 
     installTemporalRuntime(logger, { ownSignals: true });
-    const workerConnection = await connectWorker(temporalSettings);
-    const worker = await createDeliveryWorker({
-      connection: workerConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deps: activityDepsFrom(config, db, logger),
-      workflows: { kind: 'source' },
-      shutdown: workerShutdown(config),
-      tracing: tracing?.worker,
-    });
-    const workerRun = worker.run();
-    stops.push({
-      name: 'worker',
-      stop: async () => {
-        worker.shutdown();
-        await workerRun;
-        await workerConnection.close();
-      },
-    });
-
-    const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-    const notificationHub = new NotificationHub(databaseUrl, logger);
-    await notificationHub.start();
-    stops.push({ name: 'notification hub', stop: () => notificationHub.stop() });
-    const drain = new Drain();
-    const metrics = new ApiMetrics();
-    const app = createApp({
-      config,
+    const traced = tracing ? { tracing } : {};
+    const worker = await composeWorker(config, {
       logger,
       db,
-      temporal: client,
-      tokens,
-      notificationHub,
-      drain,
-      metrics,
-      tracer: tracing?.tracer,
+      address: temporalAddress,
+      workflows: { kind: 'source' },
+      ...traced,
     });
-    const server = await listen(app, config.PORT, config.HOST);
+    stops.push({ name: 'worker', stop: worker.runInBackground() });
+
+    const api = await composeApi(config, { logger, db, databaseUrl, temporal: client, ...traced });
+    stops.push({ name: 'notification hub', stop: () => api.close() });
+    const server = await listen(api.app, config.PORT, config.HOST);
     stops.push({
       name: 'api',
-      stop: () => drain.stop(server, config.SHUTDOWN_GRACE_SECONDS * 1000),
+      stop: () => api.deps.drain.stop(server, config.SHUTDOWN_GRACE_SECONDS * 1000),
     });
 
     const port = (server.address() as AddressInfo).port;
-    const api = `http://localhost:${port}`;
+    const url = `http://localhost:${port}`;
     console.log(
       [
         '',
         'Delivery platform is running.',
-        `  API          ${api}/api/v1`,
-        `  Swagger UI   ${api}/api/v1/docs`,
-        `  Console      ${api}/console`,
+        `  API          ${url}/api/v1`,
+        `  Swagger UI   ${url}/api/v1/docs`,
+        `  Console      ${url}/console`,
         `  Temporal UI  ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
         superAdmin
           ? `  Super admin  ${superAdmin.email} / ${config.SUPERADMIN_PASSWORD ? '(SUPERADMIN_PASSWORD)' : superAdmin.password}`

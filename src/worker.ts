@@ -1,12 +1,10 @@
 /** Production worker entry: `node dist/src/worker.js`, loading the prebuilt workflow bundle. */
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { activityDepsFrom } from './activities';
+import { composeWorker } from './composition';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';
-import { connectWorker } from './temporal/connect';
-import { createDeliveryWorker, workerShutdown } from './temporal/create-worker';
 import { installTemporalRuntime } from './temporal/runtime';
 import { workflowBundleFile } from './temporal/workflow-bundles';
 
@@ -24,25 +22,17 @@ async function main(): Promise<void> {
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) {
     throw new ConfigError('DATABASE_URL and TEMPORAL_ADDRESS are required to run the worker');
   }
-  const settings = {
-    address: config.TEMPORAL_ADDRESS,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-  };
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
-  const connection = await connectWorker(settings);
   const tracing = tracingFromConfig(config, 'delivery-worker');
   const bundlePath = path.resolve(__dirname, '..', workflowBundleFile(tracing !== undefined));
-  const worker = await createDeliveryWorker({
-    connection,
-    namespace: settings.namespace,
-    taskQueue: settings.taskQueue,
-    deps: activityDepsFrom(config, db, logger),
+  const { worker, connection } = await composeWorker(config, {
+    logger,
+    db,
+    address: config.TEMPORAL_ADDRESS,
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
-    shutdown: workerShutdown(config),
-    tracing: tracing?.worker,
+    ...(tracing ? { tracing } : {}),
   });
-  logger.info({ taskQueue: settings.taskQueue }, 'worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
   await worker.run();
   await connection.close();

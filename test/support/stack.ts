@@ -1,24 +1,18 @@
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type Koa from 'koa';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AccessTokens } from '../../src/accounts/access-tokens';
 import { activityDepsFrom, type ActivityDeps } from '../../src/activities';
-import { createApp } from '../../src/api/app';
-import { Drain } from '../../src/api/drain';
-import { ApiMetrics } from '../../src/api/metrics';
 import type { AppDeps } from '../../src/api/deps';
+import { composeApi, composeWorker, connectDeliveryClient } from '../../src/composition';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
 import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
 import { createLogger } from '../../src/logger';
-import { NotificationHub } from '../../src/api/notification-stream/hub';
-import { connectClient, connectWorker, ensureSearchAttributes } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { ensureSearchAttributes } from '../../src/temporal/connect';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { freePort } from './free-port';
 
@@ -89,6 +83,8 @@ export async function startStack({
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     // Tests give each client its own address through X-Forwarded-For (login limits per address).
     TRUST_PROXY: 'true',
+    // Tests stop their workers at once, as before the production grace existed.
+    WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     // Headroom for a loaded 2-core machine; the outage tests set their own short deadline.
     TEMPORAL_UPDATE_TIMEOUT_MS: '30000',
   });
@@ -98,61 +94,41 @@ export async function startStack({
   stops.push(() => db.destroy());
   await migrateToLatest(db);
 
-  const client = await connectClient({
-    address: temporal.address,
-    namespace: 'default',
-    taskQueue,
-  });
+  const client = await connectDeliveryClient(config, temporal.address);
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
   const activityDeps = activityDepsFrom(config, db, logger);
-  if (inProcessWorker) await startWorker(taskQueue, temporal.address, activityDeps);
+  if (inProcessWorker) {
+    const worker = await composeWorker(config, {
+      logger,
+      db,
+      address: temporal.address,
+      workflows: { kind: 'source' },
+    });
+    stops.push(worker.runInBackground());
+  }
 
-  const tokens = new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS);
-  const notificationHub = new NotificationHub(pg.url, logger);
-  await notificationHub.start();
-  stops.push(() => notificationHub.stop());
-  const deps: AppDeps = {
-    config,
+  const { app, deps, close } = await composeApi(config, {
     logger,
     db,
+    databaseUrl: pg.url,
     temporal: client,
-    tokens,
-    notificationHub,
-    drain: new Drain(),
-    metrics: new ApiMetrics(),
-  };
+  });
+  stops.push(close);
   current = {
     config,
     db,
     client,
     deps,
     activityDeps,
-    app: createApp(deps),
+    app,
     cliPath: cli.path,
     databaseUrl: pg.url,
     temporalAddress: temporal.address,
     taskQueue,
   };
   return current;
-}
-
-async function startWorker(taskQueue: string, address: string, deps: ActivityDeps): Promise<void> {
-  const connection = await connectWorker({ address, namespace: 'default', taskQueue });
-  const worker: Worker = await createDeliveryWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflows: { kind: 'source' },
-  });
-  const running = worker.run();
-  stops.push(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  });
 }
 
 export async function stopStack(): Promise<void> {
