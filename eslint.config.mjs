@@ -33,4 +33,20 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Date', property: 'now' }],
     },
   },
+  {
+    files: [
+      'src/deliveries/**/*.ts',
+      'src/accounts/**/*.ts',
+      'src/activities/**/*.ts',
+      'src/notifications/**/*.ts',
+      'src/db/**/*.ts',
+    ],
+    rules: {
+      // Business logic and the worker's code know nothing of HTTP: the API depends on them.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/api', '**/api/*', '**/api/**'] }] },
+      ],
+    },
+  },
 );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthUser } from '../api/route';
+import type { AuthUser } from './auth-user';
 import {
   findPresentedApiKey,
   insertApiKey,

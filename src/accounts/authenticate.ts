@@ -1,4 +1,4 @@
-import type { AuthUser } from '../api/route';
+import type { AuthUser } from './auth-user';
 import { unauthenticated } from '../domain/errors';
 import { findUserById } from '../db/repositories/users';
 import type { AccessTokens } from './access-tokens';

@@ -1,4 +1,4 @@
-import type { AuthUser } from '../api/route';
+import type { AuthUser } from './auth-user';
 import type { Db } from '../db/knex';
 import { revokeRefreshTokens } from '../db/repositories/refresh-tokens';
 import {

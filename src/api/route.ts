@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Context } from 'koa';
+import type { AuthUser } from '../accounts/auth-user';
 import type { Role } from '../domain/roles';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -10,15 +11,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
  */
 export type Access = { public: true } | { roles: readonly [Role, ...Role[]] };
 
-export interface AuthUser {
-  id: string;
-  email: string;
-  role: Role;
-  /** Read with the user on every request, so routes that need it ask no second query. */
-  emailVerified: boolean;
-  /** Set when the request came with a partner's API key rather than a signed-in user's token. */
-  apiKey?: { id: string; name: string };
-}
+export type { AuthUser };
 
 type Input<S> = S extends TSchema ? Static<S> : undefined;
 

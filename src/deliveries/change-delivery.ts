@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { AppDeps } from '../api/deps';
-import type { AuthUser } from '../api/route';
+import type { DeliveryDeps } from './deps';
+import type { AuthUser } from '../accounts/auth-user';
 import {
   findDeliveryByKey,
   findDeliveryById,
@@ -99,7 +99,7 @@ function changeUpdate(change: DeliveryChangeRequest, base: ChangeArgs): ChangeUp
  * from the stored state and hand it the change in the same call.
  */
 async function resumeWith(
-  deps: AppDeps,
+  deps: DeliveryDeps,
   row: StoredDeliveryWithKey,
   updateId: string,
   update: ChangeUpdate,
@@ -143,7 +143,7 @@ function requestOf(row: StoredDelivery): DeliveryWorkflowInput['request'] {
  * the original outcome; the request hash tells a repeat from a reuse of the key for another body.
  */
 export async function changeDelivery(
-  deps: AppDeps,
+  deps: DeliveryDeps,
   user: AuthUser,
   id: string,
   change: DeliveryChangeRequest,

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { assertEmailVerified } from '../accounts/email-verified';
-import type { AppDeps } from '../api/deps';
-import type { AuthUser } from '../api/route';
+import type { DeliveryDeps } from './deps';
+import type { AuthUser } from '../accounts/auth-user';
 import { insertNewDelivery } from '../db/repositories/delivery-records';
 import { findDeliveryByKey, type StoredDeliveryWithKey } from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
@@ -41,7 +41,7 @@ function assertNotInPast(deliveryDate: string): void {
 }
 
 /** Writes the row the workflow would also write (same id, same values): whoever is first wins. */
-async function storeRow(deps: AppDeps, input: DeliveryWorkflowInput): Promise<Delivery> {
+async function storeRow(deps: DeliveryDeps, input: DeliveryWorkflowInput): Promise<Delivery> {
   const delivery = deliveryView(input, {
     status: 'CREATED',
     assignedTo: null,
@@ -70,7 +70,7 @@ async function storeRow(deps: AppDeps, input: DeliveryWorkflowInput): Promise<De
  * write the row from this request when the other one has not yet (it may have crashed).
  */
 async function joinStartedRun(
-  deps: AppDeps,
+  deps: DeliveryDeps,
   input: DeliveryWorkflowInput,
 ): Promise<CreatedDelivery> {
   const row = await findDeliveryByKey(input.idempotencyKey);
@@ -96,7 +96,7 @@ async function joinStartedRun(
  * row, so a crash anywhere converges to one row and one run.
  */
 export async function createDelivery(
-  deps: AppDeps,
+  deps: DeliveryDeps,
   partner: AuthUser,
   request: CreateDeliveryRequest,
   idempotencyHeader: string | undefined,

@@ -6,7 +6,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { DomainError, unavailable } from '../domain/errors';
-import type { AppDeps } from '../api/deps';
+import type { DeliveryDeps } from './deps';
 import { DeadlineExceeded, withinTemporalDeadline } from '../temporal/deadline';
 import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
 
@@ -21,7 +21,7 @@ const NOT_FOUND = 5;
  * completes; a retry of the request finds it.
  */
 export function withTemporalDeadline<T>(
-  deps: Pick<AppDeps, 'config' | 'temporal'>,
+  deps: Pick<DeliveryDeps, 'config' | 'temporal'>,
   call: () => Promise<T>,
 ): Promise<T> {
   return withinTemporalDeadline(deps.temporal, deps.config.TEMPORAL_UPDATE_TIMEOUT_MS, call);
