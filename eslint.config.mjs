@@ -10,6 +10,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'off',
+      // Every query runs on the executor its caller passes (see "One repository style").
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.object.name=/Model$/][callee.property.name='query'][arguments.length=0]",
+          message: 'Pass the executor: Model.query(db) (there is no global objection binding).',
+        },
+        {
+          selector: "MemberExpression[property.name='knex'][object.name=/Model$/]",
+          message: 'No global objection binding: repositories take db: Queryable first.',
+        },
+      ],
     },
   },
   {

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     stops.push({ name: 'database pool', stop: () => db.destroy() });
     const applied = await migrateToLatest(db);
     if (applied.length) logger.info({ applied }, 'migrations applied');
-    const superAdmin = await bootstrapSuperAdmin(config, logger);
+    const superAdmin = await bootstrapSuperAdmin(db, config, logger);
 
     const tracing = tracingFromConfig(config, 'delivery-platform');
     if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(db);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');
-    await bootstrapSuperAdmin(config, logger);
+    await bootstrapSuperAdmin(db, config, logger);
   } finally {
     await db.destroy();
   }

@@ -79,6 +79,7 @@ async function run(db: Db, command: string | undefined, options: Options): Promi
     const role = asRole(text(options, 'role'));
     const password = text(options, 'password') ?? (await readPassword());
     const user = await createAccount(
+      db,
       {
         email,
         password,
@@ -92,6 +93,7 @@ async function run(db: Db, command: string | undefined, options: Options): Promi
   } else if (command === 'list') {
     const role = text(options, 'role');
     const page = await listUsers(
+      db,
       {
         role: role === undefined ? undefined : asRole(role),
         q: text(options, 'q'),
@@ -105,7 +107,7 @@ async function run(db: Db, command: string | undefined, options: Options): Promi
     if (page.next_cursor) console.log('… more than 100: narrow with --role or --q');
   } else if (command === 'deactivate') {
     const email = required(text(options, 'email'), '--email');
-    const row = await findUserByEmail(email);
+    const row = await findUserByEmail(db, email);
     if (!row) throw new UsageError(`No user has the email ${email}`);
     await applyUserChanges(db, row.id, { is_active: false });
     console.log(`deactivated ${row.email}; their sessions are revoked`);

@@ -7,6 +7,7 @@ import {
   revokeApiKey,
   type ApiKey,
 } from '../db/repositories/api-keys';
+import type { Queryable } from '../db/knex';
 import type { Page } from '../db/pagination';
 import { forbidden, notFound, unauthenticated, ValidationError } from '../domain/errors';
 import type { Role } from '../domain/roles';
@@ -52,6 +53,7 @@ export type CreatedApiKey = ApiKey & { key: string };
 
 /** A partner's new key; the secret is in this answer only, the database holds its hash. */
 export async function createApiKey(
+  db: Queryable,
   partner: AuthUser,
   request: NewApiKeyRequest,
 ): Promise<CreatedApiKey> {
@@ -62,7 +64,7 @@ export async function createApiKey(
     ]);
   }
   const key = API_KEY_PREFIX + randomBase62(SECRET_LENGTH);
-  const stored = await insertApiKey({
+  const stored = await insertApiKey(db, {
     partner_id: partner.id,
     name: request.name,
     prefix: key.slice(0, SHOWN_LENGTH),
@@ -90,6 +92,7 @@ function keyOwnerScope(user: AuthUser): string | null {
 }
 
 export function listVisibleApiKeys(
+  db: Queryable,
   user: AuthUser,
   query: { partner_id?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<Page<ApiKey>> {
@@ -99,12 +102,16 @@ export function listVisibleApiKeys(
   if (scope !== null && query.partner_id !== undefined && query.partner_id !== scope) {
     return Promise.resolve({ rows: [], next_cursor: null });
   }
-  return listApiKeys(partnerId, { limit: query.limit, cursor: query.cursor });
+  return listApiKeys(db, partnerId, { limit: query.limit, cursor: query.cursor });
 }
 
 /** Revokes a key the caller may see; anyone else's key is a 404, as if it did not exist. */
-export async function revokeVisibleApiKey(user: AuthUser, id: string): Promise<ApiKey> {
-  const revoked = await revokeApiKey(id, keyOwnerScope(user));
+export async function revokeVisibleApiKey(
+  db: Queryable,
+  user: AuthUser,
+  id: string,
+): Promise<ApiKey> {
+  const revoked = await revokeApiKey(db, id, keyOwnerScope(user));
   if (!revoked) throw notFound('The API key');
   return revoked;
 }
@@ -119,12 +126,13 @@ export async function revokeVisibleApiKey(user: AuthUser, id: string): Promise<A
  * counting every valid request would cost each of them a write.
  */
 export async function authenticateApiKey(
+  db: Queryable,
   key: string,
   clientAddress: string,
   limits: ThrottleLimits,
 ): Promise<AuthUser> {
-  const found = await findPresentedApiKey(hashApiKey(key));
-  if (!found) return refuseUnknownApiKey(limits, clientAddress);
+  const found = await findPresentedApiKey(db, hashApiKey(key));
+  if (!found) return refuseUnknownApiKey(db, limits, clientAddress);
   if (found.revoked) throw unauthenticated('The API key was revoked.');
   if (found.expired) throw unauthenticated('The API key has expired.');
   const { owner } = found;

@@ -1,6 +1,7 @@
 import type { AuthUser } from './auth-user';
 import { unauthenticated } from '../domain/errors';
 import { findUserById } from '../db/repositories/users';
+import type { Queryable } from '../db/knex';
 import type { AccessTokens } from './access-tokens';
 import { authenticateApiKey, isApiKey } from './api-keys';
 import type { ThrottleLimits } from './login-throttle';
@@ -10,11 +11,16 @@ import type { ThrottleLimits } from './login-throttle';
  * (a primary-key lookup per request is cheaper than a stale authorisation). A bearer token with
  * the API key prefix is a partner's key instead, read with its owner the same way.
  */
-export function createAuthenticator(tokens: AccessTokens, apiKeyLimits: ThrottleLimits) {
+export function createAuthenticator(
+  db: Queryable,
+  tokens: AccessTokens,
+  apiKeyLimits: ThrottleLimits,
+) {
   return async (bearerToken: string, clientAddress: string): Promise<AuthUser> => {
-    if (isApiKey(bearerToken)) return authenticateApiKey(bearerToken, clientAddress, apiKeyLimits);
+    if (isApiKey(bearerToken))
+      return authenticateApiKey(db, bearerToken, clientAddress, apiKeyLimits);
     const claims = await tokens.verify(bearerToken);
-    const user = await findUserById(claims.userId);
+    const user = await findUserById(db, claims.userId);
     if (!user || !user.is_active) throw unauthenticated('The account is not active.');
     return {
       id: user.id,

@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { Queryable } from '../db/knex';
 import { findUserByEmail, upsertUserByEmail } from '../db/repositories/users';
 import type { Logger } from '../logger';
 import { hashPassword, verifyPassword } from './passwords';
@@ -14,6 +15,7 @@ export const DEV_SUPERADMIN = {
  * the step is skipped.
  */
 export async function bootstrapSuperAdmin(
+  db: Queryable,
   config: Config,
   logger: Logger,
 ): Promise<{ email: string; password: string } | null> {
@@ -24,13 +26,13 @@ export async function bootstrapSuperAdmin(
     logger.info('SUPERADMIN_EMAIL/SUPERADMIN_PASSWORD not set: no super admin bootstrapped');
     return null;
   }
-  const existing = await findUserByEmail(email);
+  const existing = await findUserByEmail(db, email);
   const unchanged =
     existing?.role === 'super_admin' &&
     existing.is_active &&
     (await verifyPassword(existing.password_hash, password));
   if (unchanged) return { email, password };
-  await upsertUserByEmail({
+  await upsertUserByEmail(db, {
     email,
     password_hash: await hashPassword(password),
     role: 'super_admin',

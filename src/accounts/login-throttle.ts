@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import type { Queryable } from '../db/knex';
 import {
   clearLoginAttemptsForEmail,
   countRecentLoginAttempts,
@@ -35,30 +36,31 @@ export interface LoginAttempt {
  * cleared by `succeeded()` stays counted as a failure for the window.
  */
 export async function beginLoginAttempt(
+  db: Queryable,
   limits: ThrottleLimits,
   email: string,
   address: string,
 ): Promise<LoginAttempt> {
   const emailKey = email.trim().toLowerCase();
-  await deleteLoginAttemptsOlderThan(limits.windowSeconds);
-  const id = await recordLoginAttempt(emailKey, address);
+  await deleteLoginAttemptsOlderThan(db, limits.windowSeconds);
+  const id = await recordLoginAttempt(db, emailKey, address);
   const checks: { key: AttemptKey; limit: number }[] = [
     { key: { email_key: emailKey }, limit: limits.perEmail },
     { key: { address }, limit: limits.perAddress },
   ];
   const counts = await Promise.all(
-    checks.map((c) => countRecentLoginAttempts(c.key, limits.windowSeconds)),
+    checks.map((c) => countRecentLoginAttempts(db, c.key, limits.windowSeconds)),
   );
   const exceeded = checks.filter((c, i) => (counts[i] ?? 0) > c.limit);
   if (exceeded.length > 0) {
     // A refused attempt is not a guess; it must not prolong the wait.
-    await deleteLoginAttempt(id);
+    await deleteLoginAttempt(db, id);
     const waits = await Promise.all(
-      exceeded.map((c) => secondsUntilUnderLimit(c.key, limits.windowSeconds, c.limit)),
+      exceeded.map((c) => secondsUntilUnderLimit(db, c.key, limits.windowSeconds, c.limit)),
     );
     throw rateLimited('Too many failed sign-in attempts. Try again later.', Math.max(...waits));
   }
-  return { succeeded: () => clearLoginAttemptsForEmail(emailKey) };
+  return { succeeded: () => clearLoginAttemptsForEmail(db, emailKey) };
 }
 
 /**
@@ -71,13 +73,17 @@ const UNKNOWN_API_KEY = 'unknown-api-key';
  * An unknown API key is a failed sign-in of its client address: counted with the address's failed
  * logins, 401 while under the limit, 429 with the wait once over it.
  */
-export async function refuseUnknownApiKey(limits: ThrottleLimits, address: string): Promise<never> {
-  await deleteLoginAttemptsOlderThan(limits.windowSeconds);
-  const id = await recordLoginAttempt(UNKNOWN_API_KEY, address);
+export async function refuseUnknownApiKey(
+  db: Queryable,
+  limits: ThrottleLimits,
+  address: string,
+): Promise<never> {
+  await deleteLoginAttemptsOlderThan(db, limits.windowSeconds);
+  const id = await recordLoginAttempt(db, UNKNOWN_API_KEY, address);
   const key: AttemptKey = { address };
-  if ((await countRecentLoginAttempts(key, limits.windowSeconds)) > limits.perAddress) {
-    await deleteLoginAttempt(id);
-    const wait = await secondsUntilUnderLimit(key, limits.windowSeconds, limits.perAddress);
+  if ((await countRecentLoginAttempts(db, key, limits.windowSeconds)) > limits.perAddress) {
+    await deleteLoginAttempt(db, id);
+    const wait = await secondsUntilUnderLimit(db, key, limits.windowSeconds, limits.perAddress);
     throw rateLimited('Too many failed sign-in attempts. Try again later.', wait);
   }
   throw unauthenticated('The API key is not valid.');

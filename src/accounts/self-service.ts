@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
-import { UserModel } from '../db/models/user';
 import {
   consumeAccountTokensOfUser,
   countAccountTokensSince,
@@ -9,7 +8,13 @@ import {
   type AccountTokenPurpose,
 } from '../db/repositories/account-tokens';
 import { revokeRefreshTokens } from '../db/repositories/refresh-tokens';
-import { findUserByEmail, findUserById, updateUser, type User } from '../db/repositories/users';
+import {
+  deleteUser,
+  findUserByEmail,
+  findUserById,
+  updateUser,
+  type User,
+} from '../db/repositories/users';
 import { newOpaqueToken } from './opaque-token';
 import { DomainError, forbidden } from '../domain/errors';
 import type { Logger } from '../logger';
@@ -75,12 +80,12 @@ export async function registerPartner(deps: SelfServiceDeps, input: Registration
   if (!deps.config.REGISTRATION_ENABLED) {
     throw forbidden('Self-registration is disabled on this platform.');
   }
-  const user = await createAccount({ ...input, role: 'partner' }, { verified: false });
+  const user = await createAccount(deps.db, { ...input, role: 'partner' }, { verified: false });
   try {
     await sendAccountEmail(deps, user, 'verify-email');
   } catch (error) {
     // Without its email the account could never be verified; let the client retry the signup.
-    await UserModel.query().deleteById(user.id);
+    await deleteUser(deps.db, user.id);
     throw error;
   }
   return user;
@@ -89,17 +94,17 @@ export async function registerPartner(deps: SelfServiceDeps, input: Registration
 export async function verifyEmail(deps: SelfServiceDeps, token: string): Promise<void> {
   await deps.db.transaction(async (trx) => {
     const spent = await spendAccountToken(trx, 'verify-email', token);
-    const user = await findUserById(spent.user_id);
+    const user = await findUserById(trx, spent.user_id);
     if (!user?.is_active) throw new DomainError('invalid-token', 'This link is not valid.');
     if (!user.email_verified_at) {
-      await updateUser(user.id, { email_verified_at: new Date() }, trx);
+      await updateUser(trx, user.id, { email_verified_at: new Date() });
     }
   });
 }
 
 /** Answers the same whatever happens, so the endpoint does not reveal which emails exist. */
 export async function requestPasswordReset(deps: SelfServiceDeps, email: string): Promise<void> {
-  const user = await findUserByEmail(email);
+  const user = await findUserByEmail(deps.db, email);
   if (!user?.is_active) return;
   const recent = await countAccountTokensSince(
     deps.db,
@@ -127,18 +132,14 @@ export async function resetPassword(
 ): Promise<void> {
   await deps.db.transaction(async (trx) => {
     const spent = await spendAccountToken(trx, 'reset-password', token);
-    const user = await findUserById(spent.user_id);
+    const user = await findUserById(trx, spent.user_id);
     if (!user?.is_active) throw new DomainError('invalid-token', 'This link is not valid.');
     assertPasswordAllowed(password, user.email);
-    await updateUser(
-      user.id,
-      {
-        password_hash: await hashPassword(password),
-        email_verified_at: user.email_verified_at ?? new Date(),
-      },
-      trx,
-    );
+    await updateUser(trx, user.id, {
+      password_hash: await hashPassword(password),
+      email_verified_at: user.email_verified_at ?? new Date(),
+    });
     await consumeAccountTokensOfUser(trx, user.id, 'reset-password');
-    await revokeRefreshTokens({ user_id: user.id }, trx);
+    await revokeRefreshTokens(trx, { user_id: user.id });
   });
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Config } from '../config';
-import type { Db } from '../db/knex';
+import type { Db, Queryable } from '../db/knex';
 import type { UserModel } from '../db/models/user';
 import {
   familyStartedAt,
@@ -40,20 +39,17 @@ const badRefreshToken = () =>
 
 async function issueSession(
   deps: SessionDeps,
+  db: Queryable,
   user: UserModel,
   familyId: string,
-  trx?: Knex.Transaction,
 ): Promise<Session> {
   const { token: refreshToken, hash: tokenHash } = newOpaqueToken();
-  await insertRefreshToken(
-    {
-      user_id: user.id,
-      family_id: familyId,
-      token_hash: tokenHash,
-      expires_at: new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
-    },
-    trx,
-  );
+  await insertRefreshToken(db, {
+    user_id: user.id,
+    family_id: familyId,
+    token_hash: tokenHash,
+    expires_at: new Date(Date.now() + deps.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+  });
   return {
     access_token: await deps.tokens.sign({ userId: user.id, role: user.role }),
     refresh_token: refreshToken,
@@ -69,13 +65,18 @@ export async function login(
   credentials: { email: string; password: string },
   address: string,
 ): Promise<Session> {
-  const attempt = await beginLoginAttempt(throttleLimits(deps.config), credentials.email, address);
-  const user = await findUserByEmail(credentials.email);
+  const attempt = await beginLoginAttempt(
+    deps.db,
+    throttleLimits(deps.config),
+    credentials.email,
+    address,
+  );
+  const user = await findUserByEmail(deps.db, credentials.email);
   const hash = user?.password_hash ?? (await dummyPasswordHash());
   const passwordMatches = await verifyPassword(hash, credentials.password);
   if (!user || !passwordMatches || !user.is_active) throw badCredentials();
   await attempt.succeeded();
-  return issueSession(deps, user, randomUUID());
+  return issueSession(deps, deps.db, user, randomUUID());
 }
 
 type RotationOutcome =
@@ -90,26 +91,26 @@ type RotationOutcome =
  */
 export async function refresh(deps: SessionDeps, refreshToken: string): Promise<Session> {
   const outcome = await deps.db.transaction(async (trx): Promise<RotationOutcome> => {
-    const row = await findRefreshTokenForUpdate(hashOpaqueToken(refreshToken), trx);
+    const row = await findRefreshTokenForUpdate(trx, hashOpaqueToken(refreshToken));
     if (!row || row.revoked_at) return { failure: 'invalid' };
     if (row.used_at) {
-      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      await revokeRefreshTokens(trx, { family_id: row.family_id });
       return { failure: 'reused', userId: row.user_id, familyId: row.family_id };
     }
     if (row.expires_at.getTime() <= Date.now()) return { failure: 'invalid' };
     // Rotation renews the token, never the session: a stolen chain cannot be kept alive forever.
-    const started = await familyStartedAt(row.family_id, trx);
+    const started = await familyStartedAt(trx, row.family_id);
     if (started.getTime() + deps.config.REFRESH_SESSION_MAX_AGE_SECONDS * 1000 <= Date.now()) {
-      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      await revokeRefreshTokens(trx, { family_id: row.family_id });
       return { failure: 'invalid' };
     }
-    const user = await findUserById(row.user_id);
+    const user = await findUserById(trx, row.user_id);
     if (!user?.is_active) {
-      await revokeRefreshTokens({ family_id: row.family_id }, trx);
+      await revokeRefreshTokens(trx, { family_id: row.family_id });
       return { failure: 'invalid' };
     }
-    await markRefreshTokenUsed(row.id, trx);
-    return { session: await issueSession(deps, user, row.family_id, trx) };
+    await markRefreshTokenUsed(trx, row.id);
+    return { session: await issueSession(deps, trx, user, row.family_id) };
   });
   if ('session' in outcome) return outcome.session;
   if (outcome.failure === 'reused') {
@@ -120,7 +121,7 @@ export async function refresh(deps: SessionDeps, refreshToken: string): Promise<
 }
 
 /** Ends the session the token belongs to. Unknown tokens are ignored: logging out is idempotent. */
-export async function logout(refreshToken: string): Promise<void> {
-  const row = await findRefreshToken(hashOpaqueToken(refreshToken));
-  if (row) await revokeRefreshTokens({ family_id: row.family_id });
+export async function logout(db: Queryable, refreshToken: string): Promise<void> {
+  const row = await findRefreshToken(db, hashOpaqueToken(refreshToken));
+  if (row) await revokeRefreshTokens(db, { family_id: row.family_id });
 }

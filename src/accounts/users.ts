@@ -1,5 +1,5 @@
 import type { AuthUser } from './auth-user';
-import type { Db } from '../db/knex';
+import type { Db, Queryable } from '../db/knex';
 import { revokeRefreshTokens } from '../db/repositories/refresh-tokens';
 import {
   findUserById,
@@ -33,12 +33,13 @@ export function assertPasswordAllowed(password: string, email: string): void {
  * (accounts made by an operator are; self-registered ones are not until the link is followed).
  */
 export async function createAccount(
+  db: Queryable,
   account: NewAccount,
   options: { verified: boolean },
 ): Promise<User> {
   assertPasswordAllowed(account.password, account.email);
   const { password, ...rest } = account;
-  const row = await insertUser({
+  const row = await insertUser(db, {
     ...rest,
     email: account.email.trim(),
     password_hash: await hashPassword(password),
@@ -49,9 +50,9 @@ export async function createAccount(
 }
 
 /** Super admins see everyone; anyone else only themself (others are "not found", not forbidden). */
-export async function findVisibleUser(caller: AuthUser, id: string): Promise<User> {
+export async function findVisibleUser(db: Queryable, caller: AuthUser, id: string): Promise<User> {
   if (caller.role !== 'super_admin' && caller.id !== id) throw notFound('The user');
-  const row = await findUserById(id);
+  const row = await findUserById(db, id);
   if (!row) throw notFound('The user');
   return toUser(row);
 }
@@ -79,9 +80,9 @@ export async function changeUser(
 /** Deactivation revokes every refresh token in the same transaction. */
 export async function applyUserChanges(db: Db, id: string, changes: AdminChanges): Promise<User> {
   return db.transaction(async (trx) => {
-    const row = await updateUser(id, changes, trx);
+    const row = await updateUser(trx, id, changes);
     if (!row) throw notFound('The user');
-    if (changes.is_active === false) await revokeRefreshTokens({ user_id: id }, trx);
+    if (changes.is_active === false) await revokeRefreshTokens(trx, { user_id: id });
     return toUser(row);
   });
 }

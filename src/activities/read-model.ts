@@ -9,7 +9,7 @@ import {
   updateDeliveryWithEvent,
   type NewDeliveryEvent,
   type StoredState,
-} from '../db/repositories/delivery-records';
+} from '../db/repositories/deliveries';
 import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
 import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
 import type {

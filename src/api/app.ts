@@ -39,9 +39,9 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.TRUST_PROXY });
   const router = buildRouter(
     apiRoutes(deps),
-    createAuthenticator(deps.tokens, throttleLimits(deps.config)),
+    createAuthenticator(deps.db, deps.tokens, throttleLimits(deps.config)),
     {
-      ticket: redeemStreamTicket,
+      ticket: (ticket) => redeemStreamTicket(deps.db, ticket),
     },
   );
   if (deps.tracer) app.use(serverSpans(deps.tracer));

@@ -1,9 +1,11 @@
 import knexFactory, { type Knex } from 'knex';
-import { Model } from 'objection';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 export type Db = Knex;
+
+/** What every repository function takes first: the database, or a caller's transaction. */
+export type Queryable = Knex | Knex.Transaction;
 
 interface RawConnection {
   query(sql: string, done: (error: Error | null) => void): void;
@@ -26,10 +28,7 @@ function turnJitOff(connection: RawConnection, done: (error: Error | null, c: un
  */
 export function createDb(databaseUrl: string, poolMax = 30): Db {
   const pool = { min: 0, max: poolMax, afterCreate: turnJitOff };
-  const db = knexFactory({ client: 'pg', connection: databaseUrl, pool });
-  // One database per process: objection models use it unless a transaction is passed.
-  Model.knex(db);
-  return db;
+  return knexFactory({ client: 'pg', connection: databaseUrl, pool });
 }
 
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Queryable } from '../db/knex';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
 import {
@@ -46,8 +47,12 @@ export interface ChangedDelivery {
  * A delivery the caller may see, or 404: existence is not revealed to others. The detail and
  * every change (assign, status, cancel) pass through here.
  */
-export async function findVisibleDelivery(user: AuthUser, id: string): Promise<StoredDelivery> {
-  const delivery = await findDeliveryById(id);
+export async function findVisibleDelivery(
+  db: Queryable,
+  user: AuthUser,
+  id: string,
+): Promise<StoredDelivery> {
+  const delivery = await findDeliveryById(db, id);
   const visible =
     delivery !== undefined &&
     isDeliveryVisibleTo(user, { partnerId: delivery.partner_id, assignedTo: delivery.assigned_to });
@@ -62,8 +67,8 @@ const closed = (delivery: StoredDelivery) =>
     { allowed: [], current_status: delivery.status },
   );
 
-async function assertActiveAdmin(adminId: string): Promise<void> {
-  const admin = await findUserById(adminId);
+async function assertActiveAdmin(db: Queryable, adminId: string): Promise<void> {
+  const admin = await findUserById(db, adminId);
   if (!admin || admin.role !== 'admin' || !admin.is_active) {
     throw unprocessable('The assignee must be an active admin.', { field: 'admin_id' });
   }
@@ -152,8 +157,8 @@ export async function changeDelivery(
   assertIdempotencyHeader(idempotencyHeader);
   // Both reads at once; the delivery's 404 still comes before the assignee's 422.
   const [found, assignee] = await Promise.allSettled([
-    findVisibleDelivery(user, id),
-    change.kind === 'assign' ? assertActiveAdmin(change.adminId) : undefined,
+    findVisibleDelivery(deps.db, user, id),
+    change.kind === 'assign' ? assertActiveAdmin(deps.db, change.adminId) : undefined,
   ]);
   if (found.status === 'rejected') throw found.reason;
   if (assignee.status === 'rejected') throw assignee.reason;
@@ -177,7 +182,7 @@ export async function changeDelivery(
         });
       } catch (error) {
         if (!isClosedRun(error)) throw error;
-        const current = await findDeliveryByKey(delivery.workflow_id);
+        const current = await findDeliveryByKey(deps.db, delivery.workflow_id);
         if (!current) throw notFound('The delivery');
         if (isTerminal(current.status)) throw closed(current);
         return resumeWith(deps, current, updateId, update);

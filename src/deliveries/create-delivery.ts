@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { assertEmailVerified } from '../accounts/email-verified';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
-import { insertNewDelivery } from '../db/repositories/delivery-records';
+import { insertNewDelivery } from '../db/repositories/deliveries';
 import { findDeliveryByKey, type StoredDeliveryWithKey } from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
@@ -73,7 +73,7 @@ async function joinStartedRun(
   deps: DeliveryDeps,
   input: DeliveryWorkflowInput,
 ): Promise<CreatedDelivery> {
-  const row = await findDeliveryByKey(input.idempotencyKey);
+  const row = await findDeliveryByKey(deps.db, input.idempotencyKey);
   if (row) return replay(row, input.payloadHash);
   const handle = deps.temporal.workflow.getHandle(input.idempotencyKey);
   const described = await withTemporalDeadline(deps, () => handle.describe());
@@ -103,7 +103,7 @@ export async function createDelivery(
 ): Promise<CreatedDelivery> {
   assertEmailVerified(partner);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
-  const existing = await findDeliveryByKey(key);
+  const existing = await findDeliveryByKey(deps.db, key);
   if (existing) return replay(existing, payloadHash);
   assertNotInPast(request.delivery_date);
 

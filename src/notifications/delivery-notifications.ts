@@ -6,7 +6,7 @@ import {
   planNotifications,
   type DeliveryChange,
 } from '../domain/notification-rules';
-import { UserModel } from '../db/models/user';
+import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
@@ -15,13 +15,13 @@ import { planOutbound, type Notice } from './channels';
 /** Stores one in-app notification per notice, in the caller's transaction (once per key). */
 async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notice[]) {
   await insertNotifications(
+    trx,
     notices.map(({ user, eventKey, content }) => ({
       user_id: user.id,
       event_key: eventKey,
       delivery_id: deliveryId,
       ...content,
     })),
-    trx as Knex.Transaction,
   );
 }
 
@@ -54,7 +54,10 @@ export async function planDeliveryFanOut(
   const label = `Delivery "${record.delivery.product_name}"`;
   const users =
     plan.recipients.length > 0
-      ? await UserModel.query(trx).findByIds(plan.recipients.map((r) => r.userId))
+      ? await findUsersByIds(
+          trx,
+          plan.recipients.map((r) => r.userId),
+        )
       : [];
   // A recipient whose account is gone has nobody to read it; retrying would not change that.
   const notices = plan.recipients.flatMap((recipient) => {
@@ -81,8 +84,11 @@ export async function planDeadlineFanOut(
     assignedTo: record.delivery.assigned_to,
   });
   const users = plan.superAdmins
-    ? await UserModel.query(trx).where({ role: 'super_admin', is_active: true })
-    : await UserModel.query(trx).findByIds(plan.recipients.map((r) => r.userId));
+    ? await findActiveSuperAdmins(trx)
+    : await findUsersByIds(
+        trx,
+        plan.recipients.map((r) => r.userId),
+      );
   const content = describeDeadline(
     record.type,
     `Delivery "${record.delivery.product_name}"`,

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config';
+import type { Queryable } from '../db/knex';
 import type { WebhookEventType } from '../domain/notification-rules';
 import { findWebhookEndpoint, insertWebhookAttempt } from '../db/repositories/webhooks';
 import { webhookHeaders } from './webhook-signature';
@@ -79,14 +80,15 @@ function describeError(error: unknown): string {
  * The endpoint is read at each attempt so a rotated secret or a fixed URL takes effect on retry.
  */
 export async function attemptWebhook(
+  db: Queryable,
   job: WebhookJob,
   attempt: number,
   settings: WebhookSettings,
 ): Promise<WebhookOutcome> {
-  const endpoint = await findWebhookEndpoint(job.partnerId);
+  const endpoint = await findWebhookEndpoint(db, job.partnerId);
   if (!endpoint) return { kind: 'no-endpoint' };
   const record = (status_code: number | null, error: string | null) =>
-    insertWebhookAttempt({
+    insertWebhookAttempt(db, {
       partner_id: job.partnerId,
       event_id: job.event.id,
       event_type: job.event.type,

@@ -1,3 +1,4 @@
+import type { Queryable } from '../db/knex';
 import { unprocessable } from '../domain/errors';
 import { upsertWebhookEndpoint } from '../db/repositories/webhooks';
 import { generateWebhookSecret } from './webhook-signature';
@@ -8,6 +9,7 @@ import { resolveWebhookTarget, WebhookTargetError } from './webhook-target';
  * is one the platform may call. The secret is returned once; the partner stores it.
  */
 export async function registerWebhookEndpoint(
+  db: Queryable,
   partnerId: string,
   url: string,
   allowPrivateTargets: boolean,
@@ -19,6 +21,6 @@ export async function registerWebhookEndpoint(
     throw error;
   }
   const secret = generateWebhookSecret();
-  await upsertWebhookEndpoint({ partner_id: partnerId, url, secret });
+  await upsertWebhookEndpoint(db, { partner_id: partnerId, url, secret });
   return { url, secret };
 }

@@ -74,11 +74,11 @@ describe('deliveries API: visibility and error paths', () => {
   it('when a role the code does not know asks, then the list is empty and the detail 404', async () => {
     // Before the visibility rule, the list applied no scope at all to such a role.
     const stranger = { id: admin.user.id, email: admin.user.email, role: 'courier' as Role };
-    const page = await listDeliveries(stranger, {}, { limit: 100 });
+    const page = await listDeliveries(stack().db, stranger, {}, { limit: 100 });
     expect(page).to.deep.equal({ rows: [], next_cursor: null });
     let error: unknown;
     try {
-      await findVisibleDelivery({ ...stranger, emailVerified: true }, assignedId);
+      await findVisibleDelivery(stack().db, { ...stranger, emailVerified: true }, assignedId);
     } catch (caught) {
       error = caught;
     }

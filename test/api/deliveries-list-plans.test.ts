@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { listCases, seedDeliveriesSql, type ListCase } from '../../bench/lists';
-import { DeliveryModel } from '../../src/db/models/delivery';
 import { listDeliveries, type Viewer } from '../../src/db/repositories/deliveries';
 import type { Role } from '../../src/domain/roles';
 import { stack } from '../support/stack';
@@ -36,12 +35,12 @@ interface SentQuery {
 
 /** What `listDeliveries` sends to PostgreSQL: `$n` placeholders and their values. */
 async function statementOf(viewer: Viewer, c: ListCase) {
-  const knex = DeliveryModel.knex();
+  const knex = stack().db;
   const sent: SentQuery[] = [];
   const record = (query: SentQuery) => sent.push(query);
   knex.on('query', record);
   try {
-    await listDeliveries(viewer, c.filters, { limit: 20, cursor: c.cursor });
+    await listDeliveries(knex, viewer, c.filters, { limit: 20, cursor: c.cursor });
   } finally {
     knex.off('query', record);
   }

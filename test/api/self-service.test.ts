@@ -74,7 +74,7 @@ describe('account emails: registration, verification and password reset', functi
       const user = { id: res.body.id as string };
       // The user as a request sees it: authenticated from a fresh token.
       const { tokens } = stack().deps;
-      const authenticate = createAuthenticator(tokens, throttleLimits(stack().config));
+      const authenticate = createAuthenticator(stack().db, tokens, throttleLimits(stack().config));
       const asRequest = async () =>
         authenticate(await tokens.sign({ userId: user.id, role: 'partner' }), '127.0.0.1');
       const unverified = await asRequest();

@@ -134,7 +134,7 @@ describe('partner webhooks', () => {
       const webhook = webhookIn(
         await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
       );
-      const outcome = await attemptWebhook(webhook!, 1, {
+      const outcome = await attemptWebhook(stack().db, webhook!, 1, {
         ...SETTINGS,
         allowPrivateTargets: false,
       });
@@ -151,7 +151,7 @@ describe('partner webhooks', () => {
     const change = notice({ partnerId: partner.user.id, toStatus: 'COMPLETED' });
     const webhook = webhookIn(await recordDeliveryNotifications(change));
 
-    expect(await attemptWebhook(webhook!, 1, SETTINGS)).to.deep.equal({
+    expect(await attemptWebhook(stack().db, webhook!, 1, SETTINGS)).to.deep.equal({
       kind: 'delivered',
       status: 200,
     });
@@ -210,7 +210,7 @@ describe('partner webhooks', () => {
       const webhook = webhookIn(
         await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
       );
-      const outcome = await attemptWebhook(webhook as WebhookJob, 3, SETTINGS);
+      const outcome = await attemptWebhook(stack().db, webhook as WebhookJob, 3, SETTINGS);
       expect(outcome).to.deep.equal({ kind: 'failed', retryable, reason: `HTTP ${status}` });
       const [attempt] = await stack().db('webhook_attempts').where({ partner_id: partner.user.id });
       expect(attempt).to.include({ status_code: status, attempt: 3, error: `HTTP ${status}` });
@@ -229,7 +229,7 @@ describe('partner webhooks', () => {
     const webhook = webhookIn(
       await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
     );
-    const outcome = await attemptWebhook(webhook!, 1, { ...SETTINGS, timeoutMs: 200 });
+    const outcome = await attemptWebhook(stack().db, webhook!, 1, { ...SETTINGS, timeoutMs: 200 });
     silent.closeAllConnections();
     silent.close();
     expect(outcome).to.deep.equal({ kind: 'failed', retryable: true, reason: 'timed out' });

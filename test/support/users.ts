@@ -37,7 +37,7 @@ export function uniqueEmail(prefix = 'user'): string {
 export async function createUser(overrides: UserOverrides = {}): Promise<TestUser> {
   const role = overrides.role ?? 'partner';
   const password = overrides.password ?? DEFAULT_TEST_PASSWORD;
-  const row = await insertUser({
+  const row = await insertUser(stack().db, {
     email: overrides.email ?? uniqueEmail(role.replace('_', '-')),
     password_hash: await hashFor(password),
     role,

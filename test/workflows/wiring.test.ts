@@ -10,7 +10,7 @@ import { waitFor } from '../support/wait-for';
 describe('wiring: API client → Temporal → worker → activity → Postgres', () => {
   it('when a delivery workflow starts, then its activity stores the delivery row', async () => {
     const { client, db, taskQueue } = stack();
-    const partner = await insertUser({
+    const partner = await insertUser(db, {
       email: `partner-${randomUUID()}@example.com`,
       password_hash: await hashPassword('a-long-password'),
       role: 'partner',

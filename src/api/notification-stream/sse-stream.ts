@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { Queryable } from '../../db/knex';
 import {
   latestNotificationSeq,
   notificationsAfter,
@@ -10,6 +11,7 @@ const REPLAY_BATCH = 500;
 const RECONNECT_HINT_MS = 3000;
 
 export interface StreamOptions {
+  db: Queryable;
   hub: NotificationHub;
   userId: string;
   /** Resume after this stream position (Last-Event-ID); null streams only what comes next. */
@@ -56,7 +58,7 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
     do {
       replayAgain = false;
       for (;;) {
-        const batch = await notificationsAfter(options.userId, lastSent, REPLAY_BATCH);
+        const batch = await notificationsAfter(options.db, options.userId, lastSent, REPLAY_BATCH);
         if (closed) return;
         batch.forEach(send);
         if (batch.length < REPLAY_BATCH) break;
@@ -100,7 +102,8 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
   res.once('close', close);
 
   try {
-    if (options.lastEventId === null) lastSent = await latestNotificationSeq(options.userId);
+    if (options.lastEventId === null)
+      lastSent = await latestNotificationSeq(options.db, options.userId);
   } catch (error) {
     close();
     throw error;

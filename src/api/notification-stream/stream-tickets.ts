@@ -1,4 +1,5 @@
 import { hashOpaqueToken, newOpaqueToken } from '../../accounts/opaque-token';
+import type { Queryable } from '../../db/knex';
 import type { AuthUser } from '../route';
 import { unauthenticated } from '../../domain/errors';
 import { findUserById } from '../../db/repositories/users';
@@ -9,17 +10,18 @@ export const STREAM_TICKET_TTL_SECONDS = 60;
 
 /** A random single-use ticket for `?ticket=`; only its hash is stored, so any instance redeems it. */
 export async function issueStreamTicket(
+  db: Queryable,
   userId: string,
 ): Promise<{ ticket: string; expires_in: number }> {
   const { token: ticket, hash } = newOpaqueToken();
-  await insertStreamTicket(hash, userId, STREAM_TICKET_TTL_SECONDS);
+  await insertStreamTicket(db, hash, userId, STREAM_TICKET_TTL_SECONDS);
   return { ticket, expires_in: STREAM_TICKET_TTL_SECONDS };
 }
 
 /** Consumes the ticket and returns its user, like a bearer token would; 401 when unusable. */
-export async function redeemStreamTicket(ticket: string): Promise<AuthUser> {
-  const userId = await consumeStreamTicket(hashOpaqueToken(ticket));
-  const user = userId ? await findUserById(userId) : undefined;
+export async function redeemStreamTicket(db: Queryable, ticket: string): Promise<AuthUser> {
+  const userId = await consumeStreamTicket(db, hashOpaqueToken(ticket));
+  const user = userId ? await findUserById(db, userId) : undefined;
   if (!user || !user.is_active) {
     throw unauthenticated('The stream ticket is invalid, expired or already used.');
   }

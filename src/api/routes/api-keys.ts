@@ -6,11 +6,12 @@ import {
   CreatedApiKey,
 } from '../../schemas/api-keys';
 import { IdParams, Problem } from '../../schemas/common';
+import type { AppDeps } from '../deps';
 import { defineRoute } from '../route';
 import { instantInDays } from '../examples';
 
 /** Managing keys takes a signed-in user (`sessionOnly`): a key cannot mint or revoke keys. */
-export function apiKeyRoutes() {
+export function apiKeyRoutes({ db }: AppDeps) {
   return [
     defineRoute({
       method: 'post',
@@ -27,7 +28,7 @@ export function apiKeyRoutes() {
         201: { description: 'Created; `key` is shown only now', schema: CreatedApiKey },
         403: { description: 'Not a partner, or called with an API key', schema: Problem },
       },
-      handle: async ({ body, user }) => ({ status: 201, body: await createApiKey(user, body) }),
+      handle: async ({ body, user }) => ({ status: 201, body: await createApiKey(db, user, body) }),
     }),
     defineRoute({
       method: 'get',
@@ -42,7 +43,7 @@ export function apiKeyRoutes() {
         403: { description: 'Role not allowed, or called with an API key', schema: Problem },
       },
       handle: async ({ query, user }) => {
-        const page = await listVisibleApiKeys(user, { ...query, limit: query.limit ?? 20 });
+        const page = await listVisibleApiKeys(db, user, { ...query, limit: query.limit ?? 20 });
         return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
       },
     }),
@@ -60,7 +61,7 @@ export function apiKeyRoutes() {
         404: { description: 'No such key, or not yours', schema: Problem },
       },
       handle: async ({ params, user }) => {
-        await revokeVisibleApiKey(user, params.id);
+        await revokeVisibleApiKey(db, user, params.id);
         return { status: 204 };
       },
     }),

@@ -64,7 +64,7 @@ export function authRoutes(deps: AppDeps) {
       example: () => ({ refresh_token: EXAMPLE_REFRESH_TOKEN }),
       responses: { 204: { description: 'Signed out (also for unknown tokens)' } },
       handle: async ({ body }) => {
-        await logout(body.refresh_token);
+        await logout(deps.db, body.refresh_token);
         return { status: 204 };
       },
     }),

@@ -134,7 +134,7 @@ export function deliveryRoutes(deps: AppDeps) {
       responses: { 200: { description: 'One page', schema: DeliveryPage } },
       handle: async ({ user, query }) => {
         const { limit = 20, cursor, ...filters } = query;
-        const page = await listDeliveries(user, filters, { limit, cursor });
+        const page = await listDeliveries(deps.db, user, filters, { limit, cursor });
         return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
       },
     }),
@@ -150,7 +150,7 @@ export function deliveryRoutes(deps: AppDeps) {
         404: NOT_VISIBLE,
       },
       handle: async ({ user, params }) => {
-        const delivery = await findVisibleDelivery(user, params.id);
+        const delivery = await findVisibleDelivery(deps.db, user, params.id);
         const timeline = await deliveryTimeline(deps.db, delivery.id);
         return { status: 200, body: { ...delivery, timeline } };
       },

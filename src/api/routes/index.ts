@@ -19,6 +19,6 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...deliveryRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
-    ...apiKeyRoutes(),
+    ...apiKeyRoutes(deps),
   ];
 }

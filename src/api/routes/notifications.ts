@@ -47,7 +47,7 @@ export function notificationRoutes(deps: AppDeps) {
       responses: { 200: { description: 'A page of notifications', schema: NotificationPage } },
       handle: async ({ query, user }) => {
         const { unread = false, limit = 20, cursor } = query;
-        const page = await listNotifications(user.id, { unread, limit, cursor });
+        const page = await listNotifications(deps.db, user.id, { unread, limit, cursor });
         return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
       },
     }),
@@ -59,7 +59,7 @@ export function notificationRoutes(deps: AppDeps) {
       access: { roles: ROLES },
       responses: { 204: { description: 'All read' } },
       handle: async ({ user }) => {
-        await markAllNotificationsRead(user.id);
+        await markAllNotificationsRead(deps.db, user.id);
         return { status: 204 };
       },
     }),
@@ -75,7 +75,8 @@ export function notificationRoutes(deps: AppDeps) {
         404: { description: 'You have no such notification', schema: Problem },
       },
       handle: async ({ params, user }) => {
-        if (!(await markNotificationRead(user.id, params.id))) throw notFound('The notification');
+        if (!(await markNotificationRead(deps.db, user.id, params.id)))
+          throw notFound('The notification');
         return { status: 204 };
       },
     }),
@@ -86,7 +87,10 @@ export function notificationRoutes(deps: AppDeps) {
       tag: 'notifications',
       access: { roles: ROLES },
       responses: { 201: { description: 'Use within expires_in seconds', schema: StreamTicket } },
-      handle: async ({ user }) => ({ status: 201, body: await issueStreamTicket(user.id) }),
+      handle: async ({ user }) => ({
+        status: 201,
+        body: await issueStreamTicket(deps.db, user.id),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -108,6 +112,7 @@ export function notificationRoutes(deps: AppDeps) {
       handle: async ({ query, headers, user, ctx }) => {
         const header = headers['last-event-id'];
         await openNotificationStream(ctx, {
+          db: deps.db,
           hub: deps.notificationHub,
           userId: user.id,
           lastEventId: resumePosition(
@@ -120,7 +125,7 @@ export function notificationRoutes(deps: AppDeps) {
             opened: () => deps.metrics.openStreams.inc(),
             closed: () => deps.metrics.openStreams.dec(),
           },
-          stillAllowed: async () => (await findUserById(user.id))?.is_active === true,
+          stillAllowed: async () => (await findUserById(deps.db, user.id))?.is_active === true,
         });
         return { status: 200, raw: true };
       },

@@ -27,7 +27,7 @@ export function userRoutes(deps: AppDeps) {
       access: { roles: ROLES },
       responses: { 200: { description: 'The caller', schema: Me } },
       handle: async ({ user }) => {
-        const row = await findUserById(user.id);
+        const row = await findUserById(deps.db, user.id);
         if (!row) throw notFound('The user');
         const me = toUser(row);
         return { status: 200, body: { ...userBody(me), email_verified: me.email_verified } };
@@ -53,7 +53,7 @@ export function userRoutes(deps: AppDeps) {
         409: { description: 'The email address is taken', schema: Problem },
       },
       handle: async ({ body }) => {
-        const user = await createAccount(body, { verified: true });
+        const user = await createAccount(deps.db, body, { verified: true });
         return {
           status: 201,
           body: userBody(user),
@@ -71,7 +71,7 @@ export function userRoutes(deps: AppDeps) {
       responses: { 200: { description: 'A page of users', schema: UserPage } },
       handle: async ({ query }) => {
         const { limit = 20, cursor, ...filters } = query;
-        const page = await listUsers(filters, { limit, cursor });
+        const page = await listUsers(deps.db, filters, { limit, cursor });
         return {
           status: 200,
           body: { data: page.rows.map(userBody), next_cursor: page.next_cursor },
@@ -91,7 +91,7 @@ export function userRoutes(deps: AppDeps) {
       },
       handle: async ({ user, params }) => ({
         status: 200,
-        body: userBody(await findVisibleUser(user, params.id)),
+        body: userBody(await findVisibleUser(deps.db, user, params.id)),
       }),
     }),
     defineRoute({

@@ -28,7 +28,7 @@ export function webhookRoutes(deps: AppDeps) {
       },
       handle: async ({ body, user }) => {
         const allowPrivate = deps.config.WEBHOOK_ALLOW_PRIVATE_TARGETS;
-        const endpoint = await registerWebhookEndpoint(user.id, body.url, allowPrivate);
+        const endpoint = await registerWebhookEndpoint(deps.db, user.id, body.url, allowPrivate);
         return { status: 200, body: endpoint };
       },
     }),
@@ -40,7 +40,7 @@ export function webhookRoutes(deps: AppDeps) {
       access: { roles: ['partner'] },
       responses: { 204: { description: 'Removed (or there was none)' } },
       handle: async ({ user }) => {
-        await deleteWebhookEndpoint(user.id);
+        await deleteWebhookEndpoint(deps.db, user.id);
         return { status: 204 };
       },
     }),
@@ -53,7 +53,10 @@ export function webhookRoutes(deps: AppDeps) {
       query: WebhookAttemptQuery,
       responses: { 200: { description: 'A page of attempts', schema: WebhookAttemptPage } },
       handle: async ({ query, user }) => {
-        const page = await listWebhookAttempts(user.id, { limit: query.limit ?? 20, ...query });
+        const page = await listWebhookAttempts(deps.db, user.id, {
+          limit: query.limit ?? 20,
+          ...query,
+        });
         return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
       },
     }),

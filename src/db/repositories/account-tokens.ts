@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Queryable } from '../knex';
 
 export type AccountTokenPurpose = 'verify-email' | 'reset-password';
 
@@ -15,7 +15,7 @@ export interface AccountTokenRow {
 const TABLE = 'account_tokens';
 
 export async function insertAccountToken(
-  db: Knex,
+  db: Queryable,
   token: Pick<AccountTokenRow, 'user_id' | 'purpose' | 'token_hash' | 'expires_at'>,
 ): Promise<AccountTokenRow> {
   const [row] = await db(TABLE).insert(token).returning('*');
@@ -30,7 +30,7 @@ export type ConsumeOutcome =
  * caller's transaction decides whether the spending sticks.
  */
 export async function consumeAccountToken(
-  db: Knex,
+  db: Queryable,
   purpose: AccountTokenPurpose,
   tokenHash: string,
 ): Promise<ConsumeOutcome> {
@@ -49,7 +49,7 @@ export async function consumeAccountToken(
 
 /** Spends every live token of the purpose, e.g. older reset links once the password changed. */
 export async function consumeAccountTokensOfUser(
-  db: Knex,
+  db: Queryable,
   userId: string,
   purpose: AccountTokenPurpose,
 ): Promise<void> {
@@ -60,7 +60,7 @@ export async function consumeAccountTokensOfUser(
 }
 
 export async function countAccountTokensSince(
-  db: Knex,
+  db: Queryable,
   userId: string,
   purpose: AccountTokenPurpose,
   sinceSeconds: number,

@@ -1,4 +1,5 @@
 import type { Role } from '../../domain/roles';
+import type { Queryable } from '../knex';
 import { ApiKeyModel } from '../models/api-key';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -38,9 +39,9 @@ function toApiKey(row: ApiKeyModel): ApiKey {
   };
 }
 
-export async function insertApiKey(key: NewApiKey): Promise<ApiKey> {
+export async function insertApiKey(db: Queryable, key: NewApiKey): Promise<ApiKey> {
   const expiresAt = key.expires_at === null ? null : new Date(key.expires_at);
-  const row = await ApiKeyModel.query()
+  const row = await ApiKeyModel.query(db)
     .insert({ ...key, expires_at: expiresAt })
     .returning('*');
   return toApiKey(row as ApiKeyModel);
@@ -48,10 +49,11 @@ export async function insertApiKey(key: NewApiKey): Promise<ApiKey> {
 
 /** Newest first; `partnerId` null lists every partner's keys. */
 export async function listApiKeys(
+  db: Queryable,
   partnerId: string | null,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<ApiKey>> {
-  const query = ApiKeyModel.query();
+  const query = ApiKeyModel.query(db);
   if (partnerId !== null) query.where('api_keys.partner_id', partnerId);
   const result = await newestFirstPage(query, 'api_keys', page);
   return { rows: result.rows.map(toApiKey), next_cursor: result.next_cursor };
@@ -62,11 +64,12 @@ export async function listApiKeys(
  * keeps its first revocation time. Undefined when there is no such key.
  */
 export async function revokeApiKey(
+  db: Queryable,
   id: string,
   partnerId: string | null,
 ): Promise<ApiKey | undefined> {
-  const query = ApiKeyModel.query()
-    .patch({ revoked_at: ApiKeyModel.raw('coalesce(revoked_at, now())') as unknown as Date })
+  const query = ApiKeyModel.query(db)
+    .patch({ revoked_at: db.raw('coalesce(revoked_at, now())') as unknown as Date })
     .where('id', id)
     .returning('*');
   if (partnerId !== null) query.where('partner_id', partnerId);
@@ -94,8 +97,11 @@ export interface PresentedApiKey {
  * at most once a minute, so a busy integration costs no write on almost every request. Revoked
  * and expired keys are not marked as used. The clock is the database's, as for every expiry.
  */
-export async function findPresentedApiKey(keyHash: string): Promise<PresentedApiKey | undefined> {
-  const result = await ApiKeyModel.knex().raw<{
+export async function findPresentedApiKey(
+  db: Queryable,
+  keyHash: string,
+): Promise<PresentedApiKey | undefined> {
+  const result = await db.raw<{
     rows: {
       id: string;
       name: string;

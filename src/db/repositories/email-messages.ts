@@ -1,4 +1,4 @@
-import type { Db } from '../knex';
+import type { Queryable } from '../knex';
 import type { EmailMessage } from '../../notifications/email-message';
 
 export type EmailStatus = 'pending' | 'sent' | 'failed' | 'outbox';
@@ -27,7 +27,10 @@ const TABLE = 'email_messages';
  * Records the message on its first attempt and counts every attempt. A row that already reached
  * a final status is returned untouched, so the caller can tell a retry of finished work apart.
  */
-export async function beginEmailAttempt(db: Db, message: EmailMessage): Promise<EmailRecord> {
+export async function beginEmailAttempt(
+  db: Queryable,
+  message: EmailMessage,
+): Promise<EmailRecord> {
   // One statement: a new row is inserted as its first attempt, a pending one counts another.
   const result = await db.raw<{ rows: EmailRecord[] }>(
     `insert into ${TABLE} (key, to_address, subject, text_body, html_body, tag, attempts)
@@ -41,11 +44,15 @@ export async function beginEmailAttempt(db: Db, message: EmailMessage): Promise<
   return result.rows[0] ?? (await findEmailByKey(db, message.key))!;
 }
 
-export async function findEmailByKey(db: Db, key: string): Promise<EmailRecord | undefined> {
+export async function findEmailByKey(db: Queryable, key: string): Promise<EmailRecord | undefined> {
   return db(TABLE).where({ key }).first();
 }
 
-export async function markEmailSent(db: Db, key: string, providerMessageId: string): Promise<void> {
+export async function markEmailSent(
+  db: Queryable,
+  key: string,
+  providerMessageId: string,
+): Promise<void> {
   await db(TABLE).where({ key }).update({
     status: 'sent',
     provider_message_id: providerMessageId,
@@ -58,18 +65,18 @@ export async function markEmailSent(db: Db, key: string, providerMessageId: stri
 
 export const REDACTED_BODY = '[removed after sending: it held a single-use link]';
 
-export async function redactEmailBodies(db: Db, key: string): Promise<void> {
+export async function redactEmailBodies(db: Queryable, key: string): Promise<void> {
   await db(TABLE)
     .where({ key })
     .update({ text_body: REDACTED_BODY, html_body: REDACTED_BODY, updated_at: db.fn.now() });
 }
 
-export async function markEmailOutbox(db: Db, key: string): Promise<void> {
+export async function markEmailOutbox(db: Queryable, key: string): Promise<void> {
   await db(TABLE).where({ key }).update({ status: 'outbox', updated_at: db.fn.now() });
 }
 
 export async function recordEmailError(
-  db: Db,
+  db: Queryable,
   key: string,
   error: { message: string; code: number | null; permanent: boolean },
 ): Promise<void> {
@@ -85,7 +92,7 @@ export async function recordEmailError(
 
 /** The most recent emails first; what `npm run outbox` prints. */
 export async function listEmails(
-  db: Db,
+  db: Queryable,
   filter: { status?: EmailStatus; to?: string; limit: number },
 ): Promise<EmailRecord[]> {
   const query = db(TABLE).orderBy('created_at', 'desc').limit(filter.limit);

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Queryable } from '../knex';
 import { NotificationModel } from '../models/notification';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -62,8 +63,8 @@ function announcement(item: SequencedNotification): string {
  * the announcements on commit, so a listener never sees a row it cannot read back.
  */
 export async function insertNotifications(
+  db: Queryable,
   rows: readonly NewNotification[],
-  outer?: Knex.Transaction,
 ): Promise<SequencedNotification[]> {
   if (rows.length === 0) return [];
   const run = async (trx: Knex.Transaction) => {
@@ -82,14 +83,16 @@ export async function insertNotifications(
     }
     return stored;
   };
-  return outer ? run(outer) : NotificationModel.transaction(run);
+  // Inside the caller's transaction when it has one; otherwise rows and announcements in one of its own.
+  return db.isTransaction ? run(db as Knex.Transaction) : db.transaction(run);
 }
 
 export async function listNotifications(
+  db: Queryable,
   userId: string,
   opts: { unread: boolean; limit: number; cursor?: string | undefined },
 ): Promise<Page<Notification>> {
-  const query = NotificationModel.query().where('notifications.user_id', userId);
+  const query = NotificationModel.query(db).where('notifications.user_id', userId);
   if (opts.unread) query.whereNull('notifications.read_at');
   const page = await newestFirstPage(query, 'notifications', opts);
   return { rows: page.rows.map(toNotification), next_cursor: page.next_cursor };
@@ -97,11 +100,12 @@ export async function listNotifications(
 
 /** The user's notifications after stream position `seq`, oldest first. */
 export async function notificationsAfter(
+  db: Queryable,
   userId: string,
   seq: number,
   limit: number,
 ): Promise<SequencedNotification[]> {
-  const rows = await NotificationModel.query()
+  const rows = await NotificationModel.query(db)
     .where('user_id', userId)
     .where('seq', '>', seq)
     .orderBy('seq')
@@ -110,8 +114,8 @@ export async function notificationsAfter(
 }
 
 /** The user's latest stream position (0 before the first notification). */
-export async function latestNotificationSeq(userId: string): Promise<number> {
-  const row = (await NotificationModel.query()
+export async function latestNotificationSeq(db: Queryable, userId: string): Promise<number> {
+  const row = (await NotificationModel.query(db)
     .where('user_id', userId)
     .max('seq as max')
     .first()) as unknown as { max: string | null } | undefined;
@@ -119,16 +123,20 @@ export async function latestNotificationSeq(userId: string): Promise<number> {
 }
 
 /** Marks one of the user's notifications read; false when the user has no such notification. */
-export async function markNotificationRead(userId: string, id: string): Promise<boolean> {
-  const updated = await NotificationModel.query()
-    .patch({ read_at: NotificationModel.raw('coalesce(read_at, now())') } as never)
+export async function markNotificationRead(
+  db: Queryable,
+  userId: string,
+  id: string,
+): Promise<boolean> {
+  const updated = await NotificationModel.query(db)
+    .patch({ read_at: db.raw('coalesce(read_at, now())') } as never)
     .where({ id, user_id: userId });
   return updated > 0;
 }
 
-export async function markAllNotificationsRead(userId: string): Promise<void> {
-  await NotificationModel.query()
-    .patch({ read_at: NotificationModel.raw('now()') } as never)
+export async function markAllNotificationsRead(db: Queryable, userId: string): Promise<void> {
+  await NotificationModel.query(db)
+    .patch({ read_at: db.raw('now()') } as never)
     .where('user_id', userId)
     .whereNull('read_at');
 }

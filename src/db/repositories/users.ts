@@ -1,7 +1,7 @@
-import type { Knex } from 'knex';
 import { UniqueViolationError } from 'objection';
 import { conflict } from '../../domain/errors';
 import type { Role } from '../../domain/roles';
+import type { Queryable } from '../knex';
 import { UserModel } from '../models/user';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -29,12 +29,23 @@ export function toUser(row: UserModel): User {
   };
 }
 
-export async function findUserById(id: string): Promise<UserModel | undefined> {
-  return UserModel.query().findById(id);
+export async function findUserById(db: Queryable, id: string): Promise<UserModel | undefined> {
+  return UserModel.query(db).findById(id);
 }
 
-export async function findUserByEmail(email: string): Promise<UserModel | undefined> {
-  return UserModel.query().whereRaw('lower(email) = lower(?)', [email]).first();
+export async function findUsersByIds(db: Queryable, ids: readonly string[]): Promise<UserModel[]> {
+  return UserModel.query(db).findByIds(ids as string[]);
+}
+
+export async function findActiveSuperAdmins(db: Queryable): Promise<UserModel[]> {
+  return UserModel.query(db).where({ role: 'super_admin', is_active: true });
+}
+
+export async function findUserByEmail(
+  db: Queryable,
+  email: string,
+): Promise<UserModel | undefined> {
+  return UserModel.query(db).whereRaw('lower(email) = lower(?)', [email]).first();
 }
 
 export interface NewUser {
@@ -50,10 +61,10 @@ export interface NewUser {
 const duplicateEmail = () => conflict('A user with this email address already exists.');
 
 /** Inserts a user; an email already taken (in any letter case) is a 409 conflict. */
-export async function insertUser(user: NewUser): Promise<UserModel> {
+export async function insertUser(db: Queryable, user: NewUser): Promise<UserModel> {
   const { verified, ...rest } = user;
   try {
-    return await UserModel.query().insertAndFetch({
+    return await UserModel.query(db).insertAndFetch({
       ...rest,
       email_verified_at: verified ? new Date() : null,
     });
@@ -61,6 +72,10 @@ export async function insertUser(user: NewUser): Promise<UserModel> {
     if (error instanceof UniqueViolationError) throw duplicateEmail();
     throw error;
   }
+}
+
+export async function deleteUser(db: Queryable, id: string): Promise<void> {
+  await UserModel.query(db).deleteById(id);
 }
 
 export interface UserChanges {
@@ -74,11 +89,11 @@ export interface UserChanges {
 
 /** Applies the changes; undefined when no such user. */
 export async function updateUser(
+  db: Queryable,
   id: string,
   changes: UserChanges,
-  trx?: Knex.Transaction,
 ): Promise<UserModel | undefined> {
-  return UserModel.query(trx)
+  return UserModel.query(db)
     .patchAndFetchById(id, { ...changes, updated_at: new Date() })
     .then((row) => row ?? undefined);
 }
@@ -95,10 +110,11 @@ function likePattern(text: string): string {
 
 /** Newest first, keyset-paginated; `q` matches names, full name or email, case-insensitively. */
 export async function listUsers(
+  db: Queryable,
   filters: UserFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<User>> {
-  const query = UserModel.query();
+  const query = UserModel.query(db);
   if (filters.role !== undefined) query.where('users.role', filters.role);
   if (filters.is_active !== undefined) query.where('users.is_active', filters.is_active);
   if (filters.q !== undefined) {
@@ -116,10 +132,10 @@ export async function listUsers(
 }
 
 /** Creates the user or, if the email exists, resets its password, role and active flag. */
-export async function upsertUserByEmail(user: NewUser): Promise<UserModel> {
-  const existing = await findUserByEmail(user.email);
-  if (!existing) return insertUser(user);
-  return existing.$query().patchAndFetch({
+export async function upsertUserByEmail(db: Queryable, user: NewUser): Promise<UserModel> {
+  const existing = await findUserByEmail(db, user.email);
+  if (!existing) return insertUser(db, user);
+  return existing.$query(db).patchAndFetch({
     password_hash: user.password_hash,
     role: user.role,
     is_active: true,

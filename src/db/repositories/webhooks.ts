@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Queryable } from '../knex';
 import { WebhookAttemptModel, WebhookEndpointModel } from '../models/webhook';
 import { newestFirstPage, type Page } from '../pagination';
 
@@ -20,29 +20,35 @@ export interface WebhookAttempt {
 }
 
 /** Registers or replaces the partner's endpoint (a new secret every time). */
-export async function upsertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
-  await WebhookEndpointModel.query()
+export async function upsertWebhookEndpoint(
+  db: Queryable,
+  endpoint: WebhookEndpoint,
+): Promise<void> {
+  await WebhookEndpointModel.query(db)
     .insert({ ...endpoint })
     .onConflict('partner_id')
     .merge({ url: endpoint.url, secret: endpoint.secret, updated_at: new Date() });
 }
 
-export async function deleteWebhookEndpoint(partnerId: string): Promise<void> {
-  await WebhookEndpointModel.query().deleteById(partnerId);
+export async function deleteWebhookEndpoint(db: Queryable, partnerId: string): Promise<void> {
+  await WebhookEndpointModel.query(db).deleteById(partnerId);
 }
 
 export async function findWebhookEndpoint(
+  db: Queryable,
   partnerId: string,
-  trx?: Knex,
 ): Promise<WebhookEndpoint | undefined> {
-  const row = await WebhookEndpointModel.query(trx).findById(partnerId);
+  const row = await WebhookEndpointModel.query(db).findById(partnerId);
   return row && { partner_id: row.partner_id, url: row.url, secret: row.secret };
 }
 
 export type NewWebhookAttempt = Omit<WebhookAttempt, 'id' | 'created_at'> & { partner_id: string };
 
-export async function insertWebhookAttempt(attempt: NewWebhookAttempt): Promise<void> {
-  await WebhookAttemptModel.query().insert(attempt);
+export async function insertWebhookAttempt(
+  db: Queryable,
+  attempt: NewWebhookAttempt,
+): Promise<void> {
+  await WebhookAttemptModel.query(db).insert(attempt);
 }
 
 function toAttempt(row: WebhookAttemptModel): WebhookAttempt {
@@ -59,10 +65,11 @@ function toAttempt(row: WebhookAttemptModel): WebhookAttempt {
 }
 
 export async function listWebhookAttempts(
+  db: Queryable,
   partnerId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<WebhookAttempt>> {
-  const query = WebhookAttemptModel.query().where('webhook_attempts.partner_id', partnerId);
+  const query = WebhookAttemptModel.query(db).where('webhook_attempts.partner_id', partnerId);
   const result = await newestFirstPage(query, 'webhook_attempts', page);
   return { rows: result.rows.map(toAttempt), next_cursor: result.next_cursor };
 }

@@ -33,7 +33,7 @@ export const webhookChannel: NotificationChannel = {
   async plan({ trx, record, partnerEvent }) {
     if (!partnerEvent) return null;
     const partnerId = record.delivery.partner_id;
-    if (!(await findWebhookEndpoint(partnerId, trx))) return null;
+    if (!(await findWebhookEndpoint(trx, partnerId))) return null;
     const job: WebhookJob = { partnerId, event: webhookEvent(record, partnerEvent) };
     return {
       activity: 'deliverWebhook',
@@ -41,5 +41,5 @@ export const webhookChannel: NotificationChannel = {
       payload: job,
     };
   },
-  activities: (deps) => createWebhookActivities(deps.webhooks),
+  activities: (deps) => createWebhookActivities(deps.db, deps.webhooks),
 };

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import type { DeliveryEventType } from '../../domain/delivery-events';
-import type { DeliveryStatus } from '../../domain/delivery-status';
-import type { Delivery } from '../../schemas/deliveries';
+import type { Queryable } from '../../knex';
+import type { DeliveryEventType } from '../../../domain/delivery-events';
+import type { DeliveryStatus } from '../../../domain/delivery-status';
+import type { Delivery } from '../../../schemas/deliveries';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
 export interface NewDeliveryRow {
@@ -67,7 +68,7 @@ const eventValues = (event: NewDeliveryEvent) => Object.values(eventOf(event)).s
  * repeat, or the workflow wrote it first).
  */
 export async function insertNewDelivery(
-  db: Knex,
+  db: Queryable,
   row: NewDeliveryRow,
   created: NewDeliveryEvent,
 ): Promise<void> {
@@ -119,21 +120,21 @@ export async function lockDeliveryForEvent(
 }
 
 /** Whether the event is stored: then its row and notifications are too (one transaction). */
-export async function deliveryEventExists(db: Knex, eventKey: string): Promise<boolean> {
+export async function deliveryEventExists(db: Queryable, eventKey: string): Promise<boolean> {
   return (await db('delivery_events').where({ event_key: eventKey }).first('seq')) !== undefined;
 }
 
-export async function insertDeliveryRow(trx: Knex.Transaction, row: NewDeliveryRow) {
-  await trx('deliveries').insert(rowOf(row)).onConflict('id').ignore();
+export async function insertDeliveryRow(db: Queryable, row: NewDeliveryRow) {
+  await db('deliveries').insert(rowOf(row)).onConflict('id').ignore();
 }
 
 /** Moves the row to the delivery's new state and appends the event, in one statement. */
 export async function updateDeliveryWithEvent(
-  trx: Knex.Transaction,
+  db: Queryable,
   delivery: Delivery,
   event: NewDeliveryEvent,
 ): Promise<void> {
-  await trx.raw(
+  await db.raw(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, updated_at = ? where id = ? returning id
      )
@@ -152,6 +153,6 @@ export async function updateDeliveryWithEvent(
   );
 }
 
-export async function appendDeliveryEvent(trx: Knex.Transaction, event: NewDeliveryEvent) {
-  await trx('delivery_events').insert(eventOf(event)).onConflict('event_key').ignore();
+export async function appendDeliveryEvent(db: Queryable, event: NewDeliveryEvent) {
+  await db('delivery_events').insert(eventOf(event)).onConflict('event_key').ignore();
 }

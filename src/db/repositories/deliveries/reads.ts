@@ -1,9 +1,9 @@
-import type { DeliveryEventType } from '../../domain/delivery-events';
-import { deliveryScope, type Viewer } from '../../domain/delivery-visibility';
-import type { DeliveryStatus } from '../../domain/delivery-status';
-import { DeliveryModel } from '../models/delivery';
-import { newestFirstPage, type Page } from '../pagination';
-import type { Db } from '../knex';
+import type { DeliveryEventType } from '../../../domain/delivery-events';
+import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility';
+import type { DeliveryStatus } from '../../../domain/delivery-status';
+import { DeliveryModel } from '../../models/delivery';
+import { newestFirstPage, type Page } from '../../pagination';
+import type { Queryable } from '../../knex';
 
 export interface StoredDelivery {
   id: string;
@@ -59,13 +59,19 @@ function toDelivery(row: DeliveryModel): StoredDelivery {
   };
 }
 
-export async function findDeliveryById(id: string): Promise<StoredDelivery | undefined> {
-  const row = await DeliveryModel.query().findById(id);
+export async function findDeliveryById(
+  db: Queryable,
+  id: string,
+): Promise<StoredDelivery | undefined> {
+  const row = await DeliveryModel.query(db).findById(id);
   return row && toDelivery(row);
 }
 
-export async function findDeliveryByKey(key: string): Promise<StoredDeliveryWithKey | undefined> {
-  const row = await DeliveryModel.query().findOne({ idempotency_key: key });
+export async function findDeliveryByKey(
+  db: Queryable,
+  key: string,
+): Promise<StoredDeliveryWithKey | undefined> {
+  const row = await DeliveryModel.query(db).findOne({ idempotency_key: key });
   return row && { ...toDelivery(row), payload_hash: row.payload_hash };
 }
 
@@ -100,11 +106,12 @@ const FIELDS_MATCH =
 
 /** Newest first, keyset-paginated, scoped to what the viewer may see, then filtered. */
 export async function listDeliveries(
+  db: Queryable,
   viewer: Viewer,
   filters: DeliveryFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<StoredDelivery>> {
-  const query = DeliveryModel.query();
+  const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
   switch (scope.kind) {
     case 'all':
@@ -139,7 +146,10 @@ export async function listDeliveries(
   return { rows: result.rows.map(toDelivery), next_cursor: result.next_cursor };
 }
 
-export async function deliveryTimeline(db: Db, deliveryId: string): Promise<DeliveryEvent[]> {
+export async function deliveryTimeline(
+  db: Queryable,
+  deliveryId: string,
+): Promise<DeliveryEvent[]> {
   const rows = await db('delivery_events as e')
     .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
     .where({ 'e.delivery_id': deliveryId })
