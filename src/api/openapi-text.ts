@@ -3,7 +3,7 @@ import { STREAM_TICKET_TTL_SECONDS } from './notification-stream/stream-tickets'
 import { API_PREFIX } from './router';
 import type { Route } from './route';
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 /** The document's introduction: how a new partner gets from nothing to a delivery, and the errors. */
 export const API_DESCRIPTION = `Partners request deliveries; super admins assign them to admins (courier operators); admins move them through their lifecycle; everyone involved is notified.

@@ -1,10 +1,8 @@
 import type { TSchema } from '@sinclair/typebox';
 import { commonResponses, problemExample } from './openapi-problems';
-import { API_DESCRIPTION, operationDescription, securitySchemes } from './openapi-text';
+import { API_DESCRIPTION, operationDescription, securitySchemes, type Json } from './openapi-text';
 import { fullPath } from './router';
 import type { ResponseSpec, Route } from './route';
-
-type Json = Record<string, unknown>;
 
 /** Strips TypeBox's symbol keys and `$id`s so each schema embeds cleanly in the document. */
 function plain(schema: TSchema): Json {

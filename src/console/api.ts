@@ -8,7 +8,7 @@ export interface CallOptions {
   idempotencyKey?: string;
 }
 
-export interface Page<T> {
+export interface PageBody<T> {
   data: T[];
   next_cursor: string | null;
 }
@@ -49,7 +49,7 @@ export class Api {
     const rows: T[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < maxPages; page += 1) {
-      const result = await this.get<Page<T>>(path, { ...query, limit: '100', cursor });
+      const result = await this.get<PageBody<T>>(path, { ...query, limit: '100', cursor });
       rows.push(...result.data);
       if (!result.next_cursor) break;
       cursor = result.next_cursor;

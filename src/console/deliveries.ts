@@ -1,6 +1,6 @@
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
 import type { DeliveryEventType } from '../domain/delivery-events';
-import type { Page } from './api';
+import type { PageBody } from './api';
 import { deliveryActions, type ActionKind } from './delivery-actions';
 import { field, formatTime, h, input, replaceChildren, select } from './dom';
 import {
@@ -129,7 +129,7 @@ export function deliveryList(context: ConsoleContext, options: ListOptions): Vie
   const { filters, element, refresh } = filteredList<Delivery>({
     label: 'Filters',
     fetch: (query, cursor) =>
-      context.api.get<Page<Delivery>>('/deliveries', { ...query, ...options.fixed, cursor }),
+      context.api.get<PageBody<Delivery>>('/deliveries', { ...query, ...options.fixed, cursor }),
     render: (delivery, changed) => deliveryCard(context, delivery, options.actions, changed),
     empty: options.empty,
   });

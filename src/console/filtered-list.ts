@@ -1,4 +1,4 @@
-import type { Page } from './api';
+import type { PageBody } from './api';
 import { button, h, replaceChildren } from './dom';
 import { clearProblems, showProblem } from './problem';
 
@@ -6,7 +6,7 @@ export interface FilteredListOptions<T> {
   /** The filter form's accessible name. */
   label: string;
   /** Reads one page with the filters' values (empty ones left out). */
-  fetch(query: Record<string, string>, cursor?: string): Promise<Page<T>>;
+  fetch(query: Record<string, string>, cursor?: string): Promise<PageBody<T>>;
   render(item: T, refresh: () => void): Node;
   empty: string;
 }
@@ -37,7 +37,7 @@ export function filteredList<T>(options: FilteredListOptions<T>): FilteredList {
   const load = async (cursor?: string): Promise<void> => {
     const mine = ++generation;
     clearProblems(filters);
-    let page: Page<T>;
+    let page: PageBody<T>;
     try {
       page = await options.fetch(query(), cursor);
     } catch (error) {

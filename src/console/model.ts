@@ -1,17 +1,13 @@
 import type { Static } from '@sinclair/typebox';
 import type { DeliveryStatus } from '../domain/delivery-status';
-import type {
-  Delivery as DeliverySchema,
-  TimelineEvent as TimelineEventSchema,
-} from '../schemas/deliveries';
+import type { Delivery, TimelineEvent } from '../schemas/deliveries';
 import type { Notification as NotificationSchema } from '../schemas/notifications';
 import type { Role } from '../domain/roles';
 import type { Api } from './api';
 import type { ConsoleUser } from './session';
 
 /** The API's own payload types, derived from the schemas it validates with (types only). */
-export type Delivery = Static<typeof DeliverySchema>;
-export type TimelineEvent = Static<typeof TimelineEventSchema>;
+export type { Delivery, TimelineEvent };
 export type ConsoleNotification = Static<typeof NotificationSchema>;
 
 export interface AdminChoice {

@@ -1,4 +1,4 @@
-import type { Api, Page } from './api';
+import type { Api, PageBody } from './api';
 import { button, formatTime, h, replaceChildren } from './dom';
 import { NotificationStream } from './live';
 import type { ConsoleNotification } from './model';
@@ -76,7 +76,7 @@ export class NotificationCentre {
   private async load(): Promise<void> {
     try {
       const [latest, unread] = await Promise.all([
-        this.api.get<Page<ConsoleNotification>>('/notifications', { limit: String(SHOWN) }),
+        this.api.get<PageBody<ConsoleNotification>>('/notifications', { limit: String(SHOWN) }),
         this.api.all<ConsoleNotification>('/notifications', { unread: 'true' }),
       ]);
       for (const item of [...latest.data, ...unread]) this.add(item);

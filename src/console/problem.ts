@@ -1,9 +1,7 @@
+import type { FieldError } from '../domain/errors';
 import { h, replaceChildren } from './dom';
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An RFC 9457 answer from the API, or a network failure, as the console shows it: words. */
 export class ApiProblem extends Error {

@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '../domain/roles';
-import type { Page } from './api';
+import type { PageBody } from './api';
 import { button, field, h, input, replaceChildren, select } from './dom';
 import { ROLE_LABELS, personName, type ConsoleContext, type View } from './model';
 import { filteredList } from './filtered-list';
@@ -93,7 +93,8 @@ function userRow(context: ConsoleContext, user: ConsoleUser, changed: () => void
 export function usersView(context: ConsoleContext): View {
   const { filters, element, refresh } = filteredList<ConsoleUser>({
     label: 'User filters',
-    fetch: (query, cursor) => context.api.get<Page<ConsoleUser>>('/users', { ...query, cursor }),
+    fetch: (query, cursor) =>
+      context.api.get<PageBody<ConsoleUser>>('/users', { ...query, cursor }),
     render: (user, changed) => userRow(context, user, changed),
     empty: 'No user matches.',
   });

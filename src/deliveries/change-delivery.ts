@@ -6,8 +6,7 @@ import type { AuthUser } from '../accounts/auth-user';
 import {
   findDeliveryByKey,
   findDeliveryById,
-  type StoredDelivery,
-  type StoredDeliveryWithKey,
+  type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
 import { isDeliveryVisibleTo } from '../domain/delivery-visibility';
@@ -15,7 +14,7 @@ import { canonicalJson } from '../domain/idempotency-key';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { AdminSettableStatus } from '../domain/delivery-status';
 import { isTerminal } from '../domain/delivery-status';
-import type { Actor } from '../domain/delivery-rules';
+import type { Actor, DeliveryCommand } from '../domain/delivery-rules';
 import type { Delivery } from '../schemas/deliveries';
 import {
   assignUpdate,
@@ -32,10 +31,18 @@ import { deliveryStartOptions } from './delivery-runs';
 import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
 import { domainErrorFrom, isClosedRun, withTemporalDeadline } from './temporal-calls';
 
+type CommandOf<K extends DeliveryCommand['kind']> = Extract<DeliveryCommand, { kind: K }>;
+type WithReason<C> = C & { reason: string | null };
+
+/**
+ * The domain command plus what the API adds: the reason a status change or a cancel gives, and
+ * only the statuses an admin may set. Its canonical JSON is the request hash of an idempotent
+ * repeat, so its shape is that of the request as it always was.
+ */
 export type DeliveryChangeRequest =
-  | { kind: 'assign'; adminId: string }
-  | { kind: 'transition'; status: AdminSettableStatus; reason: string | null }
-  | { kind: 'cancel'; reason: string | null };
+  | CommandOf<'assign'>
+  | WithReason<CommandOf<'transition'> & { status: AdminSettableStatus }>
+  | WithReason<CommandOf<'cancel'>>;
 
 export interface ChangedDelivery {
   delivery: Delivery;
@@ -51,7 +58,7 @@ export async function findVisibleDelivery(
   db: Queryable,
   user: AuthUser,
   id: string,
-): Promise<StoredDelivery> {
+): Promise<Delivery> {
   const delivery = await findDeliveryById(db, id);
   const visible =
     delivery !== undefined &&
@@ -60,7 +67,7 @@ export async function findVisibleDelivery(
   return delivery;
 }
 
-const closed = (delivery: StoredDelivery) =>
+const closed = (delivery: Delivery) =>
   new DomainError(
     'invalid-transition',
     `The delivery is ${delivery.status} and can no longer change.`,
@@ -105,7 +112,7 @@ function changeUpdate(change: DeliveryChangeRequest, base: ChangeArgs): ChangeUp
  */
 async function resumeWith(
   deps: DeliveryDeps,
-  row: StoredDeliveryWithKey,
+  row: DeliveryWithKey,
   updateId: string,
   update: ChangeUpdate,
 ): Promise<ChangeAnswer> {
@@ -129,7 +136,7 @@ async function resumeWith(
   >(update.name, { args: [update.args], updateId, startWorkflowOperation });
 }
 
-function requestOf(row: StoredDelivery): DeliveryWorkflowInput['request'] {
+function requestOf(row: Delivery): DeliveryWorkflowInput['request'] {
   const request: DeliveryWorkflowInput['request'] = {
     product_name: row.product_name,
     delivery_address: row.delivery_address,

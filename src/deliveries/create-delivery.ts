@@ -3,7 +3,7 @@ import { assertEmailVerified } from '../accounts/email-verified';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
 import { insertNewDelivery } from '../db/repositories/deliveries';
-import { findDeliveryByKey, type StoredDeliveryWithKey } from '../db/repositories/deliveries';
+import { findDeliveryByKey, type DeliveryWithKey } from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
@@ -25,7 +25,7 @@ const keyMismatch = () =>
     'This Idempotency-Key was already used with a different request body.',
   );
 
-function replay(existing: StoredDeliveryWithKey, payloadHash: string): CreatedDelivery {
+function replay(existing: DeliveryWithKey, payloadHash: string): CreatedDelivery {
   const { payload_hash: stored, ...delivery } = existing;
   if (stored !== payloadHash) throw keyMismatch();
   return { delivery, created: false };

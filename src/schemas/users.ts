@@ -1,5 +1,4 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { User as StoredUser } from '../db/repositories/users';
 import { MIN_PASSWORD_LENGTH } from '../domain/password-policy';
 import { ROLES } from '../domain/roles';
 import { Page, PageQuery, StringEnum, Uuid } from './common';
@@ -55,8 +54,9 @@ export const UserListQuery = Type.Object(
 );
 
 export const UserPage = Page(User);
+export type UserListQuery = Static<typeof UserListQuery>;
 
-export function userBody(user: StoredUser): UserBody {
+export function userBody(user: Static<typeof Me>): UserBody {
   const { id, email, role, first_name, last_name, is_active, created_at } = user;
   return { id, email, role, first_name, last_name, is_active, created_at };
 }

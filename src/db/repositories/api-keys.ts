@@ -1,27 +1,16 @@
+import type { Static } from '@sinclair/typebox';
 import type { Role } from '../../domain/roles';
+import type { ApiKey as ApiKeySchema } from '../../schemas/api-keys';
 import type { Queryable } from '../knex';
 import { ApiKeyModel } from '../models/api-key';
 import { newestFirstPage, type Page } from '../pagination';
 
 /** A key as it is listed: never its secret, never its hash. */
-export interface ApiKey {
-  id: string;
-  partner_id: string;
-  name: string;
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-  expires_at: string | null;
-  revoked_at: string | null;
-}
+export type ApiKey = Static<typeof ApiKeySchema>;
 
-export interface NewApiKey {
-  partner_id: string;
-  name: string;
-  prefix: string;
-  key_hash: string;
+export type NewApiKey = Pick<ApiKeyModel, 'partner_id' | 'name' | 'prefix' | 'key_hash'> & {
   expires_at: string | null;
-}
+};
 
 const iso = (value: Date | string | null) =>
   value === null ? null : new Date(value).toISOString();

@@ -1,4 +1,6 @@
+import type { Static } from '@sinclair/typebox';
 import type { Knex } from 'knex';
+import type { Notification as NotificationSchema } from '../../schemas/notifications';
 import type { Queryable } from '../knex';
 import { NotificationModel } from '../models/notification';
 import { newestFirstPage, type Page } from '../pagination';
@@ -6,15 +8,7 @@ import { newestFirstPage, type Page } from '../pagination';
 /** The Postgres channel every API process LISTENs on. */
 export const NOTIFICATION_CHANNEL = 'notifications';
 
-export interface Notification {
-  id: string;
-  type: string;
-  title: string;
-  message: string;
-  delivery_id: string | null;
-  read_at: string | null;
-  created_at: string;
-}
+export type Notification = Static<typeof NotificationSchema>;
 
 /** A stored notification with its per-user monotonic stream position. */
 export interface SequencedNotification {
@@ -23,14 +17,10 @@ export interface SequencedNotification {
   notification: Notification;
 }
 
-export interface NewNotification {
-  user_id: string;
-  type: string;
-  title: string;
-  message: string;
-  delivery_id: string | null;
-  event_key: string;
-}
+export type NewNotification = Pick<
+  NotificationModel,
+  'user_id' | 'type' | 'title' | 'message' | 'delivery_id' | 'event_key'
+>;
 
 export function toNotification(row: NotificationModel): Notification {
   return {

@@ -1,20 +1,13 @@
 import { UniqueViolationError } from 'objection';
 import { conflict } from '../../domain/errors';
-import type { Role } from '../../domain/roles';
+import type { Static } from '@sinclair/typebox';
+import type { Me, UserListQuery } from '../../schemas/users';
 import type { Queryable } from '../knex';
 import { UserModel } from '../models/user';
 import { newestFirstPage, type Page } from '../pagination';
 
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-  first_name: string;
-  last_name: string;
-  is_active: boolean;
-  email_verified: boolean;
-  created_at: string;
-}
+/** A user as the API shows them to themself (`/me`); others see it without `email_verified`. */
+export type User = Static<typeof Me>;
 
 export function toUser(row: UserModel): User {
   return {
@@ -48,15 +41,8 @@ export async function findUserByEmail(
   return UserModel.query(db).whereRaw('lower(email) = lower(?)', [email]).first();
 }
 
-export interface NewUser {
-  email: string;
-  password_hash: string;
-  role: Role;
-  first_name?: string;
-  last_name?: string;
-  is_active?: boolean;
-  verified: boolean;
-}
+export type NewUser = Pick<UserModel, 'email' | 'password_hash' | 'role'> &
+  Partial<Pick<UserModel, 'first_name' | 'last_name' | 'is_active'>> & { verified: boolean };
 
 const duplicateEmail = () => conflict('A user with this email address already exists.');
 
@@ -78,14 +64,12 @@ export async function deleteUser(db: Queryable, id: string): Promise<void> {
   await UserModel.query(db).deleteById(id);
 }
 
-export interface UserChanges {
-  first_name?: string;
-  last_name?: string;
-  role?: Role;
-  is_active?: boolean;
-  password_hash?: string;
-  email_verified_at?: Date | null;
-}
+export type UserChanges = Partial<
+  Pick<
+    UserModel,
+    'first_name' | 'last_name' | 'role' | 'is_active' | 'password_hash' | 'email_verified_at'
+  >
+>;
 
 /** Applies the changes; undefined when no such user. */
 export async function updateUser(
@@ -98,11 +82,7 @@ export async function updateUser(
     .then((row) => row ?? undefined);
 }
 
-export interface UserFilters {
-  role?: Role | undefined;
-  q?: string | undefined;
-  is_active?: boolean | undefined;
-}
+export type UserFilters = Omit<UserListQuery, 'limit' | 'cursor'>;
 
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;

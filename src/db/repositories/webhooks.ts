@@ -1,23 +1,16 @@
+import type { Static } from '@sinclair/typebox';
+import type {
+  WebhookAttempt as WebhookAttemptSchema,
+  WebhookEndpoint as WebhookEndpointSchema,
+} from '../../schemas/webhooks';
 import type { Queryable } from '../knex';
 import { WebhookAttemptModel, WebhookEndpointModel } from '../models/webhook';
 import { newestFirstPage, type Page } from '../pagination';
 
-export interface WebhookEndpoint {
-  partner_id: string;
-  url: string;
-  secret: string;
-}
+/** The partner's registered endpoint: what the API shows, and whose it is. */
+export type WebhookEndpoint = Static<typeof WebhookEndpointSchema> & { partner_id: string };
 
-export interface WebhookAttempt {
-  id: string;
-  event_id: string;
-  event_type: string;
-  url: string;
-  status_code: number | null;
-  error: string | null;
-  attempt: number;
-  created_at: string;
-}
+export type WebhookAttempt = Static<typeof WebhookAttemptSchema>;
 
 /** Registers or replaces the partner's endpoint (a new secret every time). */
 export async function upsertWebhookEndpoint(

@@ -1,39 +1,11 @@
-import type { DeliveryEventType } from '../../../domain/delivery-events';
 import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility';
-import type { DeliveryStatus } from '../../../domain/delivery-status';
+import type { Delivery, DeliveryListQuery, TimelineEvent } from '../../../schemas/deliveries';
 import { DeliveryModel } from '../../models/delivery';
 import { newestFirstPage, type Page } from '../../pagination';
 import type { Queryable } from '../../knex';
 
-export interface StoredDelivery {
-  id: string;
-  workflow_id: string;
-  status: DeliveryStatus;
-  product_name: string;
-  delivery_address: string;
-  delivery_date: string;
-  recipient_name: string | null;
-  recipient_phone: string | null;
-  notes: string | null;
-  partner_id: string;
-  assigned_to: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StoredDeliveryWithKey extends StoredDelivery {
-  payload_hash: string;
-}
-
-export interface DeliveryEvent {
-  type: DeliveryEventType;
-  from_status: DeliveryStatus | null;
-  to_status: DeliveryStatus;
-  actor_id: string | null;
-  actor_key_name: string | null;
-  reason: string | null;
-  at: string;
-}
+/** The delivery with the hash of the request that created it, to tell a repeat from a reuse. */
+export type DeliveryWithKey = Delivery & Pick<DeliveryModel, 'payload_hash'>;
 
 /** node-pg reads a DATE as local midnight; the local calendar fields are the stored date. */
 function calendarDate(value: Date): string {
@@ -41,7 +13,7 @@ function calendarDate(value: Date): string {
   return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
 
-function toDelivery(row: DeliveryModel): StoredDelivery {
+function toDelivery(row: DeliveryModel): Delivery {
   return {
     id: row.id,
     workflow_id: row.workflow_id,
@@ -59,10 +31,7 @@ function toDelivery(row: DeliveryModel): StoredDelivery {
   };
 }
 
-export async function findDeliveryById(
-  db: Queryable,
-  id: string,
-): Promise<StoredDelivery | undefined> {
+export async function findDeliveryById(db: Queryable, id: string): Promise<Delivery | undefined> {
   const row = await DeliveryModel.query(db).findById(id);
   return row && toDelivery(row);
 }
@@ -70,21 +39,14 @@ export async function findDeliveryById(
 export async function findDeliveryByKey(
   db: Queryable,
   key: string,
-): Promise<StoredDeliveryWithKey | undefined> {
+): Promise<DeliveryWithKey | undefined> {
   const row = await DeliveryModel.query(db).findOne({ idempotency_key: key });
   return row && { ...toDelivery(row), payload_hash: row.payload_hash };
 }
 
 export type { Viewer };
 
-export interface DeliveryFilters {
-  status?: DeliveryStatus | undefined;
-  assigned_to?: string | undefined;
-  partner_id?: string | undefined;
-  date_from?: string | undefined;
-  date_to?: string | undefined;
-  q?: string | undefined;
-}
+export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor'>;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
@@ -110,7 +72,7 @@ export async function listDeliveries(
   viewer: Viewer,
   filters: DeliveryFilters,
   page: { limit: number; cursor?: string | undefined },
-): Promise<Page<StoredDelivery>> {
+): Promise<Page<Delivery>> {
   const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
   switch (scope.kind) {
@@ -149,7 +111,7 @@ export async function listDeliveries(
 export async function deliveryTimeline(
   db: Queryable,
   deliveryId: string,
-): Promise<DeliveryEvent[]> {
+): Promise<TimelineEvent[]> {
   const rows = await db('delivery_events as e')
     .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
     .where({ 'e.delivery_id': deliveryId })
@@ -163,7 +125,7 @@ export async function deliveryTimeline(
       'e.reason',
       'e.at',
     );
-  return rows.map((row: DeliveryEvent & { at: Date }) => ({
+  return rows.map((row: TimelineEvent & { at: Date }) => ({
     ...row,
     at: new Date(row.at).toISOString(),
   }));
