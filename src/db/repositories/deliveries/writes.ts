@@ -3,6 +3,7 @@ import type { Queryable } from '../../knex';
 import type { DeliveryEventType } from '../../../domain/delivery-events';
 import type { DeliveryStatus } from '../../../domain/delivery-status';
 import type { Delivery } from '../../../schemas/deliveries';
+import type { DeliveryModel } from '../../models/delivery';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
 export interface NewDeliveryRow {
@@ -91,10 +92,7 @@ export async function insertNewDelivery(
   );
 }
 
-export interface StoredState {
-  status: DeliveryStatus;
-  assigned_to: string | null;
-}
+export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to'>;
 
 /**
  * The row's state, locked for the rest of the transaction, and whether the event is already
