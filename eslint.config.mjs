@@ -39,7 +39,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'knex', 'pg', 'objection'] },
-            { group: ['../activities/*', '../db/*'], allowTypeImports: true },
+            { group: ['../worker/**', '../db/**'], allowTypeImports: true },
           ],
         },
       ],
@@ -50,7 +50,7 @@ export default tseslint.config(
     files: [
       'src/deliveries/**/*.ts',
       'src/accounts/**/*.ts',
-      'src/activities/**/*.ts',
+      'src/worker/**/*.ts',
       'src/notifications/**/*.ts',
       'src/db/**/*.ts',
     ],

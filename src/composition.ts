@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type Koa from 'koa';
 import { AccessTokens } from './accounts/access-tokens';
-import { activityDepsFrom, type ActivityDeps } from './activities';
+import { activityDepsFrom, type ActivityDeps } from './worker/activities';
 import { createApp } from './api/app';
 import type { AppDeps } from './api/deps';
 import { Drain } from './api/drain';
@@ -19,11 +19,7 @@ import type { Db } from './db/knex';
 import type { Logger } from './logger';
 import type { Tracing } from './telemetry/tracing';
 import { connectClient, connectWorker } from './temporal/connect';
-import {
-  createDeliveryWorker,
-  workerShutdown,
-  type WorkflowSource,
-} from './temporal/create-worker';
+import { createDeliveryWorker, workerShutdown, type WorkflowSource } from './worker/create-worker';
 
 /** The Temporal client of a process that starts and changes deliveries (API, platform, tests). */
 export function connectDeliveryClient(

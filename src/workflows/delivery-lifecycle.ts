@@ -34,7 +34,7 @@ import {
   type OutboundJob,
 } from './delivery-event';
 import type { EmailMessage } from '../notifications/email-message';
-import type { WebhookJob } from '../notifications/webhook-delivery';
+import type { WebhookJob } from '../worker/notifications/webhook-delivery';
 import {
   DELIVERY_OUTCOME_FAILURES,
   type ChangeAnswer,
@@ -57,7 +57,7 @@ const store = proxyLocalActivities<DeliveryRecordActivities>({
   },
 });
 // Anything that leaves the system gets a durable retry policy of its own; which activity sends
-// what is the channels' business (src/notifications/channels), planned by the record activity.
+// what is the channels' business (src/worker/notifications/channels), planned by the record activity.
 const outboundActivities =
   proxyActivities<Record<string, (payload: unknown) => Promise<unknown>>>(
     OUTBOUND_ACTIVITY_OPTIONS,

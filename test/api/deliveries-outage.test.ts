@@ -8,7 +8,7 @@ import type { AppDeps } from '../../src/api/deps';
 import { startDeliveryRun } from '../../src/deliveries/delivery-runs';
 import { deliveryIdFor, deliveryKey } from '../../src/deliveries/idempotency';
 import { clientConnectionOptions } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { createDeliveryWorker } from '../../src/worker/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { startTracing, type Tracing } from '../../src/telemetry/tracing';
 import { connectWorker } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { createDeliveryWorker } from '../../src/worker/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
-import { attemptWebhook, type WebhookJob } from '../../src/notifications/webhook-delivery';
+import { attemptWebhook, type WebhookJob } from '../../src/worker/notifications/webhook-delivery';
 import { notice, recordDeliveryNotifications, webhookIn } from '../support/notifications';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';

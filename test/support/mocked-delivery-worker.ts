@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { WebhookActivities } from '../../src/activities/webhooks';
+import type { WebhookActivities } from '../../src/worker/activities/webhooks';
 import type { EmailActivities } from '../../src/notifications/email-message';
 import type {
   DeliveryEventRecord,

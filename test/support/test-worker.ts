@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailSettings } from '../../src/notifications/email-settings';
+import type { EmailSettings } from '../../src/worker/notifications/email-settings';
 import { connectWorker } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/temporal/create-worker';
+import { createDeliveryWorker } from '../../src/worker/create-worker';
 import { stack } from './stack';
 import { workflowBundle } from './workflow-bundle';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import knex from 'knex';
-import { createReadModelActivities } from '../../src/activities/read-model';
+import { createReadModelActivities } from '../../src/worker/activities/read-model';
 import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
 import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
 import { deliveryView } from '../../src/workflows/delivery-view';

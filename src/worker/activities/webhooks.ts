@@ -5,7 +5,7 @@ import {
   type WebhookOutcome,
   type WebhookSettings,
 } from '../notifications/webhook-delivery';
-import type { Queryable } from '../db/knex';
+import type { Queryable } from '../../db/knex';
 import { countOutcome } from './outcome-metrics';
 
 export function createWebhookActivities(db: Queryable, settings: WebhookSettings) {

@@ -1,12 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Config } from '../config';
-import type { Queryable } from '../db/knex';
-import type { WebhookEventType } from '../domain/notification-rules';
-import { findWebhookEndpoint, insertWebhookAttempt } from '../db/repositories/webhooks';
-import { webhookHeaders } from './webhook-signature';
-import { resolveWebhookTarget, WebhookTargetError, type ResolvedTarget } from './webhook-target';
+import type { Config } from '../../config';
+import type { Queryable } from '../../db/knex';
+import type { WebhookEventType } from '../../domain/notification-rules';
+import { findWebhookEndpoint, insertWebhookAttempt } from '../../db/repositories/webhooks';
+import { webhookHeaders } from '../../notifications/webhook-signature';
+import {
+  resolveWebhookTarget,
+  WebhookTargetError,
+  type ResolvedTarget,
+} from '../../notifications/webhook-target';
 
 /** What a partner's endpoint receives, as JSON. `id` is stable across retries for dedupe. */
 export interface WebhookEvent {

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Db } from '../db/knex';
-import { isPermanentDataError } from '../db/postgres-errors';
+import type { Db } from '../../db/knex';
+import { isPermanentDataError } from '../../db/postgres-errors';
 import {
   appendDeliveryEvent,
   deliveryEventExists,
@@ -9,14 +9,14 @@ import {
   updateDeliveryWithEvent,
   type NewDeliveryEvent,
   type StoredState,
-} from '../db/repositories/deliveries';
-import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
+} from '../../db/repositories/deliveries';
+import { isChangeEvent, isDeadlineEvent } from '../../domain/delivery-events';
 import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
 import type {
   DeliveryEventRecord,
   DeliveryFanOut,
   DeliveryRecordActivities,
-} from '../workflows/delivery-event';
+} from '../../workflows/delivery-event';
 
 const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
   deliveryId: record.delivery.id,

@@ -1,7 +1,7 @@
 import { createEmailActivities } from '../../activities/email';
-import type { NotificationContent } from '../../domain/notification-rules';
-import type { EmailMessage } from '../email-message';
-import { escapeHtml } from '../html';
+import type { NotificationContent } from '../../../domain/notification-rules';
+import type { EmailMessage } from '../../../notifications/email-message';
+import { escapeHtml } from '../../../notifications/html';
 import type { NotificationChannel } from './channel';
 
 function emailFor(

@@ -1,17 +1,21 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Models, ServerClient } from 'postmark';
-import type { Db } from '../db/knex';
+import type { Db } from '../../db/knex';
 import {
   beginEmailAttempt,
   markEmailOutbox,
   markEmailSent,
   recordEmailError,
   redactEmailBodies,
-} from '../db/repositories/email-messages';
-import type { Logger } from '../logger';
+} from '../../db/repositories/email-messages';
+import type { Logger } from '../../logger';
 import { countOutcome } from './outcome-metrics';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
-import type { EmailActivities, EmailMessage, EmailOutcome } from '../notifications/email-message';
+import type {
+  EmailActivities,
+  EmailMessage,
+  EmailOutcome,
+} from '../../notifications/email-message';
 import type { EmailSettings } from '../notifications/email-settings';
 
 export interface EmailActivityDeps {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ActivityDeps } from '../../activities';
-import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
-import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
+import type { NotificationContent, WebhookEventType } from '../../../domain/notification-rules';
+import type { DeliveryEventRecord, OutboundJob } from '../../../workflows/delivery-event';
 
 /** One person who hears about an event, and the words they read. */
 export interface Notice {

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Logger } from '../logger';
-import { createActivities, type ActivityDeps } from '../activities';
+import { createActivities, type ActivityDeps } from './activities';
 import type { Tracing } from '../telemetry/tracing';
 
 export const workerShutdown = (config: Config) => ({

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createWebhookActivities } from '../../activities/webhooks';
-import { findWebhookEndpoint } from '../../db/repositories/webhooks';
-import type { WebhookEventType } from '../../domain/notification-rules';
-import type { DeliveryEventRecord } from '../../workflows/delivery-event';
+import { findWebhookEndpoint } from '../../../db/repositories/webhooks';
+import type { WebhookEventType } from '../../../domain/notification-rules';
+import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
 import type { WebhookEvent, WebhookJob } from '../webhook-delivery';
 import type { NotificationChannel } from './channel';
 

@@ -1,6 +1,6 @@
-import type { Config } from '../config';
-import type { Db } from '../db/knex';
-import type { Logger } from '../logger';
+import type { Config } from '../../config';
+import type { Db } from '../../db/knex';
+import type { Logger } from '../../logger';
 import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { DELIVERY_CHANNELS } from '../notifications/channels';
