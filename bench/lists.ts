@@ -19,6 +19,7 @@ import { encodeCursor } from '../src/db/pagination';
 import type { DeliveryFilters } from '../src/db/repositories/deliveries';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
+import { percentile } from './support';
 
 export type Scope = 'partner' | 'admin' | 'super_admin';
 
@@ -221,10 +222,6 @@ function queryString(c: ListCase): string {
   for (const [key, value] of Object.entries(c.filters)) if (value) params.set(key, value);
   if (c.cursor) params.set('cursor', c.cursor);
   return params.toString();
-}
-
-function percentile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 async function timeFilter(

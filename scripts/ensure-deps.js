@@ -20,19 +20,3 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== digest) {
   execFileSync('npm', [...args, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   writeFileSync(stamp, digest);
 }
-
-// Browser tests (Swagger UI, account pages, the console) drive Debian's Chromium. It is a system
-// package, so it is installed here on first use when we may (root); otherwise we say what is missing.
-const chromium = '/usr/bin/chromium';
-if (!existsSync(chromium) && process.env.SKIP_BROWSER_INSTALL !== '1') {
-  if (typeof process.getuid === 'function' && process.getuid() === 0) {
-    console.log('Installing Debian chromium for the browser tests (apt-get)...');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
-  } else {
-    console.warn(
-      `${chromium} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests.`,
-    );
-  }
-}

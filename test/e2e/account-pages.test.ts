@@ -1,11 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import request from 'supertest';
-import { closeServer } from '../../src/api/listen';
 import { listEmails } from '../../src/db/repositories/email-messages';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { browserSuite, screenshotPath } from '../support/browser';
 import { stack } from '../support/stack';
 import { createUser, uniqueEmail } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -15,22 +12,8 @@ const NEW_PASSWORD = 'a-brand-new-password';
 /** The pages the account emails link to, opened from the emails' own links in Debian's Chromium. */
 describe('account pages in a browser', function () {
   this.timeout(120_000);
-  let server: Server;
-  let base: string;
-  let browser: Browser;
+  const { base, browser } = browserSuite();
   const api = () => request(stack().app.callback());
-
-  before(async () => {
-    server = createServer(stack().app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server) await closeServer(server);
-  });
 
   /** The link of the account email (written to the outbox by the test worker), on this server. */
   async function linkFromEmail(to: string, tag: string): Promise<string> {
@@ -40,11 +23,11 @@ describe('account pages in a browser', function () {
     );
     const link = /https?:\/\/\S+?(\/account\/\S+)/.exec(email.text_body)?.[1];
     expect(link, 'a link in the text part').to.be.a('string');
-    return base + link!;
+    return base() + link!;
   }
 
   async function openPage(url: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser().newContext()).newPage();
     await page.goto(url);
     return page;
   }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { AccessTokens } from '../../src/accounts/access-tokens';
 import { createApp } from '../../src/api/app';
-import { closeServer } from '../../src/api/listen';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { browserSuite, screenshotPath } from '../support/browser';
 import { stack } from '../support/stack';
 import { deliveryBody, deliveryThrough } from '../support/deliveries';
 import { bearer, createUser, tokenFor, type TestUser } from '../support/users';
@@ -26,18 +24,15 @@ const DESKTOP = { width: 1280, height: 860 };
  */
 describe('dispatch console in a browser', function () {
   this.timeout(120_000);
-  let server: Server;
-  let base: string;
-  let browser: Browser;
   let streamsRefused = false;
   let refreshes = 0;
   const streams = new Set<ServerResponse>();
 
-  before(async () => {
+  const { base, browser } = browserSuite(() => {
     const { deps, config } = stack();
     const tokens = new AccessTokens(config.JWT_SECRET, ACCESS_TOKEN_SECONDS);
     const handle = createApp({ ...deps, tokens }).callback();
-    server = createServer((req, res) => {
+    return (req, res) => {
       if (req.url === '/api/v1/auth/refresh') refreshes += 1;
       if (req.url?.startsWith(STREAM)) {
         if (streamsRefused) return void res.writeHead(503).end();
@@ -45,21 +40,13 @@ describe('dispatch console in a browser', function () {
         res.once('close', () => streams.delete(res));
       }
       void handle(req, res);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server) await closeServer(server);
+    };
   });
 
   async function signIn(who: TestUser, viewport = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport });
+    const context = await browser().newContext({ viewport });
     const page = await context.newPage();
-    await page.goto(`${base}/console`);
+    await page.goto(`${base()}/console`);
     await page.getByLabel('Email').fill(who.user.email);
     await page.getByLabel('Password').fill(who.password);
     await page.getByLabel('Password').press('Enter');
@@ -117,9 +104,9 @@ describe('dispatch console in a browser', function () {
     );
     expect(overflow, 'horizontal overflow at phone width').to.be.at.most(0);
     await partnerPage.screenshot({ path: screenshotPath('console-partner'), fullPage: true });
-    await partnerPage.goto(`${base}/console#/deliveries/${others.body.id}`);
+    await partnerPage.goto(`${base()}/console#/deliveries/${others.body.id}`);
     await partnerPage.getByText('No such delivery, or it is not yours to see.').waitFor();
-    await partnerPage.goto(`${base}/console#/deliveries/${deliveryId}`);
+    await partnerPage.goto(`${base()}/console#/deliveries/${deliveryId}`);
     const status = partnerPage.locator('.detail [data-status]');
     await status.waitFor();
     expect(await status.getAttribute('data-status')).to.equal('CREATED');
@@ -209,7 +196,7 @@ describe('dispatch console in a browser', function () {
     const superPage = await signIn(boss);
 
     // Reassign from the detail page: the current assignee is not among the choices.
-    await superPage.goto(`${base}/console#/deliveries/${id}`);
+    await superPage.goto(`${base()}/console#/deliveries/${id}`);
     const choices = superPage.getByLabel('Admin');
     await choices.waitFor();
     expect(await choices.locator(`option[value="${admin.user.id}"]`).count()).to.equal(0);
@@ -222,7 +209,7 @@ describe('dispatch console in a browser', function () {
     await adminPage.getByText('Nothing is assigned to you.').waitFor();
 
     // A new user: the API's password rule next to the field first, then the user is created.
-    await superPage.goto(`${base}/console#/users`);
+    await superPage.goto(`${base()}/console#/users`);
     const form = superPage.getByRole('form', { name: 'New user' });
     const email = `new-${randomUUID()}@example.test`;
     await form.getByLabel('Email').fill(email);

@@ -1,30 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { closeServer } from '../../src/api/listen';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import type { Locator, Page } from 'playwright-core';
+import { browserSuite, screenshotPath } from '../support/browser';
 import { stack } from '../support/stack';
 import { createUser } from '../support/users';
 
 /** The way a new partner would: sign in, authorize and create a delivery, all inside Swagger UI. */
 describe('Swagger UI in a browser', function () {
   this.timeout(120_000);
-  let server: Server;
-  let base: string;
-  let browser: Browser;
-
-  before(async () => {
-    server = createServer(stack().app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    if (server) await closeServer(server);
-  });
+  const { base, browser } = browserSuite();
 
   /** Expands an operation; "Try it out" is on from the start (tryItOutEnabled). */
   async function open(page: Page, tag: string, operationId: string): Promise<Locator> {
@@ -47,13 +30,13 @@ describe('Swagger UI in a browser', function () {
   it('when a partner signs in, authorizes and creates a delivery with "Try it out", then 201 and the delivery is stored', async () => {
     const partner = await createUser({ role: 'partner' });
     const page = await (
-      await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      await browser().newContext({ viewport: { width: 1280, height: 900 } })
     ).newPage();
     const missing: string[] = [];
     page.on('response', (res) => {
       if (res.status() === 404) missing.push(res.url());
     });
-    await page.goto(`${base}/api/v1/docs`);
+    await page.goto(`${base()}/api/v1/docs`);
 
     const login = await open(page, 'auth', 'postApiV1AuthLogin');
     await login

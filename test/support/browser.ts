@@ -1,8 +1,12 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { closeServer } from '../../src/api/listen';
+import { stack } from './stack';
 
-/** Debian's Chromium, installed by `scripts/ensure-deps.js`. */
+/** Debian's Chromium, installed by `scripts/ensure-browser.js`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Where browser tests leave their screenshots (kept as CI artifacts). */
@@ -32,4 +36,35 @@ export async function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   return path.join(ARTIFACTS_DIR, `${name}.png`);
+}
+
+/**
+ * The setup every browser suite shares: registers mocha hooks that serve `handler` (by default the
+ * stack's app) on 127.0.0.1 and launch Chromium, and close both afterwards. `handler` is called in
+ * the `before` hook, so it may use `stack()`. Read `base()` and `browser()` inside tests.
+ */
+export function browserSuite(handler: () => RequestListener = () => stack().app.callback()): {
+  base: () => string;
+  browser: () => Browser;
+} {
+  let server: Server | undefined;
+  let base: string | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    server = createServer(handler());
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server) await closeServer(server);
+  });
+
+  return {
+    base: () => base!,
+    browser: () => browser!,
+  };
 }

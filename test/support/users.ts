@@ -62,11 +62,6 @@ export async function createUserWithToken(
   return { ...created, token: await tokenFor(created.user) };
 }
 
-/** A bearer access token for a fresh user of the role (send as `Authorization: Bearer <token>`). */
-export async function loginAs(role: Role): Promise<string> {
-  return (await createUserWithToken({ role })).token;
-}
-
 /** `{ Authorization: 'Bearer …' }`, for `request(...).set(bearer(token))`. */
 export function bearer(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };

@@ -4,11 +4,10 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { expect } from 'chai';
 import knexFactory from 'knex';
-import { randomUUID } from 'node:crypto';
 import { createEmailActivities } from '../../src/worker/activities/email';
 import { countOutcome } from '../../src/worker/activities/outcome-metrics';
 import { createLogger } from '../../src/logger';
-import type { EmailMessage } from '../../src/notifications/email-message';
+import { emailMessage } from '../support/delivery-input';
 import { freePort } from '../support/free-port';
 
 /** Activity contexts whose metric meter keeps each counter increment as `name outcome`. */
@@ -33,18 +32,6 @@ function countingContext(info: Partial<Info> = {}) {
   // The failures here are the point of the tests: the SDK's warnings about them are noise.
   const logger = new DefaultLogger('ERROR');
   return { env: new MockActivityEnvironment(info, { metricMeter: meter, logger }), counted };
-}
-
-function message(): EmailMessage {
-  const id = randomUUID();
-  return {
-    key: `unit:${id}:email`,
-    to: `recipient-${id}@example.test`,
-    subject: 'Your delivery is on its way',
-    textBody: 'text',
-    htmlBody: '<p>html</p>',
-    tag: 'unit.email',
-  };
 }
 
 describe('outbound activities in a mock activity context', () => {
@@ -75,7 +62,7 @@ describe('outbound activities in a mock activity context', () => {
 
     it('then sending fails retryably (so the day of retries goes on) and is counted as retrying', async () => {
       const { env, counted } = countingContext({ attempt: 7 });
-      const error = await env.run(activities().sendEmail, message()).then(
+      const error = await env.run(activities().sendEmail, emailMessage('unit')).then(
         () => expect.fail('expected the send to fail'),
         (e: unknown) => e,
       );
@@ -85,10 +72,12 @@ describe('outbound activities in a mock activity context', () => {
 
     it('then a batch is retried as a whole rather than reported rejected', async () => {
       const { env, counted } = countingContext();
-      const outcome = await env.run(activities().sendEmails, [message(), message()]).then(
-        (outcomes) => outcomes,
-        (e: unknown) => e,
-      );
+      const outcome = await env
+        .run(activities().sendEmails, [emailMessage('unit'), emailMessage('unit')])
+        .then(
+          (outcomes) => outcomes,
+          (e: unknown) => e,
+        );
       expect(outcome).to.be.instanceOf(Error);
       expect(counted).to.deep.equal(['email_outcomes retrying', 'email_outcomes retrying']);
     });

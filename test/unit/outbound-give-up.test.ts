@@ -1,12 +1,11 @@
 import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookJob } from '../../src/worker/notifications/webhook-delivery';
 import { deliveryWorkflow } from '../../src/workflows';
 import type { DeliveryFanOut } from '../../src/workflows/delivery-event';
 import { assignUpdate, transitionUpdate } from '../../src/workflows/delivery-messages';
-import { changeArgs, deliveryInput, testActor } from '../support/delivery-input';
+import { changeArgs, deliveryInput, emailMessage, testActor } from '../support/delivery-input';
 import {
   NOTHING_TO_SEND,
   recordingStore,
@@ -20,14 +19,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const LONGEST_BACKOFF_MS = 10 * 60 * 1000;
 
 function outboundFor(deliveryId: string, partnerId: string): DeliveryFanOut {
-  const email: EmailMessage = {
+  const email = emailMessage('unit', {
     key: `${deliveryId}:created:partner:email`,
     to: 'partner@example.test',
     subject: 'Delivery requested',
-    textBody: 'text',
-    htmlBody: '<p>html</p>',
     tag: 'delivery.created',
-  };
+  });
   const webhook: WebhookJob = {
     partnerId,
     event: {

@@ -8,6 +8,7 @@ import { createEmailActivities } from '../../src/worker/activities/email';
 import { findEmailByKey, REDACTED_BODY } from '../../src/db/repositories/email-messages';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import { accountEmailWorkflow } from '../../src/workflows';
+import { emailMessage } from '../support/delivery-input';
 import { startFakePostmark, type FakePostmark } from '../support/postmark-server';
 import { stack } from '../support/stack';
 import { startTestWorker, type TestWorker } from '../support/test-worker';
@@ -16,15 +17,7 @@ import { waitFor } from '../support/wait-for';
 const execFileAsync = promisify(execFile);
 
 function message(): EmailMessage {
-  const id = randomUUID();
-  return {
-    key: `test:${id}:email`,
-    to: `recipient-${id}@example.test`,
-    subject: 'Your delivery is on its way',
-    textBody: 'Plain text part',
-    htmlBody: '<p>HTML part</p>',
-    tag: 'test.email',
-  };
+  return emailMessage('test', { textBody: 'Plain text part', htmlBody: '<p>HTML part</p>' });
 }
 
 function sendThroughWorkflow(taskQueue: string, msg: EmailMessage) {
