@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 
@@ -56,13 +58,6 @@ const ConfigSchema = Type.Object({
   /** Where a `delivery_date` ends (an IANA zone such as Europe/Berlin). */
   BUSINESS_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
 });
-
-const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-
-function durationMs(text: string): number {
-  const [, amount, unit] = /^([0-9]+)(ms|s|m|h)$/.exec(text) ?? [];
-  return Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
-}
 
 function assertTimeZone(timeZone: string): void {
   try {
@@ -128,7 +123,8 @@ export function loadConfig(
   return {
     ...raw,
     isDev,
-    ASSIGNMENT_SLA_MS: durationMs(raw.ASSIGNMENT_SLA),
+    // The schema's pattern admits only what Temporal's duration parser reads the same way.
+    ASSIGNMENT_SLA_MS: msToNumber(raw.ASSIGNMENT_SLA as Duration),
     JWT_SECRET: raw.JWT_SECRET ?? DEV_JWT_SECRET,
     HOST: raw.HOST ?? (isDev ? '127.0.0.1' : '0.0.0.0'),
     PUBLIC_URL: (raw.PUBLIC_URL ?? `http://localhost:${raw.PORT}`).replace(/\/$/, ''),

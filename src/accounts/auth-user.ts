@@ -1,3 +1,4 @@
+import type { UserModel } from '../db/models/user';
 import type { Role } from '../domain/roles';
 
 /** Who a request acts for, as authentication found them; what business logic receives. */
@@ -9,4 +10,14 @@ export interface AuthUser {
   emailVerified: boolean;
   /** Set when the request came with a partner's API key rather than a signed-in user's token. */
   apiKey?: { id: string; name: string };
+}
+
+/** The signed-in user a stored account acts as (a JWT's or a stream ticket's owner). */
+export function authUserOf(user: UserModel): AuthUser {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    emailVerified: user.email_verified_at !== null,
+  };
 }

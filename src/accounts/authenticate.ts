@@ -1,4 +1,4 @@
-import type { AuthUser } from './auth-user';
+import { authUserOf, type AuthUser } from './auth-user';
 import { unauthenticated } from '../domain/errors';
 import { findUserById } from '../db/repositories/users';
 import type { Queryable } from '../db/knex';
@@ -22,11 +22,6 @@ export function createAuthenticator(
     const claims = await tokens.verify(bearerToken);
     const user = await findUserById(db, claims.userId);
     if (!user || !user.is_active) throw unauthenticated('The account is not active.');
-    return {
-      id: user.id,
-      email: user.email,
-      role: user.role,
-      emailVerified: user.email_verified_at !== null,
-    };
+    return authUserOf(user);
   };
 }

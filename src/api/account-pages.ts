@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { MIN_PASSWORD_LENGTH } from '../domain/password-policy';
+import { CONSOLE_PATH } from './console';
 import { API_PREFIX } from './router';
 
 interface PageSpec {
@@ -12,9 +13,6 @@ interface PageSpec {
   /** Trusted HTML shown once the API has accepted the submit. */
   done: string;
 }
-
-/** Where one signs in: the dispatch console's sign-in form. */
-export const SIGN_IN_PATH = '/console';
 
 // A reset form names the account, so a password manager stores the new password under the right
 // username; the value comes from the link's fragment (never sent to a server, never logged).
@@ -32,7 +30,7 @@ const PAGES: Record<string, PageSpec> = {
     fields: '',
     button: 'Confirm my email address',
     api: `${API_PREFIX}/auth/verify-email`,
-    done: `Your email address is confirmed: you can now request deliveries. <a href="${SIGN_IN_PATH}">Sign in to the console</a>.`,
+    done: `Your email address is confirmed: you can now request deliveries. <a href="${CONSOLE_PATH}">Sign in to the console</a>.`,
   },
   '/account/reset-password': {
     title: 'Choose a new password',
@@ -43,7 +41,7 @@ const PAGES: Record<string, PageSpec> = {
       PASSWORD_FIELD('confirm', 'Repeat it'),
     button: 'Set my new password',
     api: `${API_PREFIX}/auth/reset-password`,
-    done: `Your password is changed. <a href="${SIGN_IN_PATH}">Sign in with it</a> in the console.`,
+    done: `Your password is changed. <a href="${CONSOLE_PATH}">Sign in with it</a> in the console.`,
   },
 };
 

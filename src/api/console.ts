@@ -52,6 +52,16 @@ async function load(): Promise<LoadedConsole> {
   return { html: page(js, css), assets: new Map([js, css].map((a) => [a.name, a])) };
 }
 
+// Shared by every app this process builds (the tests build many); a failed load is retried.
+let loaded: Promise<LoadedConsole> | undefined;
+function loadOnce(): Promise<LoadedConsole> {
+  loaded ??= load().catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  });
+  return loaded;
+}
+
 const SECURITY_HEADERS = {
   // Scripts and styles from this origin only, no inline code, no framing; the API is same-origin.
   'Content-Security-Policy':
@@ -65,14 +75,6 @@ const SECURITY_HEADERS = {
  * only on the public API. The page is revalidated on every load; its assets never change.
  */
 export function consoleAssets(): Middleware {
-  let loaded: Promise<LoadedConsole> | undefined;
-  const get = () => {
-    loaded ??= load().catch((error: unknown) => {
-      loaded = undefined;
-      throw error;
-    });
-    return loaded;
-  };
   return async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     if (ctx.path === `${CONSOLE_PATH}/`) {
@@ -82,12 +84,12 @@ export function consoleAssets(): Middleware {
     if (ctx.path === CONSOLE_PATH) {
       ctx.set({ ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' });
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = (await get()).html;
+      ctx.body = (await loadOnce()).html;
       return;
     }
     const prefix = `${CONSOLE_PATH}/assets/`;
     if (!ctx.path.startsWith(prefix)) return next();
-    const found = (await get()).assets.get(ctx.path.slice(prefix.length));
+    const found = (await loadOnce()).assets.get(ctx.path.slice(prefix.length));
     if (!found) return next();
     ctx.set({ ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=31536000, immutable' });
     ctx.type = found.type;

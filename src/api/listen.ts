@@ -43,7 +43,7 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
   );
 }
 
-export function listen(app: Koa, port: number, host = '0.0.0.0'): Promise<Server> {
+export function listen(app: Koa, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
     server.on('clientError', answerClientError);

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { matchedRoute } from './router';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -48,9 +49,8 @@ export class ApiMetrics {
         await next();
       } finally {
         // The route template, never the raw path: ids would make a series per delivery.
-        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
         end({
-          route: typeof route === 'string' ? route : 'unmatched',
+          route: matchedRoute(ctx) ?? 'unmatched',
           method: ctx.method,
           status: String(ctx.status),
         });

@@ -1,4 +1,5 @@
 import { Problem } from '../schemas/common';
+import { MAX_REPORTED_ERRORS } from '../schemas/validate';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { problemFor, type ProblemCode } from './problem';
 import type { ResponseSpec, Route } from './route';
@@ -43,7 +44,7 @@ export function commonResponses(route: Route): Record<number, ResponseSpec> {
   // The router validates every declared input, so each of them can answer 400.
   if (route.params ?? route.query ?? route.headers ?? route.body) {
     statuses[400] = problem(
-      'Invalid request: `errors` names each field (at most 20, `error_count` gives the total)',
+      `Invalid request: \`errors\` names each field (at most ${MAX_REPORTED_ERRORS}, \`error_count\` gives the total)`,
     );
   }
   if (route.body) {

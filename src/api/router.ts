@@ -8,6 +8,12 @@ import type { AuthUser, Route } from './route';
 
 export const API_PREFIX = '/api/v1';
 
+/** The template of the route that served the request (`/deliveries/:id`), once routing ran. */
+export function matchedRoute(ctx: Context): string | undefined {
+  const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof route === 'string' ? route : undefined;
+}
+
 /** A JWT or a partner's API key; the client address counts failed attempts. */
 export type Authenticate = (bearerToken: string, clientAddress: string) => Promise<AuthUser>;
 

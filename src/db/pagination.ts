@@ -71,3 +71,6 @@ export async function newestFirstPage<M extends Model>(
   const last = kept[kept.length - 1] as unknown as { sort_ts: string; id: string } | undefined;
   return { rows: kept, next_cursor: more && last ? encodeCursor([last.sort_ts, last.id]) : null };
 }
+
+/** `text` as a case-insensitive substring pattern for ILIKE, its own `\`, `%` and `_` literal. */
+export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;

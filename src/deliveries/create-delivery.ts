@@ -2,8 +2,11 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { assertEmailVerified } from '../accounts/email-verified';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
-import { insertNewDelivery } from '../db/repositories/deliveries';
-import { findDeliveryByKey, type DeliveryWithKey } from '../db/repositories/deliveries';
+import {
+  findDeliveryByKey,
+  insertNewDelivery,
+  type DeliveryWithKey,
+} from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';

@@ -3,21 +3,18 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldError } from '../domain/errors';
 
+// No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
+// Query text is converted by `fromQueryText` before validation.
 const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
 addFormats(ajv);
-// No coercion: ajv's would read `1e2`, `0x10` and ` 5` as numbers. `fromQueryText` converts.
-const queryAjv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
-addFormats(queryAjv);
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
-const compiledQuery = new WeakMap<TSchema, ValidateFunction>();
 
-function compile(schema: TSchema, forQuery: boolean): ValidateFunction {
-  const cache = forQuery ? compiledQuery : compiled;
-  let fn = cache.get(schema);
+function compile(schema: TSchema): ValidateFunction {
+  let fn = compiled.get(schema);
   if (!fn) {
-    fn = (forQuery ? queryAjv : ajv).compile(schema);
-    cache.set(schema, fn);
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
   }
   return fn;
 }
@@ -116,7 +113,7 @@ export function validate<S extends TSchema>(
   value: unknown,
   where: 'body' | 'query' | 'params' = 'body',
 ): Static<S> {
-  const fn = compile(schema, where !== 'body');
+  const fn = compile(schema);
   if (where !== 'body') value = fromQueryText(schema, value);
   const valid = fn(value);
   // One more than the report keeps, so a long list is still known to be truncated.

@@ -43,6 +43,7 @@ import {
 } from './delivery-messages';
 import { currentDetails, recordSummary } from './delivery-presentation';
 import { deliveryView } from './delivery-view';
+import { emailsJob, webhookJob } from './outbound-jobs';
 import { OUTBOUND_ACTIVITY_OPTIONS } from './outbound-options';
 import { assignedAdminIdKey, deliveryStatusKey } from './search-attributes';
 
@@ -95,16 +96,8 @@ interface LegacyFanOut {
 function outboundJobs(fanOut: DeliveryFanOut | LegacyFanOut): OutboundJob[] {
   if ('outbound' in fanOut) return fanOut.outbound;
   const jobs: OutboundJob[] = [];
-  const { emails, webhook } = fanOut;
-  if (emails.length > 0) {
-    const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
-    const summary = `Email ${to}: ${emails[0]!.subject}`;
-    jobs.push({ activity: 'sendEmails', summary, payload: emails });
-  }
-  if (webhook) {
-    const summary = `Webhook ${webhook.event.type} to the partner`;
-    jobs.push({ activity: 'deliverWebhook', summary, payload: webhook });
-  }
+  if (fanOut.emails.length > 0) jobs.push(emailsJob(fanOut.emails));
+  if (fanOut.webhook) jobs.push(webhookJob(fanOut.webhook));
   return jobs;
 }
 

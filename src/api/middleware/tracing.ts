@@ -6,6 +6,7 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
+import { matchedRoute } from '../router';
 
 /**
  * One server span per request, continuing a caller's `traceparent`. It is the active span while
@@ -21,8 +22,8 @@ export function serverSpans(tracer: Tracer): Middleware {
       try {
         await next();
       } finally {
-        const route = (ctx as { _matchedRoute?: unknown })._matchedRoute;
-        if (typeof route === 'string') {
+        const route = matchedRoute(ctx);
+        if (route) {
           span.updateName(`${ctx.method} ${route}`);
           span.setAttribute('http.route', route);
         }

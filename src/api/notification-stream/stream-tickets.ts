@@ -1,6 +1,6 @@
 import { hashOpaqueToken, newOpaqueToken } from '../../accounts/opaque-token';
 import type { Queryable } from '../../db/knex';
-import type { AuthUser } from '../route';
+import { authUserOf, type AuthUser } from '../../accounts/auth-user';
 import { unauthenticated } from '../../domain/errors';
 import { findUserById } from '../../db/repositories/users';
 import { consumeStreamTicket, insertStreamTicket } from '../../db/repositories/stream-tickets';
@@ -25,10 +25,5 @@ export async function redeemStreamTicket(db: Queryable, ticket: string): Promise
   if (!user || !user.is_active) {
     throw unauthenticated('The stream ticket is invalid, expired or already used.');
   }
-  return {
-    id: user.id,
-    email: user.email,
-    role: user.role,
-    emailVerified: user.email_verified_at !== null,
-  };
+  return authUserOf(user);
 }

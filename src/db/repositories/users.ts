@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Me, UserListQuery } from '../../schemas/users';
 import type { Queryable } from '../knex';
 import { UserModel } from '../models/user';
-import { newestFirstPage, type Page } from '../pagination';
+import { likePattern, newestFirstPage, type Page } from '../pagination';
 
 /** A user as the API shows them to themself (`/me`); others see it without `email_verified`. */
 export type User = Static<typeof Me>;
@@ -83,10 +83,6 @@ export async function updateUser(
 }
 
 export type UserFilters = Omit<UserListQuery, 'limit' | 'cursor'>;
-
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
 
 /** Newest first, keyset-paginated; `q` matches names, full name or email, case-insensitively. */
 export async function listUsers(

@@ -25,6 +25,9 @@ async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notic
   );
 }
 
+/** How a notification names the delivery it is about. */
+const deliveryLabel = (record: DeliveryEventRecord) => `Delivery "${record.delivery.product_name}"`;
+
 /** The part of a record the notification rules read. */
 export function changeOf(
   record: DeliveryEventRecord & { type: DeliveryChangeType },
@@ -51,7 +54,7 @@ export async function planDeliveryFanOut(
 ): Promise<OutboundJob[]> {
   const change = changeOf(record);
   const plan = planNotifications(change);
-  const label = `Delivery "${record.delivery.product_name}"`;
+  const label = deliveryLabel(record);
   const users =
     plan.recipients.length > 0
       ? await findUsersByIds(
@@ -89,11 +92,7 @@ export async function planDeadlineFanOut(
         trx,
         plan.recipients.map((r) => r.userId),
       );
-  const content = describeDeadline(
-    record.type,
-    `Delivery "${record.delivery.product_name}"`,
-    record.reason,
-  );
+  const content = describeDeadline(record.type, deliveryLabel(record), record.reason);
   const notices = users.map((user) => ({
     user,
     eventKey: `${record.eventKey}:${user.id}`,

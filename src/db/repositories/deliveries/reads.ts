@@ -1,7 +1,7 @@
 import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility';
 import type { Delivery, DeliveryListQuery, TimelineEvent } from '../../../schemas/deliveries';
 import { DeliveryModel } from '../../models/delivery';
-import { newestFirstPage, type Page } from '../../pagination';
+import { likePattern, newestFirstPage, type Page } from '../../pagination';
 import type { Queryable } from '../../knex';
 
 /** The delivery with the hash of the request that created it, to tell a repeat from a reuse. */
@@ -47,8 +47,6 @@ export async function findDeliveryByKey(
 export type { Viewer };
 
 export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor'>;
-
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
 // Due on or after the day it was created (a database constraint, one day of slack): a delivery
 // due by `date_to` was created before `date_to` + 2 days, so the newest-first walk starts there

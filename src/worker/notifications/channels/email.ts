@@ -2,6 +2,7 @@ import { createEmailActivities } from '../../activities/email';
 import type { NotificationContent } from '../../../domain/notification-rules';
 import type { EmailMessage } from '../../../notifications/email-message';
 import { escapeHtml } from '../../../notifications/html';
+import { emailsJob } from '../../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
 function emailFor(
@@ -28,12 +29,7 @@ export const emailChannel: NotificationChannel = {
     const emails = notices.map(({ user, eventKey, content }) =>
       emailFor(`${eventKey}:email`, user.email, content, record.delivery.id),
     );
-    const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
-    return {
-      activity: 'sendEmails',
-      summary: `Email ${to}: ${emails[0]!.subject}`,
-      payload: emails,
-    };
+    return emailsJob(emails);
   },
   activities: (deps) => createEmailActivities(deps),
 };

@@ -3,7 +3,8 @@ import { createWebhookActivities } from '../../activities/webhooks';
 import { findWebhookEndpoint } from '../../../db/repositories/webhooks';
 import type { WebhookEventType } from '../../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
-import type { WebhookEvent, WebhookJob } from '../webhook-delivery';
+import type { WebhookEvent } from '../webhook-delivery';
+import { webhookJob } from '../../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
 /** Partners dedupe on it: the same change always yields the same event id. */
@@ -34,12 +35,7 @@ export const webhookChannel: NotificationChannel = {
     if (!partnerEvent) return null;
     const partnerId = record.delivery.partner_id;
     if (!(await findWebhookEndpoint(trx, partnerId))) return null;
-    const job: WebhookJob = { partnerId, event: webhookEvent(record, partnerEvent) };
-    return {
-      activity: 'deliverWebhook',
-      summary: `Webhook ${partnerEvent} to the partner`,
-      payload: job,
-    };
+    return webhookJob({ partnerId, event: webhookEvent(record, partnerEvent) });
   },
   activities: (deps) => createWebhookActivities(deps.db, deps.webhooks),
 };

@@ -1,0 +1,20 @@
+import type { EmailMessage } from '../notifications/email-message';
+import type { WebhookJob } from '../worker/notifications/webhook-delivery';
+import type { OutboundJob } from './delivery-event';
+
+/**
+ * The jobs of the two channels there are, as their planners make them and as the workflow
+ * rebuilds them from the `{emails, webhook}` results that runs recorded before channels existed.
+ */
+export function emailsJob(emails: EmailMessage[]): OutboundJob {
+  const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
+  return { activity: 'sendEmails', summary: `Email ${to}: ${emails[0]!.subject}`, payload: emails };
+}
+
+export function webhookJob(job: WebhookJob): OutboundJob {
+  return {
+    activity: 'deliverWebhook',
+    summary: `Webhook ${job.event.type} to the partner`,
+    payload: job,
+  };
+}
