@@ -71,7 +71,19 @@ async function tokenForNewUser(base: string, superToken: string, role: string): 
   return login(base, email, PASSWORD);
 }
 
-function runSchemathesis(base: string, role: string, token: string | null): Promise<number> {
+/**
+ * Hypothesis (inside schemathesis) describes lambdas by parsing their source, and Python 3.11's
+ * parser sometimes fails that with this error (a CPython bug, not a finding about the API); such
+ * a run is repeated once, any other error or failure stands.
+ */
+const PYTHON_AST_BUG = 'AST constructor recursion depth mismatch';
+
+interface StRun {
+  code: number;
+  output: string;
+}
+
+function runSchemathesis(base: string, role: string, token: string | null): Promise<StRun> {
   const args = [
     '--config-file',
     path.join(ROOT, 'schemathesis.toml'),
@@ -95,8 +107,23 @@ function runSchemathesis(base: string, role: string, token: string | null): Prom
     ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
   ];
   console.log(`\n=== schemathesis as ${role} ===`);
-  const child = spawn(ST, args, { cwd: ROOT, stdio: 'inherit' });
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    output += chunk.toString('utf8');
+  });
+  return new Promise((resolve) =>
+    child.once('close', (code) => resolve({ code: code ?? 1, output })),
+  );
+}
+
+async function fuzzRole(base: string, role: string, token: string | null): Promise<boolean> {
+  const first = await runSchemathesis(base, role, token);
+  if (first.code === 0) return true;
+  if (!first.output.includes(PYTHON_AST_BUG)) return false;
+  console.log(`\n${role}: Python's "${PYTHON_AST_BUG}" inside hypothesis; running once more`);
+  return (await runSchemathesis(base, role, token)).code === 0;
 }
 
 async function main(): Promise<void> {
@@ -147,7 +174,7 @@ async function main(): Promise<void> {
     const only = process.env['FUZZ_ROLES']?.split(',');
     for (const [role, token] of roles) {
       if (only && !only.includes(role)) continue;
-      if ((await runSchemathesis(base, role, await token())) !== 0) failed.push(role);
+      if (!(await fuzzRole(base, role, await token()))) failed.push(role);
     }
   } finally {
     platform.kill('SIGTERM');
