@@ -21,7 +21,7 @@ import type { Logger } from '../logger';
 import { accountEmailWorkflow, accountEmailWorkflowId } from '../workflows/account-email-workflow';
 import { accountEmail, accountLink } from './account-email-templates';
 import { ACCOUNT_TOKEN_TTL_SECONDS, spendAccountToken } from './account-tokens';
-import { domainErrorFrom, withTemporalDeadline } from '../deliveries/temporal-calls';
+import { domainErrorFrom, withTemporalDeadline } from '../temporal/calls';
 import { hashPassword } from './passwords';
 import { assertPasswordAllowed, createAccount } from './users';
 

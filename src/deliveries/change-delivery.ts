@@ -29,7 +29,8 @@ import {
 import { deliveryWorkflow } from '../workflows';
 import { deliveryStartOptions } from './delivery-runs';
 import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
-import { domainErrorFrom, isClosedRun, withTemporalDeadline } from './temporal-calls';
+import { isClosedRun, withTemporalDeadline } from '../temporal/calls';
+import { deliveryErrorFrom } from './workflow-refusals';
 
 type CommandOf<K extends DeliveryCommand['kind']> = Extract<DeliveryCommand, { kind: K }>;
 type WithReason<C> = C & { reason: string | null };
@@ -196,7 +197,7 @@ export async function changeDelivery(
       }
     });
   } catch (error) {
-    throw domainErrorFrom(error);
+    throw deliveryErrorFrom(error);
   }
   if (answer.requestHash !== base.requestHash) {
     throw new DomainError(

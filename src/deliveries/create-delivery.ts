@@ -14,7 +14,8 @@ import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
-import { domainErrorFrom, withTemporalDeadline } from './temporal-calls';
+import { withTemporalDeadline } from '../temporal/calls';
+import { deliveryErrorFrom } from './workflow-refusals';
 
 export interface CreatedDelivery {
   delivery: Delivery;
@@ -124,7 +125,7 @@ export async function createDelivery(
     await withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input));
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return joinStartedRun(deps, input);
-    throw domainErrorFrom(error);
+    throw deliveryErrorFrom(error);
   }
   return { delivery: await storeRow(deps, input), created: true };
 }

@@ -1,19 +1,24 @@
 import {
   ServiceError,
-  WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
+  type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { DomainError, unavailable } from '../domain/errors';
-import type { DeliveryDeps } from './deps';
-import { DeadlineExceeded, withinTemporalDeadline } from '../temporal/deadline';
-import { DELIVERY_FAILURE_TYPES } from '../workflows/delivery-messages';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { Config } from '../config';
+import { unavailable } from '../domain/errors';
+import { DeadlineExceeded, withinTemporalDeadline } from './deadline';
 
 const RETRY_AFTER_SECONDS = 5;
 // gRPC status codes CANCELLED, DEADLINE_EXCEEDED and UNAVAILABLE.
 const UNREACHABLE = [1, 4, 14];
 const NOT_FOUND = 5;
+
+/** What a use case needs to call Temporal within the configured deadline. */
+export interface TemporalCallDeps {
+  config: Pick<Config, 'TEMPORAL_UPDATE_TIMEOUT_MS'>;
+  temporal: Client;
+}
 
 /**
  * Runs Temporal calls under a deadline so a down or hung server or worker answers 503 within
@@ -21,7 +26,7 @@ const NOT_FOUND = 5;
  * completes; a retry of the request finds it.
  */
 export function withTemporalDeadline<T>(
-  deps: Pick<DeliveryDeps, 'config' | 'temporal'>,
+  deps: TemporalCallDeps,
   call: () => Promise<T>,
 ): Promise<T> {
   return withinTemporalDeadline(deps.temporal, deps.config.TEMPORAL_UPDATE_TIMEOUT_MS, call);
@@ -42,16 +47,8 @@ export function isClosedRun(error: unknown): boolean {
   return isGrpcServiceError(grpc) && grpc.code === NOT_FOUND;
 }
 
-/** Maps what a delivery workflow refused, or an unreachable Temporal, to domain errors. */
+/** Maps an unreachable or hung Temporal to the domain's `unavailable`; other errors pass through. */
 export function domainErrorFrom(error: unknown): unknown {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const { type, message, details } = error.cause;
-    const code = DELIVERY_FAILURE_TYPES.find((t) => t === type);
-    if (code) {
-      const context = (details?.[0] ?? {}) as Record<string, unknown>;
-      return new DomainError(code, message, context);
-    }
-  }
   if (isUnreachable(error)) {
     return unavailable(
       'The workflow service did not answer in time; retry the request.',
