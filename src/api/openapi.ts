@@ -3,6 +3,7 @@ import { commonResponses, problemExample } from './openapi-problems';
 import { API_DESCRIPTION, operationDescription, securitySchemes, type Json } from './openapi-text';
 import { fullPath } from './router';
 import type { ResponseSpec, Route } from './route';
+import { utcDate } from '../domain/utc-date';
 
 /** Strips TypeBox's symbol keys and `$id`s so each schema embeds cleanly in the document. */
 function plain(schema: TSchema): Json {
@@ -138,7 +139,7 @@ export function builtDaily(build: () => Json): () => Json {
   let day = '';
   let document: Json | undefined;
   return () => {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = utcDate(Date.now());
     if (!document || day !== today) [document, day] = [build(), today];
     return document;
   };

@@ -8,6 +8,7 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
+import { utcDate } from '../domain/utc-date';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { createdEventKey } from '../workflows/delivery-event';
@@ -36,7 +37,7 @@ function replay(existing: DeliveryWithKey, payloadHash: string): CreatedDelivery
 }
 
 function assertNotInPast(deliveryDate: string): void {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = utcDate(Date.now());
   if (deliveryDate < today) {
     throw new ValidationError('The request body is invalid.', [
       { field: 'delivery_date', message: `must be today (${today}, UTC) or later` },
