@@ -30,24 +30,23 @@ export interface LoginAttempt {
   succeeded(): Promise<void>;
 }
 
+interface Check {
+  key: AttemptKey;
+  limit: number;
+}
+
 /**
- * Records the attempt before the password is checked and only then counts, so concurrent
- * guesses (on any API instance) cannot all slip under the limit. An attempt that is not
- * cleared by `succeeded()` stays counted as a failure for the window.
+ * Records the attempt before anything is checked and only then counts, so concurrent guesses (on
+ * any API instance) cannot all slip under the limit. Over a limit, 429 with the longest wait.
  */
-export async function beginLoginAttempt(
+async function recordWithinLimits(
   db: Queryable,
   limits: ThrottleLimits,
-  email: string,
-  address: string,
-): Promise<LoginAttempt> {
-  const emailKey = email.trim().toLowerCase();
+  attempt: { emailKey: string; address: string },
+  checks: Check[],
+): Promise<void> {
   await deleteLoginAttemptsOlderThan(db, limits.windowSeconds);
-  const id = await recordLoginAttempt(db, emailKey, address);
-  const checks: { key: AttemptKey; limit: number }[] = [
-    { key: { email_key: emailKey }, limit: limits.perEmail },
-    { key: { address }, limit: limits.perAddress },
-  ];
+  const id = await recordLoginAttempt(db, attempt.emailKey, attempt.address);
   const counts = await Promise.all(
     checks.map((c) => countRecentLoginAttempts(db, c.key, limits.windowSeconds)),
   );
@@ -60,6 +59,28 @@ export async function beginLoginAttempt(
     );
     throw rateLimited('Too many failed sign-in attempts. Try again later.', Math.max(...waits));
   }
+}
+
+const addressCheck = (limits: ThrottleLimits, address: string): Check => ({
+  key: { address },
+  limit: limits.perAddress,
+});
+
+/**
+ * Counts the attempt before the password is checked. An attempt that is not cleared by
+ * `succeeded()` stays counted as a failure for the window.
+ */
+export async function beginLoginAttempt(
+  db: Queryable,
+  limits: ThrottleLimits,
+  email: string,
+  address: string,
+): Promise<LoginAttempt> {
+  const emailKey = email.trim().toLowerCase();
+  await recordWithinLimits(db, limits, { emailKey, address }, [
+    { key: { email_key: emailKey }, limit: limits.perEmail },
+    addressCheck(limits, address),
+  ]);
   return { succeeded: () => clearLoginAttemptsForEmail(db, emailKey) };
 }
 
@@ -78,13 +99,8 @@ export async function refuseUnknownApiKey(
   limits: ThrottleLimits,
   address: string,
 ): Promise<never> {
-  await deleteLoginAttemptsOlderThan(db, limits.windowSeconds);
-  const id = await recordLoginAttempt(db, UNKNOWN_API_KEY, address);
-  const key: AttemptKey = { address };
-  if ((await countRecentLoginAttempts(db, key, limits.windowSeconds)) > limits.perAddress) {
-    await deleteLoginAttempt(db, id);
-    const wait = await secondsUntilUnderLimit(db, key, limits.windowSeconds, limits.perAddress);
-    throw rateLimited('Too many failed sign-in attempts. Try again later.', wait);
-  }
+  await recordWithinLimits(db, limits, { emailKey: UNKNOWN_API_KEY, address }, [
+    addressCheck(limits, address),
+  ]);
   throw unauthenticated('The API key is not valid.');
 }
