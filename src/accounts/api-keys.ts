@@ -143,6 +143,7 @@ export async function authenticateApiKey(
     email: owner.email,
     role: 'partner',
     emailVerified: owner.email_verified,
+    account: owner,
     apiKey: { id: found.id, name: found.name },
   };
 }

@@ -1,4 +1,5 @@
 import type { UserModel } from '../db/models/user';
+import { toUser, type User } from '../db/repositories/users';
 import type { Role } from '../domain/roles';
 
 /** Who a request acts for, as authentication found them; what business logic receives. */
@@ -8,16 +9,20 @@ export interface AuthUser {
   role: Role;
   /** Read with the user on every request, so routes that need it ask no second query. */
   emailVerified: boolean;
+  /** The account as authentication read it: `GET /users/me` answers with it, reading nothing more. */
+  account: User;
   /** Set when the request came with a partner's API key rather than a signed-in user's token. */
   apiKey?: { id: string; name: string };
 }
 
 /** The signed-in user a stored account acts as (a JWT's or a stream ticket's owner). */
 export function authUserOf(user: UserModel): AuthUser {
+  const account = toUser(user);
   return {
-    id: user.id,
-    email: user.email,
-    role: user.role,
-    emailVerified: user.email_verified_at !== null,
+    id: account.id,
+    email: account.email,
+    role: account.role,
+    emailVerified: account.email_verified,
+    account,
   };
 }

@@ -9,7 +9,7 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
-import { isDeliveryVisibleTo } from '../domain/delivery-visibility';
+import { isDeliveryVisibleTo, type Viewer } from '../domain/delivery-visibility';
 import { canonicalJson } from '../domain/idempotency-key';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
 import type { AdminSettableStatus } from '../domain/delivery-status';
@@ -57,7 +57,7 @@ export interface ChangedDelivery {
  */
 export async function findVisibleDelivery(
   db: Queryable,
-  user: AuthUser,
+  user: Viewer,
   id: string,
 ): Promise<Delivery> {
   const delivery = await findDeliveryById(db, id);

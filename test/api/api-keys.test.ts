@@ -122,6 +122,26 @@ describe('partner API keys', () => {
     expect(detail.body.timeline[0]).to.include({ actor_key_name: name });
   });
 
+  it('when a key asks for /users/me, then it gets the same bytes as its partner signed in', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const { key } = await createKey(partner.token);
+    const signedIn = await api().get('/api/v1/users/me').set(bearer(partner.token));
+    const viaKey = await api().get('/api/v1/users/me').set(bearer(key));
+    expect(viaKey.status).to.equal(200);
+    expect(viaKey.text).to.equal(signedIn.text);
+    expect(viaKey.body).to.include({ id: partner.user.id, role: 'partner' });
+    expect(Object.keys(viaKey.body)).to.deep.equal([
+      'id',
+      'email',
+      'role',
+      'first_name',
+      'last_name',
+      'is_active',
+      'created_at',
+      'email_verified',
+    ]);
+  });
+
   it('when a key is used, then it acts with partner rights only and cannot manage keys', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const { key } = await createKey(partner.token);

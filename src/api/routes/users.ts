@@ -1,6 +1,5 @@
 import { changeUser, createAccount, findVisibleUser } from '../../accounts/users';
-import { findUserById, listUsers, toUser } from '../../db/repositories/users';
-import { notFound } from '../../domain/errors';
+import { listUsers } from '../../db/repositories/users';
 import { ROLES } from '../../domain/roles';
 import { IdParams, Problem } from '../../schemas/common';
 import {
@@ -26,12 +25,10 @@ export function userRoutes(deps: AppDeps) {
       tag: 'users',
       access: { roles: ROLES },
       responses: { 200: { description: 'The caller', schema: Me } },
-      handle: async ({ user }) => {
-        const row = await findUserById(deps.db, user.id);
-        if (!row) throw notFound('The user');
-        const me = toUser(row);
-        return { status: 200, body: { ...userBody(me), email_verified: me.email_verified } };
-      },
+      handle: async ({ user: { account } }) => ({
+        status: 200,
+        body: { ...userBody(account), email_verified: account.email_verified },
+      }),
     }),
     defineRoute({
       method: 'post',

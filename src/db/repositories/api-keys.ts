@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Role } from '../../domain/roles';
+import type { User } from './users';
 import type { ApiKey as ApiKeySchema } from '../../schemas/api-keys';
 import type { Queryable } from '../knex';
 import { ApiKeyModel } from '../models/api-key';
@@ -72,13 +73,7 @@ export interface PresentedApiKey {
   name: string;
   revoked: boolean;
   expired: boolean;
-  owner: {
-    id: string;
-    email: string;
-    role: Role;
-    is_active: boolean;
-    email_verified: boolean;
-  };
+  owner: User;
 }
 
 /**
@@ -99,8 +94,11 @@ export async function findPresentedApiKey(
       user_id: string;
       email: string;
       role: Role;
+      first_name: string;
+      last_name: string;
       is_active: boolean;
       email_verified: boolean;
+      created_at: Date;
     }[];
   }>(
     `with touched as (
@@ -113,8 +111,8 @@ export async function findPresentedApiKey(
      select k.id, k.name,
             k.revoked_at is not null as revoked,
             coalesce(k.expires_at <= now(), false) as expired,
-            u.id as user_id, u.email, u.role, u.is_active,
-            u.email_verified_at is not null as email_verified
+            u.id as user_id, u.email, u.role, u.first_name, u.last_name, u.is_active,
+            u.email_verified_at is not null as email_verified, u.created_at
        from api_keys k join users u on u.id = k.partner_id
       where k.key_hash = ?`,
     [keyHash, keyHash],
@@ -130,8 +128,11 @@ export async function findPresentedApiKey(
       id: row.user_id,
       email: row.email,
       role: row.role,
+      first_name: row.first_name,
+      last_name: row.last_name,
       is_active: row.is_active,
       email_verified: row.email_verified,
+      created_at: new Date(row.created_at).toISOString(),
     },
   };
 }
