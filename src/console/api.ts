@@ -44,7 +44,7 @@ export class Api {
     return this.call<T>('PATCH', path, { body });
   }
 
-  /** Every page of a list, for the few lists the console needs whole (admins, their workload). */
+  /** Every page of a list, for the lists the console needs whole (partners, notifications). */
   async all<T>(path: string, query: Record<string, string> = {}, maxPages = 20): Promise<T[]> {
     const rows: T[] = [];
     let cursor: string | undefined;

@@ -12,6 +12,12 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** Statuses in which a delivery is in its assignee's hands: the admin's workload. */
+export const OPEN_STATUSES = [
+  'ASSIGNED',
+  'IN_TRANSIT',
+] as const satisfies readonly DeliveryStatus[];
+
 /** Statuses an admin may set through the status endpoint. */
 export const ADMIN_SETTABLE_STATUSES = ['IN_TRANSIT', 'COMPLETED', 'FAILED'] as const;
 export type AdminSettableStatus = (typeof ADMIN_SETTABLE_STATUSES)[number];

@@ -33,6 +33,8 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   // Any role may ask; the handler answers 404 unless it is the caller or a super admin.
   'GET /api/v1/users/{id}': ALL,
   'PATCH /api/v1/users/{id}': ['super_admin'],
+  // Issue 12's console needs it; it shows every admin's workload, so super admins only.
+  'GET /api/v1/admins/workload': ['super_admin'],
   'POST /api/v1/deliveries': ['partner'],
   'GET /api/v1/deliveries': ALL,
   'GET /api/v1/deliveries/{id}': ALL,

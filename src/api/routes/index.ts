@@ -1,5 +1,6 @@
 import type { AppDeps } from '../deps';
 import type { Route } from '../route';
+import { adminRoutes } from './admins';
 import { apiKeyRoutes } from './api-keys';
 import { authRoutes } from './auth';
 import { deliveryRoutes } from './deliveries';
@@ -16,6 +17,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...authRoutes(deps),
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
+    ...adminRoutes(deps),
     ...deliveryRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),

@@ -1,4 +1,6 @@
+import { OPEN_STATUSES } from '../../../domain/delivery-status';
 import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility';
+import type { AdminWorkload } from '../../../schemas/admin-workload';
 import type { Delivery, DeliveryListQuery, TimelineEvent } from '../../../schemas/deliveries';
 import { DeliveryModel } from '../../models/delivery';
 import { likePattern, newestFirstPage, type Page } from '../../pagination';
@@ -127,4 +129,30 @@ export async function deliveryTimeline(
     ...row,
     at: new Date(row.at).toISOString(),
   }));
+}
+
+/**
+ * Every active admin with the count of deliveries in their hands, least loaded first, then by
+ * name. One statement: the open deliveries come from the (status, created_at, id) index and are
+ * joined to the admins, so the cost follows the open deliveries, not the whole history.
+ */
+export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
+  return db('users')
+    .leftJoin('deliveries', (join) =>
+      join
+        .on('deliveries.assigned_to', 'users.id')
+        .andOnIn('deliveries.status', [...OPEN_STATUSES]),
+    )
+    .where({ 'users.role': 'admin', 'users.is_active': true })
+    .groupBy('users.id')
+    .select(
+      'users.id as admin_id',
+      'users.email',
+      'users.first_name',
+      'users.last_name',
+      db.raw('count(deliveries.id)::int as open_deliveries'),
+    )
+    .orderByRaw(
+      "open_deliveries, lower(trim(users.first_name || ' ' || users.last_name)), lower(users.email), users.id",
+    );
 }

@@ -1,0 +1,49 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Uuid } from './common';
+
+/** An active admin and the deliveries in their hands (ASSIGNED or IN_TRANSIT). */
+export const AdminWorkload = Type.Object(
+  {
+    admin_id: Type.String({
+      ...Uuid,
+      description: 'The admin, as `admin_id` of `POST /deliveries/{id}/assign` takes them',
+    }),
+    email: Type.String(),
+    first_name: Type.String(),
+    last_name: Type.String(),
+    open_deliveries: Type.Integer({
+      minimum: 0,
+      description: 'Deliveries assigned to them in status ASSIGNED or IN_TRANSIT',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AdminWorkload = Static<typeof AdminWorkload>;
+
+export const AdminWorkloadList = Type.Object(
+  { data: Type.Array(AdminWorkload) },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        data: [
+          {
+            admin_id: '3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b',
+            email: 'grace.hopper@example.com',
+            first_name: 'Grace',
+            last_name: 'Hopper',
+            open_deliveries: 0,
+          },
+          {
+            admin_id: '8a1d2e3f-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
+            email: 'alan.turing@example.com',
+            first_name: 'Alan',
+            last_name: 'Turing',
+            open_deliveries: 3,
+          },
+        ],
+      },
+    ],
+  },
+);
+export type AdminWorkloadList = Static<typeof AdminWorkloadList>;
