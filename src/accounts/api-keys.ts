@@ -11,20 +11,15 @@ import type { Queryable } from '../db/knex';
 import type { Page } from '../db/pagination';
 import { forbidden, notFound, unauthenticated, ValidationError } from '../domain/errors';
 import type { Role } from '../domain/roles';
+import { API_KEY_PREFIX, API_KEY_SECRET_LENGTH } from '../domain/api-key-format';
 import { refuseUnknownApiKey, type ThrottleLimits } from './login-throttle';
 import { hashOpaqueToken } from './opaque-token';
 
-/**
- * Fixed and distinctive, so secret scanners (GitHub's, gitleaks) can be taught to find leaked
- * keys, and so the authenticator tells a key from a JWT (whose first character is always `e`).
- */
-export const API_KEY_PREFIX = 'dak_live_';
-const SECRET_LENGTH = 32;
 /** What a listing shows of a key: enough to tell keys apart, far too little to guess one. */
 const SHOWN_LENGTH = API_KEY_PREFIX.length + 6;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** 32 base62 characters, about 190 bits: bytes ≥ 248 are dropped so every character is as likely. */
+/** Base62 characters: bytes ≥ 248 (4 × 62) are dropped so every character is as likely. */
 function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
@@ -63,7 +58,7 @@ export async function createApiKey(
       { field: 'expires_at', message: 'must be in the future' },
     ]);
   }
-  const key = API_KEY_PREFIX + randomBase62(SECRET_LENGTH);
+  const key = API_KEY_PREFIX + randomBase62(API_KEY_SECRET_LENGTH);
   const stored = await insertApiKey(db, {
     partner_id: partner.id,
     name: request.name,

@@ -1,4 +1,4 @@
-import { API_KEY_PREFIX } from '../accounts/api-keys';
+import { API_KEY_PREFIX, API_KEY_SECRET_LENGTH } from '../domain/api-key-format';
 import { STREAM_TICKET_TTL_SECONDS } from './notification-stream/stream-tickets';
 import { API_PREFIX } from './router';
 import type { Route } from './route';
@@ -50,7 +50,7 @@ export function securitySchemes(routes: readonly Route[]): Json {
       type: 'http',
       scheme: 'bearer',
       bearerFormat: `${API_KEY_PREFIX}…`,
-      description: `A partner's API key (\`${API_KEY_PREFIX}\` + 32 letters and digits) from \`POST ${API_PREFIX}/api-keys\` (shown once, when created): paste it here. It acts as its partner with a partner's rights only; a revoked or expired key, or one whose partner was deactivated, is a 401; unknown keys count as failed sign-ins of your address (429 + Retry-After).`,
+      description: `A partner's API key (\`${API_KEY_PREFIX}\` + ${API_KEY_SECRET_LENGTH} letters and digits) from \`POST ${API_PREFIX}/api-keys\` (shown once, when created): paste it here. It acts as its partner with a partner's rights only; a revoked or expired key, or one whose partner was deactivated, is a 401; unknown keys count as failed sign-ins of your address (429 + Retry-After).`,
     },
     ...querySchemes(routes),
   };

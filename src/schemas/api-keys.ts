@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { API_KEY_PATTERN, API_KEY_PREFIX } from '../domain/api-key-format';
 import { Page, PageQuery, Uuid } from './common';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -23,7 +24,9 @@ export const ApiKey = Type.Object(
     id: Uuid,
     partner_id: Uuid,
     name: Type.String(),
-    prefix: Type.String({ description: 'The first characters of the key, e.g. `dak_live_3fZq9a`' }),
+    prefix: Type.String({
+      description: `The first characters of the key, e.g. \`${API_KEY_PREFIX}3fZq9a\``,
+    }),
     created_at: Timestamp,
     last_used_at: Type.Union([Timestamp, Type.Null()], {
       description: 'Updated at most once a minute',
@@ -38,9 +41,8 @@ export const CreatedApiKey = Type.Object(
   {
     ...ApiKey.properties,
     key: Type.String({
-      pattern: '^dak_live_[0-9A-Za-z]{32}$',
-      description:
-        'The secret (`dak_live_…`), shown only in this response: send it as `Authorization: Bearer <key>`',
+      pattern: API_KEY_PATTERN,
+      description: `The secret (\`${API_KEY_PREFIX}…\`), shown only in this response: send it as \`Authorization: Bearer <key>\``,
     }),
   },
   { additionalProperties: false },
