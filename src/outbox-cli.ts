@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(operatorDatabaseUrl(config));
+  const db = createDb(operatorDatabaseUrl(config), config.DATABASE_POOL_MAX);
   try {
     const emails = await listEmails(db, {
       limit: Number(values.limit),

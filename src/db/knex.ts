@@ -21,12 +21,12 @@ function turnJitOff(connection: RawConnection, done: (error: Error | null, c: un
 }
 
 /**
- * `poolMax` is per process. A create holds a connection for three short statements and a change's
- * local activity for one transaction; with fewer connections than concurrent requests plus
- * activities, requests queue for a connection rather than for the database (10 halved the create
- * rate under 32 concurrent clients).
+ * `poolMax` (`DATABASE_POOL_MAX`) is per process. A create holds a connection for three short
+ * statements and a change's local activity for one transaction; with fewer connections than
+ * concurrent requests plus activities, requests queue for a connection rather than for the
+ * database (10 halved the create rate under 32 concurrent clients).
  */
-export function createDb(databaseUrl: string, poolMax = 30): Db {
+export function createDb(databaseUrl: string, poolMax: number): Db {
   const pool = { min: 0, max: poolMax, afterCreate: turnJitOff };
   return knexFactory({ client: 'pg', connection: databaseUrl, pool });
 }
