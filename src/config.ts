@@ -25,6 +25,7 @@ const ConfigSchema = Type.Object({
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
   TEMPORAL_UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  READY_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   DATA_DIR: Type.String({ minLength: 1, default: '.data' }),
   SUPERADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
   SUPERADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),

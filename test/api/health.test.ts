@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { Drain } from '../../src/api/drain';
 import { listen } from '../../src/api/listen';
@@ -35,6 +35,69 @@ describe('health probes', () => {
     expect(res.body).to.deep.equal({
       status: 'degraded',
       checks: { database: 'ok', temporal: 'ok', worker: 'none' },
+    });
+  });
+
+  describe('Temporal calls behind /readyz', () => {
+    type GrpcInterceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+    const READY_CALLS = /\/(GetSystemInfo|DescribeTaskQueue)$/;
+    let connection: Connection;
+    let calls: string[];
+
+    beforeEach(async () => {
+      calls = [];
+      const counting: GrpcInterceptor = (options, nextCall) => {
+        calls.push(options.method_definition.path);
+        // grpc-js takes the next call itself; only its type wants an InterceptingCall.
+        return nextCall(options) as ReturnType<GrpcInterceptor>;
+      };
+      const options = clientConnectionOptions(stack().temporalAddress);
+      connection = await Connection.connect({
+        ...options,
+        interceptors: [...(options.interceptors ?? []), counting],
+      });
+      calls = [];
+    });
+    afterEach(() => connection.close());
+
+    const appCaching = (readyCacheMs: number) => {
+      const { deps } = stack();
+      const temporal = new Client({ connection, namespace: deps.config.TEMPORAL_NAMESPACE });
+      return createApp({
+        ...deps,
+        temporal,
+        config: { ...deps.config, READY_CACHE_MS: readyCacheMs },
+      });
+    };
+    const readyCalls = () =>
+      calls.filter((path) => READY_CALLS.test(path)).map((path) => path.split('/').pop());
+
+    it('when probes come in a burst, then one round of Temporal calls answers them all', async () => {
+      const app = appCaching(60_000);
+      const burst = await Promise.all(
+        Array.from({ length: 5 }, () => request(app.callback()).get('/readyz')),
+      );
+      const later = await request(app.callback()).get('/readyz');
+      for (const res of [...burst, later]) {
+        expect(res.status).to.equal(200);
+        expect(res.body).to.deep.equal({
+          status: 'ok',
+          checks: { database: 'ok', temporal: 'ok', worker: 'ok' },
+        });
+      }
+      expect(readyCalls().sort()).to.deep.equal(['DescribeTaskQueue', 'GetSystemInfo']);
+    });
+
+    it('when the cached answer has expired, then the next probe asks Temporal again', async () => {
+      const app = appCaching(0);
+      await request(app.callback()).get('/readyz');
+      await request(app.callback()).get('/readyz');
+      expect(readyCalls().sort()).to.deep.equal([
+        'DescribeTaskQueue',
+        'DescribeTaskQueue',
+        'GetSystemInfo',
+        'GetSystemInfo',
+      ]);
     });
   });
 

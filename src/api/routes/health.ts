@@ -29,7 +29,45 @@ async function workerPolling(deps: AppDeps): Promise<'ok' | 'none'> {
  */
 const READY_CHECK_MS = 1500;
 
+/** `ok` when the check answered in time, `down` otherwise. */
+const outcome = (check: Promise<unknown>) =>
+  check.then(
+    () => 'ok' as const,
+    () => 'down' as const,
+  );
+
+/** Whether Temporal answers, and whether a worker polls (`unknown` when that call failed). */
+async function temporalChecks(deps: AppDeps) {
+  const temporalCheck = <T>(call: () => Promise<T>) =>
+    withinTemporalDeadline(deps.temporal, READY_CHECK_MS, call);
+  const [temporal, worker] = await Promise.all([
+    outcome(temporalCheck(() => deps.temporal.workflowService.getSystemInfo({}))),
+    temporalCheck(() => workerPolling(deps)).catch(() => 'unknown' as const),
+  ]);
+  return { temporal, worker };
+}
+
+/**
+ * Load balancers probe every second from several places: concurrent callers share the round in
+ * flight, and its answer serves for `ms` after it settled. `load` must not reject.
+ */
+function sharedFor<T>(ms: number, load: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  let freshUntil = 0;
+  return () => {
+    if (current && Date.now() < freshUntil) return current;
+    freshUntil = Infinity;
+    current = load();
+    const settle = () => {
+      freshUntil = Date.now() + ms;
+    };
+    current.then(settle, settle);
+    return current;
+  };
+}
+
 export function healthRoutes(deps: AppDeps) {
+  const temporalReadiness = sharedFor(deps.config.READY_CACHE_MS, () => temporalChecks(deps));
   return [
     defineRoute({
       method: 'get',
@@ -72,20 +110,13 @@ export function healthRoutes(deps: AppDeps) {
       },
       handle: async () => {
         if (deps.drain.isDraining) throw unavailable('Not ready: shutting down.', 1);
-        const temporalCheck = <T>(call: () => Promise<T>) =>
-          withinTemporalDeadline(deps.temporal, READY_CHECK_MS, call);
-        const [db, server, pollers] = await Promise.allSettled([
-          within(READY_CHECK_MS, async () => deps.db.raw('select 1')),
-          temporalCheck(() => deps.temporal.workflowService.getSystemInfo({})),
-          temporalCheck(() => workerPolling(deps)),
+        const [database, { temporal, worker }] = await Promise.all([
+          outcome(within(READY_CHECK_MS, async () => deps.db.raw('select 1'))),
+          temporalReadiness(),
         ]);
-        const [database, temporal] = [db, server].map((c) =>
-          c.status === 'fulfilled' ? 'ok' : 'down',
-        );
         if (database !== 'ok' || temporal !== 'ok') {
           throw unavailable(`Not ready: database ${database}, temporal ${temporal}.`);
         }
-        const worker = pollers.status === 'fulfilled' ? pollers.value : 'unknown';
         const status = worker === 'ok' ? 'ok' : 'degraded';
         return { status: 200, body: { status, checks: { database, temporal, worker } } };
       },
