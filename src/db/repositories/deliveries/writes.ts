@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../knex';
-import type { DeliveryEventType } from '../../../domain/delivery-events';
-import type { DeliveryStatus } from '../../../domain/delivery-status';
 import type { Delivery } from '../../../schemas/deliveries';
+import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
 import type { DeliveryModel } from '../../models/delivery';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
@@ -12,18 +11,17 @@ export interface NewDeliveryRow {
   payloadHash: string;
 }
 
-export interface NewDeliveryEvent {
-  deliveryId: string;
-  eventKey: string;
-  type: DeliveryEventType;
-  fromStatus: DeliveryStatus | null;
-  toStatus: DeliveryStatus;
-  actorId: string | null;
-  /** The partner's API key behind a creation; null for a signed-in user or an operator. */
-  actorApiKeyId?: string | null;
-  reason: string | null;
-  at: string;
-}
+/**
+ * A timeline event as stored: the event the workflow records (the API writes the same `created`
+ * one), for its delivery and the status that delivery moved to.
+ */
+export type NewDeliveryEvent = Pick<
+  DeliveryEventRecord,
+  'eventKey' | 'type' | 'fromStatus' | 'actorId' | 'actorApiKeyId' | 'reason' | 'at'
+> & {
+  deliveryId: Delivery['id'];
+  toStatus: Delivery['status'];
+};
 
 function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow) {
   return {
