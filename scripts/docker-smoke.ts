@@ -7,17 +7,17 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
+import { baseUrl } from '../test/support/base-url';
 import { freePort } from '../test/support/free-port';
-import { startLoopbackInfra } from '../test/support/loopback-infra';
+import { productionEnv, startLoopbackInfra } from '../test/support/loopback-infra';
 import {
   call,
   createUserOverHttp,
   expectStatus,
   newDeliveryBody,
-  readyWithWorker,
   signIn,
+  waitForReady,
 } from '../test/support/platform-http';
-import { waitFor } from '../test/support/wait-for';
 
 const execFileAsync = promisify(execFile);
 const run = (...args: string[]) => execFileAsync('docker', args, { maxBuffer: 16 * 1024 * 1024 });
@@ -87,15 +87,10 @@ async function main(image: string): Promise<void> {
     password: randomBytes(12).toString('hex'),
   };
   const env: Record<string, string> = {
-    DATABASE_URL: infra.databaseUrl,
-    TEMPORAL_ADDRESS: infra.temporalAddress,
-    TEMPORAL_TASK_QUEUE: `smoke-${runId}`,
-    JWT_SECRET: randomBytes(32).toString('hex'),
+    ...productionEnv(infra, 'smoke'),
     SUPERADMIN_EMAIL: superAdmin.email,
     SUPERADMIN_PASSWORD: superAdmin.password,
-    HOST: '127.0.0.1',
     PORT: String(port),
-    LOG_LEVEL: 'warn',
   };
   const envArgs = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
   const started: string[] = [];
@@ -130,8 +125,8 @@ async function main(image: string): Promise<void> {
       );
       started.push(names[role]);
     }
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(() => readyWithWorker(base), 'the API to be ready with a worker polling', 90_000);
+    const base = baseUrl(port);
+    await waitForReady(base, 'the API container', { withWorker: true });
     console.log('api and worker containers: ready');
     await consoleServed(base);
     console.log('console page and script: served from the prebuilt bundle');

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -8,6 +7,7 @@ import { deliveryBody } from '../support/deliveries';
 import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
+import { baseUrl } from '../support/base-url';
 
 /** The value of one series in the exposition text, 0 when absent. */
 function valueOf(text: string, series: string): number {
@@ -20,7 +20,7 @@ describe('GET /metrics', () => {
     const metrics = new ApiMetrics();
     const app = createApp({ ...stack().deps, metrics });
     const server = await listen(app, 0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const base = baseUrl(server);
     const partner = await createUserWithToken({ role: 'partner' });
     const admin = await createUserWithToken({ role: 'admin' });
     const boss = await createUserWithToken({ role: 'super_admin' });

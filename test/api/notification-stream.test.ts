@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { expect } from 'chai';
@@ -11,6 +10,7 @@ import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
+import { baseUrl } from '../support/base-url';
 
 const ids = (client: SseClient) => client.notifications().map((e) => Number(e.id));
 
@@ -24,7 +24,7 @@ describe('notification stream (SSE)', () => {
     // A one-second heartbeat so the heartbeat test does not wait fifteen.
     const app = createApp({ ...deps, config: { ...config, SSE_HEARTBEAT_SECONDS: 1 } });
     server = await listen(app, 0, '127.0.0.1');
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/notifications/stream`;
+    base = `${baseUrl(server)}/api/v1/notifications/stream`;
   });
 
   afterEach(() => open.splice(0).forEach((c) => c.close()));

@@ -4,10 +4,11 @@ import { createApp } from '../../src/api/app';
 import { deliveryKey } from '../../src/deliveries/idempotency';
 import { deliveryBody } from '../support/deliveries';
 import { spawnEntryPoint } from '../support/entry-points';
+import { baseUrl } from '../support/base-url';
 import { freePort } from '../support/free-port';
+import { waitForReady } from '../support/platform-http';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
-import { waitFor } from '../support/wait-for';
 
 describe('the API process dies in the middle of creating a delivery', function () {
   this.timeout(120_000);
@@ -21,16 +22,9 @@ describe('the API process dies in the middle of creating a delivery', function (
     const api = spawnEntryPoint('src/server.ts', { PORT: String(port) });
     let answered: unknown[] = [];
     try {
-      await waitFor(
-        () =>
-          fetch(`http://127.0.0.1:${port}/readyz`)
-            .then((r) => (r.ok ? true : undefined))
-            .catch(() => undefined),
-        'the API process to be ready',
-        60_000,
-      );
+      await waitForReady(baseUrl(port), 'the API process', { timeoutMs: 60_000, child: api.child });
       const inFlight = bodies.map((body) =>
-        fetch(`http://127.0.0.1:${port}/api/v1/deliveries`, {
+        fetch(`${baseUrl(port)}/api/v1/deliveries`, {
           method: 'POST',
           headers: { ...bearer(partner.token), 'content-type': 'application/json' },
           body: JSON.stringify(body),

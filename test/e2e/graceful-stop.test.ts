@@ -2,11 +2,12 @@ import http from 'node:http';
 import { expect } from 'chai';
 import { deliveryBody } from '../support/deliveries';
 import { spawnEntryPoint } from '../support/entry-points';
+import { baseUrl } from '../support/base-url';
 import { freePort } from '../support/free-port';
+import { waitForReady } from '../support/platform-http';
 import { SseClient } from '../support/sse-client';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
-import { waitFor } from '../support/wait-for';
 
 /** A POST whose headers and first half of the body are sent now, the rest when asked. */
 function halfSentPost(
@@ -58,16 +59,8 @@ describe('the API process stops gracefully on SIGTERM', function () {
       SHUTDOWN_GRACE_SECONDS: '15',
     });
     try {
-      const base = `http://127.0.0.1:${port}`;
-      await waitFor(
-        () =>
-          fetch(`${base}/readyz`).then(
-            (r) => (r.ok ? true : undefined),
-            () => undefined,
-          ),
-        'the API process to be ready',
-        60_000,
-      );
+      const base = baseUrl(port);
+      await waitForReady(base, 'the API process', { timeoutMs: 60_000, child: api.child });
       const stream = await SseClient.open(
         `${base}/api/v1/notifications/stream`,
         bearer(partner.token),

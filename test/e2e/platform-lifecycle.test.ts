@@ -3,7 +3,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { baseUrl } from '../support/base-url';
 import { freePort } from '../support/free-port';
+import { waitForReady } from '../support/platform-http';
 import { descendantsOf, isAlive } from '../support/process-tree';
 import { waitFor } from '../support/wait-for';
 
@@ -61,13 +63,11 @@ describe('the platform process (npm run dev)', function () {
       platform.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => platform?.once('exit', resolve));
 
-      await waitFor(
-        async () =>
-          (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined,
-        `/readyz to answer 200; output so far:\n${output}`,
-        180_000,
-      );
-      expect(await httpStatus(`http://127.0.0.1:${uiPort}/`)).to.equal(200);
+      await waitForReady(baseUrl(port), () => `the platform (output so far:\n${output})`, {
+        timeoutMs: 180_000,
+        child: platform,
+      });
+      expect(await httpStatus(`${baseUrl(uiPort)}/`)).to.equal(200);
       expect(output).to.include(`http://localhost:${port}/api/v1/docs`);
       expect(output).to.include(`http://localhost:${uiPort}`);
 

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { deliveryBody } from '../support/deliveries';
 import { spawnEntryPoint } from '../support/entry-points';
+import { baseUrl } from '../support/base-url';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
@@ -38,7 +39,7 @@ describe('the worker process exposes its metrics', function () {
       expect(assigned.status).to.equal(200);
 
       const metrics = await waitFor(async () => {
-        const text = await fetch(`http://127.0.0.1:${port}/metrics`).then(
+        const text = await fetch(`${baseUrl(port)}/metrics`).then(
           (r) => r.text(),
           () => '',
         );

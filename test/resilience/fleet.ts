@@ -1,12 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { baseUrl } from '../support/base-url';
 import { spawnBuiltEntryPoint, type SpawnedEntryPoint } from '../support/entry-points';
 import { freePort } from '../support/free-port';
-import { startLoopbackInfra, type LoopbackInfra } from '../support/loopback-infra';
-import { readyWithWorker } from '../support/platform-http';
+import { productionEnv, startLoopbackInfra, type LoopbackInfra } from '../support/loopback-infra';
+import { waitForReady } from '../support/platform-http';
 import { startFakePostmark, type FakePostmark } from '../support/postmark-server';
-import { waitFor } from '../support/wait-for';
 
 type Role = 'api' | 'worker';
 
@@ -37,14 +37,9 @@ export class Fleet {
   static async start(): Promise<Fleet> {
     const [infra, postmark] = await Promise.all([startLoopbackInfra(), startFakePostmark()]);
     const fleet = new Fleet(infra, postmark, {
-      DATABASE_URL: infra.databaseUrl,
-      TEMPORAL_ADDRESS: infra.temporalAddress,
-      TEMPORAL_TASK_QUEUE: `resilience-${randomUUID()}`,
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      HOST: '127.0.0.1',
+      ...productionEnv(infra, 'resilience'),
       POSTMARK_SERVER_TOKEN: postmark.token,
       POSTMARK_API_URL: postmark.url,
-      LOG_LEVEL: 'warn',
     });
     await fleet.setup();
     for (let index = 0; index < 2; index += 1) {
@@ -64,7 +59,7 @@ export class Fleet {
   }
 
   apiBases(): string[] {
-    return this.members.filter((m) => m.role === 'api').map((m) => `http://127.0.0.1:${m.port}`);
+    return this.members.filter((m) => m.role === 'api').map((m) => baseUrl(m.port));
   }
 
   member(role: Role, index: number): Member {
@@ -84,7 +79,7 @@ export class Fleet {
   async restart(role: Role, index: number): Promise<void> {
     const { port } = this.member(role, index);
     this.spawn(role, index, port);
-    if (role === 'api') await this.waitReady(`http://127.0.0.1:${port}`);
+    if (role === 'api') await this.waitReady(baseUrl(port));
   }
 
   /** Stops everything; the processes' logs are kept in test-artifacts/resilience/. */
@@ -126,7 +121,7 @@ export class Fleet {
   }
 
   private waitReady(base: string): Promise<true> {
-    return waitFor(() => readyWithWorker(base), `${base} to be ready with a worker`, 90_000);
+    return waitForReady(base, base, { withWorker: true });
   }
 
   private logFile(name: string): string {

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { closeServer } from '../../src/api/listen';
 import { stack } from './stack';
+import { baseUrl } from './base-url';
 
 /** Debian's Chromium, installed by `scripts/ensure-browser.js`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,7 +54,7 @@ export function browserSuite(handler: () => RequestListener = () => stack().app.
   before(async () => {
     server = createServer(handler());
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = baseUrl(server);
     browser = await launchBrowser();
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,6 +22,22 @@ export interface LoopbackInfra {
   stopTemporal(): Promise<void>;
   startTemporal(): void;
   close(): Promise<void>;
+}
+
+/**
+ * What every production process (NODE_ENV unset: `dist/src/*.js`, the image) started against
+ * `infra` is given: a task queue of its own run, a fresh JWT secret shared by the processes,
+ * loopback only and quiet logs. Callers add their own (PORT, the super admin, Postmark).
+ */
+export function productionEnv(infra: LoopbackInfra, queuePrefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: infra.databaseUrl,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `${queuePrefix}-${randomUUID()}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+  };
 }
 
 export async function startLoopbackInfra(database = 'deliveries'): Promise<LoopbackInfra> {

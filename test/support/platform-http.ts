@@ -1,5 +1,7 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../src/domain/roles';
+import { waitFor } from './wait-for';
 
 /** Talks to a running API process over HTTP, as a client outside the platform would. */
 export interface HttpAnswer {
@@ -85,12 +87,31 @@ export function newDeliveryBody(): Record<string, string> {
   };
 }
 
-/** Whether `/readyz` answers 200 with a worker polling the task queue. */
-export async function readyWithWorker(base: string): Promise<true | undefined> {
-  try {
-    const answer = await call(base, 'GET', '/readyz');
-    return answer.status === 200 && answer.body.checks?.worker === 'ok' ? true : undefined;
-  } catch {
-    return undefined;
-  }
+export interface ReadyOptions {
+  /** Also wait for a worker polling the task queue (`checks.worker` is `ok`). */
+  withWorker?: boolean;
+  timeoutMs?: number;
+  /** The process serving `base`: its exit fails the wait at once instead of at the deadline. */
+  child?: ChildProcess;
+}
+
+/** Polls `/readyz` until it answers 200 (with a worker polling, if asked); `what` names the server. */
+export function waitForReady(
+  base: string,
+  what: string | (() => string),
+  { withWorker = false, timeoutMs = 90_000, child }: ReadyOptions = {},
+): Promise<true> {
+  const describe = () => (typeof what === 'string' ? what : what());
+  return waitFor(
+    async () => {
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        throw new Error(`${describe()} exited before it was ready`);
+      }
+      const answer = await call(base, 'GET', '/readyz').catch(() => undefined);
+      if (answer?.status !== 200) return undefined;
+      return !withWorker || answer.body.checks?.worker === 'ok' ? true : undefined;
+    },
+    () => `${describe()} to be ready${withWorker ? ' with a worker polling' : ''}`,
+    timeoutMs,
+  );
 }

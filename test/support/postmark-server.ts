@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { baseUrl } from './base-url';
 
 /** A request as Postmark would have received it. */
 export interface ReceivedEmail {
@@ -52,7 +52,7 @@ export class FakePostmark {
   constructor(readonly token: string = randomUUID()) {}
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return baseUrl(this.server);
   }
 
   async start(): Promise<this> {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { baseUrl } from './base-url';
 
 export interface ReceivedWebhook {
   headers: http.IncomingHttpHeaders;
@@ -28,7 +28,7 @@ export class WebhookReceiver {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+    return `${baseUrl(this.server)}/hooks`;
   }
 
   stop(): Promise<void> {

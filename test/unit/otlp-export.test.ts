@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config';
 import { tracingFromConfig } from '../../src/telemetry/tracing';
+import { baseUrl } from '../support/base-url';
 
 /** A stand-in OTLP/HTTP collector that keeps what it receives. */
 async function collector() {
@@ -16,9 +16,8 @@ async function collector() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl(server),
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import { expect } from 'chai';
 import request from 'supertest';
@@ -16,6 +15,7 @@ import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { baseUrl } from '../support/base-url';
 
 async function person(role: Actor['role']) {
   const { user, token } = await createUserWithToken({ role });
@@ -43,7 +43,7 @@ describe('delivery notifications, end to end through the workflow', () => {
 
   before(async () => {
     server = await listen(stack().app, 0, '127.0.0.1');
-    streamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/notifications/stream`;
+    streamUrl = `${baseUrl(server)}/api/v1/notifications/stream`;
     superAdmin = (await person('super_admin')).actor;
   });
   after(() => closeServer(server));
