@@ -13,6 +13,11 @@ export interface SpawnedEntryPoint {
   kill(): void;
 }
 
+export interface SpawnedSourceEntryPoint extends SpawnedEntryPoint {
+  /** What the process has written to stdout and stderr so far. */
+  output(): string;
+}
+
 /**
  * Runs a production entry point (`src/server.ts`, `src/worker.ts`) from source as its own
  * process against the test stack's PostgreSQL and Temporal, as a deployment would.
@@ -20,18 +25,27 @@ export interface SpawnedEntryPoint {
 export function spawnEntryPoint(
   entry: 'src/server.ts' | 'src/worker.ts',
   env: Record<string, string>,
-): SpawnedEntryPoint {
+): SpawnedSourceEntryPoint {
   const { config, databaseUrl, temporalAddress } = stack();
-  return spawnProcess(['--require', 'tsx/cjs', entry], {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
-    JWT_SECRET: config.JWT_SECRET,
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
+  const spawned = spawnProcess(
+    ['--require', 'tsx/cjs', entry],
+    {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+      JWT_SECRET: config.JWT_SECRET,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
+    ['ignore', 'pipe', 'pipe'],
+  );
+  let output = '';
+  for (const stream of [spawned.child.stdout, spawned.child.stderr]) {
+    stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  }
+  return { ...spawned, output: () => output };
 }
 
 /**
