@@ -16,7 +16,7 @@ describe('the worker process stops on SIGTERM even when an activity hangs', func
   });
   after(() => postmark?.close());
 
-  it('when SIGTERM arrives while an email waits on a Postmark that never answers (the client cannot be cancelled), then the worker gives up at its force time: it exits 1, logs the SDK's 'Worker failed' and leaves the email pending for the next worker', async () => {
+  it('when SIGTERM arrives while an email waits on a Postmark that never answers (the client cannot be cancelled), then the worker gives up at its force time: it exits 1, the SDK logs that the worker failed, and it leaves the email pending for the next worker', async () => {
     const message = emailMessage('forced-stop');
     const held = postmark.holdNext(message.to);
     const taskQueue = `forced-stop-${randomUUID()}`;
