@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { apiRoutes } from '../../src/api/app';
 import { buildRouter, fullPath } from '../../src/api/router';
 import type { Route } from '../../src/api/route';
 import { ROLES, type Role } from '../../src/domain/roles';
+import { baseUrl } from '../support/base-url';
 import { stack } from '../support/stack';
 import { createUserWithToken } from '../support/users';
 
@@ -73,7 +73,7 @@ describe('route × role matrix', () => {
   before(async () => {
     server = stack().app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = baseUrl(server);
     for (const role of ROLES) tokens[role] = (await createUserWithToken({ role })).token;
   });
 
