@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import knex from 'knex';
+import { insertDeliveryRow } from '../../src/db/repositories/deliveries';
 import { createReadModelActivities } from '../../src/worker/activities/read-model';
 import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
 import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
@@ -94,6 +95,21 @@ describe('the record activity', () => {
     ]);
     const row = await db('deliveries').where({ id: input.deliveryId }).first();
     expect(row).to.include({ status: 'ASSIGNED', assigned_to: admin.id });
+  });
+
+  it('when the API stores the row while the workflow inserts it, then the insert yields on whichever unique key PostgreSQL finds first', async () => {
+    const { db } = stack();
+    const partner = (await createUser({ role: 'partner' })).user;
+    const input = inputAt(partner.id);
+    const row = { delivery: creation(input).delivery, ...creation(input).keys };
+    // When the API's insert lands between this statement's conflict check and its index entries,
+    // the clash surfaces on the idempotency key's index, not the id's. A row holding the key under
+    // another id is that situation without the timing.
+    const apiRow = { ...row, delivery: { ...row.delivery, id: randomUUID() } };
+    await insertDeliveryRow(db, apiRow);
+    await insertDeliveryRow(db, row);
+    const stored = await db('deliveries').where({ idempotency_key: input.idempotencyKey });
+    expect(stored.map((r: { id: string }) => r.id)).to.deep.equal([apiRow.delivery.id]);
   });
 
   it('when PostgreSQL refuses the data for good, then the failure is non-retryable and nothing is written', async () => {

@@ -120,8 +120,14 @@ export async function deliveryEventExists(db: Queryable, eventKey: string): Prom
   return (await db('delivery_events').where({ event_key: eventKey }).first('seq')) !== undefined;
 }
 
+/**
+ * The creation's row, unless the API (or an earlier attempt) wrote it. Any unique conflict is
+ * ignored, not only the id's: when the API's insert lands between this statement's conflict
+ * check and its index entries, PostgreSQL reports the clash on `idempotency_key`, and naming only
+ * `id` would turn that race into a permanent failure of the workflow.
+ */
 export async function insertDeliveryRow(db: Queryable, row: NewDeliveryRow) {
-  await db('deliveries').insert(rowOf(row)).onConflict('id').ignore();
+  await db('deliveries').insert(rowOf(row)).onConflict().ignore();
 }
 
 /** Moves the row to the delivery's new state and appends the event, in one statement. */
