@@ -1,3 +1,5 @@
+import type { DeliveryStatus } from './delivery-status';
+
 /**
  * What a delivery's timeline can record. Changes move the state machine; cancel_refused, resumed
  * and reconciled record what an operator did to the workflow from the Temporal UI or CLI, so the
@@ -15,6 +17,19 @@ export const DELIVERY_EVENT_TYPES = [
   'delivery_overdue',
 ] as const;
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
+
+/** What every timeline event says, whoever writes it: the workflow's record or the API's row. */
+export interface DeliveryEventFields {
+  eventKey: string;
+  type: DeliveryEventType;
+  fromStatus: DeliveryStatus | null;
+  actorId: string | null;
+  /** The partner's API key behind a creation (the same value the API writes). */
+  actorApiKeyId?: string | null;
+  reason: string | null;
+  /** Workflow clock: deterministic, the same on every retry. */
+  at: string;
+}
 
 /** A missed deadline: still CREATED after the assignment SLA, or not done by its date's end. */
 export type DeadlineEventType = Extract<

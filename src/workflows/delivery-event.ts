@@ -1,5 +1,4 @@
-import type { DeliveryEventType } from '../domain/delivery-events';
-import type { DeliveryStatus } from '../domain/delivery-status';
+import type { DeliveryEventFields } from '../domain/delivery-events';
 import type { Delivery } from '../schemas/deliveries';
 
 /**
@@ -8,17 +7,8 @@ import type { Delivery } from '../schemas/deliveries';
  * transaction; `eventKey` (derived from the update ID or the run) makes every retry, replay or
  * reset re-application a no-op.
  */
-export interface DeliveryEventRecord {
-  eventKey: string;
-  type: DeliveryEventType;
-  fromStatus: DeliveryStatus | null;
+export interface DeliveryEventRecord extends DeliveryEventFields {
   previousAssignee: string | null;
-  actorId: string | null;
-  /** The partner's API key behind a creation (the same value the API writes). */
-  actorApiKeyId?: string | null;
-  reason: string | null;
-  /** Workflow clock: deterministic, the same on every retry. */
-  at: string;
   delivery: Delivery;
   /** What the row needs beyond the view, should this write be the one that inserts it. */
   keys: { idempotencyKey: string; payloadHash: string };

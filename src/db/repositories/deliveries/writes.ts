@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../knex';
+import type { DeliveryEventFields } from '../../../domain/delivery-events';
 import type { Delivery } from '../../../schemas/deliveries';
-import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
 import type { DeliveryModel } from '../../models/delivery';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
@@ -15,10 +15,7 @@ export interface NewDeliveryRow {
  * A timeline event as stored: the event the workflow records (the API writes the same `created`
  * one), for its delivery and the status that delivery moved to.
  */
-export type NewDeliveryEvent = Pick<
-  DeliveryEventRecord,
-  'eventKey' | 'type' | 'fromStatus' | 'actorId' | 'actorApiKeyId' | 'reason' | 'at'
-> & {
+export type NewDeliveryEvent = DeliveryEventFields & {
   deliveryId: Delivery['id'];
   toStatus: Delivery['status'];
 };
