@@ -33,8 +33,21 @@ async function main(): Promise<void> {
     ...(tracing ? { tracing } : {}),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => (stopping = true));
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
-  await worker.run();
+  try {
+    await worker.run();
+  } catch (error) {
+    if (!stopping) throw error;
+    // The SDK's own error here only says the native worker is still referenced.
+    logger.error(
+      { err: error },
+      `stopped by force: activities still running after the shutdown grace (${config.WORKER_SHUTDOWN_GRACE_SECONDS} s) and force (${config.WORKER_SHUTDOWN_FORCE_SECONDS} s) were abandoned; Temporal retries them on another worker`,
+    );
+    process.exit(1);
+  }
   await connection.close();
   await db.destroy();
   await tracing?.shutdown();

@@ -47,6 +47,10 @@ describe('the worker process stops on SIGTERM even when an activity hangs', func
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .find((entry) => entry['msg'] === 'Worker failed');
       expect(failed, worker.output()).to.include({ component: 'temporal-sdk', level: 50 });
+      const sdkError = failed!['error'] as { message?: unknown };
+      expect(sdkError.message, 'the SDK error, serialized').to.be.a('string').with.length.above(0);
+      // And the entry point says what happened in words an operator can act on.
+      expect(worker.output()).to.match(/"level":50,.*stopped by force: activities still running/);
       // Abandoned mid-request: neither Postmark's answer nor the client's own timeout came back.
       const row = await findEmailByKey(stack().db, message.key);
       expect(row).to.include({ status: 'pending', attempts: 1, last_error: null });
