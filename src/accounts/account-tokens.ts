@@ -1,9 +1,6 @@
 import type { Knex } from 'knex';
-import {
-  consumeAccountToken,
-  type AccountTokenPurpose,
-  type AccountTokenRow,
-} from '../db/repositories/account-tokens';
+import type { AccountTokenModel } from '../db/models/account-token';
+import { consumeAccountToken, type AccountTokenPurpose } from '../db/repositories/account-tokens';
 import { DomainError } from '../domain/errors';
 import { hashOpaqueToken } from './opaque-token';
 
@@ -23,7 +20,7 @@ export async function spendAccountToken(
   trx: Knex.Transaction,
   purpose: AccountTokenPurpose,
   token: string,
-): Promise<AccountTokenRow> {
+): Promise<AccountTokenModel> {
   const outcome = await consumeAccountToken(trx, purpose, hashOpaqueToken(token));
   if ('failure' in outcome) throw new DomainError('invalid-token', FAILURES[outcome.failure]);
   return outcome.consumed;

@@ -1,29 +1,22 @@
 import type { Queryable } from '../knex';
+import { AccountTokenModel, type AccountTokenPurpose } from '../models/account-token';
 
-export type AccountTokenPurpose = 'verify-email' | 'reset-password';
+export type { AccountTokenPurpose };
 
-export interface AccountTokenRow {
-  id: string;
-  user_id: string;
-  purpose: AccountTokenPurpose;
-  token_hash: string;
-  expires_at: Date;
-  consumed_at: Date | null;
-  created_at: Date;
-}
-
-const TABLE = 'account_tokens';
+export type NewAccountToken = Pick<
+  AccountTokenModel,
+  'user_id' | 'purpose' | 'token_hash' | 'expires_at'
+>;
 
 export async function insertAccountToken(
   db: Queryable,
-  token: Pick<AccountTokenRow, 'user_id' | 'purpose' | 'token_hash' | 'expires_at'>,
-): Promise<AccountTokenRow> {
-  const [row] = await db(TABLE).insert(token).returning('*');
-  return row as AccountTokenRow;
+  token: NewAccountToken,
+): Promise<AccountTokenModel> {
+  return AccountTokenModel.query(db).insert(token).returning('*');
 }
 
 export type ConsumeOutcome =
-  { consumed: AccountTokenRow } | { failure: 'unknown' | 'used' | 'expired' };
+  { consumed: AccountTokenModel } | { failure: 'unknown' | 'used' | 'expired' };
 
 /**
  * Spends the token in one conditional UPDATE, so two concurrent uses cannot both succeed; the
@@ -34,15 +27,14 @@ export async function consumeAccountToken(
   purpose: AccountTokenPurpose,
   tokenHash: string,
 ): Promise<ConsumeOutcome> {
-  const [consumed] = await db(TABLE)
+  const [consumed] = await AccountTokenModel.query(db)
     .where({ purpose, token_hash: tokenHash })
     .whereNull('consumed_at')
     .where('expires_at', '>', db.fn.now())
-    .update({ consumed_at: db.fn.now() })
+    .patch({ consumed_at: db.fn.now() as unknown as Date })
     .returning('*');
-  if (consumed) return { consumed: consumed as AccountTokenRow };
-  const row = (await db(TABLE).where({ purpose, token_hash: tokenHash }).first()) as
-    AccountTokenRow | undefined;
+  if (consumed) return { consumed };
+  const row = await AccountTokenModel.query(db).findOne({ purpose, token_hash: tokenHash });
   if (!row) return { failure: 'unknown' };
   return { failure: row.consumed_at ? 'used' : 'expired' };
 }
@@ -53,10 +45,10 @@ export async function consumeAccountTokensOfUser(
   userId: string,
   purpose: AccountTokenPurpose,
 ): Promise<void> {
-  await db(TABLE)
+  await AccountTokenModel.query(db)
     .where({ user_id: userId, purpose })
     .whereNull('consumed_at')
-    .update({ consumed_at: db.fn.now() });
+    .patch({ consumed_at: db.fn.now() as unknown as Date });
 }
 
 export async function countAccountTokensSince(
@@ -65,9 +57,8 @@ export async function countAccountTokensSince(
   purpose: AccountTokenPurpose,
   sinceSeconds: number,
 ): Promise<number> {
-  const [row] = await db(TABLE)
+  return AccountTokenModel.query(db)
     .where({ user_id: userId, purpose })
-    .where('created_at', '>', db.raw(`now() - make_interval(secs => ?)`, [sinceSeconds]))
-    .count<{ count: string }[]>('* as count');
-  return Number(row?.count ?? 0);
+    .whereRaw('created_at > now() - make_interval(secs => ?)', [sinceSeconds])
+    .resultSize();
 }

@@ -1,27 +1,15 @@
+import type { ModelObject } from 'objection';
 import type { Queryable } from '../knex';
+import { EmailMessageModel, type EmailStatus } from '../models/email-message';
 import type { EmailMessage } from '../../notifications/email-message';
 
-export type EmailStatus = 'pending' | 'sent' | 'failed' | 'outbox';
+export type { EmailStatus };
 
-export interface EmailRecord {
-  id: string;
-  key: string;
-  to_address: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  tag: string;
-  status: EmailStatus;
-  attempts: number;
-  last_error: string | null;
-  error_code: number | null;
-  provider_message_id: string | null;
-  sent_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A stored email as the statements below return it: the model's columns, no model methods. */
+export type EmailRecord = ModelObject<EmailMessageModel>;
 
-const TABLE = 'email_messages';
+const TABLE = EmailMessageModel.tableName;
+const emails = (db: Queryable) => db<EmailRecord>(TABLE);
 
 /**
  * Records the message on its first attempt and counts every attempt. A row that already reached
@@ -45,7 +33,7 @@ export async function beginEmailAttempt(
 }
 
 export async function findEmailByKey(db: Queryable, key: string): Promise<EmailRecord | undefined> {
-  return db(TABLE).where({ key }).first();
+  return emails(db).where({ key }).first();
 }
 
 export async function markEmailSent(
@@ -53,7 +41,7 @@ export async function markEmailSent(
   key: string,
   providerMessageId: string,
 ): Promise<void> {
-  await db(TABLE).where({ key }).update({
+  await emails(db).where({ key }).update({
     status: 'sent',
     provider_message_id: providerMessageId,
     last_error: null,
@@ -66,13 +54,13 @@ export async function markEmailSent(
 export const REDACTED_BODY = '[removed after sending: it held a single-use link]';
 
 export async function redactEmailBodies(db: Queryable, key: string): Promise<void> {
-  await db(TABLE)
+  await emails(db)
     .where({ key })
     .update({ text_body: REDACTED_BODY, html_body: REDACTED_BODY, updated_at: db.fn.now() });
 }
 
 export async function markEmailOutbox(db: Queryable, key: string): Promise<void> {
-  await db(TABLE).where({ key }).update({ status: 'outbox', updated_at: db.fn.now() });
+  await emails(db).where({ key }).update({ status: 'outbox', updated_at: db.fn.now() });
 }
 
 export async function recordEmailError(
@@ -80,7 +68,7 @@ export async function recordEmailError(
   key: string,
   error: { message: string; code: number | null; permanent: boolean },
 ): Promise<void> {
-  await db(TABLE)
+  await emails(db)
     .where({ key })
     .update({
       ...(error.permanent ? { status: 'failed' } : {}),
@@ -95,7 +83,7 @@ export async function listEmails(
   db: Queryable,
   filter: { status?: EmailStatus; to?: string; limit: number },
 ): Promise<EmailRecord[]> {
-  const query = db(TABLE).orderBy('created_at', 'desc').limit(filter.limit);
+  const query = emails(db).orderBy('created_at', 'desc').limit(filter.limit);
   if (filter.status) void query.where({ status: filter.status });
   if (filter.to) void query.whereRaw('lower(to_address) = lower(?)', [filter.to]);
   return query;

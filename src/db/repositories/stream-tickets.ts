@@ -1,6 +1,11 @@
+import type { ModelObject } from 'objection';
 import type { Queryable } from '../knex';
+import { NotificationStreamTicketModel } from '../models/notification-stream-ticket';
 
-const TABLE = 'notification_stream_tickets';
+type TicketRow = ModelObject<NotificationStreamTicketModel>;
+
+const TABLE = NotificationStreamTicketModel.tableName;
+const tickets = (db: Queryable) => db<TicketRow>(TABLE);
 
 /** Stores a ticket's hash; expired tickets are swept on the way. */
 export async function insertStreamTicket(
@@ -9,8 +14,8 @@ export async function insertStreamTicket(
   userId: string,
   ttlSeconds: number,
 ): Promise<void> {
-  await db(TABLE).where('expires_at', '<', db.fn.now()).delete();
-  await db(TABLE).insert({
+  await tickets(db).where('expires_at', '<', db.fn.now()).delete();
+  await tickets(db).insert({
     ticket_hash: ticketHash,
     user_id: userId,
     expires_at: db.raw(`now() + make_interval(secs => ?)`, [ttlSeconds]),
@@ -23,7 +28,7 @@ export async function consumeStreamTicket(
   ticketHash: string,
 ): Promise<string | undefined> {
   const result = await db.raw<{
-    rows: { user_id: string; valid: boolean }[];
+    rows: (Pick<TicketRow, 'user_id'> & { valid: boolean })[];
   }>(`delete from ${TABLE} where ticket_hash = ? returning user_id, expires_at > now() as valid`, [
     ticketHash,
   ]);

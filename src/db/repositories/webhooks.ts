@@ -1,14 +1,11 @@
 import type { Static } from '@sinclair/typebox';
-import type {
-  WebhookAttempt as WebhookAttemptSchema,
-  WebhookEndpoint as WebhookEndpointSchema,
-} from '../../schemas/webhooks';
+import type { WebhookAttempt as WebhookAttemptSchema } from '../../schemas/webhooks';
 import type { Queryable } from '../knex';
 import { WebhookAttemptModel, WebhookEndpointModel } from '../models/webhook';
 import { newestFirstPage, type Page } from '../pagination';
 
-/** The partner's registered endpoint: what the API shows, and whose it is. */
-export type WebhookEndpoint = Static<typeof WebhookEndpointSchema> & { partner_id: string };
+/** The partner's registered endpoint: where to post, the signing secret, and whose it is. */
+export type WebhookEndpoint = Pick<WebhookEndpointModel, 'partner_id' | 'url' | 'secret'>;
 
 export type WebhookAttempt = Static<typeof WebhookAttemptSchema>;
 
@@ -35,7 +32,10 @@ export async function findWebhookEndpoint(
   return row && { partner_id: row.partner_id, url: row.url, secret: row.secret };
 }
 
-export type NewWebhookAttempt = Omit<WebhookAttempt, 'id' | 'created_at'> & { partner_id: string };
+export type NewWebhookAttempt = Pick<
+  WebhookAttemptModel,
+  'partner_id' | 'event_id' | 'event_type' | 'url' | 'status_code' | 'error' | 'attempt'
+>;
 
 export async function insertWebhookAttempt(
   db: Queryable,
