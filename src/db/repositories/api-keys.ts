@@ -1,9 +1,9 @@
 import type { Static } from '@sinclair/typebox';
-import type { Role } from '../../domain/roles';
 import type { User } from './users';
 import type { ApiKey as ApiKeySchema } from '../../schemas/api-keys';
 import type { Queryable } from '../knex';
 import { ApiKeyModel } from '../models/api-key';
+import type { UserModel } from '../models/user';
 import { newestFirstPage, type Page } from '../pagination';
 
 /** A key as it is listed: never its secret, never its hash. */
@@ -76,6 +76,14 @@ export interface PresentedApiKey {
   owner: User;
 }
 
+type PresentedRow = Pick<ApiKeyModel, 'id' | 'name'> &
+  Pick<UserModel, 'email' | 'role' | 'first_name' | 'last_name' | 'is_active' | 'created_at'> & {
+    revoked: boolean;
+    expired: boolean;
+    user_id: UserModel['id'];
+    email_verified: boolean;
+  };
+
 /**
  * Finds the key by its hash and, in the same round trip, records its use: `last_used_at` moves
  * at most once a minute, so a busy integration costs no write on almost every request. Revoked
@@ -85,22 +93,7 @@ export async function findPresentedApiKey(
   db: Queryable,
   keyHash: string,
 ): Promise<PresentedApiKey | undefined> {
-  const result = await db.raw<{
-    rows: {
-      id: string;
-      name: string;
-      revoked: boolean;
-      expired: boolean;
-      user_id: string;
-      email: string;
-      role: Role;
-      first_name: string;
-      last_name: string;
-      is_active: boolean;
-      email_verified: boolean;
-      created_at: Date;
-    }[];
-  }>(
+  const result = await db.raw<{ rows: PresentedRow[] }>(
     `with touched as (
        update api_keys set last_used_at = now()
         where key_hash = ?

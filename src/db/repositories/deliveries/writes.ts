@@ -3,6 +3,8 @@ import type { Queryable } from '../../knex';
 import type { DeliveryEventFields } from '../../../domain/delivery-events';
 import type { Delivery } from '../../../schemas/deliveries';
 import type { DeliveryModel } from '../../models/delivery';
+import type { DeliveryEventModel } from '../../models/delivery-event';
+import type { RowInput } from '../../models/row-input';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
 export interface NewDeliveryRow {
@@ -20,7 +22,7 @@ export type NewDeliveryEvent = DeliveryEventFields & {
   toStatus: Delivery['status'];
 };
 
-function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow) {
+function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow): RowInput<DeliveryModel> {
   return {
     id: delivery.id,
     workflow_id: delivery.workflow_id,
@@ -40,7 +42,7 @@ function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow) {
   };
 }
 
-function eventOf(event: NewDeliveryEvent) {
+function eventOf(event: NewDeliveryEvent): Omit<RowInput<DeliveryEventModel>, 'seq'> {
   return {
     delivery_id: event.deliveryId,
     event_key: event.eventKey,
