@@ -7,7 +7,8 @@
  * schemathesis.toml and scripts/fuzz_hooks.py say what is configured and why.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../src/domain/roles';
@@ -16,9 +17,14 @@ import { freePort } from '../test/support/free-port';
 import { createUserOverHttp, signIn, waitForReady } from '../test/support/platform-http';
 import { createVenv } from './lib/python-venv';
 
-const SCHEMATHESIS_VERSION = '4.32.5';
 const ROOT = path.resolve(__dirname, '..');
-const VENV = path.join(ROOT, '.tools', `schemathesis-${SCHEMATHESIS_VERSION}`);
+const REQUIREMENTS = path.join(ROOT, 'scripts', 'fuzz-requirements.txt');
+// Named after the pinned set, so a change to it installs afresh.
+const VENV = path.join(
+  ROOT,
+  '.tools',
+  `schemathesis-${createHash('sha256').update(readFileSync(REQUIREMENTS)).digest('hex').slice(0, 12)}`,
+);
 const ST = path.join(VENV, 'bin', 'st');
 const SUPERADMIN = { email: 'fuzz-superadmin@example.com', password: 'fuzz-superadmin-password' };
 // Cases per operation and phase: enough to cover every declared status, small enough for CI.
@@ -27,11 +33,11 @@ const SEED = process.env['FUZZ_SEED'] ?? '1';
 
 function ensureSchemathesis(): void {
   if (existsSync(ST)) return;
-  console.log(`Installing schemathesis ${SCHEMATHESIS_VERSION} into ${VENV} ...`);
+  console.log(`Installing schemathesis (scripts/fuzz-requirements.txt) into ${VENV} ...`);
   createVenv(VENV);
   execFileSync(
     path.join(VENV, 'bin', 'pip'),
-    ['install', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`],
+    ['install', '--quiet', '--requirement', REQUIREMENTS],
     { stdio: 'inherit' },
   );
 }

@@ -5,8 +5,11 @@ import { composeWorker } from './composition';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';
+import { within } from './temporal/deadline';
 import { installTemporalRuntime } from './temporal/runtime';
 import { workflowBundleFile } from './temporal/workflow-bundles';
+
+const TRACE_FLUSH_MS = 2000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -33,19 +36,22 @@ async function main(): Promise<void> {
     ...(tracing ? { tracing } : {}),
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
-  let stopping = false;
+  let stopRequestedAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => (stopping = true));
+    process.once(signal, () => (stopRequestedAt ??= Date.now()));
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
   try {
     await worker.run();
   } catch (error) {
-    if (!stopping) throw error;
+    const forceMs = config.WORKER_SHUTDOWN_FORCE_SECONDS * 1000;
+    if (stopRequestedAt === undefined || Date.now() - stopRequestedAt < forceMs) throw error;
     // The SDK's own error here only says the native worker is still referenced.
     logger.error(
       { err: error },
       `stopped by force: activities still running after the shutdown grace (${config.WORKER_SHUTDOWN_GRACE_SECONDS} s) and force (${config.WORKER_SHUTDOWN_FORCE_SECONDS} s) were abandoned; Temporal retries them on another worker`,
     );
+    // The connection and the pool are still held by the abandoned work; the spans can still go.
+    await within(TRACE_FLUSH_MS, async () => tracing?.shutdown()).catch(() => undefined);
     process.exit(1);
   }
   await connection.close();

@@ -92,6 +92,8 @@ describe('Temporal deadlines: a frozen, killed or black-holed Temporal', functio
         ...deps.config,
         TEMPORAL_TASK_QUEUE: taskQueue,
         TEMPORAL_UPDATE_TIMEOUT_MS: DEADLINE_MS,
+        // Each outage is asked about afresh, never answered from the previous test's probe.
+        READY_CACHE_MS: 0,
       },
     });
   });

@@ -70,7 +70,8 @@ function spawnProcess(
   stdio: StdioOptions = 'ignore',
 ): SpawnedEntryPoint {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // 'close', not 'exit': piped output may still be arriving when the process has exited.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   return {
     child,
     exited,
