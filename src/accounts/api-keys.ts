@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthUser } from './auth-user';
+import { authUserOf, type AuthUser } from './auth-user';
 import {
   findPresentedApiKey,
   insertApiKey,
@@ -133,12 +133,5 @@ export async function authenticateApiKey(
   const { owner } = found;
   if (!owner.is_active) throw unauthenticated('The account is not active.');
   if (owner.role !== 'partner') throw unauthenticated('API keys act for partners only.');
-  return {
-    id: owner.id,
-    email: owner.email,
-    role: 'partner',
-    emailVerified: owner.email_verified,
-    account: owner,
-    apiKey: { id: found.id, name: found.name },
-  };
+  return authUserOf(owner, { id: found.id, name: found.name });
 }

@@ -1,5 +1,4 @@
-import type { UserModel } from '../db/models/user';
-import { toUser, type User } from '../db/repositories/users';
+import { toUser, type User, type UserRow } from '../db/repositories/users';
 import type { Role } from '../domain/roles';
 
 /** Who a request acts for, as authentication found them; what business logic receives. */
@@ -15,8 +14,8 @@ export interface AuthUser {
   apiKey?: { id: string; name: string };
 }
 
-/** The signed-in user a stored account acts as (a JWT's or a stream ticket's owner). */
-export function authUserOf(user: UserModel): AuthUser {
+/** Who a stored account acts as: a JWT's or a stream ticket's owner, or an API key's partner. */
+export function authUserOf(user: UserRow, apiKey?: AuthUser['apiKey']): AuthUser {
   const account = toUser(user);
   return {
     id: account.id,
@@ -24,5 +23,6 @@ export function authUserOf(user: UserModel): AuthUser {
     role: account.role,
     emailVerified: account.email_verified,
     account,
+    ...(apiKey ? { apiKey } : {}),
   };
 }

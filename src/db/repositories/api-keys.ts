@@ -1,9 +1,8 @@
 import type { Static } from '@sinclair/typebox';
-import type { User } from './users';
+import type { UserRow } from './users';
 import type { ApiKey as ApiKeySchema } from '../../schemas/api-keys';
 import type { Queryable } from '../knex';
 import { ApiKeyModel } from '../models/api-key';
-import type { UserModel } from '../models/user';
 import { newestFirstPage, type Page } from '../pagination';
 
 /** A key as it is listed: never its secret, never its hash. */
@@ -73,16 +72,15 @@ export interface PresentedApiKey {
   name: string;
   revoked: boolean;
   expired: boolean;
-  owner: User;
+  owner: UserRow;
 }
 
-type PresentedRow = Pick<ApiKeyModel, 'id' | 'name'> &
-  Pick<UserModel, 'email' | 'role' | 'first_name' | 'last_name' | 'is_active' | 'created_at'> & {
-    revoked: boolean;
-    expired: boolean;
-    user_id: UserModel['id'];
-    email_verified: boolean;
-  };
+type PresentedRow = UserRow & {
+  key_id: ApiKeyModel['id'];
+  key_name: ApiKeyModel['name'];
+  revoked: boolean;
+  expired: boolean;
+};
 
 /**
  * Finds the key by its hash and, in the same round trip, records its use: `last_used_at` moves
@@ -101,31 +99,17 @@ export async function findPresentedApiKey(
           and (expires_at is null or expires_at > now())
           and (last_used_at is null or last_used_at < now() - interval '1 minute')
      )
-     select k.id, k.name,
+     select k.id as key_id, k.name as key_name,
             k.revoked_at is not null as revoked,
             coalesce(k.expires_at <= now(), false) as expired,
-            u.id as user_id, u.email, u.role, u.first_name, u.last_name, u.is_active,
-            u.email_verified_at is not null as email_verified, u.created_at
+            u.id, u.email, u.role, u.first_name, u.last_name, u.is_active, u.email_verified_at,
+            u.created_at
        from api_keys k join users u on u.id = k.partner_id
       where k.key_hash = ?`,
     [keyHash, keyHash],
   );
   const row = result.rows[0];
   if (!row) return undefined;
-  return {
-    id: row.id,
-    name: row.name,
-    revoked: row.revoked,
-    expired: row.expired,
-    owner: {
-      id: row.user_id,
-      email: row.email,
-      role: row.role,
-      first_name: row.first_name,
-      last_name: row.last_name,
-      is_active: row.is_active,
-      email_verified: row.email_verified,
-      created_at: new Date(row.created_at).toISOString(),
-    },
-  };
+  const { key_id, key_name, revoked, expired, ...owner } = row;
+  return { id: key_id, name: key_name, revoked, expired, owner };
 }

@@ -9,7 +9,20 @@ import { likePattern, newestFirstPage, type Page } from '../pagination';
 /** A user as the API shows them to themself (`/me`); others see it without `email_verified`. */
 export type User = Static<typeof Me>;
 
-export function toUser(row: UserModel): User {
+/** The columns a user's representation is made of. */
+export type UserRow = Pick<
+  UserModel,
+  | 'id'
+  | 'email'
+  | 'role'
+  | 'first_name'
+  | 'last_name'
+  | 'is_active'
+  | 'email_verified_at'
+  | 'created_at'
+>;
+
+export function toUser(row: UserRow): User {
   return {
     id: row.id,
     email: row.email,
