@@ -24,13 +24,13 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { closeServer, listen } from '../src/api/listen';
 import type { Delivery } from '../src/schemas/deliveries';
 import { startStack, stopStack, type TestStack } from '../test/support/stack';
+import { baseUrl } from '../test/support/base-url';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { createUserWithToken } from '../test/support/users';
 import { benchLists, type ListResult } from './lists';
@@ -493,11 +493,11 @@ async function main(): Promise<void> {
   const stack = await startStack({ inProcessWorker: false });
   const stopWorker = await startWorkerProcess(stack);
   const server = await listen(stack.app, 0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = baseUrl(server);
   try {
     const bench: Bench = {
       stack,
-      post: postTo(baseUrl),
+      post: postTo(base),
       superAdmin: await createUserWithToken({ role: 'super_admin' }),
     };
     const bare = await bareStarts(stack.client);
@@ -506,7 +506,7 @@ async function main(): Promise<void> {
     await bareUpdates(stack, change);
     await lifecycles(bench);
     await duplicateStorm(bench);
-    const listResults = await lists(bench, baseUrl);
+    const listResults = await lists(bench, base);
 
     const text = markdown(listResults, loadAtStart);
     console.log(`\n${text}`);

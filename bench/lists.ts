@@ -12,11 +12,11 @@
  */
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { closeServer, listen } from '../src/api/listen';
 import { encodeCursor } from '../src/db/pagination';
 import type { DeliveryFilters } from '../src/db/repositories/deliveries';
+import { baseUrl } from '../test/support/base-url';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
 import { percentile } from './support';
@@ -350,7 +350,7 @@ async function main(): Promise<void> {
     const admin = await createUserWithToken({ role: 'admin' });
     const superAdmin = await createUserWithToken({ role: 'super_admin' });
     const results = await benchLists({
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      baseUrl: baseUrl(server),
       db,
       tokens: { partner: partner.token, admin: admin.token, superAdmin: superAdmin.token },
       partnerId: partner.user.id,
