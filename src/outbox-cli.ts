@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config';
-import { createDb } from './db/knex';
+import { CLI_POOL_MAX, createDb } from './db/knex';
 import { listEmails, type EmailStatus } from './db/repositories/email-messages';
 import { operatorDatabaseUrl } from './dev/database-url';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(operatorDatabaseUrl(config), config.DATABASE_POOL_MAX);
+  const db = createDb(operatorDatabaseUrl(config), CLI_POOL_MAX);
   try {
     const emails = await listEmails(db, {
       limit: Number(values.limit),

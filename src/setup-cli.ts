@@ -5,7 +5,7 @@
  */
 import { bootstrapSuperAdmin } from './accounts/bootstrap-super-admin';
 import { ConfigError, loadConfig } from './config';
-import { createDb, migrateToLatest } from './db/knex';
+import { CLI_POOL_MAX, createDb, migrateToLatest } from './db/knex';
 import { createLogger } from './logger';
 import { connectClient, ensureSearchAttributes } from './temporal/connect';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'setup');
   if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL is required for setup');
-  const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
+  const db = createDb(config.DATABASE_URL, CLI_POOL_MAX);
   try {
     const applied = await migrateToLatest(db);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database up to date');

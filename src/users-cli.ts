@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { applyUserChanges, createAccount } from './accounts/users';
 import { ConfigError, loadConfig } from './config';
-import { createDb, type Db } from './db/knex';
+import { CLI_POOL_MAX, createDb, type Db } from './db/knex';
 import { findUserByEmail, listUsers } from './db/repositories/users';
 import { operatorDatabaseUrl } from './dev/database-url';
 import { DomainError, ValidationError } from './domain/errors';
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig(process.env, 'development');
-  const db = createDb(operatorDatabaseUrl(config), 2);
+  const db = createDb(operatorDatabaseUrl(config), CLI_POOL_MAX);
   try {
     await run(db, positionals[0], values);
   } finally {

@@ -31,6 +31,9 @@ export function createDb(databaseUrl: string, poolMax: number): Db {
   return knexFactory({ client: 'pg', connection: databaseUrl, pool });
 }
 
+/** Pool size for one-shot command-line tools (migrations, users, outbox): one statement at a time. */
+export const CLI_POOL_MAX = 2;
+
 const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
 // Running from source (tsx) the migrations are .ts; from the production build they are .js.
 const MIGRATION_EXTENSION = path.extname(__filename);
