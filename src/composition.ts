@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type Koa from 'koa';
 import { AccessTokens } from './accounts/access-tokens';
-import { activityDepsFrom, type ActivityDeps } from './worker/activities';
+import { activityDepsFrom } from './worker/activities';
 import { createApp } from './api/app';
 import type { AppDeps } from './api/deps';
 import { Drain } from './api/drain';
@@ -30,7 +30,6 @@ export function connectDeliveryClient(
   return connectClient({
     address,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
     interceptors: tracing?.clientInterceptors,
   });
 }
@@ -66,8 +65,6 @@ export async function composeApi(
 export interface ComposedWorker {
   worker: Worker;
   connection: NativeConnection;
-  /** What its activities were built from (tests start further workers from it). */
-  activityDeps: ActivityDeps;
   /** Runs the worker in the background; the returned function stops it and its connection. */
   runInBackground(): () => Promise<void>;
 }
@@ -86,7 +83,6 @@ export async function composeWorker(
   const connection = await connectWorker({
     address: parts.address,
     namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
   });
   const activityDeps = activityDepsFrom(config, parts.db, parts.logger);
   const worker = await createDeliveryWorker({
@@ -101,7 +97,6 @@ export async function composeWorker(
   return {
     worker,
     connection,
-    activityDeps,
     runInBackground() {
       const running = worker.run();
       return async () => {

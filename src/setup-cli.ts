@@ -25,7 +25,6 @@ async function main(): Promise<void> {
     const client = await connectClient({
       address: config.TEMPORAL_ADDRESS,
       namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
     });
     await ensureSearchAttributes(client);
     await client.connection.close();

@@ -14,9 +14,9 @@ export interface DeliveryRunMemo {
   actorApiKeyId?: string;
 }
 
-export const WORKFLOW_TASK_TIMEOUT = '5 seconds';
+const WORKFLOW_TASK_TIMEOUT = '5 seconds';
 
-export const deliveryApiUrl = (config: Config, deliveryId: string) =>
+const deliveryApiUrl = (config: Config, deliveryId: string) =>
   `${config.PUBLIC_URL}/api/v1/deliveries/${deliveryId}`;
 
 /**

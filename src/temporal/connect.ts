@@ -13,7 +13,6 @@ import { DELIVERY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 export interface TemporalSettings {
   address: string;
   namespace: string;
-  taskQueue: string;
 }
 
 /** How the API reaches Temporal: its calls' deadlines bound the client's own retries too. */

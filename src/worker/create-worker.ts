@@ -1,6 +1,5 @@
 import type { Config } from '../config';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import type { Logger } from '../logger';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Tracing } from '../telemetry/tracing';
 
@@ -21,7 +20,6 @@ export function createDeliveryWorker(opts: {
   taskQueue: string;
   deps: ActivityDeps;
   workflows: WorkflowSource;
-  logger?: Logger;
   /**
    * On shutdown, activities get `graceSeconds` to finish before they are cancelled, and the
    * worker gives up after `forceSeconds`, so one hung activity cannot hold a deploy for good.

@@ -3,7 +3,7 @@ import type { DeliveryLifecycle } from './delivery-lifecycle';
 import type { DeliveryDeadlines } from './delivery-messages';
 
 /** Runs started before durable deadlines existed replay without their timers. */
-export const DEADLINES_PATCH = 'durable-deadlines';
+const DEADLINES_PATCH = 'durable-deadlines';
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 /** The workflow clock: the sandbox's Date is the SDK's, fixed per workflow task and replayed. */

@@ -7,8 +7,8 @@ import type { ActivityOptions } from '@temporalio/workflow';
  */
 export const OUTBOUND_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  // A worker lost mid-send is noticed this soon: email batches heartbeat before each message and
-  // every single request gives up sooner (Postmark 10 s, webhooks 10 s).
+  // A worker lost mid-send is noticed this soon: email activities heartbeat before each Postmark
+  // request and every single request gives up sooner (Postmark 10 s, webhooks 10 s).
   heartbeatTimeout: '15 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes' },

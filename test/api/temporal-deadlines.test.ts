@@ -82,7 +82,7 @@ describe('Temporal deadlines: a frozen, killed or black-holed Temporal', functio
       namespace: 'default',
     });
     const taskQueue = `deadlines-${randomUUID()}`;
-    client = await connectClient({ address: temporal.address, namespace: 'default', taskQueue });
+    client = await connectClient({ address: temporal.address, namespace: 'default' });
     await ensureSearchAttributes(client);
     const { deps } = stack();
     app = createApp({

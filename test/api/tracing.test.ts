@@ -39,7 +39,7 @@ describe('tracing: one trace from the HTTP request to the activities', function 
     tracing = startTracing(new SimpleSpanProcessor(exporter), 'delivery-test');
     const { temporalAddress, activityDeps, deps, client } = stack();
     const taskQueue = `traced-${randomUUID()}`;
-    connection = await connectWorker({ address: temporalAddress, namespace: 'default', taskQueue });
+    connection = await connectWorker({ address: temporalAddress, namespace: 'default' });
     worker = await createDeliveryWorker({
       connection,
       namespace: 'default',

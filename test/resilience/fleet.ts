@@ -54,7 +54,6 @@ export class Fleet {
     return {
       address: this.infra.temporalAddress,
       namespace: 'default',
-      taskQueue: this.env['TEMPORAL_TASK_QUEUE']!,
     };
   }
 

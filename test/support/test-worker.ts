@@ -20,8 +20,7 @@ export async function startTestWorker(opts: {
 }): Promise<TestWorker> {
   const { temporalAddress, activityDeps } = stack();
   const taskQueue = opts.taskQueue ?? `test-worker-${randomUUID()}`;
-  const settings = { address: temporalAddress, namespace: 'default', taskQueue };
-  const connection = await connectWorker(settings);
+  const connection = await connectWorker({ address: temporalAddress, namespace: 'default' });
   const worker = await createDeliveryWorker({
     connection,
     namespace: 'default',

@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import { Models, ServerClient } from 'postmark';
 import type { Db } from '../../db/knex';
 import {
@@ -9,6 +9,7 @@ import {
   redactEmailBodies,
 } from '../../db/repositories/email-messages';
 import type { Logger } from '../../logger';
+import { activityContext } from './context';
 import { countOutcome } from './outcome-metrics';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
 import type {
@@ -82,6 +83,9 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
       throw ApplicationFailure.nonRetryable(reason, permanentFailureType(record.error_code));
     }
     if (client && record.attempts > 1) {
+      // Each Postmark request is bounded by its own timeout; the heartbeat before each keeps a
+      // lookup plus a send inside the activity's heartbeat timeout.
+      activityContext()?.heartbeat();
       const messageId = await lookUpEarlierSend(client, message);
       if (messageId) {
         await markEmailSent(deps.db, message.key, messageId);
@@ -98,6 +102,7 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
       return { key: message.key, outcome: 'outbox' };
     }
     try {
+      activityContext()?.heartbeat();
       const sent = await client.sendEmail({
         From: deps.email.from,
         To: message.to,
@@ -153,9 +158,9 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
     async sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]> {
       const outcomes: EmailOutcome[] = [];
       let transient: unknown;
+      // Each Postmark request heartbeats first, so a worker that dies mid-batch is noticed at the
+      // heartbeat timeout, not the batch's.
       for (const message of messages) {
-        // A worker that dies mid-batch is noticed at the heartbeat timeout, not the batch's.
-        Context.current().heartbeat();
         try {
           outcomes.push(await sendEmail(message));
         } catch (error) {

@@ -19,12 +19,12 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 }
 
 /**
- * All activities the delivery worker registers, built from their dependencies: the read model,
- * email (account emails use it too) and every notification channel's own.
+ * All activities the delivery worker registers, built from their dependencies: the read model and
+ * every notification channel's own (the email channel's `sendEmail` serves account emails too).
  */
 export function createActivities(deps: ActivityDeps) {
   return Object.assign(
-    { ...createReadModelActivities(deps.db), ...createEmailActivities(deps) },
+    createReadModelActivities(deps.db),
     ...DELIVERY_CHANNELS.map((channel) => channel.activities(deps)),
   ) as ReturnType<typeof createReadModelActivities> & ReturnType<typeof createEmailActivities>;
 }

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { activityContext } from './context';
 
 const DESCRIPTIONS = {
   email_outcomes: 'Email attempts by outcome (sent, outbox, sent-before, rejected, retrying)',
@@ -11,11 +11,5 @@ const DESCRIPTIONS = {
  * no-op.
  */
 export function countOutcome(name: keyof typeof DESCRIPTIONS, outcome: string): void {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    return;
-  }
-  context.metricMeter.createCounter(name, '1', DESCRIPTIONS[name]).add(1, { outcome });
+  activityContext()?.metricMeter.createCounter(name, '1', DESCRIPTIONS[name]).add(1, { outcome });
 }

@@ -8,7 +8,7 @@ import { webhookJob } from '../../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
 /** Partners dedupe on it: the same change always yields the same event id. */
-export function webhookEventId(eventKey: string): string {
+function webhookEventId(eventKey: string): string {
   return 'evt_' + createHash('sha256').update(eventKey).digest('hex').slice(0, 32);
 }
 
