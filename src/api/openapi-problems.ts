@@ -4,7 +4,12 @@ import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { problemFor, type ProblemCode } from './problem';
 import type { ResponseSpec, Route } from './route';
 
-const problem = (description: string): ResponseSpec => ({ description, schema: Problem });
+/** A problem response; `code` when the status alone does not say which problem it is. */
+export const problemResponse = (description: string, code?: ProblemCode): ResponseSpec => ({
+  description,
+  schema: Problem,
+  ...(code ? { code } : {}),
+});
 
 /** The problem type each status most often carries, for the examples Swagger UI shows. */
 const EXAMPLE_CODE: Record<number, ProblemCode> = {
@@ -22,15 +27,47 @@ const EXAMPLE_CODE: Record<number, ProblemCode> = {
 
 const EXAMPLE_REQUEST_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10';
 
-/** A problem body as the server writes it, with the response's description as its detail. */
-export function problemExample(status: number, detail: string): Record<string, unknown> {
-  const code = EXAMPLE_CODE[status];
-  if (!code) return { status, detail };
-  const body: Record<string, unknown> = { ...problemFor(code, detail) };
-  if (code === 'validation') {
-    body['detail'] = 'The request body is invalid.';
-    body['errors'] = [{ field: 'delivery_date', message: 'must match format "date"' }];
+/** How the validator words a refused value of this field's schema. */
+function refusal(field: Record<string, unknown> | undefined): string {
+  if (typeof field?.['format'] === 'string') return `must match format "${field['format']}"`;
+  if (Array.isArray(field?.['enum'])) return 'must be equal to one of the allowed values';
+  return 'is invalid';
+}
+
+/**
+ * The first input the router validates that has fields, and what it would say of one of them: a
+ * body's first required field missing, or else the first field's value refused.
+ */
+function invalidInput(route: Route) {
+  const inputs = [
+    ['params', route.params],
+    ['query', route.query],
+    ['body', route.body],
+  ] as const;
+  for (const [where, schema] of inputs) {
+    const properties = (schema?.['properties'] ?? {}) as Record<string, Record<string, unknown>>;
+    const [first] = Object.keys(properties);
+    if (!first) continue;
+    const required =
+      where === 'body' ? (schema?.['required'] as string[] | undefined)?.[0] : undefined;
+    const error = required
+      ? { field: required, message: 'is required' }
+      : { field: first, message: refusal(properties[first]) };
+    return { detail: `The request ${where} is invalid.`, errors: [error] };
   }
+  return undefined;
+}
+
+/** A problem body as the server writes it for this route, with the response's description as its detail. */
+export function problemExample(
+  route: Route,
+  status: number,
+  spec: ResponseSpec,
+): Record<string, unknown> {
+  const code = spec.code ?? EXAMPLE_CODE[status];
+  if (!code) return { status, detail: spec.description };
+  const body: Record<string, unknown> = { ...problemFor(code, spec.description) };
+  if (code === 'validation') Object.assign(body, invalidInput(route));
   body['request_id'] = EXAMPLE_REQUEST_ID;
   return body;
 }
@@ -43,27 +80,27 @@ export function commonResponses(route: Route): Record<number, ResponseSpec> {
   const statuses: Record<number, ResponseSpec> = {};
   // The router validates every declared input, so each of them can answer 400.
   if (route.params ?? route.query ?? route.headers ?? route.body) {
-    statuses[400] = problem(
+    statuses[400] = problemResponse(
       `Invalid request: \`errors\` names each field (at most ${MAX_REPORTED_ERRORS}, \`error_count\` gives the total)`,
     );
   }
   if (route.body) {
-    statuses[413] = problem(
+    statuses[413] = problemResponse(
       `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
     );
-    statuses[415] = problem(
+    statuses[415] = problemResponse(
       'The request body is not JSON, declares a charset other than UTF-8, or has a Content-Encoding other than identity',
     );
   }
   if (!('public' in route.access)) {
-    statuses[401] = problem('Missing, invalid or expired token');
-    statuses[403] = problem('Your role may not call this route');
-    statuses[429] = problem(
+    statuses[401] = problemResponse('Missing, invalid or expired token');
+    statuses[403] = problemResponse('Your role may not call this route');
+    statuses[429] = problemResponse(
       'Too many failed sign-ins from your address (an unknown API key counts as one); retry after Retry-After seconds',
     );
   }
   if (!route.root && route.path !== '/openapi.json') {
-    statuses[503] = problem(
+    statuses[503] = problemResponse(
       'The database or Temporal is unreachable or busy; retry after Retry-After seconds',
     );
   }

@@ -57,11 +57,10 @@ function parameters(route: Route): Json[] {
   return list;
 }
 
-function responseExample(status: number, spec: ResponseSpec): unknown {
-  if (spec.example !== undefined) return spec.example;
+function responseExample(route: Route, status: number, spec: ResponseSpec): unknown {
   const examples = spec.schema?.['examples'] as unknown[] | undefined;
   if (examples?.[0] !== undefined) return examples[0];
-  return status >= 400 ? problemExample(status, spec.description) : undefined;
+  return status >= 400 ? problemExample(route, status, spec) : undefined;
 }
 
 function responses(route: Route): Json {
@@ -70,7 +69,7 @@ function responses(route: Route): Json {
   for (const [status, spec] of Object.entries(statuses)) {
     const contentType =
       spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
-    const example = responseExample(Number(status), spec);
+    const example = responseExample(route, Number(status), spec);
     out[status] = spec.schema
       ? {
           description: spec.description,

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Context } from 'koa';
 import type { AuthUser } from '../accounts/auth-user';
 import type { Role } from '../domain/roles';
+import type { ProblemCode } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -37,8 +38,8 @@ export interface ResponseSpec {
   description: string;
   schema?: TSchema;
   contentType?: string;
-  /** Shown in Swagger UI; problem responses without one get an example built from their status. */
-  example?: unknown;
+  /** The problem type, when the status alone does not say it (its example shows this one). */
+  code?: ProblemCode;
 }
 
 export interface Route<

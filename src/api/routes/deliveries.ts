@@ -8,7 +8,7 @@ import {
 import { createDelivery } from '../../deliveries/create-delivery';
 import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
-import { IdParams, Problem } from '../../schemas/common';
+import { IdParams } from '../../schemas/common';
 import {
   AssignRequest,
   CancelRequest,
@@ -21,18 +21,21 @@ import {
   TransitionProblem,
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
+import { problemResponse } from '../openapi-problems';
 import { dateInDays, EXAMPLE_ID } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 
-const problem = (description: string) => ({ description, schema: Problem });
-const NOT_VISIBLE = problem('No such delivery, or not visible to the caller');
+const NOT_VISIBLE = problemResponse('No such delivery, or not visible to the caller');
 const INVALID_TRANSITION = {
   description: 'Not allowed from the current status; `allowed` lists the statuses it may move to',
   schema: TransitionProblem,
 };
-const UNAVAILABLE = problem('Temporal is unreachable; retry after Retry-After seconds');
-const KEY_REUSED = problem('The Idempotency-Key was used with another request');
+const UNAVAILABLE = problemResponse('Temporal is unreachable; retry after Retry-After seconds');
+const KEY_REUSED = problemResponse(
+  'The Idempotency-Key was used with another request',
+  'idempotency-key-mismatch',
+);
 const changeResponses = (description: string) => ({
   200: {
     description: `${description}; a repeat with the same Idempotency-Key gets the original answer and the header Idempotent-Replayed: true`,
@@ -107,10 +110,10 @@ export function deliveryRoutes(deps: AppDeps) {
       responses: {
         201: { description: 'Created; Location names the delivery', schema: Delivery },
         200: { description: 'A repeat (header Idempotent-Replayed: true)', schema: Delivery },
-        403: problem(
+        403: problemResponse(
           'Only partners may request deliveries, and only once their email address is confirmed (`email-not-verified`)',
         ),
-        422: problem('The Idempotency-Key was used with another body'),
+        422: problemResponse('The Idempotency-Key was used with another body'),
         503: UNAVAILABLE,
       },
       handle: async ({ user, body, headers }): Promise<RouteResult> => {
@@ -169,7 +172,9 @@ export function deliveryRoutes(deps: AppDeps) {
       headers: changeKeyHeader,
       responses: {
         ...changeResponses('Assigned'),
-        422: problem('The target is not an active admin, or the Idempotency-Key was reused'),
+        422: problemResponse(
+          'The target is not an active admin, or the Idempotency-Key was reused',
+        ),
       },
       handle: async ({ user, params, body, headers }) =>
         applyChange(user, params.id, { kind: 'assign', adminId: body.admin_id }, headers),

@@ -13,10 +13,11 @@ import {
 } from '../../schemas/self-service';
 import { Me, userBody } from '../../schemas/users';
 import type { AppDeps } from '../deps';
+import { problemResponse } from '../openapi-problems';
 import { defineRoute } from '../route';
 import { API_PREFIX } from '../router';
 
-const invalidToken = { description: 'Unknown, used or expired token', schema: Problem };
+const invalidToken = problemResponse('Unknown, used or expired token', 'invalid-token');
 // The shape of the token in an account email's link (43 base64url characters).
 const EXAMPLE_ACCOUNT_TOKEN = 'q9Z2mX4vR7tY1uW8pK3sL6nB0cD5fG2hJ7kM4xV9aQe';
 
