@@ -7,6 +7,3 @@ export const dateInDays = (days: number): string => utcDate(Date.now() + days * 
 
 /** An instant `days` from now at midnight UTC, for `date-time` examples. */
 export const instantInDays = (days: number): string => `${dateInDays(days)}T00:00:00Z`;
-
-/** A fixed id for examples; "Try it out" with it answers 404 until replaced by a real one. */
-export const EXAMPLE_ID = '3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b';

@@ -1,4 +1,4 @@
-import { Problem } from '../schemas/common';
+import { EXAMPLE_REQUEST_ID, Problem } from '../schemas/common';
 import { MAX_REPORTED_ERRORS } from '../schemas/validate';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { problemFor, type ProblemCode } from './problem';
@@ -24,8 +24,6 @@ const EXAMPLE_CODE: Record<number, ProblemCode> = {
   429: 'rate-limited',
   503: 'unavailable',
 };
-
-const EXAMPLE_REQUEST_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10';
 
 /** How the validator words a refused value of this field's schema. */
 function refusal(field: Record<string, unknown> | undefined): string {

@@ -32,13 +32,14 @@ export interface DeliveryEventFields {
 }
 
 /** A missed deadline: still CREATED after the assignment SLA, or not done by its date's end. */
-export type DeadlineEventType = Extract<
-  DeliveryEventType,
-  'assignment_overdue' | 'delivery_overdue'
->;
+const DEADLINE_EVENT_TYPES = [
+  'assignment_overdue',
+  'delivery_overdue',
+] as const satisfies readonly DeliveryEventType[];
+export type DeadlineEventType = (typeof DEADLINE_EVENT_TYPES)[number];
 
 export const isDeadlineEvent = (type: DeliveryEventType): type is DeadlineEventType =>
-  type === 'assignment_overdue' || type === 'delivery_overdue';
+  (DEADLINE_EVENT_TYPES as readonly DeliveryEventType[]).includes(type);
 
 /** Events that change the delivery's status or assignee; only these notify anyone. */
 export type DeliveryChangeType = Extract<

@@ -167,14 +167,27 @@ export function planDeadlineNotifications(
   }
 }
 
+function deadlineWording(type: DeadlineEventType, label: string): [string, string] {
+  switch (type) {
+    case 'assignment_overdue':
+      return ['Delivery not assigned in time', `${label} is still waiting for a courier.`];
+    case 'delivery_overdue':
+      return [
+        'Delivery past its date',
+        `${label} was not finished by the end of its delivery date.`,
+      ];
+    default: {
+      const unknown: never = type;
+      throw new Error(`Unknown deadline ${String(unknown)}`);
+    }
+  }
+}
+
 export function describeDeadline(
   type: DeadlineEventType,
   label: string,
   reason: string | null,
 ): NotificationContent {
-  const [title, fallback] =
-    type === 'assignment_overdue'
-      ? ['Delivery not assigned in time', `${label} is still waiting for a courier.`]
-      : ['Delivery past its date', `${label} was not finished by the end of its delivery date.`];
+  const [title, fallback] = deadlineWording(type, label);
   return { type: `delivery.${type}`, title, message: reason ? `${label}: ${reason}` : fallback };
 }

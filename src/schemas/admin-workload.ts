@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Uuid } from './common';
+import { OPEN_STATUSES } from '../domain/delivery-status';
+import { EXAMPLE_ID, Uuid } from './common';
 
-/** An active admin and the deliveries in their hands (ASSIGNED or IN_TRANSIT). */
+/** An active admin and the deliveries in their hands (OPEN_STATUSES). */
 export const AdminWorkload = Type.Object(
   {
     admin_id: Type.String({
@@ -13,7 +14,7 @@ export const AdminWorkload = Type.Object(
     last_name: Type.String(),
     open_deliveries: Type.Integer({
       minimum: 0,
-      description: 'Deliveries assigned to them in status ASSIGNED or IN_TRANSIT',
+      description: `Deliveries assigned to them in status ${OPEN_STATUSES.join(' or ')}`,
     }),
   },
   { additionalProperties: false },
@@ -28,7 +29,7 @@ export const AdminWorkloadList = Type.Object(
       {
         data: [
           {
-            admin_id: '3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b',
+            admin_id: EXAMPLE_ID,
             email: 'grace.hopper@example.com',
             first_name: 'Grace',
             last_name: 'Hopper',

@@ -1,5 +1,11 @@
 import { Type, type TSchema, type TUnsafe } from '@sinclair/typebox';
 
+/** A fixed id for examples; "Try it out" with it answers 404 until replaced by a real one. */
+export const EXAMPLE_ID = '3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b';
+
+/** The `request_id` problem examples show (the server's is the request's X-Request-Id). */
+export const EXAMPLE_REQUEST_ID = '6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10';
+
 /** A string enum that ajv reports as one `enum` error rather than a noisy anyOf. */
 export const StringEnum = <T extends readonly string[]>(values: T, options: object = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options }) as TUnsafe<T[number]>;

@@ -1,7 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DELIVERY_EVENT_TYPES } from '../domain/delivery-events';
 import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
-import { CalendarDate, Page, PageQuery, Problem, StringEnum, Uuid } from './common';
+import {
+  CalendarDate,
+  EXAMPLE_REQUEST_ID,
+  Page,
+  PageQuery,
+  Problem,
+  StringEnum,
+  Uuid,
+} from './common';
 
 const Status = StringEnum(DELIVERY_STATUSES);
 const DateOnly = CalendarDate();
@@ -119,7 +127,7 @@ export const TransitionProblem = Type.Object(
         detail: 'The delivery is COMPLETED and can no longer change.',
         current_status: 'COMPLETED',
         allowed: [],
-        request_id: '6f1c2a9e-3b7d-4c1e-9a55-0d2b8e4f7a10',
+        request_id: EXAMPLE_REQUEST_ID,
       },
     ],
   },

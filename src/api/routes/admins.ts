@@ -1,4 +1,5 @@
 import { adminWorkload } from '../../db/repositories/deliveries';
+import { OPEN_STATUSES } from '../../domain/delivery-status';
 import { AdminWorkloadList } from '../../schemas/admin-workload';
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../route';
@@ -9,8 +10,7 @@ export function adminRoutes(deps: AppDeps) {
       method: 'get',
       path: '/admins/workload',
       summary: 'Active admins with their open deliveries, least loaded first',
-      description:
-        'Every active admin once, with how many deliveries assigned to them are `ASSIGNED` or `IN_TRANSIT`; ordered by that count, then by name. Whom to assign next, in one request.',
+      description: `Every active admin once, with how many deliveries assigned to them are ${OPEN_STATUSES.map((status) => `\`${status}\``).join(' or ')}; ordered by that count, then by name. Whom to assign next, in one request.`,
       tag: 'users',
       access: { roles: ['super_admin'] },
       responses: {

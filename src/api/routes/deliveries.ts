@@ -8,7 +8,7 @@ import {
 import { createDelivery } from '../../deliveries/create-delivery';
 import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
-import { IdParams } from '../../schemas/common';
+import { EXAMPLE_ID, IdParams } from '../../schemas/common';
 import {
   AssignRequest,
   CancelRequest,
@@ -22,7 +22,7 @@ import {
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
 import { problemResponse } from '../openapi-problems';
-import { dateInDays, EXAMPLE_ID } from '../examples';
+import { dateInDays } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 

@@ -1,4 +1,5 @@
 import { deleteWebhookEndpoint, listWebhookAttempts } from '../../db/repositories/webhooks';
+import { WEBHOOK_EVENT_TYPES } from '../../domain/notification-rules';
 import { registerWebhookEndpoint } from '../../notifications/webhook-endpoints';
 import { Problem } from '../../schemas/common';
 import {
@@ -18,8 +19,7 @@ export function webhookRoutes(deps: AppDeps) {
       summary: 'Register or replace your webhook endpoint; returns a new signing secret',
       tag: 'webhooks',
       access: { roles: ['partner'] },
-      description:
-        'Events (`delivery.created`, `delivery.assigned`, `delivery.status_changed`, `delivery.cancelled`) are POSTed to this http(s) URL, signed with the returned secret. The host must resolve to a public address (422 otherwise).',
+      description: `Events (${WEBHOOK_EVENT_TYPES.map((type) => `\`${type}\``).join(', ')}) are POSTed to this http(s) URL, signed with the returned secret. The host must resolve to a public address (422 otherwise).`,
       body: WebhookEndpointRequest,
       example: () => ({ url: 'https://shop.example.com/hooks/deliveries' }),
       responses: {
