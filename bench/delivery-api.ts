@@ -32,6 +32,7 @@ import type { Delivery } from '../src/schemas/deliveries';
 import { startStack, stopStack, type TestStack } from '../test/support/stack';
 import { baseUrl } from '../test/support/base-url';
 import { spawnEntryPoint } from '../test/support/entry-points';
+import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
 import { benchLists, type ListResult } from './lists';
 import {
@@ -470,18 +471,14 @@ function markdown(listResults: ListResult[], loadAtStart: number): string {
  * API's answers never wait for it, and at BENCH_WORKER_NICE it yields the CPU to the request path
  * while a burst lasts and works the backlog off afterwards.
  */
-async function startWorkerProcess(stack: TestStack): Promise<() => Promise<void>> {
+async function startWorkerProcess(base: string): Promise<() => Promise<void>> {
   const worker = spawnEntryPoint('src/worker.ts', {});
   if (worker.child.pid !== undefined) os.setPriority(worker.child.pid, OPTIONS.workerNice);
-  for (const deadline = Date.now() + 60_000; ; await sleep(200)) {
-    const { pollers } = await stack.client.workflowService.describeTaskQueue({
-      namespace: stack.client.options.namespace,
-      taskQueue: { name: stack.taskQueue },
-      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    });
-    if ((pollers ?? []).length > 0) break;
-    if (Date.now() > deadline) throw new Error('the worker process did not start polling');
-  }
+  await waitForReady(base, 'the worker process', {
+    withWorker: true,
+    child: worker.child,
+    timeoutMs: 60_000,
+  });
   return async () => {
     worker.child.kill('SIGTERM');
     await worker.exited;
@@ -491,9 +488,9 @@ async function startWorkerProcess(stack: TestStack): Promise<() => Promise<void>
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   const stack = await startStack({ inProcessWorker: false });
-  const stopWorker = await startWorkerProcess(stack);
   const server = await listen(stack.app, 0, '127.0.0.1');
   const base = baseUrl(server);
+  const stopWorker = await startWorkerProcess(base);
   try {
     const bench: Bench = {
       stack,

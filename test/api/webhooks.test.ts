@@ -1,10 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { attemptWebhook, type WebhookJob } from '../../src/worker/notifications/webhook-delivery';
+import { baseUrl } from '../support/base-url';
 import { notice, recordDeliveryNotifications, webhookIn } from '../support/notifications';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
@@ -221,11 +221,10 @@ describe('partner webhooks', () => {
     const partner = await partnerWithEndpoint(receiver);
     const silent = http.createServer(() => undefined).listen(0, '127.0.0.1');
     await new Promise((resolve) => silent.once('listening', resolve));
-    const port = (silent.address() as AddressInfo).port;
     await stack()
       .db('webhook_endpoints')
       .where({ partner_id: partner.user.id })
-      .update({ url: `http://127.0.0.1:${port}/slow` });
+      .update({ url: `${baseUrl(silent)}/slow` });
     const webhook = webhookIn(
       await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
     );

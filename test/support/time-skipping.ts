@@ -16,7 +16,7 @@ const TEST_SERVER = path.resolve(
  * takes seconds. The delivery search attributes are registered (this server
  * can add them but not list them, so `ensureSearchAttributes` does not apply).
  */
-export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   if (!existsSync(TEST_SERVER)) {
     throw new Error(`${TEST_SERVER} is missing: run node scripts/ensure-test-server.js`);
   }
