@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
@@ -8,10 +7,10 @@ import type { AppDeps } from '../../src/api/deps';
 import { startDeliveryRun } from '../../src/deliveries/delivery-runs';
 import { deliveryIdFor, deliveryKey } from '../../src/deliveries/idempotency';
 import { clientConnectionOptions } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/worker/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
+import { startTestWorker } from '../support/test-worker';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
@@ -46,24 +45,7 @@ async function startedWithoutRow(
 }
 
 /** A worker of the real delivery code on a queue of the test's own. */
-async function workerOn(taskQueue: string) {
-  const connection = await NativeConnection.connect({ address: stack().temporalAddress });
-  const worker = await createDeliveryWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps: stack().activityDeps,
-    workflows: { kind: 'source' },
-  });
-  const running = worker.run();
-  return {
-    async stop() {
-      worker.shutdown();
-      await running;
-      await connection.close();
-    },
-  };
-}
+const workerOn = (taskQueue: string) => startTestWorker({ taskQueue });
 
 describe('deliveries API: Temporal outages and crashes', () => {
   it('when Temporal is unreachable, then create and change answer 503 with Retry-After and nothing is written', async () => {

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { expect } from 'chai';
 import type Koa from 'koa';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { startTracing, type Tracing } from '../../src/telemetry/tracing';
-import { connectWorker } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/worker/create-worker';
 import { deliveryBody } from '../support/deliveries';
 import { stack } from '../support/stack';
+import { startTestWorker, type TestWorker } from '../support/test-worker';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 import { workflowBundle } from '../support/workflow-bundle';
@@ -29,27 +26,18 @@ function tree(spans: ReadableSpan[], parentId?: string, depth = 0): string[] {
 describe('tracing: one trace from the HTTP request to the activities', function () {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: TestWorker;
   let app: Koa;
 
   before(async function () {
     this.timeout(180_000);
     tracing = startTracing(new SimpleSpanProcessor(exporter), 'delivery-test');
-    const { temporalAddress, activityDeps, deps, client } = stack();
-    const taskQueue = `traced-${randomUUID()}`;
-    connection = await connectWorker({ address: temporalAddress, namespace: 'default' });
-    worker = await createDeliveryWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      deps: activityDeps,
+    const { deps, client } = stack();
+    worker = await startTestWorker({
       // The traced bundle as `npm run build` makes it, so a missing interceptor shows here.
       workflows: { kind: 'bundle', codePath: await workflowBundle(true) },
       tracing: tracing.worker,
     });
-    running = worker.run();
     const traced = new Client({
       connection: client.connection,
       namespace: 'default',
@@ -59,14 +47,12 @@ describe('tracing: one trace from the HTTP request to the activities', function 
       ...deps,
       temporal: traced,
       tracer: tracing.tracer,
-      config: { ...deps.config, TEMPORAL_TASK_QUEUE: taskQueue },
+      config: { ...deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue },
     });
   });
 
   after(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
+    await worker.stop();
     await tracing.shutdown();
   });
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailSettings } from '../../src/worker/notifications/email-settings';
 import { connectWorker } from '../../src/temporal/connect';
-import { createDeliveryWorker } from '../../src/worker/create-worker';
+import { createDeliveryWorker, type WorkflowSource } from '../../src/worker/create-worker';
+import type { Tracing } from '../../src/telemetry/tracing';
 import { stack } from './stack';
 import { workflowBundle } from './workflow-bundle';
 
@@ -11,13 +12,18 @@ export interface TestWorker {
 }
 
 /**
- * A worker of our own on its own task queue (fresh unless given), with the real activities wired
- * to `email`, for tests that need another configuration than the shared worker or to restart it.
+ * A worker of our own on its own task queue (fresh unless given) running the real delivery code
+ * (the plain bundle unless given), its activities wired like the stack's except for `email` when
+ * given: for tests that need another configuration than the shared worker, or to restart it.
  */
-export async function startTestWorker(opts: {
-  email: EmailSettings;
-  taskQueue?: string;
-}): Promise<TestWorker> {
+export async function startTestWorker(
+  opts: {
+    email?: EmailSettings;
+    taskQueue?: string;
+    workflows?: WorkflowSource;
+    tracing?: Tracing['worker'];
+  } = {},
+): Promise<TestWorker> {
   const { temporalAddress, activityDeps } = stack();
   const taskQueue = opts.taskQueue ?? `test-worker-${randomUUID()}`;
   const connection = await connectWorker({ address: temporalAddress, namespace: 'default' });
@@ -25,8 +31,9 @@ export async function startTestWorker(opts: {
     connection,
     namespace: 'default',
     taskQueue,
-    deps: { ...activityDeps, email: opts.email },
-    workflows: { kind: 'bundle', codePath: await workflowBundle() },
+    deps: { ...activityDeps, email: opts.email ?? activityDeps.email },
+    workflows: opts.workflows ?? { kind: 'bundle', codePath: await workflowBundle() },
+    ...(opts.tracing ? { tracing: opts.tracing } : {}),
   });
   const running = worker.run();
   return {
