@@ -8,14 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Actor } from '../src/domain/delivery-rules';
 import { assignUpdate, cancelUpdate, transitionUpdate } from '../src/workflows/delivery-messages';
-import { deliveryStartOptions } from '../src/deliveries/delivery-runs';
-import { deliveryWorkflow } from '../src/workflows';
-import {
-  changeArgs,
-  deliveryInput,
-  startDelivery,
-  type StartedDelivery,
-} from '../test/support/deliveries';
+import { changeArgs, startDelivery, type StartedDelivery } from '../test/support/deliveries';
 import { historyToJson } from '../test/replay/history-json';
 import { stack, startStack, stopStack } from '../test/support/stack';
 import { createUser } from '../test/support/users';
@@ -81,13 +74,7 @@ async function cancelRefused({ handle }: StartedDelivery, boss: Actor, admin: Ac
 const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** Missed the SLA (recorded), assigned, missed its date (recorded), then completed. */
-async function deadlines(_: StartedDelivery, boss: Actor, admin: Actor) {
-  const { client, config } = stack();
-  const input = {
-    ...deliveryInput((await actor('partner')).id),
-    deadlines: { assignBy: soon(1000), dueBy: soon(3000), timeZone: 'UTC' },
-  };
-  const handle = await client.workflow.start(deliveryWorkflow, deliveryStartOptions(config, input));
+async function deadlines({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
   const events = () => stack().db('delivery_events').where({ delivery_id: input.deliveryId });
   await waitFor(
     async () => ((await events()).length === 2 ? true : undefined),
@@ -104,8 +91,12 @@ async function deadlines(_: StartedDelivery, boss: Actor, admin: Actor) {
   await handle.executeUpdate(transitionUpdate, {
     args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
   });
-  return handle;
 }
+
+/** How a scenario's delivery starts, when not as `startDelivery` starts one by default. */
+const START_OPTIONS: Record<string, () => Parameters<typeof startDelivery>[0]> = {
+  deadlines: () => ({ deadlines: { assignBy: soon(1000), dueBy: soon(3000), timeZone: 'UTC' } }),
+};
 
 async function main(): Promise<void> {
   await startStack();
@@ -123,7 +114,7 @@ async function main(): Promise<void> {
     const wanted = process.argv.slice(2);
     for (const [name, run] of Object.entries(scenarios)) {
       if (wanted.length > 0 && !wanted.includes(name)) continue;
-      const started = await startDelivery();
+      const started = await startDelivery(START_OPTIONS[name]?.());
       const handle = (await run(started, boss, admin)) ?? started.handle;
       // Only COMPLETED closes as completed; the other outcomes close as failed or cancelled.
       await handle.result().catch(() => undefined);

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
 import { deliveryWorkflow } from '../../src/workflows';
-import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
+import type {
+  DeliveryDeadlines,
+  DeliveryWorkflowInput,
+} from '../../src/workflows/delivery-messages';
 import { expect } from 'chai';
 import request from 'supertest';
 import { stack } from './stack';
@@ -18,15 +21,17 @@ export interface StartedDelivery {
 }
 
 /**
- * Starts a delivery workflow the way the API does, for a fresh partner, and waits until the
- * workflow's own first task has written the row (the API is not involved here).
+ * Starts a delivery workflow the way the API does (for a fresh partner unless given, with the
+ * configured deadlines unless given) and waits until the workflow's own first task has written
+ * the row (the API is not involved here).
  */
 export async function startDelivery(
-  partnerId?: string,
-  taskQueue = stack().taskQueue,
+  opts: { partnerId?: string; taskQueue?: string; deadlines?: DeliveryDeadlines } = {},
 ): Promise<StartedDelivery> {
   const { client, config, db } = stack();
-  const input = deliveryInput(partnerId ?? (await createUser({ role: 'partner' })).user.id);
+  const { taskQueue = stack().taskQueue, deadlines } = opts;
+  const partnerId = opts.partnerId ?? (await createUser({ role: 'partner' })).user.id;
+  const input = { ...deliveryInput(partnerId), ...(deadlines ? { deadlines } : {}) };
   const handle = await client.workflow.start(
     deliveryWorkflow,
     deliveryStartOptions({ ...config, TEMPORAL_TASK_QUEUE: taskQueue }, input),

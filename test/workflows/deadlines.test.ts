@@ -1,13 +1,7 @@
 import { expect } from 'chai';
 import { temporal } from '@temporalio/proto';
-import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
-import { deliveryWorkflow } from '../../src/workflows';
-import {
-  assignUpdate,
-  transitionUpdate,
-  type DeliveryWorkflowInput,
-} from '../../src/workflows/delivery-messages';
-import { changeArgs, deliveryInput } from '../support/deliveries';
+import { assignUpdate, transitionUpdate } from '../../src/workflows/delivery-messages';
+import { changeArgs, startDelivery } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { startTestWorker } from '../support/test-worker';
 import { createUser } from '../support/users';
@@ -17,22 +11,9 @@ const { EventType } = temporal.api.enums.v1;
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
 /** A delivery whose deadlines fall `assignInMs` and `dueInMs` from now, on `taskQueue`. */
-async function startWithDeadlines(
-  assignInMs: number,
-  dueInMs: number,
-  taskQueue = stack().taskQueue,
-): Promise<DeliveryWorkflowInput & { partnerId: string }> {
-  const partner = await createUser({ role: 'partner' });
-  const input: DeliveryWorkflowInput = {
-    ...deliveryInput(partner.user.id),
-    deadlines: { assignBy: inMs(assignInMs), dueBy: inMs(dueInMs), timeZone: 'UTC' },
-  };
-  const { config, client } = stack();
-  await client.workflow.start(
-    deliveryWorkflow,
-    deliveryStartOptions({ ...config, TEMPORAL_TASK_QUEUE: taskQueue }, input),
-  );
-  return input;
+async function startWithDeadlines(assignInMs: number, dueInMs: number, taskQueue?: string) {
+  const deadlines = { assignBy: inMs(assignInMs), dueBy: inMs(dueInMs), timeZone: 'UTC' };
+  return (await startDelivery({ deadlines, ...(taskQueue ? { taskQueue } : {}) })).input;
 }
 
 const eventsOf = (deliveryId: string) =>

@@ -96,7 +96,7 @@ describe('delivery notifications, end to end through the workflow', () => {
     const partner = await person('partner');
     const first = await person('admin');
     const second = await person('admin');
-    const { handle, input } = await startDelivery(partner.actor.id);
+    const { handle, input } = await startDelivery({ partnerId: partner.actor.id });
     await handle.executeUpdate(assignUpdate, {
       args: [{ ...changeArgs(superAdmin), adminId: first.actor.id }],
     });
@@ -141,7 +141,7 @@ describe('delivery notifications, end to end through the workflow', () => {
     const partner = await person('partner');
     await registerEndpoint(partner.token, receiver.url);
     receiver.script = [500];
-    const { handle } = await startDelivery(partner.actor.id);
+    const { handle } = await startDelivery({ partnerId: partner.actor.id });
 
     await waitFor(
       async () => (receiver.received.length >= 2 ? true : undefined),
@@ -172,7 +172,7 @@ describe('delivery notifications, end to end through the workflow', () => {
     const admin = await person('admin');
     await registerEndpoint(partner.token, receiver.url);
     receiver.script = [410, 410, 410];
-    const { handle } = await startDelivery(partner.actor.id);
+    const { handle } = await startDelivery({ partnerId: partner.actor.id });
     await handle.executeUpdate(assignUpdate, {
       args: [{ ...changeArgs(superAdmin), adminId: admin.actor.id }],
     });
