@@ -9,6 +9,12 @@ interface Template {
   button: string;
   validity: string;
   page: string;
+  /**
+   * The link carries the address in its fragment (which never reaches a server or its logs): the
+   * reset page puts it in its hidden username field, so a password manager saves the new password
+   * for the right account.
+   */
+  namesAccount?: true;
 }
 
 const TEMPLATES: Record<AccountTokenPurpose, Template> = {
@@ -25,6 +31,7 @@ const TEMPLATES: Record<AccountTokenPurpose, Template> = {
     button: 'Choose a new password',
     validity: 'The link is valid for one hour. If you did not ask for it, ignore this email.',
     page: '/account/reset-password',
+    namesAccount: true,
   },
 };
 
@@ -34,10 +41,9 @@ export function accountLink(
   token: string,
   email: string,
 ) {
-  const link = `${publicUrl}${TEMPLATES[purpose].page}?token=${encodeURIComponent(token)}`;
-  // A fragment never reaches a server or its logs: the reset page puts it in its hidden username
-  // field, so a password manager saves the new password for the right account.
-  return purpose === 'reset-password' ? `${link}#email=${encodeURIComponent(email)}` : link;
+  const template = TEMPLATES[purpose];
+  const link = `${publicUrl}${template.page}?token=${encodeURIComponent(token)}`;
+  return template.namesAccount ? `${link}#email=${encodeURIComponent(email)}` : link;
 }
 
 /** The verification or reset email for one token row; its key makes a resend a no-op. */
