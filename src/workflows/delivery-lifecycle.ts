@@ -34,7 +34,7 @@ import {
   type OutboundJob,
 } from './delivery-event';
 import type { EmailMessage } from '../notifications/email-message';
-import type { WebhookJob } from '../worker/notifications/webhook-delivery';
+import type { WebhookJob } from '../notifications/webhook-message';
 import {
   DELIVERY_OUTCOME_FAILURES,
   type ChangeAnswer,

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../notifications/email-message';
-import type { WebhookJob } from '../worker/notifications/webhook-delivery';
+import type { WebhookJob } from '../notifications/webhook-message';
 import type { OutboundJob } from './delivery-event';
 
 /**

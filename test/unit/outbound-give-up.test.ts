@@ -1,7 +1,7 @@
 import { Context, type Info } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
-import type { WebhookJob } from '../../src/worker/notifications/webhook-delivery';
+import type { WebhookJob } from '../../src/notifications/webhook-message';
 import { deliveryWorkflow } from '../../src/workflows';
 import type { DeliveryFanOut } from '../../src/workflows/delivery-event';
 import { assignUpdate, transitionUpdate } from '../../src/workflows/delivery-messages';

@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { WebhookJob } from '../../notifications/webhook-message';
 import {
   attemptWebhook,
-  type WebhookJob,
   type WebhookOutcome,
   type WebhookSettings,
 } from '../notifications/webhook-delivery';

@@ -3,27 +3,14 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../../config';
 import type { Queryable } from '../../db/knex';
-import type { WebhookEventType } from '../../domain/notification-rules';
 import { findWebhookEndpoint, insertWebhookAttempt } from '../../db/repositories/webhooks';
+import type { WebhookJob } from '../../notifications/webhook-message';
 import { webhookHeaders } from '../../notifications/webhook-signature';
 import {
   resolveWebhookTarget,
   WebhookTargetError,
   type ResolvedTarget,
 } from '../../notifications/webhook-target';
-
-/** What a partner's endpoint receives, as JSON. `id` is stable across retries for dedupe. */
-export interface WebhookEvent {
-  id: string;
-  type: WebhookEventType;
-  created_at: string;
-  data: Record<string, unknown>;
-}
-
-export interface WebhookJob {
-  partnerId: string;
-  event: WebhookEvent;
-}
 
 export interface WebhookSettings {
   allowPrivateTargets: boolean;

@@ -3,7 +3,7 @@ import { createWebhookActivities } from '../../activities/webhooks';
 import { findWebhookEndpoint } from '../../../db/repositories/webhooks';
 import type { WebhookEventType } from '../../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
-import type { WebhookEvent } from '../webhook-delivery';
+import type { WebhookEvent } from '../../../notifications/webhook-message';
 import { webhookJob } from '../../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
