@@ -29,9 +29,7 @@ async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notic
 const deliveryLabel = (record: DeliveryEventRecord) => `Delivery "${record.delivery.product_name}"`;
 
 /** The part of a record the notification rules read. */
-function changeOf(
-  record: DeliveryEventRecord & { type: DeliveryChangeType },
-): DeliveryChange {
+function changeOf(record: DeliveryEventRecord & { type: DeliveryChangeType }): DeliveryChange {
   return {
     type: record.type,
     partnerId: record.delivery.partner_id,
