@@ -5,7 +5,9 @@ state no JSON Schema can describe; each is accepted here only as the exact probl
 answers for that reason, so any other refusal of valid data still fails the run.
 """
 
+import ast
 import inspect
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -51,16 +53,33 @@ def _state_dependent(status: int, problem: dict) -> bool:
     )
 
 
+def _serialised(parse):
+    """CPython 3.11 counts AST depth in one per-interpreter field while it builds the tree that
+    `ast.parse` returns, so two threads parsing at once (schemathesis runs `--workers 2`; hypothesis
+    parses sources to name lambdas and print examples) corrupt each other's count and one of them
+    raises SystemError "AST constructor recursion depth mismatch" (fixed in 3.12). One parse at a
+    time removes the race; a parse takes milliseconds."""
+    lock = threading.RLock()
+
+    def parse_alone(*args, **kwargs):
+        with lock:
+            return parse(*args, **kwargs)
+
+    return parse_alone
+
+
+ast.parse = _serialised(ast.parse)
+
+
 def _describe_lambda_despite_python_bug(describe):
-    """Hypothesis names a lambda by parsing its source; CPython 3.11's parser sometimes raises
-    "AST constructor recursion depth mismatch" there (a CPython bug, fixed in 3.12, unrelated to
-    the API under test). Such a lambda gets hypothesis's own name for one it cannot read."""
+    """Should the bug above still reach hypothesis's lambda naming, the lambda gets hypothesis's own
+    name for one whose source it cannot read, instead of failing the run over a report label."""
 
     def describe_or_unknown(f, *args, **kwargs):
         try:
             return describe(f, *args, **kwargs)
-        except RuntimeError as error:
-            if "AST constructor recursion depth mismatch" not in str(error):
+        except SystemError as error:
+            if "recursion depth mismatch" not in str(error):
                 raise
             params = str(inspect.signature(f))[1:-1]
             return f"lambda {params}: <unknown>" if params else "lambda: <unknown>"
