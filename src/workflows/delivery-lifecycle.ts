@@ -357,7 +357,7 @@ export class DeliveryLifecycle {
     this.status = event.toStatus;
     this.assignedTo = event.assignedTo;
     this.updatedAt = delivery.updated_at;
-    if (event.reason !== null) this.lastReason = event.reason;
+    this.lastReason = event.reason;
     if (changes && (before !== this.status || previousAssignee !== this.assignedTo)) {
       this.publishSearchAttributes();
     }

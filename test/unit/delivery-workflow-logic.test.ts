@@ -42,6 +42,15 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
     });
   }
 
+  async function takeInTransit(handle: Awaited<ReturnType<typeof start>>, reason?: string) {
+    await handle.executeUpdate(assignUpdate, {
+      args: [{ ...changeArgs(boss), adminId: admin.id }],
+    });
+    await handle.executeUpdate(transitionUpdate, {
+      args: [{ ...changeArgs(admin, reason), status: 'IN_TRANSIT' }],
+    });
+  }
+
   it('when a delivery goes through its whole lifecycle, then each change is recorded once, in order, and the run returns the completed delivery', async () => {
     const store = recordingStore();
     await withMockedWorker(env(), store, async (taskQueue) => {
@@ -142,6 +151,21 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
     });
   });
 
+  it('when an earlier change had a reason and FAILED has none, then the run closes saying no reason was given, not the earlier one', async () => {
+    const store = recordingStore();
+    await withMockedWorker(env(), store, async (taskQueue) => {
+      const handle = await start(taskQueue);
+      await takeInTransit(handle, 'left the depot');
+      await handle.executeUpdate(transitionUpdate, {
+        args: [{ ...changeArgs(admin), status: 'FAILED' }],
+      });
+      const error = await failureOf(handle.result());
+      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).to.equal('DeliveryFailed');
+      expect(cause.message).to.equal('The delivery failed: no reason given');
+    });
+  });
+
   it('when an operator requests cancellation before transit, then it is recorded like a cancel and the run ends cancelled', async () => {
     const store = recordingStore();
     await withMockedWorker(env(), store, async (taskQueue) => {
@@ -162,12 +186,7 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
     const store = recordingStore();
     await withMockedWorker(env(), store, async (taskQueue) => {
       const handle = await start(taskQueue);
-      await handle.executeUpdate(assignUpdate, {
-        args: [{ ...changeArgs(boss), adminId: admin.id }],
-      });
-      await handle.executeUpdate(transitionUpdate, {
-        args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
-      });
+      await takeInTransit(handle);
       await handle.cancel();
       await handle.executeUpdate(transitionUpdate, {
         args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
