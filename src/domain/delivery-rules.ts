@@ -47,6 +47,29 @@ export function mayAct(actor: Actor, delivery: DeliveryParties, command: Deliver
   }
 }
 
+const COMMAND_VERBS: Record<DeliveryCommand['kind'], string> = {
+  assign: 'assign',
+  transition: 'change the status of',
+  cancel: 'cancel',
+};
+
+/** How a refusal names the caller: "An admin", not "A admin" or a role token. */
+function roleInWords(role: Role): string {
+  switch (role) {
+    case 'super_admin':
+      return 'A super admin';
+    case 'admin':
+      return 'An admin';
+    case 'partner':
+      return 'A partner';
+    default: {
+      const unknown: never = role;
+      void unknown;
+      return 'This caller';
+    }
+  }
+}
+
 /**
  * The one decision behind every change: the actor rules, then the transition table. Returns null
  * when the command may run. The workflow asks it in each update's validator and again under its
@@ -61,7 +84,7 @@ export function rejectCommand(
   if (!mayAct(actor, delivery, command)) {
     return {
       code: 'forbidden',
-      message: `A ${actor.role} may not ${command.kind} this delivery.`,
+      message: `${roleInWords(actor.role)} may not ${COMMAND_VERBS[command.kind]} this delivery.`,
       allowed,
     };
   }

@@ -130,4 +130,17 @@ describe('delivery actor rules', () => {
       if (rejection) expect(rejection.allowed).to.deep.equal(allowedNextStatuses(delivery.status));
     });
   }
+
+  it('when a role may not make a change, then the refusal names the role and the change in words', () => {
+    const messages = [
+      rejectCommand(admin, assigned, { kind: 'assign', adminId: 'a2' }),
+      rejectCommand(otherAdmin, assigned, { kind: 'transition', status: 'IN_TRANSIT' }),
+      rejectCommand(otherPartner, assigned, { kind: 'cancel' }),
+    ].map((rejection) => rejection?.message);
+    expect(messages).to.deep.equal([
+      'An admin may not assign this delivery.',
+      'An admin may not change the status of this delivery.',
+      'A partner may not cancel this delivery.',
+    ]);
+  });
 });
