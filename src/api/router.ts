@@ -122,6 +122,9 @@ export function buildRouter(
       throw new Error(`Route ${name} accepts an unknown credential ${route.queryCredential}`);
     }
     router[route.method](koaPath(fullPath(route)), async (ctx) => {
+      // Answers carry tokens, keys and personal data: no browser or proxy may keep one, the
+      // refusals included (RFC 6749 5.1 asks it of token answers; the rest are per caller too).
+      ctx.set('Cache-Control', 'no-store');
       const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
       const params = route.params ? validate(route.params, { ...ctx.params }, 'params') : undefined;
       const query = route.query

@@ -58,6 +58,8 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
 interface Probe {
   status: number;
   wwwAuthenticate: string | null;
+  cacheControl: string | null;
+  contentType: string | null;
 }
 
 /**
@@ -90,7 +92,12 @@ describe('route × role matrix', () => {
       signal: AbortSignal.timeout(10_000),
     });
     await res.body?.cancel();
-    return { status: res.status, wwwAuthenticate: res.headers.get('www-authenticate') };
+    return {
+      status: res.status,
+      wwwAuthenticate: res.headers.get('www-authenticate'),
+      cacheControl: res.headers.get('cache-control'),
+      contentType: res.headers.get('content-type'),
+    };
   }
 
   const name = (route: Route) => `${route.method.toUpperCase()} ${fullPath(route)}`;
@@ -137,6 +144,21 @@ describe('route × role matrix', () => {
             violations.push(`${label}: ${status}, expected entry without a server error`);
         } else if (status !== 403) {
           violations.push(`${label}: ${status}, expected 403`);
+        }
+      }
+    }
+    expect(violations).to.deep.equal([]);
+  });
+
+  it('when any route answers any caller, then no cache may store the answer (tokens, keys and personal data)', async () => {
+    const violations: string[] = [];
+    for (const route of routes()) {
+      for (const token of [null, ...ROLES.map((role) => tokens[role])]) {
+        const { status, cacheControl, contentType } = await probe(route, token);
+        // The notification stream sets its own (no-cache, no-transform): an event stream is never stored.
+        const streaming = contentType?.startsWith('text/event-stream') === true;
+        if (!streaming && cacheControl !== 'no-store') {
+          violations.push(`${name(route)} (${status}): Cache-Control ${cacheControl}`);
         }
       }
     }
