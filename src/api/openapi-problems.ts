@@ -1,5 +1,5 @@
 import { EXAMPLE_REQUEST_ID, Problem } from '../schemas/common';
-import { MAX_REPORTED_ERRORS } from '../schemas/validate';
+import { invalidInputDetail, MAX_REPORTED_ERRORS } from '../schemas/validate';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { problemFor, type ProblemCode } from './problem';
 import type { ResponseSpec, Route } from './route';
@@ -51,7 +51,7 @@ function invalidInput(route: Route) {
     const error = required
       ? { field: required, message: 'is required' }
       : { field: first, message: refusal(properties[first]) };
-    return { detail: `The request ${where} is invalid.`, errors: [error] };
+    return { detail: invalidInputDetail(where), errors: [error] };
   }
   return undefined;
 }

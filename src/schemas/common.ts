@@ -14,10 +14,9 @@ export const StringEnum = <T extends readonly string[]>(values: T, options: obje
  * The canonical 8-4-4-4-12 hex form only: ajv's `uuid` format also takes a `urn:uuid:` prefix,
  * which PostgreSQL refuses (a 500 where a 400 belongs). The pattern is in the document too.
  */
-export const Uuid = Type.String({
-  format: 'uuid',
-  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-});
+export const UUID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+export const Uuid = Type.String({ format: 'uuid', pattern: UUID_PATTERN });
 
 /** YYYY-MM-DD that PostgreSQL can store: RFC 3339 allows year 0000, which a `date` column refuses. */
 export const CalendarDate = (options: object = {}) =>

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldError } from '../domain/errors';
+import { UUID_PATTERN } from './common';
 
 // No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
 // Query text is converted by `fromQueryText` before validation.
@@ -42,6 +43,14 @@ function fromQueryText(schema: TSchema, value: unknown): unknown {
   return converted;
 }
 
+export type InputPart = 'body' | 'query' | 'params';
+
+const PART_NAMES: Record<InputPart, string> = { body: 'body', query: 'query', params: 'path' };
+
+/** The detail of a 400 for this part of the request: "The request path is invalid." */
+export const invalidInputDetail = (where: InputPart) =>
+  `The request ${PART_NAMES[where]} is invalid.`;
+
 function toFieldError(where: string, e: ErrorObject): FieldError {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (e.keyword === 'additionalProperties') {
@@ -51,6 +60,10 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
   if (e.keyword === 'required') {
     const missing = String(e.params['missingProperty']);
     return { field: base ? `${base}.${missing}` : missing, message: 'is required' };
+  }
+  // The Uuid pattern only narrows its format to the canonical form: one refusal, not a regex too.
+  if (e.keyword === 'pattern' && e.params['pattern'] === UUID_PATTERN) {
+    return { field: base || where, message: 'must match format "uuid"' };
   }
   return { field: base || where, message: e.message ?? 'is invalid' };
 }
@@ -111,7 +124,7 @@ function distinctErrors(errors: Iterable<FieldError>, limit: number) {
 export function validate<S extends TSchema>(
   schema: S,
   value: unknown,
-  where: 'body' | 'query' | 'params' = 'body',
+  where: InputPart = 'body',
 ): Static<S> {
   const fn = compile(schema);
   if (where !== 'body') value = fromQueryText(schema, value);
@@ -121,5 +134,5 @@ export function validate<S extends TSchema>(
   if (valid && text.length === 0) return value as Static<S>;
   const schemaErrors = (valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e));
   const { listed, total } = distinctErrors([...schemaErrors, ...text], MAX_REPORTED_ERRORS);
-  throw new ValidationError(`The request ${where} is invalid.`, listed, total);
+  throw new ValidationError(invalidInputDetail(where), listed, total);
 }

@@ -6,6 +6,7 @@ import {
   jsonLimitExceeded,
 } from '../../src/api/middleware/json-limits';
 import { ValidationError } from '../../src/domain/errors';
+import { IdParams } from '../../src/schemas/common';
 import { MAX_REPORTED_ERRORS, validate } from '../../src/schemas/validate';
 
 const Login = Type.Object(
@@ -48,6 +49,14 @@ describe('validate', () => {
     const error = validationErrorOf(() => validate(Twice, {}));
     expect(error.errors).to.deep.equal([{ field: 'a', message: 'is required' }]);
     expect(error.errorCount).to.equal(1);
+  });
+
+  it('when a path id is not a canonical UUID, then the path is named and the id refused once, without a regex', () => {
+    for (const id of ['not-a-uuid', 'urn:uuid:3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b']) {
+      const error = validationErrorOf(() => validate(IdParams, { id }, 'params'));
+      expect(error.message).to.equal('The request path is invalid.');
+      expect(error.errors).to.deep.equal([{ field: 'id', message: 'must match format "uuid"' }]);
+    }
   });
 
   it('when a value nests 100,000 levels deep, then checking its text does not overflow the stack', () => {
