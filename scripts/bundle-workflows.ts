@@ -1,7 +1,8 @@
 /** Builds the production workflow bundles (dist/workflow-bundle*.js) with the SDK's bundler. */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflows, workflowBundleFile } from '../src/temporal/workflow-bundles';
+import { bundleWorkflows } from '../src/temporal/workflow-bundler';
+import { workflowBundleFile } from '../src/temporal/workflow-bundles';
 
 async function main(): Promise<void> {
   for (const traced of [false, true]) {

@@ -1,6 +1,6 @@
 /** Production API entry: `node dist/src/server.js`. Migrations run separately (`npm run migrate`). */
 import { listen } from './api/listen';
-import { composeApi, connectDeliveryClient } from './composition';
+import { composeApi, connectDeliveryClient } from './composition/api';
 import { ConfigError, loadConfig } from './config';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';

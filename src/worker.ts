@@ -1,7 +1,7 @@
 /** Production worker entry: `node dist/src/worker.js`, loading the prebuilt workflow bundle. */
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { composeWorker } from './composition';
+import { composeWorker } from './composition/worker';
 import { createDb } from './db/knex';
 import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';

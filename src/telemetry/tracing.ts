@@ -1,18 +1,7 @@
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { Tracer } from '@opentelemetry/api';
 import type { ClientInterceptors } from '@temporalio/client';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config';
-import { WORKFLOW_TRACING_MODULE } from '../temporal/workflow-bundles';
 
 /** What a process wires in when tracing is on; when it is off there is no such object at all. */
 export interface Tracing {
@@ -30,43 +19,13 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/**
- * Registers a tracer provider globally (the AsyncLocalStorage context manager and the W3C
- * `traceparent` propagator the Temporal interceptors rely on) that hands every span, the
- * workflow's included, to `spanProcessor`.
- */
-export function startTracing(spanProcessor: SpanProcessor, serviceName: string): Tracing {
-  const resource = new Resource({ 'service.name': serviceName });
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
-  provider.register();
-  const tracer = provider.getTracer('delivery-aggregator');
-  return {
-    tracer,
-    clientInterceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor({ tracer })] },
-    worker: {
-      activity: [
-        (ctx) => ({
-          inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),
-          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-        }),
-      ],
-      workflowModules: [WORKFLOW_TRACING_MODULE],
-      sinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
-    },
-    async shutdown() {
-      await provider.shutdown();
-      trace.disable();
-      context.disable();
-      propagation.disable();
-    },
-  };
-}
-
 /** Tracing exported over OTLP/HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` is set; otherwise none. */
 export function tracingFromConfig(config: Config, serviceName: string): Tracing | undefined {
   const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (!endpoint) return undefined;
-  // The variable names the collector's base URL; traces go to its standard path.
-  const exporter = new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` });
-  return startTracing(new BatchSpanProcessor(exporter), config.OTEL_SERVICE_NAME ?? serviceName);
+  // Required here, not imported: a process with tracing off never loads the OpenTelemetry SDK
+  // (test/unit/entry-point-modules.test.ts). A dynamic import() would need ESM specifiers.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const otel: typeof import('./otel-tracing') = require('./otel-tracing');
+  return otel.startOtlpTracing(endpoint, config.OTEL_SERVICE_NAME ?? serviceName);
 }

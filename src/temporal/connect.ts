@@ -4,7 +4,6 @@ import {
   type ClientInterceptors,
   type ConnectionOptions,
 } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { retryWithinDeadline } from './deadline';
@@ -39,10 +38,6 @@ export async function connectClient(
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-}
-
-export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: settings.address });
 }
 
 const { IndexedValueType } = temporal.api.enums.v1;

@@ -1,5 +1,3 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
-
 /**
  * The OpenTelemetry workflow interceptors (sandbox-safe, from the official package). A bundle
  * carries its workflow interceptors inside it, so tracing needs a bundle of its own.
@@ -13,15 +11,3 @@ export const WORKFLOW_TRACING_MODULE =
  */
 export const workflowBundleFile = (traced: boolean) =>
   traced ? 'workflow-bundle-traced.js' : 'workflow-bundle.js';
-
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
-/** The real workflows (`src/workflows`) bundled as production runs them. */
-export async function bundleWorkflows(opts: { traced: boolean; quietly?: boolean }) {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: opts.traced ? [WORKFLOW_TRACING_MODULE] : [],
-    ...(opts.quietly ? { logger: quiet as never } : {}),
-  });
-  return code;
-}

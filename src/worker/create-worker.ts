@@ -1,7 +1,12 @@
 import type { Config } from '../config';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Tracing } from '../telemetry/tracing';
+import type { TemporalSettings } from '../temporal/connect';
+
+export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: settings.address });
+}
 
 export const workerShutdown = (config: Config) => ({
   graceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailSettings } from '../../src/worker/notifications/email-settings';
-import { connectWorker } from '../../src/temporal/connect';
-import { createDeliveryWorker, type WorkflowSource } from '../../src/worker/create-worker';
+import {
+  connectWorker,
+  createDeliveryWorker,
+  type WorkflowSource,
+} from '../../src/worker/create-worker';
 import type { Tracing } from '../../src/telemetry/tracing';
 import { stack } from './stack';
 import { workflowBundle } from './workflow-bundle';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflows } from '../../src/temporal/workflow-bundles';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundler';
 
 // Bundling the workflows takes seconds; every worker a test run starts shares one bundle.
 const bundles = new Map<boolean, Promise<string>>();

@@ -1,0 +1,60 @@
+/**
+ * Builds the API process from configuration: its Temporal client, dependencies and Koa app. The
+ * API entry point, the dev platform and the test stack use it; each owns only its infrastructure
+ * (embedded servers, ports, signals) and the order in which it releases what was built. The
+ * worker's composition is apart (`./worker`), so the API process never loads the worker's code.
+ */
+import type { Client } from '@temporalio/client';
+import type Koa from 'koa';
+import { AccessTokens } from '../accounts/access-tokens';
+import { createApp } from '../api/app';
+import type { AppDeps } from '../api/deps';
+import { Drain } from '../api/drain';
+import { ApiMetrics } from '../api/metrics';
+import { NotificationHub } from '../api/notification-stream/hub';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
+import { connectClient } from '../temporal/connect';
+
+/** The Temporal client of a process that starts and changes deliveries (API, platform, tests). */
+export function connectDeliveryClient(
+  config: Config,
+  address: string,
+  tracing?: Tracing,
+): Promise<Client> {
+  return connectClient({
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    interceptors: tracing?.clientInterceptors,
+  });
+}
+
+export interface ComposedApi {
+  app: Koa;
+  deps: AppDeps;
+  /** Stops what the API itself started (the notification hub's LISTEN connection). */
+  close(): Promise<void>;
+}
+
+/** The API process: its dependencies and app, on a database and a Temporal client it is given. */
+export async function composeApi(
+  config: Config,
+  parts: { logger: Logger; db: Db; databaseUrl: string; temporal: Client; tracing?: Tracing },
+): Promise<ComposedApi> {
+  const notificationHub = new NotificationHub(parts.databaseUrl, parts.logger);
+  await notificationHub.start();
+  const deps: AppDeps = {
+    config,
+    logger: parts.logger,
+    db: parts.db,
+    temporal: parts.temporal,
+    tokens: new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
+    notificationHub,
+    drain: new Drain(),
+    metrics: new ApiMetrics(),
+    ...(parts.tracing ? { tracer: parts.tracing.tracer } : {}),
+  };
+  return { app: createApp(deps), deps, close: () => notificationHub.stop() };
+}

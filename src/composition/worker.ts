@@ -1,0 +1,63 @@
+/**
+ * Builds the delivery worker process from configuration: the worker entry point, the dev platform
+ * and the test stack use it. Apart from the API's composition (`./api`), so neither production
+ * process loads the other's code (test/unit/entry-point-modules.test.ts).
+ */
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+import type { Tracing } from '../telemetry/tracing';
+import { activityDepsFrom } from '../worker/activities';
+import {
+  connectWorker,
+  createDeliveryWorker,
+  workerShutdown,
+  type WorkflowSource,
+} from '../worker/create-worker';
+
+export interface ComposedWorker {
+  worker: Worker;
+  connection: NativeConnection;
+  /** Runs the worker in the background; the returned function stops it and its connection. */
+  runInBackground(): () => Promise<void>;
+}
+
+/** The delivery worker on the configured task queue, its activities on the given database. */
+export async function composeWorker(
+  config: Config,
+  parts: {
+    logger: Logger;
+    db: Db;
+    address: string;
+    workflows: WorkflowSource;
+    tracing?: Tracing;
+  },
+): Promise<ComposedWorker> {
+  const connection = await connectWorker({
+    address: parts.address,
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  const activityDeps = activityDepsFrom(config, parts.db, parts.logger);
+  const worker = await createDeliveryWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    deps: activityDeps,
+    workflows: parts.workflows,
+    shutdown: workerShutdown(config),
+    ...(parts.tracing ? { tracing: parts.tracing.worker } : {}),
+  });
+  return {
+    worker,
+    connection,
+    runInBackground() {
+      const running = worker.run();
+      return async () => {
+        worker.shutdown();
+        await running;
+        await connection.close();
+      };
+    },
+  };
+}
