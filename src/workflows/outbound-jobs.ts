@@ -8,7 +8,9 @@ import type { OutboundJob } from './delivery-event';
  */
 export function emailsJob(emails: EmailMessage[]): OutboundJob {
   const to = emails.length === 1 ? '1 recipient' : `${emails.length} recipients`;
-  return { activity: 'sendEmails', summary: `Email ${to}: ${emails[0]!.subject}`, payload: emails };
+  // Each recipient's own subject ("Delivery assigned to you" is the admin's, not the partner's).
+  const subjects = [...new Set(emails.map((email) => email.subject))].join(' / ');
+  return { activity: 'sendEmails', summary: `Email ${to}: ${subjects}`, payload: emails };
 }
 
 export function webhookJob(job: WebhookJob): OutboundJob {
