@@ -18,6 +18,9 @@ export const UUID_PATTERN =
   '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 export const Uuid = Type.String({ format: 'uuid', pattern: UUID_PATTERN });
 
+/** Some character other than white space: an address of spaces tells a courier nothing. */
+export const NOT_BLANK_PATTERN = '\\S';
+
 /** YYYY-MM-DD that PostgreSQL can store: RFC 3339 allows year 0000, which a `date` column refuses. */
 export const CalendarDate = (options: object = {}) =>
   Type.String({ format: 'date', formatMinimum: '0001-01-01', ...options });

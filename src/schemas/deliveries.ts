@@ -4,6 +4,7 @@ import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-s
 import {
   CalendarDate,
   EXAMPLE_REQUEST_ID,
+  NOT_BLANK_PATTERN,
   Page,
   PageQuery,
   Problem,
@@ -19,8 +20,8 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
 
 export const CreateDeliveryRequest = Type.Object(
   {
-    product_name: Type.String({ minLength: 1, maxLength: 200 }),
-    delivery_address: Type.String({ minLength: 1, maxLength: 500 }),
+    product_name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK_PATTERN }),
+    delivery_address: Type.String({ minLength: 1, maxLength: 500, pattern: NOT_BLANK_PATTERN }),
     delivery_date: CalendarDate({ description: 'YYYY-MM-DD, today (UTC) or later' }),
     recipient_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     recipient_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),

@@ -2,7 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldError } from '../domain/errors';
-import { UUID_PATTERN } from './common';
+import { NOT_BLANK_PATTERN, UUID_PATTERN } from './common';
 
 // No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
 // Query text is converted by `fromQueryText` before validation.
@@ -51,6 +51,13 @@ const PART_NAMES: Record<InputPart, string> = { body: 'body', query: 'query', pa
 export const invalidInputDetail = (where: InputPart) =>
   `The request ${PART_NAMES[where]} is invalid.`;
 
+/** Patterns refused in words rather than as a regex. */
+const PATTERN_MESSAGES: Record<string, string> = {
+  // The Uuid pattern only narrows its format to the canonical form: one refusal, said once.
+  [UUID_PATTERN]: 'must match format "uuid"',
+  [NOT_BLANK_PATTERN]: 'must not be blank',
+};
+
 function toFieldError(where: string, e: ErrorObject): FieldError {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
   if (e.keyword === 'additionalProperties') {
@@ -61,11 +68,9 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
     const missing = String(e.params['missingProperty']);
     return { field: base ? `${base}.${missing}` : missing, message: 'is required' };
   }
-  // The Uuid pattern only narrows its format to the canonical form: one refusal, not a regex too.
-  if (e.keyword === 'pattern' && e.params['pattern'] === UUID_PATTERN) {
-    return { field: base || where, message: 'must match format "uuid"' };
-  }
-  return { field: base || where, message: e.message ?? 'is invalid' };
+  const patternMessage =
+    e.keyword === 'pattern' ? PATTERN_MESSAGES[String(e.params['pattern'])] : undefined;
+  return { field: base || where, message: patternMessage ?? e.message ?? 'is invalid' };
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -205,6 +205,12 @@ describe('deliveries API: creation and lifecycle', () => {
     ['a date in the past', deliveryBody({ delivery_date: '2020-01-01' }), 'delivery_date'],
     ['a malformed date', deliveryBody({ delivery_date: '01/02/2030' }), 'delivery_date'],
     ['an empty product name', deliveryBody({ product_name: '' }), 'product_name'],
+    ['a product name of spaces only', deliveryBody({ product_name: '   ' }), 'product_name'],
+    [
+      'an address of blanks only',
+      deliveryBody({ delivery_address: ' \t\u00a0' }),
+      'delivery_address',
+    ],
     [
       'a product name of 201 characters',
       deliveryBody({ product_name: 'x'.repeat(201) }),

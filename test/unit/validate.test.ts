@@ -7,6 +7,7 @@ import {
 } from '../../src/api/middleware/json-limits';
 import { ValidationError } from '../../src/domain/errors';
 import { IdParams } from '../../src/schemas/common';
+import { CreateDeliveryRequest } from '../../src/schemas/deliveries';
 import { MAX_REPORTED_ERRORS, validate } from '../../src/schemas/validate';
 
 const Login = Type.Object(
@@ -57,6 +58,15 @@ describe('validate', () => {
       expect(error.message).to.equal('The request path is invalid.');
       expect(error.errors).to.deep.equal([{ field: 'id', message: 'must match format "uuid"' }]);
     }
+  });
+
+  it('when a delivery names its product and address in white space only, then each is refused as blank', () => {
+    const body = { product_name: '  ', delivery_address: '\u00a0\t', delivery_date: '2030-01-01' };
+    const error = validationErrorOf(() => validate(CreateDeliveryRequest, body));
+    expect(error.errors).to.deep.equal([
+      { field: 'product_name', message: 'must not be blank' },
+      { field: 'delivery_address', message: 'must not be blank' },
+    ]);
   });
 
   it('when a value nests 100,000 levels deep, then checking its text does not overflow the stack', () => {
