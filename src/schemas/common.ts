@@ -21,6 +21,10 @@ export const Uuid = Type.String({ format: 'uuid', pattern: UUID_PATTERN });
 /** Some character other than white space: an address of spaces tells a courier nothing. */
 export const NOT_BLANK_PATTERN = '\\S';
 
+/** A notification stream's event id, as `Last-Event-ID` or `last_event_id` brings it back. */
+export const STREAM_POSITION_PATTERN = '^[0-9]{1,15}$';
+export const STREAM_POSITION_REFUSAL = 'must be an event id this stream sent';
+
 /** YYYY-MM-DD that PostgreSQL can store: RFC 3339 allows year 0000, which a `date` column refuses. */
 export const CalendarDate = (options: object = {}) =>
   Type.String({ format: 'date', formatMinimum: '0001-01-01', ...options });

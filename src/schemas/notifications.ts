@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Page, PageQuery, Uuid } from './common';
+import { Page, PageQuery, STREAM_POSITION_PATTERN, Uuid } from './common';
 
 export const Notification = Type.Object(
   {
@@ -21,7 +21,7 @@ export const NotificationListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const StreamPosition = Type.String({ pattern: '^[0-9]{1,15}$' });
+const StreamPosition = Type.String({ pattern: STREAM_POSITION_PATTERN });
 
 export const NotificationStreamQuery = Type.Object(
   {

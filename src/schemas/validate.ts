@@ -2,7 +2,12 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ValidationError, type FieldError } from '../domain/errors';
-import { NOT_BLANK_PATTERN, UUID_PATTERN } from './common';
+import {
+  NOT_BLANK_PATTERN,
+  STREAM_POSITION_PATTERN,
+  STREAM_POSITION_REFUSAL,
+  UUID_PATTERN,
+} from './common';
 
 // No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
 // Query text is converted by `fromQueryText` before validation.
@@ -56,6 +61,7 @@ const PATTERN_MESSAGES: Record<string, string> = {
   // The Uuid pattern only narrows its format to the canonical form: one refusal, said once.
   [UUID_PATTERN]: 'must match format "uuid"',
   [NOT_BLANK_PATTERN]: 'must not be blank',
+  [STREAM_POSITION_PATTERN]: STREAM_POSITION_REFUSAL,
 };
 
 function toFieldError(where: string, e: ErrorObject): FieldError {

@@ -208,6 +208,11 @@ describe('notification stream (SSE)', () => {
         { field: 'Last-Event-ID', message: 'must be an event id this stream sent' },
       ]);
     }
+    const query = await connect(`${base}?last_event_id=abc`, bearer(partner.token));
+    expect(query.status).to.equal(400);
+    expect(JSON.parse(await query.body).errors).to.deep.equal([
+      { field: 'last_event_id', message: 'must be an event id this stream sent' },
+    ]);
   });
 
   describe('tickets for browsers', () => {

@@ -8,7 +8,12 @@ import { notFound, ValidationError } from '../../domain/errors';
 import { ROLES } from '../../domain/roles';
 import { openNotificationStream } from '../notification-stream/sse-stream';
 import { issueStreamTicket } from '../notification-stream/stream-tickets';
-import { IdParams, Problem } from '../../schemas/common';
+import {
+  IdParams,
+  Problem,
+  STREAM_POSITION_PATTERN,
+  STREAM_POSITION_REFUSAL,
+} from '../../schemas/common';
 import {
   LastEventIdHeader,
   NotificationListQuery,
@@ -20,7 +25,7 @@ import {
 import type { AppDeps } from '../deps';
 import { defineRoute } from '../route';
 
-const STREAM_POSITION = /^[0-9]{1,15}$/;
+const STREAM_POSITION = new RegExp(STREAM_POSITION_PATTERN);
 
 /** The header a reconnecting EventSource sends wins over the query a fresh one was opened with. */
 function resumePosition(header: string | undefined, query: string | undefined): number | null {
@@ -29,7 +34,7 @@ function resumePosition(header: string | undefined, query: string | undefined): 
   if (value === undefined) return null;
   if (!STREAM_POSITION.test(value)) {
     throw new ValidationError('The Last-Event-ID is invalid.', [
-      { field: 'Last-Event-ID', message: 'must be an event id this stream sent' },
+      { field: 'Last-Event-ID', message: STREAM_POSITION_REFUSAL },
     ]);
   }
   return Number(value);
