@@ -176,6 +176,8 @@ export async function changeDelivery(
     actor,
     requestId: randomUUID(),
     requestHash: sha256(canonicalJson(change)),
+    // Only when there is one, so a signed-in caller's update keeps its usual shape.
+    ...(user.apiKey ? { actorApiKeyId: user.apiKey.id } : {}),
   };
   const updateId = idempotencyHeader ? changeUpdateId(user.id, idempotencyHeader) : randomUUID();
   const update = changeUpdate(change, base);

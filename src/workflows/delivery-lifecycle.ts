@@ -204,6 +204,7 @@ export class DeliveryLifecycle {
           eventKey: `${this.input.deliveryId}:${updateId}`,
           type: EVENT_TYPES[command.kind],
           actor: args.actor,
+          actorApiKeyId: args.actorApiKeyId ?? null,
           reason: args.reason ?? null,
           toStatus: targetStatus(command),
           assignedTo,

@@ -48,6 +48,8 @@ export interface ChangeArgs {
   /** Hash of the action and body: a repeat with another body is told apart by it. */
   requestHash: string;
   reason?: string | null;
+  /** The partner's API key that asked (a partner's cancel), named on the change's event. */
+  actorApiKeyId?: string;
 }
 
 export interface AssignArgs extends ChangeArgs {

@@ -88,6 +88,27 @@ describe('partner API keys', () => {
     expect(again.last_used_at.getTime()).to.equal(used.last_used_at.getTime());
   });
 
+  it('when the key cancels the delivery, then the cancellation names the key too', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const { id: keyId, key, name } = await createKey(partner.token);
+    const created = await createDeliveryWith(key);
+    const cancelled = await api()
+      .post(`/api/v1/deliveries/${created.body.id}/cancel`)
+      .set(bearer(key))
+      .send({ reason: 'order withdrawn' });
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+    const detail = await api().get(`/api/v1/deliveries/${created.body.id}`).set(bearer(key));
+    expect(detail.body.timeline.at(-1)).to.include({
+      type: 'cancelled',
+      actor_id: partner.user.id,
+      actor_key_name: name,
+    });
+    const [event] = await stack()
+      .db('delivery_events')
+      .where({ delivery_id: created.body.id, type: 'cancelled' });
+    expect(event.actor_api_key_id).to.equal(keyId);
+  });
+
   it('when a partner signed in creates a delivery, then its timeline names no key', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const created = await api()
