@@ -1,11 +1,11 @@
 import { condition, log, patched } from '@temporalio/workflow';
+import { durationText } from '../domain/duration-text';
 import type { DeliveryLifecycle } from './delivery-lifecycle';
 import type { DeliveryDeadlines } from './delivery-messages';
 
 /** Runs started before durable deadlines existed replay without their timers. */
 const DEADLINES_PATCH = 'durable-deadlines';
 
-const minutes = (ms: number) => Math.round(ms / 60_000);
 /** The workflow clock: the sandbox's Date is the SDK's, fixed per workflow task and replayed. */
 const workflowTime = () => new Date().getTime();
 
@@ -29,10 +29,10 @@ async function watch(delivery: DeliveryLifecycle, deadlines: DeliveryDeadlines, 
     const now = workflowTime();
     if (assignmentOpen && now >= assignBy) {
       assignmentOpen = false;
-      const sla = minutes(assignBy - Date.parse(createdAt));
+      const sla = durationText(assignBy - Date.parse(createdAt));
       await delivery.overdue(
         'assignment_overdue',
-        `Still waiting for an admin ${sla} min after it was created (ASSIGNMENT_SLA).`,
+        `Still waiting for an admin ${sla} after it was created (ASSIGNMENT_SLA).`,
       );
     }
     if (dueOpen && now >= dueBy) {

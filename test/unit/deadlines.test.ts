@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config';
 import { deliveryDeadlines, endOfDate } from '../../src/deliveries/deadlines';
+import { durationText } from '../../src/domain/duration-text';
 
 describe('delivery deadlines', () => {
   const cases: [zone: string, date: string, end: string][] = [
@@ -60,4 +61,20 @@ describe('delivery deadlines', () => {
       /BUSINESS_TIMEZONE/,
     );
   });
+});
+
+describe('the assignment SLA as an overdue reason tells it', () => {
+  const cases: [sla: string, text: string][] = [
+    ['30m', '30 min'],
+    ['2h', '2 h'],
+    ['90s', '90 s'],
+    ['20s', '20 s'],
+    ['1500ms', '1500 ms'],
+  ];
+  for (const [sla, text] of cases) {
+    it(`when ASSIGNMENT_SLA is ${sla}, then the reason says ${text} (never a rounded "0 min")`, () => {
+      const { ASSIGNMENT_SLA_MS } = loadConfig({ NODE_ENV: 'test', ASSIGNMENT_SLA: sla });
+      expect(durationText(ASSIGNMENT_SLA_MS)).to.equal(text);
+    });
+  }
 });
