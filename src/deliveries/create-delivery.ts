@@ -8,11 +8,11 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { DomainError, ValidationError } from '../domain/errors';
-import { utcDate } from '../domain/utc-date';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
+import { dateIn } from './deadlines';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
 import { withTemporalDeadline } from '../temporal/calls';
@@ -36,11 +36,12 @@ function replay(existing: DeliveryWithKey, payloadHash: string): CreatedDelivery
   return { delivery, created: false };
 }
 
-function assertNotInPast(deliveryDate: string): void {
-  const today = utcDate(Date.now());
+/** "Today" is the business's, the day whose end makes a delivery overdue (not UTC's). */
+function assertNotInPast(deliveryDate: string, timeZone: string): void {
+  const today = dateIn(Date.now(), timeZone);
   if (deliveryDate < today) {
     throw new ValidationError('The request body is invalid.', [
-      { field: 'delivery_date', message: `must be today (${today}, UTC) or later` },
+      { field: 'delivery_date', message: `must be today (${today}, ${timeZone}) or later` },
     ]);
   }
 }
@@ -110,7 +111,7 @@ export async function createDelivery(
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   const existing = await findDeliveryByKey(deps.db, key);
   if (existing) return replay(existing, payloadHash);
-  assertNotInPast(request.delivery_date);
+  assertNotInPast(request.delivery_date, deps.config.BUSINESS_TIMEZONE);
 
   const input: DeliveryWorkflowInput = {
     deliveryId: deliveryIdFor(key),

@@ -40,6 +40,11 @@ function offsetAt(instant: number, timeZone: string): number {
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
+/** The calendar date (YYYY-MM-DD) it is in `timeZone` at `instant`. */
+export function dateIn(instant: number, timeZone: string): string {
+  return new Date(instant + offsetAt(instant, timeZone)).toISOString().slice(0, 10);
+}
+
 /**
  * The instant `date` (YYYY-MM-DD) ends in `timeZone`: midnight at the start of the next day
  * there. Two passes settle the offset even when that midnight falls next to a DST change.

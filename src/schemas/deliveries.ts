@@ -22,7 +22,10 @@ export const CreateDeliveryRequest = Type.Object(
   {
     product_name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK_PATTERN }),
     delivery_address: Type.String({ minLength: 1, maxLength: 500, pattern: NOT_BLANK_PATTERN }),
-    delivery_date: CalendarDate({ description: 'YYYY-MM-DD, today (UTC) or later' }),
+    delivery_date: CalendarDate({
+      description:
+        'YYYY-MM-DD, today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default)',
+    }),
     recipient_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     recipient_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),

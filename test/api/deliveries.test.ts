@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { createApp } from '../../src/api/app';
+import { dateIn } from '../../src/deliveries/deadlines';
+import { utcDate } from '../../src/domain/utc-date';
 import { expectDocumented } from '../support/openapi-contract';
 import { stack } from '../support/stack';
 import { deliveryBody } from '../support/deliveries';
@@ -254,6 +257,30 @@ describe('deliveries API: creation and lifecycle', () => {
       .send(deliveryBody({ delivery_date: today }));
     expect(res.status).to.equal(201);
     expect(res.body.delivery_date).to.equal(today);
+  });
+
+  it('when the business time zone is not UTC, then its own today is the earliest delivery date', async () => {
+    const timeZone = 'Pacific/Kiritimati';
+    const app = createApp({
+      ...stack().deps,
+      config: { ...stack().config, BUSINESS_TIMEZONE: timeZone },
+    });
+    const partner = await createUserWithToken({ role: 'partner' });
+    const today = dateIn(Date.now(), timeZone);
+    const yesterday = utcDate(Date.parse(today) - 86_400_000);
+    const create = (date: string) =>
+      request(app.callback())
+        .post('/api/v1/deliveries')
+        .set(bearer(partner.token))
+        .send(deliveryBody({ delivery_date: date }));
+    // Yesterday there is UTC's today for ten hours a day: accepted, it was overdue at once.
+    const refused = await create(yesterday);
+    expect(refused.status).to.equal(400);
+    expect(refused.body.errors).to.deep.equal([
+      { field: 'delivery_date', message: `must be today (${today}, ${timeZone}) or later` },
+    ]);
+    const accepted = await create(today);
+    expect(accepted.status).to.equal(201);
   });
 
   it('when the Idempotency-Key header is too long, then 400 names it', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/config';
-import { deliveryDeadlines, endOfDate } from '../../src/deliveries/deadlines';
+import { dateIn, deliveryDeadlines, endOfDate } from '../../src/deliveries/deadlines';
 import { durationText } from '../../src/domain/duration-text';
 
 describe('delivery deadlines', () => {
@@ -75,6 +75,20 @@ describe('the assignment SLA as an overdue reason tells it', () => {
     it(`when ASSIGNMENT_SLA is ${sla}, then the reason says ${text} (never a rounded "0 min")`, () => {
       const { ASSIGNMENT_SLA_MS } = loadConfig({ NODE_ENV: 'test', ASSIGNMENT_SLA: sla });
       expect(durationText(ASSIGNMENT_SLA_MS)).to.equal(text);
+    });
+  }
+});
+
+describe('the business date of an instant', () => {
+  const cases: [instant: string, zone: string, date: string][] = [
+    ['2030-06-01T18:08:00Z', 'UTC', '2030-06-01'],
+    ['2030-06-01T18:08:00Z', 'Pacific/Kiritimati', '2030-06-02'],
+    ['2030-06-01T03:00:00Z', 'America/Los_Angeles', '2030-05-31'],
+    ['2030-06-01T07:00:00Z', 'America/Los_Angeles', '2030-06-01'],
+  ];
+  for (const [instant, zone, date] of cases) {
+    it(`when it is ${instant}, then it is ${date} in ${zone}`, () => {
+      expect(dateIn(Date.parse(instant), zone)).to.equal(date);
     });
   }
 });

@@ -88,7 +88,7 @@ export function deliveryRoutes(deps: AppDeps) {
       path: '/deliveries',
       summary: 'Request a delivery (idempotent: a repeat returns the same delivery)',
       description:
-        'Creates the delivery in status `CREATED` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). `delivery_date` is today (UTC) or later. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
+        'Creates the delivery in status `CREATED` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). `delivery_date` is today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default), the zone whose end of that day makes the delivery overdue. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
       tag: 'deliveries',
       access: { roles: ['partner'] },
       body: CreateDeliveryRequest,
