@@ -34,6 +34,16 @@ const PAGE = `<!doctype html>
   });
 </script></body></html>`;
 
+/**
+ * "Try it out" sends the token the page keeps (persistAuthorization), so no other site may frame
+ * the page and click it for the user. (Swagger UI's inline script and styles rule out a full CSP.)
+ */
+const PAGE_HEADERS = {
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+};
+
 /** The swagger-ui-dist file a path names ('' for the page itself), or null if none. */
 function fileFor(urlPath: string): string | null {
   // Browsers ask for /favicon.ico on any page of the origin; Swagger UI's icon answers it.
@@ -50,6 +60,7 @@ export function swaggerUi(): Middleware {
     const rest = fileFor(ctx.path);
     if (rest === null) return next();
     if (rest === '') {
+      ctx.set(PAGE_HEADERS);
       ctx.type = 'text/html';
       ctx.body = PAGE;
       return;

@@ -168,6 +168,12 @@ describe('Swagger UI', () => {
     expect(page.status).to.equal(200);
     expect(page.headers['content-type']).to.match(/^text\/html/);
     expect(page.text).to.include('/api/v1/openapi.json');
+    // Try it out sends the stored token: another site must not frame the page and click it.
+    expect(page.headers['content-security-policy']).to.equal("frame-ancestors 'none'");
+    expect(page.headers).to.include({
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    });
     expect(page.text).to.not.match(/https?:\/\/(?!localhost)[^'"]*\.js/);
     const script = /src="([^"]*swagger-ui-bundle\.js)"/.exec(page.text)?.[1];
     expect(script).to.equal('/api/v1/docs/swagger-ui-bundle.js');
