@@ -20,8 +20,9 @@ const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
 
 export const CreateDeliveryRequest = Type.Object(
   {
-    product_name: Type.String({ minLength: 1, maxLength: 200, pattern: NOT_BLANK_PATTERN }),
-    delivery_address: Type.String({ minLength: 1, maxLength: 500, pattern: NOT_BLANK_PATTERN }),
+    // Not blank implies not empty: one refusal for "" and "   " alike.
+    product_name: Type.String({ maxLength: 200, pattern: NOT_BLANK_PATTERN }),
+    delivery_address: Type.String({ maxLength: 500, pattern: NOT_BLANK_PATTERN }),
     delivery_date: CalendarDate({
       description:
         'YYYY-MM-DD, today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default)',

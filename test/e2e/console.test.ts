@@ -80,7 +80,7 @@ describe('dispatch console in a browser', function () {
     // Partner, at phone width: the API's validation messages appear next to their fields.
     const partnerPage = await signIn(partner, PHONE);
     await partnerPage.getByRole('button', { name: 'Create delivery' }).click();
-    await partnerPage.getByText('Product must NOT have fewer than 1 characters').waitFor();
+    await partnerPage.getByText('Product must not be blank').waitFor();
     await partnerPage.getByText('Delivery date must match format "date"').waitFor();
 
     const product = `Espresso machine ${randomUUID().slice(0, 8)}`;

@@ -60,8 +60,8 @@ describe('validate', () => {
     }
   });
 
-  it('when a delivery names its product and address in white space only, then each is refused as blank', () => {
-    const body = { product_name: '  ', delivery_address: '\u00a0\t', delivery_date: '2030-01-01' };
+  it('when the product of a delivery is empty and its address white space only, then each is refused once, as blank', () => {
+    const body = { product_name: '', delivery_address: '\u00a0\t', delivery_date: '2030-01-01' };
     const error = validationErrorOf(() => validate(CreateDeliveryRequest, body));
     expect(error.errors).to.deep.equal([
       { field: 'product_name', message: 'must not be blank' },
