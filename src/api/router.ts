@@ -49,10 +49,17 @@ function literalPathsWithin(route: Route, routes: readonly Route[]): Set<string>
   return within;
 }
 
+/**
+ * The bearer token, or null when the request has no Authorization header. A header that is not
+ * `Bearer <token>` is a 401 of its own: a request must not pass on the query credential beside
+ * an Authorization header the server could not read.
+ */
 function bearerToken(ctx: Context): string | null {
-  const header = ctx.get('Authorization');
+  const header = ctx.headers.authorization;
+  if (header === undefined) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1] ?? null;
+  if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+  return match[1]!;
 }
 
 /** The bearer header, or else the route's query credential; neither is a 401. */

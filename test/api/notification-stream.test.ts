@@ -272,6 +272,19 @@ describe('notification stream (SSE)', () => {
       expect((await connect(`${base}?ticket=${ticket}`)).status).to.equal(200);
     });
 
+    it('when an Authorization header that is not a bearer token comes with a ticket, then 401 and the ticket stays unspent', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { ticket } = await ticketFor(partner.token);
+      for (const authorization of ['Basic abc', 'Bearer two words', '']) {
+        const refused = await connect(`${base}?ticket=${ticket}`, { Authorization: authorization });
+        expect(refused.status).to.equal(401);
+        expect(JSON.parse(await refused.body).detail).to.equal(
+          'The Authorization header must be "Bearer <token>".',
+        );
+      }
+      expect((await connect(`${base}?ticket=${ticket}`)).status).to.equal(200);
+    });
+
     it('when the OpenAPI document describes the stream, then it names both credentials', async () => {
       const res = await request(stack().app.callback()).get('/api/v1/openapi.json');
       const operation = res.body.paths['/api/v1/notifications/stream'].get;
