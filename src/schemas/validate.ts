@@ -48,6 +48,22 @@ function fromQueryText(schema: TSchema, value: unknown): unknown {
   return converted;
 }
 
+/**
+ * Parameters sent more than once (`?status=A&status=B`) where the schema takes one value: said as
+ * that, instead of ajv's "must be string" beside whatever else the list breaks.
+ */
+function repeatedParameters(schema: TSchema, value: unknown): Set<string> {
+  const properties = schema['properties'] as Record<string, TSchema> | undefined;
+  const repeated = new Set<string>();
+  if (!properties || typeof value !== 'object' || value === null) return repeated;
+  for (const [name, given] of Object.entries(value)) {
+    if (Array.isArray(given) && properties[name] && properties[name]['type'] !== 'array') {
+      repeated.add(name);
+    }
+  }
+  return repeated;
+}
+
 export type InputPart = 'body' | 'query' | 'params';
 
 const PART_NAMES: Record<InputPart, string> = { body: 'body', query: 'query', params: 'path' };
@@ -143,7 +159,14 @@ export function validate<S extends TSchema>(
   // One more than the report keeps, so a long list is still known to be truncated.
   const text = unstorableTextErrors(value, where, MAX_REPORTED_ERRORS + 1);
   if (valid && text.length === 0) return value as Static<S>;
-  const schemaErrors = (valid ? [] : (fn.errors ?? [])).map((e) => toFieldError(where, e));
-  const { listed, total } = distinctErrors([...schemaErrors, ...text], MAX_REPORTED_ERRORS);
+  const repeated = where === 'body' ? new Set<string>() : repeatedParameters(schema, value);
+  const schemaErrors = (valid ? [] : (fn.errors ?? []))
+    .map((e) => toFieldError(where, e))
+    .filter((error) => !repeated.has(error.field));
+  const once = [...repeated].map((field) => ({ field, message: 'must be given once' }));
+  const { listed, total } = distinctErrors(
+    [...once, ...schemaErrors, ...text],
+    MAX_REPORTED_ERRORS,
+  );
   throw new ValidationError(invalidInputDetail(where), listed, total);
 }

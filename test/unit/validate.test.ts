@@ -7,7 +7,7 @@ import {
 } from '../../src/api/middleware/json-limits';
 import { ValidationError } from '../../src/domain/errors';
 import { IdParams } from '../../src/schemas/common';
-import { CreateDeliveryRequest } from '../../src/schemas/deliveries';
+import { CreateDeliveryRequest, DeliveryListQuery } from '../../src/schemas/deliveries';
 import { MAX_REPORTED_ERRORS, validate } from '../../src/schemas/validate';
 
 const Login = Type.Object(
@@ -66,6 +66,16 @@ describe('validate', () => {
     expect(error.errors).to.deep.equal([
       { field: 'product_name', message: 'must not be blank' },
       { field: 'delivery_address', message: 'must not be blank' },
+    ]);
+  });
+
+  it('when a query parameter is repeated, then it is refused once as repeated, and other fields as usual', () => {
+    const query = { status: ['CREATED', 'FAILED'], limit: '0' };
+    const error = validationErrorOf(() => validate(DeliveryListQuery, query, 'query'));
+    expect(error.message).to.equal('The request query is invalid.');
+    expect(error.errors).to.deep.equal([
+      { field: 'status', message: 'must be given once' },
+      { field: 'limit', message: 'must be >= 1' },
     ]);
   });
 
