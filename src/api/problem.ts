@@ -1,4 +1,4 @@
-import type { DomainError, ErrorCode } from '../domain/errors';
+import type { DomainError, ErrorCode, FieldError } from '../domain/errors';
 import { ValidationError } from '../domain/errors';
 
 export const PROBLEM_BASE = 'https://delivery-aggregator.dev/problems/';
@@ -63,6 +63,9 @@ export function problemFromDomainError(error: DomainError): ProblemBody {
   if (error instanceof ValidationError) {
     body.errors = error.errors;
     if (error.errorCount > error.errors.length) body['error_count'] = error.errorCount;
+  } else if (Array.isArray(error.context['errors'])) {
+    // A business rule about one field (422) names it the way validation does.
+    body.errors = error.context['errors'] as FieldError[];
   }
   for (const key of PUBLIC_CONTEXT) {
     if (error.context[key] !== undefined) body[key] = error.context[key];

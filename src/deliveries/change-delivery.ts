@@ -78,7 +78,10 @@ const closed = (delivery: Delivery) =>
 async function assertActiveAdmin(db: Queryable, adminId: string): Promise<void> {
   const admin = await findUserById(db, adminId);
   if (!admin || admin.role !== 'admin' || !admin.is_active) {
-    throw unprocessable('The assignee must be an active admin.', { field: 'admin_id' });
+    throw unprocessable('The assignee must be an active admin.', {
+      field: 'admin_id',
+      message: 'must be an active admin',
+    });
   }
 }
 

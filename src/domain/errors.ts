@@ -50,8 +50,9 @@ export const forbidden = (message = 'Your role does not allow this action.') =>
 export const notFound = (what: string) => new DomainError('not-found', `${what} was not found.`);
 export const conflict = (message: string, context: Record<string, unknown> = {}) =>
   new DomainError('conflict', message, context);
-export const unprocessable = (message: string, context: Record<string, unknown> = {}) =>
-  new DomainError('unprocessable', message, context);
+/** A business rule refused the request; `fieldError` names the field it is about, if one is. */
+export const unprocessable = (message: string, fieldError?: FieldError) =>
+  new DomainError('unprocessable', message, fieldError ? { errors: [fieldError] } : {});
 export const unavailable = (message: string, retryAfterSeconds = 5) =>
   new DomainError('unavailable', message, { retryAfterSeconds });
 export const rateLimited = (message: string, retryAfterSeconds: number) =>

@@ -17,7 +17,9 @@ export async function registerWebhookEndpoint(
   try {
     await resolveWebhookTarget(url, allowPrivateTargets);
   } catch (error) {
-    if (error instanceof WebhookTargetError) throw unprocessable(error.message);
+    if (error instanceof WebhookTargetError) {
+      throw unprocessable(error.message, { field: 'url', message: error.refusal });
+    }
     throw error;
   }
   const secret = generateWebhookSecret();

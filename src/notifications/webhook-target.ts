@@ -7,12 +7,16 @@ export class WebhookTargetError extends Error {
 
   constructor(
     message: string,
+    /** The same refusal as a field error says it: "must be an http or https URL". */
+    readonly refusal: string,
     /** A DNS failure may heal; a forbidden or malformed target will not. */
     readonly transient = false,
   ) {
     super(message);
   }
 }
+
+const UNRESOLVED = 'must name a host that resolves';
 
 export interface ResolvedTarget {
   url: URL;
@@ -86,26 +90,33 @@ export async function resolveWebhookTarget(
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new WebhookTargetError('The URL is not valid.');
+    throw new WebhookTargetError('The URL is not valid.', 'must be a valid URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WebhookTargetError('Only http and https URLs are allowed.');
+    throw new WebhookTargetError(
+      'Only http and https URLs are allowed.',
+      'must be an http or https URL',
+    );
   }
   if (url.username || url.password) {
-    throw new WebhookTargetError('Credentials in the URL are not allowed.');
+    throw new WebhookTargetError(
+      'Credentials in the URL are not allowed.',
+      'must not contain credentials',
+    );
   }
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: { address: string; family: number }[];
   try {
     addresses = await lookup(host, { all: true, verbatim: true });
   } catch {
-    throw new WebhookTargetError(`The host ${host} does not resolve.`, true);
+    throw new WebhookTargetError(`The host ${host} does not resolve.`, UNRESOLVED, true);
   }
   const first = addresses[0];
-  if (!first) throw new WebhookTargetError(`The host ${host} does not resolve.`, true);
+  if (!first) throw new WebhookTargetError(`The host ${host} does not resolve.`, UNRESOLVED, true);
   if (!allowPrivateTargets && addresses.some((a) => isForbiddenAddress(a.address))) {
     throw new WebhookTargetError(
       `The host ${host} resolves to a private, loopback or otherwise non-public address.`,
+      'must name a host with a public address',
     );
   }
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };

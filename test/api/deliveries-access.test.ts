@@ -198,6 +198,9 @@ describe('deliveries API: visibility and error paths', () => {
     for (const target of [partner.user.id, inactive.user.id, boss.user.id, randomUUID()]) {
       const res = await post(boss, `/${assignedId}/assign`, { admin_id: target });
       expectProblem(res, 422, 'unprocessable');
+      expect(res.body.errors).to.deep.equal([
+        { field: 'admin_id', message: 'must be an active admin' },
+      ]);
     }
     const row = await stack().db('deliveries').where({ id: assignedId }).first();
     expect(row.assigned_to).to.equal(admin.user.id);

@@ -124,6 +124,9 @@ describe('partner webhooks', () => {
           .send({ url });
         expect(res.status).to.equal(422);
         expect(res.body.type).to.match(/\/problems\/unprocessable$/);
+        expect(res.body.errors).to.have.length(1);
+        expect(res.body.errors[0].field).to.equal('url');
+        expect(res.body.errors[0].message).to.match(/^must /);
         expect(
           await stack().db('webhook_endpoints').where({ partner_id: partner.user.id }),
         ).to.have.length(0);
