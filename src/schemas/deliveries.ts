@@ -120,7 +120,10 @@ export const TransitionProblem = Type.Object(
   {
     ...Problem.properties,
     current_status: Status,
-    allowed: Type.Array(Status, { description: 'The statuses this change could move it to now' }),
+    allowed: Type.Array(Status, {
+      description:
+        "The delivery's allowed next statuses by the state machine, whichever route and role makes each move (ASSIGNED: POST …/assign by a super admin; CANCELLED: POST …/cancel)",
+    }),
   },
   {
     additionalProperties: true,
