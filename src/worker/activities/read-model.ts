@@ -49,6 +49,15 @@ function reconciliation(record: DeliveryEventRecord, stored: StoredState): NewDe
 }
 
 /**
+ * Who loses the delivery by this change, as the stored row (what people were told) has it: the
+ * same as the workflow's own view, except after a reset that did not re-apply its updates, when
+ * the workflow no longer knows the admin the row still names.
+ */
+function replacedAssignee(record: DeliveryEventRecord, stored: StoredState): string | null {
+  return stored.assigned_to !== record.delivery.assigned_to ? stored.assigned_to : null;
+}
+
+/**
  * Runs a write; data and constraint errors become non-retryable failures, because retrying them
  * would loop forever while the delivery looked stuck.
  */
@@ -100,7 +109,12 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
             return { recorded, outbound: await planDeadlineFanOut(trx, { ...record, type }) };
           }
           if (!isChangeEvent(type)) return { recorded, outbound: [] };
-          return { recorded, outbound: await planDeliveryFanOut(trx, { ...record, type }) };
+          const told =
+            !eventExists && row ? { previousAssignee: replacedAssignee(record, row) } : {};
+          return {
+            recorded,
+            outbound: await planDeliveryFanOut(trx, { ...record, ...told, type }),
+          };
         });
       });
     },
