@@ -46,8 +46,11 @@ describe('the worker process exposes its metrics', function () {
         const outbox = text
           .split('\n')
           .find((l) => l.startsWith('email_outcomes_total{') && l.includes('outcome="outbox"'));
-        return outbox && Number(outbox.split(' ').at(-1)) >= 2 ? text : undefined;
-      }, 'the two assignment emails to be counted');
+        // The SDK records an activity's latency once its completion is reported, a moment after
+        // the activity itself counted the email: wait for both.
+        const counted = outbox && Number(outbox.split(' ').at(-1)) >= 2;
+        return counted && /^temporal_activity_execution_latency/m.test(text) ? text : undefined;
+      }, 'the two assignment emails to be counted and their activities timed');
       expect(metrics).to.match(/^temporal_workflow_task_execution_latency/m);
       expect(metrics).to.match(/^temporal_activity_execution_latency/m);
       await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
