@@ -1,4 +1,6 @@
-import { toUser, type User, type UserRow } from '../db/repositories/users';
+import type { Queryable } from '../db/knex';
+import { findUserById, toUser, type User, type UserRow } from '../db/repositories/users';
+import { unauthenticated } from '../domain/errors';
 import type { Role } from '../domain/roles';
 
 /**
@@ -26,4 +28,15 @@ export function authUserOf(user: UserRow, apiKey?: AuthUser['apiKey']): AuthUser
     account,
     ...(apiKey ? { apiKey } : {}),
   };
+}
+
+/** The active account a credential names, as an AuthUser; `refusal` is the 401 otherwise. */
+export async function activeAuthUser(
+  db: Queryable,
+  userId: string | undefined,
+  refusal: string,
+): Promise<AuthUser> {
+  const user = userId ? await findUserById(db, userId) : undefined;
+  if (!user || !user.is_active) throw unauthenticated(refusal);
+  return authUserOf(user);
 }

@@ -1,6 +1,4 @@
-import { authUserOf, type AuthUser } from './auth-user';
-import { unauthenticated } from '../domain/errors';
-import { findUserById } from '../db/repositories/users';
+import { activeAuthUser, type AuthUser } from './auth-user';
 import type { Queryable } from '../db/knex';
 import type { AccessTokens } from './access-tokens';
 import { authenticateApiKey, isApiKey } from './api-keys';
@@ -20,8 +18,6 @@ export function createAuthenticator(
     if (isApiKey(bearerToken))
       return authenticateApiKey(db, bearerToken, clientAddress, apiKeyLimits);
     const claims = await tokens.verify(bearerToken);
-    const user = await findUserById(db, claims.userId);
-    if (!user || !user.is_active) throw unauthenticated('The account is not active.');
-    return authUserOf(user);
+    return activeAuthUser(db, claims.userId, 'The account is not active.');
   };
 }

@@ -1,8 +1,6 @@
 import { hashOpaqueToken, newOpaqueToken } from '../../accounts/opaque-token';
 import type { Queryable } from '../../db/knex';
-import { authUserOf, type AuthUser } from '../../accounts/auth-user';
-import { unauthenticated } from '../../domain/errors';
-import { findUserById } from '../../db/repositories/users';
+import { activeAuthUser, type AuthUser } from '../../accounts/auth-user';
 import { consumeStreamTicket, insertStreamTicket } from '../../db/repositories/stream-tickets';
 
 /** Long enough to open an EventSource right after asking, short enough to be useless if leaked. */
@@ -21,9 +19,5 @@ export async function issueStreamTicket(
 /** Consumes the ticket and returns its user, like a bearer token would; 401 when unusable. */
 export async function redeemStreamTicket(db: Queryable, ticket: string): Promise<AuthUser> {
   const userId = await consumeStreamTicket(db, hashOpaqueToken(ticket));
-  const user = userId ? await findUserById(db, userId) : undefined;
-  if (!user || !user.is_active) {
-    throw unauthenticated('The stream ticket is invalid, expired or already used.');
-  }
-  return authUserOf(user);
+  return activeAuthUser(db, userId, 'The stream ticket is invalid, expired or already used.');
 }
