@@ -60,12 +60,11 @@ const PUBLIC_CONTEXT = ['allowed', 'current_status', 'retry_after'] as const;
 
 export function problemFromDomainError(error: DomainError): ProblemBody {
   const body = problemFor(error.code, error.message);
-  if (error instanceof ValidationError) {
-    body.errors = error.errors;
-    if (error.errorCount > error.errors.length) body['error_count'] = error.errorCount;
-  } else if (Array.isArray(error.context['errors'])) {
-    // A business rule about one field (422) names it the way validation does.
-    body.errors = error.context['errors'] as FieldError[];
+  // Field errors, from validation or from a business rule about one field (422), alike.
+  const errors = error.context['errors'];
+  if (Array.isArray(errors)) body.errors = errors as FieldError[];
+  if (error instanceof ValidationError && error.errorCount > error.errors.length) {
+    body['error_count'] = error.errorCount;
   }
   for (const key of PUBLIC_CONTEXT) {
     if (error.context[key] !== undefined) body[key] = error.context[key];

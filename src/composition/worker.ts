@@ -34,10 +34,7 @@ export async function composeWorker(
     tracing?: Tracing;
   },
 ): Promise<ComposedWorker> {
-  const connection = await connectWorker({
-    address: parts.address,
-    namespace: config.TEMPORAL_NAMESPACE,
-  });
+  const connection = await connectWorker(parts.address);
   const activityDeps = activityDepsFrom(config, parts.db, parts.logger);
   const worker = await createDeliveryWorker({
     connection,

@@ -2,10 +2,10 @@ import type { Config } from '../config';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities';
 import type { Tracing } from '../telemetry/tracing';
-import type { TemporalSettings } from '../temporal/connect';
 
-export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: settings.address });
+/** The worker's own connection; its namespace is given to each worker, not to the connection. */
+export function connectWorker(address: string): Promise<NativeConnection> {
+  return NativeConnection.connect({ address });
 }
 
 export const workerShutdown = (config: Config) => ({

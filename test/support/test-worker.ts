@@ -29,7 +29,7 @@ export async function startTestWorker(
 ): Promise<TestWorker> {
   const { temporalAddress, activityDeps } = stack();
   const taskQueue = opts.taskQueue ?? `test-worker-${randomUUID()}`;
-  const connection = await connectWorker({ address: temporalAddress, namespace: 'default' });
+  const connection = await connectWorker(temporalAddress);
   const worker = await createDeliveryWorker({
     connection,
     namespace: 'default',

@@ -113,7 +113,7 @@ export function deliveryRoutes(deps: AppDeps) {
         403: problemResponse(
           'Only partners may request deliveries, and only once their email address is confirmed (`email-not-verified`)',
         ),
-        422: problemResponse('The Idempotency-Key was used with another body'),
+        422: KEY_REUSED,
         503: UNAVAILABLE,
       },
       handle: async ({ user, body, headers }): Promise<RouteResult> => {
