@@ -26,6 +26,31 @@ export default tseslint.config(
     },
   },
   {
+    files: ['test/**', 'bench/**', 'scripts/**'],
+    rules: {
+      // A focused or skipped test left in the tree quietly shrinks the suite. mocha's forbidOnly
+      // catches `.only` only when it runs; nothing at run time catches `.skip`. A conditional
+      // `this.skip()` inside a test (a tool not installed yet) is a different thing and allowed.
+      'no-restricted-properties': [
+        'error',
+        ...['describe', 'context', 'suite', 'it', 'specify', 'test'].flatMap((object) =>
+          ['only', 'skip'].map((property) => ({
+            object,
+            property,
+            message: `Commit no ${object}.${property}: run one file with mocha instead, or delete the test.`,
+          })),
+        ),
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['xdescribe', 'xcontext', 'xit', 'xspecify'].map((name) => ({
+          name,
+          message: `Commit no ${name}: it skips the test.`,
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
