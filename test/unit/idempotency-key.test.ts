@@ -96,4 +96,115 @@ describe('RFC 8785 canonical JSON', () => {
       expect(canonicalJson(value)).to.equal(expected);
     });
   }
+
+  const fromIeee754 = (hex: string) => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setBigUint64(0, BigInt(`0x${hex}`));
+    return view.getFloat64(0);
+  };
+  // RFC 8785 Appendix B: the IEEE 754 double (its bits) and the only text JCS may give it.
+  const appendixB: [string, string][] = [
+    ['0000000000000000', '0'],
+    ['8000000000000000', '0'], // minus zero
+    ['0000000000000001', '5e-324'],
+    ['8000000000000001', '-5e-324'],
+    ['7fefffffffffffff', '1.7976931348623157e+308'],
+    ['ffefffffffffffff', '-1.7976931348623157e+308'],
+    ['4340000000000000', '9007199254740992'],
+    ['c340000000000000', '-9007199254740992'],
+    ['4430000000000000', '295147905179352830000'],
+    ['44b52d02c7e14af5', '9.999999999999997e+22'],
+    ['44b52d02c7e14af6', '1e+23'],
+    ['44b52d02c7e14af7', '1.0000000000000001e+23'],
+    ['444b1ae4d6e2ef4e', '999999999999999700000'],
+    ['444b1ae4d6e2ef4f', '999999999999999900000'],
+    ['444b1ae4d6e2ef50', '1e+21'],
+    ['3eb0c6f7a0b5ed8c', '9.999999999999997e-7'],
+    ['3eb0c6f7a0b5ed8d', '0.000001'],
+    ['41b3de4355555553', '333333333.3333332'],
+    ['41b3de4355555554', '333333333.33333325'],
+    ['41b3de4355555555', '333333333.3333333'],
+    ['41b3de4355555556', '333333333.3333334'],
+    ['41b3de4355555557', '333333333.33333343'],
+    ['becbf647612f3696', '-0.0000033333333333333333'],
+    ['43143ff3c1cb0959', '1424953923781206.2'], // round to even
+  ];
+  for (const [bits, expected] of appendixB) {
+    it(`when canonicalising the double ${bits} (RFC 8785 Appendix B), then it is ${expected}`, () => {
+      expect(canonicalJson(fromIeee754(bits))).to.equal(expected);
+    });
+  }
+  for (const [bits, what] of [
+    ['7fffffffffffffff', 'NaN'],
+    ['7ff0000000000000', 'Infinity'],
+  ]) {
+    it(`when canonicalising ${what} (RFC 8785 Appendix B), then it is an error`, () => {
+      expect(() => canonicalJson(fromIeee754(bits as string))).to.throw(TypeError, 'non-finite');
+    });
+  }
+
+  // RFC 8785 §3.2.2.3, numbers as a client writes them.
+  const written: [string, string][] = [
+    ['1e21', '1e+21'],
+    ['1E30', '1e+30'],
+    ['1e-7', '1e-7'],
+    ['0.000001', '0.000001'],
+    ['0.000000000000000000000000001', '1e-27'],
+    ['2e-3', '0.002'],
+    ['4.50', '4.5'],
+    ['-0', '0'],
+    ['333333333.33333329', '333333333.3333333'],
+  ];
+  for (const [text, expected] of written) {
+    it(`when the request has the number ${text}, then it is canonicalised as ${expected}`, () => {
+      expect(canonicalJson(JSON.parse(`[${text}]`))).to.equal(`[${expected}]`);
+    });
+  }
+
+  // RFC 8785 §3.2.3: property names sort by their UTF-16 code units.
+  const rfcSortingExample = {
+    '\u20ac': 'Euro Sign',
+    '\r': 'Carriage Return',
+    '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+    '1': 'One',
+    '\ud83d\ude00': 'Emoji: Grinning Face',
+    '\u0080': 'Control',
+    '\u00f6': 'Latin Small Letter O With Diaeresis',
+  };
+  // Compared as text: JSON.parse would put the integer-like name "1" first again.
+  it('when the RFC 8785 §3.2.3 names are NFC already, then they sort as the RFC sorts them (UTF-16 code units: the emoji after the euro sign)', () => {
+    const nfcStable = Object.fromEntries(
+      Object.entries(rfcSortingExample).filter(([name]) => name !== '\ufb33'),
+    );
+    for (const name of Object.keys(nfcStable)) expect(name.normalize('NFC')).to.equal(name);
+    expect(canonicalJson(nfcStable)).to.equal(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face"}',
+    );
+  });
+
+  // Our one deliberate departure from plain JCS: strings are NFC-normalised first, so "é" typed
+  // precomposed or decomposed is one request. U+FB33 is a composition exclusion: NFC turns it into
+  // U+05D3 U+05BC (dalet, dagesh), which sorts before the euro sign; plain JCS keeps "\ufb33" and
+  // sorts it last.
+  it('when a name is not NFC (U+FB33 in the RFC 8785 §3.2.3 example), then it is normalised first and sorts as its NFC form, unlike plain JCS', () => {
+    expect('\ufb33'.normalize('NFC')).to.equal('\u05d3\u05bc');
+    expect(canonicalJson(rfcSortingExample)).to.equal(
+      '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis",' +
+        '"\u05d3\u05bc":"Hebrew Letter Dalet With Dagesh",' +
+        '"\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face"}',
+    );
+  });
+
+  it('when canonicalising the RFC 8785 §3.2.4 example, then it is the RFC output', () => {
+    const input = `{
+      "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
+      "string": "\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\"\\/",
+      "literals": [null, true, false]
+    }`;
+    expect(canonicalJson(JSON.parse(input))).to.equal(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
+  });
 });
