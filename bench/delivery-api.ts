@@ -11,8 +11,10 @@
  *  5. history events per lifecycle (create → assign → IN_TRANSIT → COMPLETED);
  *  6. a duplicate storm: identical concurrent creates yield one delivery;
  *  7. lists at 100,000 rows (`bench/lists.ts`).
- * Prints a markdown summary with each goal and writes it to bench/results/latest.md. Timing goals
- * live here, not in tests. Options (env): BENCH_STARTS (2000), BENCH_CONCURRENCY (32),
+ * Prints each phase as it goes; at the end `bench/report.ts` writes the run's records: the raw
+ * numbers in bench/results/latest.json, and from them the table with each goal in
+ * bench/results/latest.md and between the markers of docs/performance.md. Timing goals live
+ * there, not in tests. Options (env): BENCH_STARTS (2000), BENCH_CONCURRENCY (32),
  * BENCH_CHANGES (1000), BENCH_CHANGE_DELIVERIES (100), BENCH_CHANGE_CONCURRENCY (16),
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
  * BENCH_LIST_REQUESTS (200), BENCH_WORKER_NICE (10; 0 gives the worker the API's priority).
@@ -23,7 +25,6 @@ import { temporal } from '@temporalio/proto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,7 +35,7 @@ import { baseUrl } from '../test/support/base-url';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
-import { benchLists, type ListResult } from './lists';
+import { benchLists } from './lists';
 import {
   coresSince,
   countBy,
@@ -48,6 +49,14 @@ import {
   type Load,
   type Stats,
 } from './support';
+import {
+  ms,
+  recordStats,
+  renderLatest,
+  writeRecords,
+  type BenchRun,
+  type LoadRecord,
+} from './report';
 import { noopUpdate, noopWorkflow } from './workflows/noop';
 
 const OPTIONS = {
@@ -81,20 +90,11 @@ interface Bench {
   superAdmin: BenchUser;
 }
 
-interface SummaryRow {
-  measure: string;
-  result: string;
-  goal: string;
-  met: boolean | null;
-}
-const summary: SummaryRow[] = [];
-const report = (measure: string, result: string, goal = '—', met: boolean | null = null) =>
-  summary.push({ measure, result, goal, met });
-
-const ms = (value: number) =>
-  value < 10_000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
 const latency = (s: Stats) => `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}`;
-const rate = (s: Stats) => `${s.perSecond.toFixed(0)}/s`;
+const recordLoad = (l: Load<unknown>): LoadRecord => ({
+  stats: recordStats(l.stats),
+  cores: l.cores,
+});
 
 function postTo(baseUrl: string): Post {
   return async (path, token, body) => {
@@ -167,20 +167,18 @@ async function firstTask(client: Client, workflowId: string) {
   }
 }
 
-async function bareStarts(client: Client): Promise<Stats> {
+async function bareStarts(client: Client): Promise<BenchRun['bareStart']> {
   const taskQueue = `bench-unpolled-${RUN}`;
   const start = (i: number, phase: string) =>
     client.workflow.start('benchUnpolled', { taskQueue, workflowId: `bench-${phase}-${i}-${RUN}` });
   await load(WARMUP, OPTIONS.concurrency, (i) => start(i, 'warmup'));
   const bare = await load(OPTIONS.starts, OPTIONS.concurrency, (i) => start(i, 'bare'));
   console.log(`bare start      ${formatStats(bare.stats)}  cores: ${bare.cores}`);
-  report('Bare start (unpolled type), throughput', rate(bare.stats));
-  report('Bare start latency', latency(bare.stats));
-  return bare.stats;
+  return recordLoad(bare);
 }
 
 /** Creates at full speed, then measures how long the worker needs to catch up. */
-async function creates({ stack, post }: Bench, bare: Stats): Promise<void> {
+async function creates({ stack, post }: Bench): Promise<Pick<BenchRun, 'create' | 'drain'>> {
   const warmup = await createUserWithToken({ role: 'partner' });
   await load(WARMUP, OPTIONS.concurrency, (i) =>
     post('/deliveries', warmup.token, newDelivery(`warm-up ${i}`)),
@@ -192,32 +190,19 @@ async function creates({ stack, post }: Bench, bare: Stats): Promise<void> {
     post('/deliveries', partner.token, newDelivery(`${i}`)),
   );
   const statuses = countBy(created.values, (a) => String(a.status));
-  const s = created.stats;
-  console.log(`create          ${formatStats(s)}  statuses ${JSON.stringify(statuses)}`);
+  console.log(
+    `create          ${formatStats(created.stats)}  statuses ${JSON.stringify(statuses)}`,
+  );
   console.log(`                cores: ${created.cores}`);
-  const throughputRatio = s.perSecond / bare.perSecond;
-  const p99Ratio = s.p99 / bare.p99;
-  report('Create, throughput', rate(s));
-  report('Create latency', latency(s));
-  report(
-    'Create statuses',
-    JSON.stringify(statuses),
-    `all ${OPTIONS.starts} 201`,
-    statuses['201'] === OPTIONS.starts,
-  );
-  report(
-    'Create / bare throughput',
-    `${throughputRatio.toFixed(2)}×`,
-    '≥ 0.8×',
-    throughputRatio >= 0.8,
-  );
-  report('Create p99 / bare p99', `${p99Ratio.toFixed(2)}×`, '≤ 1.5×', p99Ratio <= 1.5);
 
   const workflowIds = (await stack
     .db('deliveries')
     .where({ partner_id: partner.user.id })
     .pluck('workflow_id')) as string[];
-  await drain(stack, workflowIds, created);
+  return {
+    create: { ...recordLoad(created), statuses },
+    drain: await drain(stack, workflowIds, created),
+  };
 }
 
 /**
@@ -229,7 +214,11 @@ async function creates({ stack, post }: Bench, bare: Stats): Promise<void> {
  * blurred by how often we poll or how long reading the histories takes. (In our runs the count
  * read empty seconds after the last first task had completed: both are printed.)
  */
-async function drain(stack: TestStack, workflowIds: string[], created: Load<Answer>) {
+async function drain(
+  stack: TestStack,
+  workflowIds: string[],
+  created: Load<Answer>,
+): Promise<BenchRun['drain']> {
   const loadEnd = created.endedAt;
   const cpu = cpuSeconds();
   const backlogEmptyAt = await backlogEmpty(stack.client, stack.taskQueue);
@@ -250,15 +239,21 @@ async function drain(stack: TestStack, workflowIds: string[], created: Load<Answ
   console.log(`                start → first task done: ${latency(lag)}, max ${ms(lag.max)}`);
   console.log(`                of which queued: ${latency(queued)}; running: ${latency(ran)}`);
   console.log(`                cores until the backlog count read empty: ${cores}`);
-  report('Drain after the create load', ms(drainMs));
-  report('First tasks done while the create load ran', `${duringLoad} of ${workflowIds.length}`);
-  report('Creates with first task done (N / (load + drain))', `${endToEnd.toFixed(0)}/s`);
-  report('Start → first workflow task done', `${latency(lag)}, max ${ms(lag.max)}`);
-  const timeouts = runs.values.reduce((sum, r) => sum + r.timedOut, 0);
-  report('Workflow task timeouts before the first task was done', String(timeouts));
+  return {
+    ms: drainMs,
+    backlogEmptyMs: Math.max(0, backlogEmptyAt - loadEnd),
+    firstTasksDuringLoad: duringLoad,
+    created: workflowIds.length,
+    perSecond: endToEnd,
+    startToFirstTask: recordStats(lag),
+    queued: recordStats(queued),
+    ran: recordStats(ran),
+    taskTimeouts: runs.values.reduce((sum, r) => sum + r.timedOut, 0),
+    cores,
+  };
 }
 
-async function changes({ post, superAdmin }: Bench): Promise<Stats> {
+async function changes({ post, superAdmin }: Bench): Promise<BenchRun['change']> {
   const partner = await createUserWithToken({ role: 'partner' });
   const admins = await Promise.all([1, 2].map(() => createUserWithToken({ role: 'admin' })));
   const count = OPTIONS.changeDeliveries;
@@ -283,16 +278,12 @@ async function changes({ post, superAdmin }: Bench): Promise<Stats> {
     return answer;
   });
   const statuses = countBy(timed.values, (a) => String(a.status));
-  const s = timed.stats;
-  console.log(`re-assign       ${formatStats(s)}  statuses ${JSON.stringify(statuses)}`);
+  console.log(`re-assign       ${formatStats(timed.stats)}  statuses ${JSON.stringify(statuses)}`);
   console.log(`                cores: ${timed.cores}`);
-  report('Change (re-assign), throughput', rate(s));
-  report('Change latency', latency(s), 'p50 ≤ 100 ms', s.p50 <= 100);
-  report('Change answers', JSON.stringify(statuses), `all 200, new assignee`, wrong === 0);
-  return s;
+  return { ...recordLoad(timed), statuses, wrongAnswers: wrong };
 }
 
-async function bareUpdates(stack: TestStack, change: Stats): Promise<void> {
+async function bareUpdates(stack: TestStack, changeP50: number): Promise<BenchRun['bareUpdate']> {
   const taskQueue = `bench-noop-${RUN}`;
   const connection = await NativeConnection.connect({ address: stack.temporalAddress });
   const worker = await Worker.create({
@@ -315,12 +306,10 @@ async function bareUpdates(stack: TestStack, change: Stats): Promise<void> {
       handles[ownedKey(i, concurrency, count)]!.executeUpdate(noopUpdate),
     );
     const s = timed.stats;
-    const ratio = change.p50 / s.p50;
+    const ratio = changeP50 / s.p50;
     console.log(`bare update     ${formatStats(s)}  cores: ${timed.cores}`);
     console.log(`change p50 / bare update p50 = ${ratio.toFixed(2)}×`);
-    report('Bare update (no-op workflow), throughput', rate(s));
-    report('Bare update latency', latency(s));
-    report('Change p50 / bare update p50', `${ratio.toFixed(2)}×`);
+    return recordLoad(timed);
   } finally {
     worker.shutdown();
     await running;
@@ -328,12 +317,13 @@ async function bareUpdates(stack: TestStack, change: Stats): Promise<void> {
   }
 }
 
-async function lifecycles({ stack, post, superAdmin }: Bench): Promise<void> {
+async function lifecycles({ stack, post, superAdmin }: Bench): Promise<BenchRun['lifecycle']> {
   const partner = await createUserWithToken({ role: 'partner' });
   const admin = await createUserWithToken({ role: 'admin' });
   const events: number[] = [];
   const apiMs: number[] = [];
   const closedMs: number[] = [];
+  let firstHistory: Record<string, number> = {};
   for (let i = 0; i < OPTIONS.lifecycles; i++) {
     const start = performance.now();
     const created = await post('/deliveries', partner.token, newDelivery(`lifecycle ${i}`));
@@ -350,10 +340,10 @@ async function lifecycles({ stack, post, superAdmin }: Bench): Promise<void> {
     const history = (await handle.fetchHistory()).events ?? [];
     events.push(history.length);
     if (i === 0) {
-      const types = countBy(history, (e) =>
+      firstHistory = countBy(history, (e) =>
         (EventType[e.eventType ?? 0] ?? '?').replace('EVENT_TYPE_', ''),
       );
-      console.log(`lifecycle history (${history.length} events): ${JSON.stringify(types)}`);
+      console.log(`lifecycle history (${history.length} events): ${JSON.stringify(firstHistory)}`);
     }
   }
   const min = Math.min(...events);
@@ -365,12 +355,16 @@ async function lifecycles({ stack, post, superAdmin }: Bench): Promise<void> {
       `p50 ${ms(api.p50)} max ${ms(api.max)}; until the run closed p50 ${ms(closed.p50)} ` +
       `max ${ms(closed.max)}`,
   );
-  report('History events per lifecycle', `min ${min}, max ${max}`, '≤ 45', max <= 45);
-  report('Lifecycle wall time, 4 API calls', `p50 ${ms(api.p50)}, max ${ms(api.max)}`);
-  report('Lifecycle wall time, until closed', `p50 ${ms(closed.p50)}, max ${ms(closed.max)}`);
+  return {
+    runs: OPTIONS.lifecycles,
+    events: { min, max },
+    firstHistory,
+    apiCalls: recordStats(api),
+    untilClosed: recordStats(closed),
+  };
 }
 
-async function duplicateStorm({ stack, post }: Bench): Promise<void> {
+async function duplicateStorm({ stack, post }: Bench): Promise<BenchRun['duplicates']> {
   const partner = await createUserWithToken({ role: 'partner' });
   const body = newDelivery('duplicate storm');
   const count = OPTIONS.duplicates;
@@ -380,26 +374,16 @@ async function duplicateStorm({ stack, post }: Bench): Promise<void> {
   );
   const rows = await stack.db('deliveries').where({ partner_id: partner.user.id }).count();
   const stored = Number((rows[0] as { count: string | number }).count);
-  const fiveHundreds = storm.values.filter((a) => a.status >= 500).length;
-  const met =
-    stored === 1 &&
-    statuses['201'] === 1 &&
-    statuses['200 replayed'] === count - 1 &&
-    fiveHundreds === 0;
+  const serverErrors = storm.values.filter((a) => a.status >= 500).length;
   console.log(
     `duplicate storm ${formatStats(storm.stats)}  statuses ${JSON.stringify(statuses)}, ` +
       `rows ${stored}`,
   );
-  report(
-    `Duplicate storm (${count} identical creates)`,
-    `${JSON.stringify(statuses)}, ${stored} row(s), p99 ${ms(storm.stats.p99)}`,
-    `1 row, one 201, ${count - 1} replayed 200s, no 5xx`,
-    met,
-  );
+  return { count, statuses, rows: stored, serverErrors, stats: recordStats(storm.stats) };
 }
 
-async function lists(bench: Bench, baseUrl: string): Promise<ListResult[]> {
-  if (OPTIONS.listRows === 0) return [];
+async function lists(bench: Bench, baseUrl: string): Promise<BenchRun['lists']> {
+  if (OPTIONS.listRows === 0) return null;
   const partner = await createUserWithToken({ role: 'partner' });
   const admin = await createUserWithToken({ role: 'admin' });
   const results = await benchLists({
@@ -411,59 +395,37 @@ async function lists(bench: Bench, baseUrl: string): Promise<ListResult[]> {
     rows: OPTIONS.listRows,
     requests: OPTIONS.listRequests,
   });
-  const worst = results.reduce((a, b) => (b.p99 > a.p99 ? b : a));
-  const over = results.filter((r) => r.p99 > 20).length;
-  report(
-    `Lists at ${OPTIONS.listRows.toLocaleString('en')} rows (${results.length} filter × scope)`,
-    `worst p99 ${ms(worst.p99)} (${worst.scope}, ${worst.filter}); ${over} over 20 ms`,
-    'every p99 ≤ 20 ms',
-    over === 0,
-  );
-  return results;
+  return { rows: OPTIONS.listRows, results };
 }
 
-/** The commit measured, and whether the platform's code in the working tree differs from it. */
-function revision(): string {
+/**
+ * The commit checked out at the start, and the changed paths the run measures: what the bench
+ * loads (the platform, its migrations and dependencies, the test stack it starts, itself).
+ */
+function revision(): BenchRun['commit'] {
   try {
     const git = (args: string) => execSync(`git ${args}`, { encoding: 'utf8' }).trim();
-    const dirty = git('status --porcelain -- src migrations package.json') !== '';
-    return `${git('rev-parse --short HEAD')}${dirty ? ' (with uncommitted changes in src/ or migrations/)' : ''}`;
+    const measured = 'src migrations package.json package-lock.json test/support bench';
+    const changed = git(`status --porcelain -- ${measured}`)
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => line.slice(3));
+    return { hash: git('rev-parse --short HEAD'), uncommitted: changed };
   } catch {
-    return 'unknown (not a git checkout)';
+    return null;
   }
 }
 
-function markdown(listResults: ListResult[], loadAtStart: number): string {
+function machine(loadAtStart: number): BenchRun['machine'] {
   const cpus = os.cpus();
-  const gib = (os.totalmem() / 2 ** 30).toFixed(1);
-  const met = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
-  const lines = [
-    '# Delivery API benchmark (`npm run bench`)',
-    '',
-    `- Date: ${new Date().toISOString()}`,
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${gib} GiB, ` +
-      `${os.type()} ${os.release()}`,
-    `- Commit: ${revision()}`,
-    `- Node ${process.version}; one stack: embedded PostgreSQL, Temporal dev server, API and ` +
-      `load in one Node process, the worker in its own at nice ${OPTIONS.workerNice}`,
-    `- Load average (1 min): ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0]!.toFixed(2)} ` +
-      'at the end (other work on the machine skews every number)',
-    `- Options: ${JSON.stringify(OPTIONS)}`,
-    '',
-    '| Measure | Result | Goal | Met |',
-    '| --- | --- | --- | --- |',
-    ...summary.map((r) => `| ${r.measure} | ${r.result} | ${r.goal} | ${met(r.met)} |`),
-  ];
-  if (listResults.length > 0) {
-    lines.push('', '## Lists', '', '| Scope | Filter | p50 | p99 | max | Page rows |');
-    lines.push('| --- | --- | --- | --- | --- | --- |');
-    for (const r of listResults) {
-      lines.push(
-        `| ${r.scope} | ${r.filter} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.pageRows} |`,
-      );
-    }
-  }
-  return `${lines.join('\n')}\n`;
+  return {
+    cores: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
+  };
 }
 
 /**
@@ -487,6 +449,8 @@ async function startWorkerProcess(base: string): Promise<() => Promise<void>> {
 
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
+  const startedAt = new Date().toISOString();
+  const commit = revision();
   const stack = await startStack({ inProcessWorker: false });
   const server = await listen(stack.app, 0, '127.0.0.1');
   const base = baseUrl(server);
@@ -497,20 +461,32 @@ async function main(): Promise<void> {
       post: postTo(base),
       superAdmin: await createUserWithToken({ role: 'super_admin' }),
     };
-    const bare = await bareStarts(stack.client);
-    await creates(bench, bare);
+    const bareStart = await bareStarts(stack.client);
+    const { create, drain } = await creates(bench);
     const change = await changes(bench);
-    await bareUpdates(stack, change);
-    await lifecycles(bench);
-    await duplicateStorm(bench);
+    const bareUpdate = await bareUpdates(stack, change.stats.p50);
+    const lifecycle = await lifecycles(bench);
+    const duplicates = await duplicateStorm(bench);
     const listResults = await lists(bench, base);
-
-    const text = markdown(listResults, loadAtStart);
-    console.log(`\n${text}`);
-    const file = path.join(__dirname, 'results', 'latest.md');
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
-    console.log(`written to ${path.relative(process.cwd(), file)}`);
+    const run: BenchRun = {
+      startedAt,
+      endedAt: new Date().toISOString(),
+      commit,
+      machine: machine(loadAtStart),
+      options: OPTIONS,
+      bareStart,
+      create,
+      drain,
+      change,
+      bareUpdate,
+      lifecycle,
+      duplicates,
+      lists: listResults,
+    };
+    console.log(`\n${renderLatest(run)}`);
+    for (const file of await writeRecords(run)) {
+      console.log(`written: ${path.relative(process.cwd(), file)}`);
+    }
   } finally {
     await closeServer(server);
     await stopWorker();

@@ -1,0 +1,314 @@
+/**
+ * The benchmark's records, and the only code that writes them. One run of `npm run bench` yields a
+ * `BenchRun` (the raw numbers); from it alone come `bench/results/latest.json` (the run as is),
+ * `bench/results/latest.md` (every measure, every list filter, CPU per phase) and the table between
+ * the `bench:begin` / `bench:end` markers of `docs/performance.md`. No number in those files is
+ * written by hand. The goals live here too, beside the rows they judge.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import type { ListResult } from './lists';
+import type { Stats } from './support';
+
+/** Latency percentiles in ms; `perSecond` only where the wall time of a whole load was known. */
+export interface RecordedStats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  perSecond: number | null;
+}
+
+/** A timed load: its latencies and the cores each program kept busy (e.g. "node 0.98, temporal 0.61"). */
+export interface LoadRecord {
+  stats: RecordedStats;
+  cores: string;
+}
+
+export interface BenchRun {
+  /** ISO 8601 instants (UTC) at which the run started and ended. */
+  startedAt: string;
+  endedAt: string;
+  /** The commit checked out at the start; `uncommitted` lists changed paths that the run measured. */
+  commit: { hash: string; uncommitted: string[] } | null;
+  machine: {
+    cores: number;
+    cpuModel: string;
+    memoryGiB: number;
+    os: string;
+    node: string;
+    /** 1-minute load average at the start and at the end of the run. */
+    loadAverage: { start: number; end: number };
+  };
+  options: Record<string, number>;
+  bareStart: LoadRecord;
+  create: LoadRecord & { statuses: Record<string, number> };
+  drain: {
+    ms: number;
+    /** From the end of the create load until the task queue's backlog count read empty. */
+    backlogEmptyMs: number;
+    firstTasksDuringLoad: number;
+    created: number;
+    /** Creates whose first task was done, per second of load + drain. */
+    perSecond: number;
+    startToFirstTask: RecordedStats;
+    queued: RecordedStats;
+    ran: RecordedStats;
+    taskTimeouts: number;
+    /** Cores per program from the end of the load until the backlog count read empty. */
+    cores: string;
+  };
+  change: LoadRecord & { statuses: Record<string, number>; wrongAnswers: number };
+  bareUpdate: LoadRecord;
+  lifecycle: {
+    runs: number;
+    events: { min: number; max: number };
+    /** History event types of the first lifecycle, by count. */
+    firstHistory: Record<string, number>;
+    apiCalls: RecordedStats;
+    untilClosed: RecordedStats;
+  };
+  duplicates: {
+    count: number;
+    statuses: Record<string, number>;
+    rows: number;
+    serverErrors: number;
+    stats: RecordedStats;
+  };
+  /** Absent when the list phase was skipped (BENCH_LIST_ROWS=0). */
+  lists: { rows: number; results: ListResult[] } | null;
+}
+
+export interface SummaryRow {
+  measure: string;
+  result: string;
+  goal: string;
+  /** Whether the goal was met; null where the row has no goal. */
+  met: boolean | null;
+}
+
+export const MARKER_BEGIN = '<!-- bench:begin -->';
+export const MARKER_END = '<!-- bench:end -->';
+
+/** JSON has no NaN: a rate without a wall time is recorded as null. */
+export function recordStats(s: Stats): RecordedStats {
+  const { n, p50, p95, p99, max, perSecond } = s;
+  return { n, p50, p95, p99, max, perSecond: Number.isFinite(perSecond) ? perSecond : null };
+}
+
+export const ms = (value: number) =>
+  value < 10_000 ? `${value.toFixed(1)} ms` : `${(value / 1000).toFixed(2)} s`;
+const latency = (s: RecordedStats) => `p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, p99 ${ms(s.p99)}`;
+const rate = (s: RecordedStats) => (s.perSecond === null ? '—' : `${s.perSecond.toFixed(0)}/s`);
+const ratio = (value: number) => `${value.toFixed(2)}×`;
+
+/** Every measure of a run with its goal, in the order the bench takes them. */
+export function summaryRows(run: BenchRun): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const row = (measure: string, result: string, goal = '—', met: boolean | null = null) =>
+    rows.push({ measure, result, goal, met });
+  const { bareStart, create, drain, change, bareUpdate, lifecycle, duplicates } = run;
+  const starts = run.options['starts'] ?? NaN;
+
+  row(
+    'Bare start (unpolled type: no worker polls its task queue), throughput',
+    rate(bareStart.stats),
+  );
+  row('Bare start latency', latency(bareStart.stats));
+  row('Create, throughput', rate(create.stats));
+  row('Create latency', latency(create.stats));
+  row(
+    'Create statuses',
+    JSON.stringify(create.statuses),
+    `all ${starts} 201`,
+    create.statuses['201'] === starts,
+  );
+  const throughput = (create.stats.perSecond ?? NaN) / (bareStart.stats.perSecond ?? NaN);
+  row('Create / bare throughput', ratio(throughput), '≥ 0.8×', throughput >= 0.8);
+  const p99 = create.stats.p99 / bareStart.stats.p99;
+  row('Create p99 / bare p99', ratio(p99), '≤ 1.5×', p99 <= 1.5);
+
+  row('Drain after the create load', ms(drain.ms));
+  row(
+    'First tasks done while the create load ran',
+    `${drain.firstTasksDuringLoad} of ${drain.created}`,
+  );
+  row('Creates with first task done (N / (load + drain))', `${drain.perSecond.toFixed(0)}/s`);
+  row(
+    'Start → first workflow task done',
+    `${latency(drain.startToFirstTask)}, max ${ms(drain.startToFirstTask.max)}`,
+  );
+  row('Workflow task timeouts before the first task was done', String(drain.taskTimeouts));
+
+  row('Change (re-assign), throughput', rate(change.stats));
+  row('Change latency', latency(change.stats), 'p50 ≤ 100 ms', change.stats.p50 <= 100);
+  row(
+    'Change answers',
+    JSON.stringify(change.statuses),
+    'all 200, new assignee',
+    change.wrongAnswers === 0,
+  );
+  row('Bare update (no-op workflow), throughput', rate(bareUpdate.stats));
+  row('Bare update latency', latency(bareUpdate.stats));
+  row('Change p50 / bare update p50', ratio(change.stats.p50 / bareUpdate.stats.p50));
+
+  const { min, max } = lifecycle.events;
+  row('History events per lifecycle', `min ${min}, max ${max}`, '≤ 45', max <= 45);
+  const wall = (s: RecordedStats) => `p50 ${ms(s.p50)}, max ${ms(s.max)}`;
+  row('Lifecycle wall time, 4 API calls', wall(lifecycle.apiCalls));
+  row('Lifecycle wall time, until closed', wall(lifecycle.untilClosed));
+
+  const { count } = duplicates;
+  row(
+    `Duplicate storm (${count} identical creates)`,
+    `${JSON.stringify(duplicates.statuses)}, ${duplicates.rows} row(s), p99 ${ms(duplicates.stats.p99)}`,
+    `1 row, one 201, ${count - 1} replayed 200s, no 5xx`,
+    duplicates.rows === 1 &&
+      duplicates.statuses['201'] === 1 &&
+      duplicates.statuses['200 replayed'] === count - 1 &&
+      duplicates.serverErrors === 0,
+  );
+
+  if (run.lists && run.lists.results.length > 0) {
+    const { results } = run.lists;
+    const worst = results.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+    const over = results.filter((r) => r.p99 > 20).length;
+    row(
+      `Lists at ${run.lists.rows.toLocaleString('en')} rows (${results.length} filter × scope)`,
+      `worst p99 ${ms(worst.p99)} (${worst.scope}, ${worst.filter}); ${over} over 20 ms`,
+      'every p99 ≤ 20 ms',
+      over === 0,
+    );
+  }
+  return rows;
+}
+
+const metCell = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
+
+export function summaryTable(run: BenchRun): string[] {
+  return [
+    '| Measure | Result | Goal | Met |',
+    '| --- | --- | --- | --- |',
+    ...summaryRows(run).map(
+      (r) => `| ${r.measure} | ${r.result} | ${r.goal} | ${metCell(r.met)} |`,
+    ),
+  ];
+}
+
+export function commitLabel(commit: BenchRun['commit']): string {
+  if (commit === null) return 'unknown (not a git checkout)';
+  if (commit.uncommitted.length === 0) return commit.hash;
+  return `${commit.hash} + uncommitted (${commit.uncommitted.join(', ')})`;
+}
+
+export function machineLabel(machine: BenchRun['machine']): string {
+  return (
+    `${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB, ` +
+    `${machine.os}, Node ${machine.node}`
+  );
+}
+
+/** `2026-11-26T19:25:03.123Z` → `2026-11-26 19:25 UTC`. */
+export const utcMinute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** The full record: `bench/results/latest.md`. */
+export function renderLatest(run: BenchRun): string {
+  const { machine } = run;
+  const lines = [
+    '# Delivery API benchmark (`npm run bench`)',
+    '',
+    'Written by `npm run bench` (`bench/report.ts`) from `latest.json`; not edited by hand.',
+    '',
+    `- Date: ${run.startedAt} to ${run.endedAt} (UTC)`,
+    `- Commit: ${commitLabel(run.commit)}`,
+    `- Machine: ${machineLabel(machine)}`,
+    `- Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the start, ` +
+      `${machine.loadAverage.end.toFixed(2)} at the end (other work on the machine skews every number)`,
+    `- One stack: embedded PostgreSQL, Temporal dev server, API and load in one Node process, ` +
+      `the worker in its own at nice ${run.options['workerNice']}`,
+    `- Options: ${JSON.stringify(run.options)}`,
+    '',
+    ...summaryTable(run),
+    '',
+    '## CPU per phase',
+    '',
+    'Cores each program kept busy while the phase ran.',
+    '',
+    '| Phase | Cores |',
+    '| --- | --- |',
+    `| Bare start | ${run.bareStart.cores} |`,
+    `| Create | ${run.create.cores} |`,
+    `| Drain (until the backlog count read empty) | ${run.drain.cores} |`,
+    `| Change (re-assign) | ${run.change.cores} |`,
+    `| Bare update | ${run.bareUpdate.cores} |`,
+  ];
+  if (run.lists && run.lists.results.length > 0) {
+    lines.push('', '## Lists', '', '| Scope | Filter | p50 | p99 | max | Page rows |');
+    lines.push('| --- | --- | --- | --- | --- | --- |');
+    for (const r of run.lists.results) {
+      lines.push(
+        `| ${r.scope} | ${r.filter} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.pageRows} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** What goes between the markers of `docs/performance.md`. */
+export function renderPerformanceTable(run: BenchRun): string {
+  return [
+    `The last run of \`npm run bench\`, ${utcMinute(run.startedAt)}, commit ` +
+      `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +
+      `${run.machine.loadAverage.start.toFixed(2)} at the start. Written by the benchmark from ` +
+      '[`bench/results/latest.json`](../bench/results/latest.json); every list filter and the CPU ' +
+      'per phase are in [`bench/results/latest.md`](../bench/results/latest.md).',
+    '',
+    ...summaryTable(run),
+  ].join('\n');
+}
+
+/** `doc` with whatever stood between the two markers replaced by `body`; the markers stay. */
+export function replaceBetweenMarkers(doc: string, body: string): string {
+  const begin = doc.indexOf(MARKER_BEGIN);
+  const end = doc.indexOf(MARKER_END);
+  if (begin < 0 || end < 0 || end < begin) {
+    throw new Error(`expected ${MARKER_BEGIN} followed by ${MARKER_END}`);
+  }
+  if (doc.indexOf(MARKER_BEGIN, begin + 1) >= 0 || doc.indexOf(MARKER_END, end + 1) >= 0) {
+    throw new Error(`expected one ${MARKER_BEGIN} and one ${MARKER_END}`);
+  }
+  const head = doc.slice(0, begin + MARKER_BEGIN.length);
+  return `${head}\n\n${body.trim()}\n\n${doc.slice(end)}`;
+}
+
+export interface RecordPaths {
+  /** Directory of `latest.json` and `latest.md`. */
+  resultsDir: string;
+  /** The document whose marked table is rewritten. */
+  performanceDoc: string;
+}
+
+export const DEFAULT_PATHS: RecordPaths = {
+  resultsDir: path.join(__dirname, 'results'),
+  performanceDoc: path.join(__dirname, '..', 'docs', 'performance.md'),
+};
+
+/** Writes the run's three records; returns the files written. */
+export async function writeRecords(run: BenchRun, paths = DEFAULT_PATHS): Promise<string[]> {
+  // Read first, so a document without its markers stops the writer before any record changes.
+  const doc = replaceBetweenMarkers(
+    await readFile(paths.performanceDoc, 'utf8'),
+    renderPerformanceTable(run),
+  );
+  await mkdir(paths.resultsDir, { recursive: true });
+  const json = path.join(paths.resultsDir, 'latest.json');
+  const md = path.join(paths.resultsDir, 'latest.md');
+  // Formatted as the repository's `prettier --check .` expects it.
+  const options = { ...(await resolveConfig(json)), filepath: json };
+  await writeFile(json, await format(JSON.stringify(run), options));
+  await writeFile(md, renderLatest(run));
+  await writeFile(paths.performanceDoc, doc);
+  return [json, md, paths.performanceDoc];
+}

@@ -1,0 +1,250 @@
+import { expect } from 'chai';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  MARKER_BEGIN,
+  MARKER_END,
+  renderLatest,
+  renderPerformanceTable,
+  replaceBetweenMarkers,
+  summaryRows,
+  writeRecords,
+  type BenchRun,
+  type RecordedStats,
+} from '../../bench/report';
+
+const stats = (p50: number, perSecond: number | null = null): RecordedStats => ({
+  n: 100,
+  p50,
+  p95: p50 * 1.5,
+  p99: p50 * 2,
+  max: p50 * 3,
+  perSecond,
+});
+
+function sampleRun(): BenchRun {
+  return {
+    startedAt: '2030-01-02T03:04:05.678Z',
+    endedAt: '2030-01-02T03:09:10.000Z',
+    commit: { hash: 'abc1234', uncommitted: [] },
+    machine: {
+      cores: 2,
+      cpuModel: 'Test CPU',
+      memoryGiB: 23.5,
+      os: 'Linux 6.0',
+      node: 'v20.20.2',
+      loadAverage: { start: 0.25, end: 2.5 },
+    },
+    options: { starts: 2000, workerNice: 10 },
+    bareStart: { stats: stats(100, 250), cores: 'temporal 1.20, node 0.30' },
+    create: { stats: stats(150, 210), cores: 'node 1.00', statuses: { '201': 2000 } },
+    drain: {
+      ms: 20_000,
+      backlogEmptyMs: 21_000,
+      firstTasksDuringLoad: 300,
+      created: 2000,
+      perSecond: 45,
+      startToFirstTask: stats(20_000),
+      queued: stats(19_000),
+      ran: stats(5),
+      taskTimeouts: 0,
+      cores: 'temporal 1.50',
+    },
+    change: { stats: stats(90, 40), cores: 'node 0.9', statuses: { '200': 1000 }, wrongAnswers: 0 },
+    bareUpdate: { stats: stats(60, 220), cores: 'temporal 1.0' },
+    lifecycle: {
+      runs: 10,
+      events: { min: 44, max: 50 },
+      firstHistory: { WORKFLOW_EXECUTION_STARTED: 1 },
+      apiCalls: stats(120),
+      untilClosed: stats(140),
+    },
+    duplicates: {
+      count: 200,
+      statuses: { '201': 1, '200 replayed': 199 },
+      rows: 1,
+      serverErrors: 0,
+      stats: stats(300),
+    },
+    lists: {
+      rows: 100_000,
+      results: [
+        {
+          scope: 'partner',
+          filter: 'none',
+          query: '',
+          requests: 200,
+          p50: 3,
+          p99: 10,
+          max: 11,
+          pageRows: 20,
+        },
+        {
+          scope: 'super_admin',
+          filter: 'all filters',
+          query: 'status=COMPLETED',
+          requests: 200,
+          p50: 9,
+          p99: 25,
+          max: 30,
+          pageRows: 20,
+        },
+      ],
+    },
+  };
+}
+
+const row = (run: BenchRun, start: string) => {
+  const found = summaryRows(run).find((r) => r.measure.startsWith(start));
+  if (!found) throw new Error(`no row starting "${start}"`);
+  return found;
+};
+
+describe('the benchmark report (bench/report.ts)', () => {
+  it('when a run is summarised, then the bare start row says no worker polls its queue', () => {
+    const bare = row(sampleRun(), 'Bare start (');
+    expect(bare.measure).to.match(/unpolled/);
+    expect(bare.measure).to.match(/no worker polls its task queue/);
+    expect(bare.result).to.equal('250/s');
+  });
+
+  it('when measures are summarised, then each goal is judged from the raw numbers', () => {
+    const run = sampleRun();
+    expect(row(run, 'Create / bare throughput')).to.include({ result: '0.84×', met: true });
+    expect(row(run, 'Create p99 / bare p99')).to.include({ result: '1.50×', met: true });
+    expect(row(run, 'Change latency').met).to.equal(true);
+    expect(row(run, 'Change p50 / bare update p50').result).to.equal('1.50×');
+    expect(row(run, 'History events per lifecycle')).to.include({
+      result: 'min 44, max 50',
+      met: false,
+    });
+    expect(row(run, 'Duplicate storm').met).to.equal(true);
+    expect(row(run, 'Lists at 100,000 rows (2 filter × scope)')).to.include({
+      result: 'worst p99 25.0 ms (super_admin, all filters); 1 over 20 ms',
+      met: false,
+    });
+  });
+
+  it('when the list phase was skipped, then the summary has no list row', () => {
+    const run = { ...sampleRun(), lists: null };
+    expect(summaryRows(run).some((r) => r.measure.startsWith('Lists'))).to.equal(false);
+    expect(renderLatest(run)).not.to.contain('## Lists');
+  });
+
+  it('when the record is rendered, then it names its date, commit, machine and load', () => {
+    const run = sampleRun();
+    run.commit = { hash: 'abc1234', uncommitted: ['src/api/app.ts', 'bench/report.ts'] };
+    const text = renderLatest(run);
+    expect(text).to.contain('- Date: 2030-01-02T03:04:05.678Z to 2030-01-02T03:09:10.000Z (UTC)');
+    expect(text).to.contain('- Commit: abc1234 + uncommitted (src/api/app.ts, bench/report.ts)');
+    expect(text).to.contain('- Machine: 2 cores (Test CPU), 23.5 GiB, Linux 6.0, Node v20.20.2');
+    expect(text).to.contain('- Load average (1 min): 0.25 at the start, 2.50 at the end');
+    expect(text).to.contain('| super_admin | all filters | 9.0 ms | 25.0 ms | 30.0 ms | 20 |');
+    expect(text).to.contain('| Create | node 1.00 |');
+  });
+
+  it('when the performance table is rendered, then it is the summary with date and commit', () => {
+    const run = sampleRun();
+    const table = renderPerformanceTable(run);
+    expect(table).to.contain('2030-01-02 03:04 UTC, commit abc1234,');
+    for (const r of summaryRows(run)) expect(table).to.contain(`| ${r.measure} | ${r.result} |`);
+  });
+
+  it('when the run is read back from its JSON, then it renders the same records', () => {
+    const run = sampleRun();
+    const again = JSON.parse(JSON.stringify(run)) as BenchRun;
+    expect(renderLatest(again)).to.equal(renderLatest(run));
+    expect(renderPerformanceTable(again)).to.equal(renderPerformanceTable(run));
+  });
+
+  describe('replaceBetweenMarkers', () => {
+    const doc = [
+      '# Performance',
+      '',
+      'Prose stays.',
+      '',
+      MARKER_BEGIN,
+      'old table',
+      MARKER_END,
+      '',
+      'More prose.',
+      '',
+    ].join('\n');
+
+    it('when the markers are there, then only what stood between them changes', () => {
+      const out = replaceBetweenMarkers(doc, 'new table\n');
+      expect(out).to.equal(
+        [
+          '# Performance',
+          '',
+          'Prose stays.',
+          '',
+          MARKER_BEGIN,
+          '',
+          'new table',
+          '',
+          MARKER_END,
+          '',
+          'More prose.',
+          '',
+        ].join('\n'),
+      );
+      expect(replaceBetweenMarkers(out, 'new table')).to.equal(out);
+    });
+
+    const broken: [string, string][] = [
+      ['no markers', '# Performance\n'],
+      ['only the begin marker', `${MARKER_BEGIN}\n`],
+      ['the markers swapped', `${MARKER_END}\n${MARKER_BEGIN}\n`],
+      ['two tables', `${MARKER_BEGIN}\n${MARKER_END}\n${MARKER_BEGIN}\n${MARKER_END}\n`],
+    ];
+    for (const [what, text] of broken) {
+      it(`when the document has ${what}, then it refuses`, () => {
+        expect(() => replaceBetweenMarkers(text, 'x')).to.throw(/bench:begin/);
+      });
+    }
+  });
+
+  describe('writeRecords', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'bench-report-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('when a run is written, then the JSON, the record and the marked table come from it', async () => {
+      const run = sampleRun();
+      const performanceDoc = path.join(dir, 'performance.md');
+      const resultsDir = path.join(dir, 'results');
+      await writeFile(performanceDoc, `# P\n\n${MARKER_BEGIN}\nold\n${MARKER_END}\n\nEnd.\n`);
+      await writeRecords(run, { resultsDir, performanceDoc });
+
+      const json = JSON.parse(await readFile(path.join(resultsDir, 'latest.json'), 'utf8'));
+      expect(json).to.deep.equal(JSON.parse(JSON.stringify(run)));
+      expect(await readFile(path.join(resultsDir, 'latest.md'), 'utf8')).to.equal(
+        renderLatest(run),
+      );
+      const doc = await readFile(performanceDoc, 'utf8');
+      expect(doc).to.contain(renderPerformanceTable(run));
+      expect(doc).not.to.contain('old');
+      expect(doc.startsWith('# P\n\n')).to.equal(true);
+      expect(doc.endsWith('\n\nEnd.\n')).to.equal(true);
+    });
+
+    it('when the document lost its markers, then nothing is written', async () => {
+      const performanceDoc = path.join(dir, 'performance.md');
+      const resultsDir = path.join(dir, 'results');
+      await writeFile(performanceDoc, '# P\n');
+      let error: unknown;
+      await writeRecords(sampleRun(), { resultsDir, performanceDoc }).catch((e: unknown) => {
+        error = e;
+      });
+      expect(error).to.be.instanceOf(Error);
+      expect(await stat(resultsDir).catch(() => null)).to.equal(null);
+      expect(await readFile(performanceDoc, 'utf8')).to.equal('# P\n');
+    });
+  });
+});
