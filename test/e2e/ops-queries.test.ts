@@ -12,10 +12,10 @@ import { waitFor } from '../support/wait-for';
 const run = promisify(execFile);
 const api = () => request(stack().app.callback());
 
-/** The ops query block of the README, one CLI command per line. */
-async function readmeQueries(): Promise<string[][]> {
-  const readme = await readFile(path.resolve(__dirname, '../../README.md'), 'utf8');
-  const section = readme.split('The queries ops use')[1]!;
+/** The ops query block of docs/operations.md, one CLI command per line. */
+async function documentedQueries(): Promise<string[][]> {
+  const doc = await readFile(path.resolve(__dirname, '../../docs/operations.md'), 'utf8');
+  const section = doc.split('The queries ops use')[1]!;
   const block = /```sh\n([\s\S]*?)```/.exec(section)![1]!;
   return block
     .trim()
@@ -41,7 +41,7 @@ function uniqueDate(): { date: string; dayAfter: string } {
   return { date: day.toISOString().slice(0, 10), dayAfter: next.toISOString().slice(0, 10) };
 }
 
-describe('the ops queries of the README, run through the Temporal CLI', () => {
+describe('the ops queries of docs/operations.md, run through the Temporal CLI', () => {
   it('when ops run each documented query, then it finds the deliveries it is meant to', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const admin = await createUserWithToken({ role: 'admin' });
@@ -98,7 +98,7 @@ describe('the ops queries of the README, run through the Temporal CLI', () => {
         // "Due before" is asked the day after our deliveries are due.
         .replaceAll('<delivery-date>', overdue ? dayAfter : date);
 
-    const queries = await readmeQueries();
+    const queries = await documentedQueries();
     expect(queries.length).to.be.at.least(8);
     for (const args of queries) {
       const template = args.at(-1)!;
