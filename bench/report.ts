@@ -258,12 +258,14 @@ export function renderLatest(run: BenchRun): string {
 
 /** What goes between the markers of `docs/performance.md`. */
 export function renderPerformanceTable(run: BenchRun): string {
+  const more = run.lists ? 'every list filter and the CPU per phase are' : 'the CPU per phase is';
   return [
     `The last run of \`npm run bench\`, ${utcMinute(run.startedAt)}, commit ` +
       `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +
-      `${run.machine.loadAverage.start.toFixed(2)} at the start. Written by the benchmark from ` +
-      '[`bench/results/latest.json`](../bench/results/latest.json); every list filter and the CPU ' +
-      'per phase are in [`bench/results/latest.md`](../bench/results/latest.md).',
+      `${run.machine.loadAverage.start.toFixed(2)} at the start, options ` +
+      `\`${JSON.stringify(run.options)}\`. Written by the benchmark from ` +
+      `[\`bench/results/latest.json\`](../bench/results/latest.json); ${more} in ` +
+      '[`bench/results/latest.md`](../bench/results/latest.md).',
     '',
     ...summaryTable(run),
   ].join('\n');
