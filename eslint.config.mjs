@@ -64,7 +64,7 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*', 'fs', 'path', 'crypto', 'knex', 'pg', 'objection'] },
-            { group: ['../worker/**', '../db/**'], allowTypeImports: true },
+            { group: ['../worker/**', '../db/**', '../activities/**'], allowTypeImports: true },
           ],
         },
       ],
@@ -76,6 +76,7 @@ export default tseslint.config(
       'src/deliveries/**/*.ts',
       'src/accounts/**/*.ts',
       'src/worker/**/*.ts',
+      'src/activities/**/*.ts',
       'src/notifications/**/*.ts',
       'src/db/**/*.ts',
     ],

@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
-import { activityDepsFrom } from '../worker/activities';
+import { activityDepsFrom } from '../activities';
 import {
   connectWorker,
   createDeliveryWorker,

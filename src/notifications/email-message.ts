@@ -19,13 +19,3 @@ export interface EmailMessage {
 export type EmailOutcome =
   | { key: string; outcome: 'sent' | 'outbox' | 'sent-before' }
   | { key: string; outcome: 'rejected'; reason: string };
-
-/** The email activities' signatures, for workflows that import activity types only. */
-export interface EmailActivities {
-  sendEmail(message: EmailMessage): Promise<EmailOutcome>;
-  /**
-   * Every email of one change in one activity: each is sent at most once by its key, a
-   * permanent rejection is recorded and skipped, a transient failure retries the rest.
-   */
-  sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]>;
-}

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from './activities';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { Tracing } from '../telemetry/tracing';
 
 /** The worker's own connection; its namespace is given to each worker, not to the connection. */

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { EmailActivities, EmailMessage, EmailOutcome } from '../notifications/email-message';
+import type { EmailActivities } from '../activities/email';
+import type { EmailMessage, EmailOutcome } from '../notifications/email-message';
 import { OUTBOUND_ACTIVITY_OPTIONS } from './outbound-options';
 
 const { sendEmail } = proxyActivities<EmailActivities>(OUTBOUND_ACTIVITY_OPTIONS);

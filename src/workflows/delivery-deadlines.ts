@@ -1,10 +1,14 @@
 import { condition, log, patched } from '@temporalio/workflow';
 import { durationText } from '../domain/duration-text';
-import type { DeliveryLifecycle } from './delivery-lifecycle';
+import type { DeadlineEventType } from '../domain/delivery-events';
+import type { DeliveryState } from './delivery-state';
 import type { DeliveryDeadlines } from './delivery-messages';
 
 /** Runs started before durable deadlines existed replay without their timers. */
 const DEADLINES_PATCH = 'durable-deadlines';
+
+/** Records a missed deadline unless a change made it moot. */
+type RecordOverdue = (type: DeadlineEventType, reason: string) => Promise<void>;
 
 /** The workflow clock: the sandbox's Date is the SDK's, fixed per workflow task and replayed. */
 const workflowTime = () => new Date().getTime();
@@ -14,7 +18,12 @@ const workflowTime = () => new Date().getTime();
  * is CREATED, then the end of its date. The change that makes the SLA moot (assigned, cancelled)
  * cancels its timer at once; the date's timer ends with the run. Each deadline is recorded once.
  */
-async function watch(delivery: DeliveryLifecycle, deadlines: DeliveryDeadlines, createdAt: string) {
+async function watch(
+  delivery: DeliveryState,
+  overdue: RecordOverdue,
+  deadlines: DeliveryDeadlines,
+  createdAt: string,
+) {
   const assignBy = Date.parse(deadlines.assignBy);
   const dueBy = Date.parse(deadlines.dueBy);
   let assignmentOpen = true;
@@ -30,14 +39,14 @@ async function watch(delivery: DeliveryLifecycle, deadlines: DeliveryDeadlines, 
     if (assignmentOpen && now >= assignBy) {
       assignmentOpen = false;
       const sla = durationText(assignBy - Date.parse(createdAt));
-      await delivery.overdue(
+      await overdue(
         'assignment_overdue',
         `Still waiting for an admin ${sla} after it was created (ASSIGNMENT_SLA).`,
       );
     }
     if (dueOpen && now >= dueBy) {
       dueOpen = false;
-      await delivery.overdue(
+      await overdue(
         'delivery_overdue',
         `Not finished by the end of its delivery date (${deadlines.timeZone}).`,
       );
@@ -47,12 +56,13 @@ async function watch(delivery: DeliveryLifecycle, deadlines: DeliveryDeadlines, 
 
 /** Starts the deadline timers beside the lifecycle; the run does not wait for them to end. */
 export function watchDeadlines(
-  delivery: DeliveryLifecycle,
+  delivery: DeliveryState,
+  overdue: RecordOverdue,
   deadlines: DeliveryDeadlines | undefined,
   createdAt: string,
 ): void {
   if (!deadlines || !patched(DEADLINES_PATCH)) return;
-  watch(delivery, deadlines, createdAt).catch((error: unknown) => {
+  watch(delivery, overdue, deadlines, createdAt).catch((error: unknown) => {
     log.error('The deadline watch stopped', { error: String(error) });
   });
 }

@@ -1,5 +1,8 @@
 import type { DeliveryEventFields } from '../domain/delivery-events';
 import type { Delivery } from '../schemas/deliveries';
+import type { OutboundJob } from '../activities/outbound';
+
+export type { OutboundJob };
 
 /**
  * One timeline event as the workflow decided it, with the delivery as it stands afterwards. The
@@ -17,25 +20,9 @@ export interface DeliveryEventRecord extends DeliveryEventFields {
 /** The creation event's key: the API and the workflow's first task write the same event. */
 export const createdEventKey = (deliveryId: string) => `${deliveryId}:created`;
 
-/**
- * One message for one notification channel, sent by that channel's activity with a durable retry
- * policy. The workflow runs whatever the record activity planned, so it knows no channel.
- */
-export interface OutboundJob {
-  /** The registered activity that sends it, e.g. `sendEmails`. */
-  activity: string;
-  /** What the Temporal UI shows for the activity. */
-  summary: string;
-  payload: unknown;
-}
-
 /** What is left to send once the record is written: nothing is scheduled for an empty list. */
 export interface DeliveryFanOut {
   /** False when the event had been recorded before (a retry, a replay, a reset). */
   recorded: boolean;
   outbound: OutboundJob[];
-}
-
-export interface DeliveryRecordActivities {
-  recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut>;
 }

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import type { WebhookJob } from '../../src/notifications/webhook-message';
-import { attemptWebhook } from '../../src/worker/notifications/webhook-delivery';
+import { attemptWebhook } from '../../src/notifications/webhook-delivery';
 import { baseUrl } from '../support/base-url';
 import { notice, recordDeliveryNotifications, webhookIn } from '../support/notifications';
 import { stack } from '../support/stack';

@@ -1,18 +1,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { WebhookActivities } from '../../src/worker/activities/webhooks';
-import type { EmailActivities } from '../../src/notifications/email-message';
-import type {
-  DeliveryEventRecord,
-  DeliveryFanOut,
-  DeliveryRecordActivities,
-} from '../../src/workflows/delivery-event';
+import type { OutboundActivities } from '../../src/activities/outbound';
+import type { ReadModelActivities } from '../../src/activities/read-model';
+import type { DeliveryEventRecord, DeliveryFanOut } from '../../src/workflows/delivery-event';
 import { workflowBundle } from './workflow-bundle';
 
-export type DeliveryActivities = DeliveryRecordActivities &
-  Pick<EmailActivities, 'sendEmails'> &
-  WebhookActivities;
+export type DeliveryActivities = ReadModelActivities & OutboundActivities;
 
 export const NOTHING_TO_SEND: DeliveryFanOut = { recorded: true, outbound: [] };
 

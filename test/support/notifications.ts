@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryChangeType } from '../../src/domain/delivery-events';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
-import { planDeliveryFanOut } from '../../src/worker/notifications/delivery-notifications';
+import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookJob } from '../../src/notifications/webhook-message';
 import type { DeliveryEventRecord, OutboundJob } from '../../src/workflows/delivery-event';

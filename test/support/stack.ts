@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { activityDepsFrom, type ActivityDeps } from '../../src/worker/activities';
+import { activityDepsFrom, type ActivityDeps } from '../../src/activities';
 import type { AppDeps } from '../../src/api/deps';
 import { composeApi, connectDeliveryClient } from '../../src/composition/api';
 import { composeWorker } from '../../src/composition/worker';

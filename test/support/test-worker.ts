@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailSettings } from '../../src/worker/notifications/email-settings';
+import type { EmailSettings } from '../../src/notifications/email-settings';
 import {
   connectWorker,
   createDeliveryWorker,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Errors } from 'postmark';
-import { classifyEmailError } from '../../src/worker/notifications/email-failures';
+import { classifyEmailError } from '../../src/notifications/email-failures';
 
 describe('classifyEmailError', () => {
   const cases: [string, unknown, string, boolean][] = [

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createEmailActivities } from '../../src/worker/activities/email';
+import { createEmailActivities } from '../../src/activities/email';
 import { findEmailByKey, REDACTED_BODY } from '../../src/db/repositories/email-messages';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import { accountEmailWorkflow } from '../../src/workflows';

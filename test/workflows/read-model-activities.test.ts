@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
 import knex from 'knex';
 import { insertDeliveryRow } from '../../src/db/repositories/deliveries';
-import { createReadModelActivities } from '../../src/worker/activities/read-model';
+import { createReadModelActivities } from '../../src/activities/read-model';
 import type { DeliveryEventRecord } from '../../src/workflows/delivery-event';
 import type { DeliveryWorkflowInput } from '../../src/workflows/delivery-messages';
 import { deliveryView } from '../../src/workflows/delivery-view';

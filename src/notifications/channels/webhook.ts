@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createWebhookActivities } from '../../activities/webhooks';
-import { findWebhookEndpoint } from '../../../db/repositories/webhooks';
-import type { WebhookEventType } from '../../../domain/notification-rules';
-import type { DeliveryEventRecord } from '../../../workflows/delivery-event';
-import type { WebhookEvent } from '../../../notifications/webhook-message';
-import { webhookJob } from '../../../workflows/outbound-jobs';
+import { findWebhookEndpoint } from '../../db/repositories/webhooks';
+import type { WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryEventRecord } from '../../workflows/delivery-event';
+import type { WebhookEvent } from '../webhook-message';
+import { webhookJob } from '../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
 /** Partners dedupe on it: the same change always yields the same event id. */
@@ -37,5 +36,4 @@ export const webhookChannel: NotificationChannel = {
     if (!(await findWebhookEndpoint(trx, partnerId))) return null;
     return webhookJob({ partnerId, event: webhookEvent(record, partnerEvent) });
   },
-  activities: (deps) => createWebhookActivities(deps.db, deps.webhooks),
 };

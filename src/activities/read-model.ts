@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Db } from '../../db/knex';
-import { isPermanentDataError } from '../../db/postgres-errors';
+import type { Db } from '../db/knex';
+import { isPermanentDataError } from '../db/postgres-errors';
 import {
   appendDeliveryEvent,
   deliveryEventExists,
@@ -9,14 +9,10 @@ import {
   updateDeliveryWithEvent,
   type NewDeliveryEvent,
   type StoredState,
-} from '../../db/repositories/deliveries';
-import { isChangeEvent, isDeadlineEvent } from '../../domain/delivery-events';
+} from '../db/repositories/deliveries';
+import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
 import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
-import type {
-  DeliveryEventRecord,
-  DeliveryFanOut,
-  DeliveryRecordActivities,
-} from '../../workflows/delivery-event';
+import type { DeliveryEventRecord, DeliveryFanOut } from '../workflows/delivery-event';
 
 const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
   deliveryId: record.delivery.id,
@@ -73,7 +69,7 @@ async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createReadModelActivities(db: Db): DeliveryRecordActivities {
+export function createReadModelActivities(db: Db) {
   return {
     /**
      * The local activity behind every timeline event: the row, the event and the in-app
@@ -120,3 +116,6 @@ export function createReadModelActivities(db: Db): DeliveryRecordActivities {
     },
   };
 }
+
+/** What the delivery workflow proxies (types only) as its local activity. */
+export type ReadModelActivities = ReturnType<typeof createReadModelActivities>;

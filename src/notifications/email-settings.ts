@@ -1,4 +1,4 @@
-import type { Config } from '../../config';
+import type { Config } from '../config';
 
 /** What the email activity needs from the configuration. */
 export interface EmailSettings {

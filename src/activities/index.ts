@@ -1,11 +1,11 @@
-import type { Config } from '../../config';
-import type { Db } from '../../db/knex';
-import type { Logger } from '../../logger';
+import type { Config } from '../config';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
 import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
-import { DELIVERY_CHANNELS } from '../notifications/channels';
 import { createEmailActivities } from './email';
 import { createReadModelActivities } from './read-model';
+import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
   db: Db;
@@ -19,12 +19,13 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 }
 
 /**
- * All activities the delivery worker registers, built from their dependencies: the read model and
- * every notification channel's own (the email channel's `sendEmail` serves account emails too).
+ * All activities the delivery worker registers: the read model's record (run as a local
+ * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
  */
 export function createActivities(deps: ActivityDeps) {
-  return Object.assign(
-    createReadModelActivities(deps.db),
-    ...DELIVERY_CHANNELS.map((channel) => channel.activities(deps)),
-  ) as ReturnType<typeof createReadModelActivities> & ReturnType<typeof createEmailActivities>;
+  return {
+    ...createReadModelActivities(deps.db),
+    ...createEmailActivities(deps),
+    ...createWebhookActivities(deps.db, deps.webhooks),
+  };
 }

@@ -1,11 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { WebhookJob } from '../../notifications/webhook-message';
+import type { WebhookJob } from '../notifications/webhook-message';
 import {
   attemptWebhook,
   type WebhookOutcome,
   type WebhookSettings,
 } from '../notifications/webhook-delivery';
-import type { Queryable } from '../../db/knex';
+import type { Queryable } from '../db/knex';
 import { countOutcome } from './outcome-metrics';
 
 export function createWebhookActivities(db: Queryable, settings: WebhookSettings) {

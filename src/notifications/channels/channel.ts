@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import type { ActivityDeps } from '../../activities';
-import type { NotificationContent, WebhookEventType } from '../../../domain/notification-rules';
-import type { DeliveryEventRecord, OutboundJob } from '../../../workflows/delivery-event';
+import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
 
 /** One person who hears about an event, and the words they read. */
 export interface Notice {
@@ -23,12 +22,11 @@ export interface ChannelContext {
 
 /**
  * A way to reach people or systems beyond the in-app notification. A channel plans its message
- * in the record activity's transaction and sends it in activities of its own, which the worker
- * registers; adding one is one module and one line in `channels/index.ts`.
+ * in the record activity's transaction; the workflow schedules the activity the job names
+ * (`src/activities/outbound.ts` lists them). Adding one is one module, one line in
+ * `channels/index.ts` and its sending activity.
  */
 export interface NotificationChannel {
   name: string;
   plan(context: ChannelContext): Promise<OutboundJob | null>;
-  /** The activities that send this channel's jobs (registered by every delivery worker). */
-  activities(deps: ActivityDeps): object;
 }

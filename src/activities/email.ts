@@ -1,22 +1,18 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { Models, ServerClient } from 'postmark';
-import type { Db } from '../../db/knex';
+import type { Db } from '../db/knex';
 import {
   beginEmailAttempt,
   markEmailOutbox,
   markEmailSent,
   recordEmailError,
   redactEmailBodies,
-} from '../../db/repositories/email-messages';
-import type { Logger } from '../../logger';
+} from '../db/repositories/email-messages';
+import type { Logger } from '../logger';
 import { activityContext } from './context';
 import { countOutcome } from './outcome-metrics';
 import { classifyEmailError, permanentFailureType } from '../notifications/email-failures';
-import type {
-  EmailActivities,
-  EmailMessage,
-  EmailOutcome,
-} from '../../notifications/email-message';
+import type { EmailMessage, EmailOutcome } from '../notifications/email-message';
 import type { EmailSettings } from '../notifications/email-settings';
 
 export interface EmailActivityDeps {
@@ -52,7 +48,7 @@ function postmarkClient(settings: EmailSettings): ServerClient | null {
   return new ServerClient(settings.serverToken, options);
 }
 
-export function createEmailActivities(deps: EmailActivityDeps): EmailActivities {
+export function createEmailActivities(deps: EmailActivityDeps) {
   const client = postmarkClient(deps.email);
   const log = deps.logger.child({ component: 'email' });
 
@@ -155,6 +151,10 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
 
   return {
     sendEmail,
+    /**
+     * Every email of one change in one activity: each is sent at most once by its key, a
+     * permanent rejection is recorded and skipped, a transient failure retries the rest.
+     */
     async sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]> {
       const outcomes: EmailOutcome[] = [];
       let transient: unknown;
@@ -177,3 +177,6 @@ export function createEmailActivities(deps: EmailActivityDeps): EmailActivities 
     },
   };
 }
+
+/** What workflows proxy (types only): `sendEmail` for one, `sendEmails` for a change's batch. */
+export type EmailActivities = ReturnType<typeof createEmailActivities>;

@@ -1,16 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { Config } from '../../config';
-import type { Queryable } from '../../db/knex';
-import { findWebhookEndpoint, insertWebhookAttempt } from '../../db/repositories/webhooks';
-import type { WebhookJob } from '../../notifications/webhook-message';
-import { webhookHeaders } from '../../notifications/webhook-signature';
-import {
-  resolveWebhookTarget,
-  WebhookTargetError,
-  type ResolvedTarget,
-} from '../../notifications/webhook-target';
+import type { Config } from '../config';
+import type { Queryable } from '../db/knex';
+import { findWebhookEndpoint, insertWebhookAttempt } from '../db/repositories/webhooks';
+import type { WebhookJob } from './webhook-message';
+import { webhookHeaders } from './webhook-signature';
+import { resolveWebhookTarget, WebhookTargetError, type ResolvedTarget } from './webhook-target';
 
 export interface WebhookSettings {
   allowPrivateTargets: boolean;

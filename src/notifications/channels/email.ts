@@ -1,8 +1,7 @@
-import { createEmailActivities } from '../../activities/email';
-import type { NotificationContent } from '../../../domain/notification-rules';
-import type { EmailMessage } from '../../../notifications/email-message';
-import { escapeHtml } from '../../../notifications/html';
-import { emailsJob } from '../../../workflows/outbound-jobs';
+import type { NotificationContent } from '../../domain/notification-rules';
+import type { EmailMessage } from '../email-message';
+import { escapeHtml } from '../html';
+import { emailsJob } from '../../workflows/outbound-jobs';
 import type { NotificationChannel } from './channel';
 
 function emailFor(
@@ -31,5 +30,4 @@ export const emailChannel: NotificationChannel = {
     );
     return emailsJob(emails);
   },
-  activities: (deps) => createEmailActivities(deps),
 };

@@ -5,11 +5,11 @@ import {
   planDeadlineNotifications,
   planNotifications,
   type DeliveryChange,
-} from '../../domain/notification-rules';
-import { findActiveSuperAdmins, findUsersByIds } from '../../db/repositories/users';
-import { insertNotifications } from '../../db/repositories/notifications';
-import type { DeadlineEventType, DeliveryChangeType } from '../../domain/delivery-events';
-import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
+} from '../domain/notification-rules';
+import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
+import { insertNotifications } from '../db/repositories/notifications';
+import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
+import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
 import { planOutbound, type Notice } from './channels';
 
 /** Stores one in-app notification per notice, in the caller's transaction (once per key). */

@@ -1,4 +1,4 @@
-import type { OutboundJob } from '../../../workflows/delivery-event';
+import type { OutboundJob } from '../../workflows/delivery-event';
 import type { ChannelContext, NotificationChannel } from './channel';
 import { emailChannel } from './email';
 import { webhookChannel } from './webhook';
