@@ -1,25 +1,67 @@
 /**
- * Records full delivery-workflow histories for the replay test (`test/replay/replay.test.ts`).
- * Run `npx tsx scripts/record-histories.ts [scenario …]` (all when none is named) to add the
- * history of a new behaviour; never re-record an existing one to silence a replay failure of
- * released code — guard the change with `patched()` instead.
+ * Records full delivery-workflow histories for the replay test (`test/replay/replay.test.ts`)
+ * from real runs on a stack of its own. Histories are append-only evidence:
+ *
+ *   npx tsx scripts/record-histories.ts                  every scenario without a history yet
+ *   npx tsx scripts/record-histories.ts <scenario …>     those named (refused if one exists)
+ *   npx tsx scripts/record-histories.ts --overwrite <scenario>   replace that one, deliberately
+ *
+ * Add a scenario (and its history) for every new shape; never re-record an existing one to
+ * silence a replay failure of released code — guard the change with `patched()` instead.
+ * `test/replay/coverage.test.ts` checks that the set still holds every shape it claims.
  */
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import type { WorkflowHandle } from '@temporalio/client';
+import request from 'supertest';
 import type { Actor } from '../src/domain/delivery-rules';
-import { assignUpdate, cancelUpdate, transitionUpdate } from '../src/workflows/delivery-messages';
-import { changeArgs, startDelivery, type StartedDelivery } from '../test/support/deliveries';
+import type { deliveryWorkflow } from '../src/workflows';
+import {
+  assignUpdate,
+  cancelUpdate,
+  getDeliveryQuery,
+  transitionUpdate,
+} from '../src/workflows/delivery-messages';
+import {
+  changeArgs,
+  deliveryBody,
+  startDelivery,
+  type StartedDelivery,
+} from '../test/support/deliveries';
 import { historyToJson } from '../test/replay/history-json';
+import { planRecording, RecordingRefused } from '../test/replay/recording-plan';
 import { stack, startStack, stopStack } from '../test/support/stack';
-import { createUser } from '../test/support/users';
+import { bearer, createUser, createUserWithToken, type TestUser } from '../test/support/users';
 import { waitFor } from '../test/support/wait-for';
+import { WebhookReceiver } from '../test/support/webhook-receiver';
 
 const OUT = path.resolve(__dirname, '../test/replay/histories');
+
+type DeliveryHandle = WorkflowHandle<typeof deliveryWorkflow>;
+
+/** What every scenario may use: two standing actors and the partners' webhook receiver. */
+interface Cast {
+  boss: Actor;
+  admin: Actor;
+  receiver: WebhookReceiver;
+}
+
+/** Plays one scenario to its end; returns the run whose history is recorded. */
+type Scenario = (cast: Cast) => Promise<DeliveryHandle>;
 
 const actor = async (role: Actor['role']): Promise<Actor> => ({
   id: (await createUser({ role })).user.id,
   role,
 });
+
+const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+
+// ---------------------------------------------------------------------------------------------
+// The first six: updates sent to a workflow started as `startDelivery` starts one. Their files
+// hold record results from before notification channels ({recorded, emails, webhook}), a shape
+// today's code no longer makes: one more reason never to re-record them.
 
 async function completed({ handle }: StartedDelivery, boss: Actor, admin: Actor) {
   const other = await actor('admin');
@@ -71,20 +113,20 @@ async function cancelRefused({ handle }: StartedDelivery, boss: Actor, admin: Ac
   });
 }
 
-const soon = (ms: number) => new Date(Date.now() + ms).toISOString();
+const eventsOf = (deliveryId: string) =>
+  stack().db('delivery_events').where({ delivery_id: deliveryId }).pluck('type');
+
+const untilEvent = (deliveryId: string, type: string) =>
+  waitFor(
+    async () => ((await eventsOf(deliveryId)).includes(type) ? true : undefined),
+    `a ${type} event`,
+  );
 
 /** Missed the SLA (recorded), assigned, missed its date (recorded), then completed. */
 async function deadlines({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
-  const events = () => stack().db('delivery_events').where({ delivery_id: input.deliveryId });
-  await waitFor(
-    async () => ((await events()).length === 2 ? true : undefined),
-    'the assignment deadline',
-  );
+  await untilEvent(input.deliveryId, 'assignment_overdue');
   await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
-  await waitFor(
-    async () => ((await events()).length === 4 ? true : undefined),
-    'the date deadline',
-  );
+  await untilEvent(input.deliveryId, 'delivery_overdue');
   await handle.executeUpdate(transitionUpdate, {
     args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
   });
@@ -93,29 +135,361 @@ async function deadlines({ handle, input }: StartedDelivery, boss: Actor, admin:
   });
 }
 
-/** How a scenario's delivery starts, when not as `startDelivery` starts one by default. */
-const START_OPTIONS: Record<string, () => Parameters<typeof startDelivery>[0]> = {
-  deadlines: () => ({ deadlines: { assignBy: soon(1000), dueBy: soon(3000), timeZone: 'UTC' } }),
+/** A scenario that drives a delivery started by `startDelivery` with updates. */
+function started(
+  play: (delivery: StartedDelivery, boss: Actor, admin: Actor) => Promise<void>,
+  options?: () => Parameters<typeof startDelivery>[0],
+): Scenario {
+  return async ({ boss, admin }) => {
+    const delivery = await startDelivery(options?.());
+    await play(delivery, boss, admin);
+    return delivery.handle;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The current shapes: record results as {recorded, outbound: OutboundJob[]}, for a partner with
+// a webhook endpoint (so both jobs, `sendEmails` and `deliverWebhook`, are planned), driven the
+// way the platform is: through the API, and by operators through the Temporal CLI.
+
+const api = () => request(stack().app.callback());
+
+/** Fails the recording when the platform answers otherwise than the scenario expects. */
+function expectStatus(res: request.Response, status: number, what: string): void {
+  if (res.status !== status) {
+    throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`);
+  }
+}
+
+/** A partner whose systems hear every change: an endpoint registered through the API. */
+async function webhookPartner(receiver: WebhookReceiver): Promise<TestUser & { token: string }> {
+  const partner = await createUserWithToken({ role: 'partner' });
+  const res = await api()
+    .put('/api/v1/webhooks/endpoint')
+    .set(bearer(partner.token))
+    .send({ url: receiver.url });
+  expectStatus(res, 200, 'registering the webhook endpoint');
+  return partner;
+}
+
+interface StatusOptions {
+  /** Who asks (the delivery's admin unless given). */
+  by?: { token: string };
+  expected?: number;
+  reason?: string;
+}
+
+/** A delivery created and moved through the API by a webhook partner, its admin and a boss. */
+class ApiDelivery {
+  private constructor(
+    readonly id: string,
+    readonly workflowId: string,
+    readonly partner: TestUser & { token: string },
+    readonly admin: TestUser & { token: string },
+    readonly boss: TestUser & { token: string },
+  ) {}
+
+  static async create(receiver: WebhookReceiver): Promise<ApiDelivery> {
+    const partner = await webhookPartner(receiver);
+    const admin = await createUserWithToken({ role: 'admin' });
+    const boss = await createUserWithToken({ role: 'super_admin' });
+    const res = await api()
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody());
+    expectStatus(res, 201, 'creating the delivery');
+    return new ApiDelivery(res.body.id, res.body.workflow_id, partner, admin, boss);
+  }
+
+  /** The latest run, or the given one. */
+  handle(runId?: string): DeliveryHandle {
+    return stack().client.workflow.getHandle(this.workflowId, runId);
+  }
+
+  async assign(adminId = this.admin.user.id): Promise<void> {
+    const res = await api()
+      .post(`/api/v1/deliveries/${this.id}/assign`)
+      .set(bearer(this.boss.token))
+      .send({ admin_id: adminId });
+    expectStatus(res, 200, 'assigning');
+  }
+
+  async setStatus(
+    status: string,
+    { by = this.admin, expected = 200, reason }: StatusOptions = {},
+  ): Promise<void> {
+    const res = await api()
+      .post(`/api/v1/deliveries/${this.id}/status`)
+      .set(bearer(by.token))
+      .send(reason ? { status, reason } : { status });
+    expectStatus(res, expected, `moving to ${status}`);
+  }
+
+  async cancelAsPartner(reason: string): Promise<void> {
+    const res = await api()
+      .post(`/api/v1/deliveries/${this.id}/cancel`)
+      .set(bearer(this.partner.token))
+      .send({ reason });
+    expectStatus(res, 200, 'cancelling');
+  }
+
+  events(): Promise<string[]> {
+    return eventsOf(this.id);
+  }
+
+  async runId(): Promise<string> {
+    return (await this.handle().describe()).runId;
+  }
+}
+
+const run = promisify(execFile);
+
+/** What an operator types: the Temporal CLI against the stack's server. */
+async function temporal(...args: string[]): Promise<void> {
+  const { cliPath, temporalAddress } = stack();
+  await run(cliPath, [...args, '--address', temporalAddress, '--namespace', 'default']);
+}
+
+/** create → assign → IN_TRANSIT → COMPLETED: each change hooks the partner, all but one email. */
+async function outboundEmailAndWebhook({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  await delivery.setStatus('COMPLETED');
+  await delivery.handle().result();
+  const hooks = receiver.received.filter((hook) => hook.body.includes(delivery.id));
+  if (hooks.length !== 4) throw new Error(`expected 4 webhooks, the receiver got ${hooks.length}`);
+  return delivery.handle();
+}
+
+/**
+ * A delivery started with deadlines seconds away (the API takes them from ASSIGNMENT_SLA and the
+ * delivery date), for a partner with a webhook endpoint, then driven by updates.
+ */
+function withDeadlines(
+  deadlines: () => { assignBy: string; dueBy: string },
+  play: (delivery: StartedDelivery, boss: Actor, admin: Actor) => Promise<void>,
+): Scenario {
+  return async ({ boss, admin, receiver }) => {
+    const partner = await webhookPartner(receiver);
+    const delivery = await startDelivery({
+      partnerId: partner.user.id,
+      deadlines: { ...deadlines(), timeZone: 'UTC' },
+    });
+    await play(delivery, boss, admin);
+    return delivery.handle;
+  };
+}
+
+/** The SLA timer fires while the delivery waits for an admin; it is then assigned and completed. */
+async function assignmentOverdue({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+  await untilEvent(input.deliveryId, 'assignment_overdue');
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
+  });
+}
+
+/** Assigned at once (the SLA timer is cancelled), then the date's timer fires in transit. */
+async function deliveryOverdue({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await untilEvent(input.deliveryId, 'delivery_overdue');
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
+  });
+}
+
+/** "Request Cancellation" before transit: cancelled like the cancel endpoint; the run Canceled. */
+async function cancelRequestAccepted({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await temporal('workflow', 'cancel', '--workflow-id', delivery.workflowId);
+  await delivery
+    .handle()
+    .result()
+    .catch(() => undefined);
+  return delivery.handle();
+}
+
+/** "Request Cancellation" in transit: `cancel_refused` on the timeline; the admin fails it. */
+async function cancelRequestRefused({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  await temporal('workflow', 'cancel', '--workflow-id', delivery.workflowId);
+  await untilEvent(delivery.id, 'cancel_refused');
+  await delivery.setStatus('FAILED', { reason: 'left at the door' });
+  return delivery.handle();
+}
+
+/** The partner cancels before assignment through the API. */
+async function partnerCancelled({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.cancelAsPartner('not needed');
+  return delivery.handle();
+}
+
+/** An ASSIGNED delivery's run terminated by an operator: the terminated run itself. */
+async function terminated({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  const runId = await delivery.runId();
+  await temporal(
+    'workflow',
+    'terminate',
+    '--workflow-id',
+    delivery.workflowId,
+    '--reason',
+    'stuck?',
+  );
+  return delivery.handle(runId);
+}
+
+/** The run after "Terminate": the next change starts it with `resumeFrom` (timeline `resumed`). */
+async function terminatedResumed({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  const first = await delivery.runId();
+  await temporal(
+    'workflow',
+    'terminate',
+    '--workflow-id',
+    delivery.workflowId,
+    '--reason',
+    'stuck?',
+  );
+  await delivery.setStatus('IN_TRANSIT');
+  if ((await delivery.runId()) === first) throw new Error('the change did not start a new run');
+  await delivery.setStatus('COMPLETED');
+  if (!(await delivery.events()).includes('resumed')) throw new Error('no resumed event');
+  return delivery.handle();
+}
+
+const resetToFirstTask = (workflowId: string, ...options: string[]) =>
+  temporal(
+    'workflow',
+    'reset',
+    '--workflow-id',
+    workflowId,
+    '--type',
+    'FirstWorkflowTask',
+    ...options,
+    '--reason',
+    'recording a reset',
+  );
+
+/** "Reset" to the first task of an IN_TRANSIT delivery, its updates re-applied; then completed. */
+async function resetReapplied({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  const first = await delivery.runId();
+  await resetToFirstTask(delivery.workflowId);
+  await waitFor(async () => {
+    if ((await delivery.runId()) === first) return undefined;
+    const view = await delivery.handle().query(getDeliveryQuery);
+    return view.status === 'IN_TRANSIT' ? true : undefined;
+  }, 'the reset run to re-apply its updates');
+  await delivery.setStatus('COMPLETED');
+  return delivery.handle();
+}
+
+/**
+ * "Reset" with updates excluded: the run is back at CREATED, a change refused on that state, the
+ * next assignment `reconciled` with the row the old run left; then completed.
+ */
+async function resetExcluded({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  await resetToFirstTask(delivery.workflowId, '--reapply-exclude', 'All');
+  await delivery.setStatus('COMPLETED', { by: delivery.boss, expected: 409 });
+  const next = await createUserWithToken({ role: 'admin' });
+  await delivery.assign(next.user.id);
+  if (!(await delivery.events()).includes('reconciled')) throw new Error('no reconciled event');
+  await delivery.setStatus('IN_TRANSIT', { by: next });
+  await delivery.setStatus('COMPLETED', { by: next });
+  return delivery.handle();
+}
+
+/** "Send Signal" with a name the workflow does not define: logged, ignored; the delivery moves on. */
+async function signalIgnored({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver);
+  await delivery.assign();
+  await temporal(
+    'workflow',
+    'signal',
+    '--workflow-id',
+    delivery.workflowId,
+    '--name',
+    'poke',
+    '--input',
+    '{"status":"COMPLETED"}',
+  );
+  await delivery.setStatus('IN_TRANSIT');
+  await delivery.setStatus('COMPLETED');
+  return delivery.handle();
+}
+
+/** Every scenario, by the name of its history file; new ones are added, none is renamed. */
+const SCENARIOS: Record<string, Scenario> = {
+  completed: started(completed),
+  cancelled: started(cancelled),
+  raced: started(raced),
+  'operator-cancelled': started(operatorCancelled),
+  'cancel-refused': started(cancelRefused),
+  deadlines: started(deadlines, () => ({
+    deadlines: { assignBy: soon(1000), dueBy: soon(3000), timeZone: 'UTC' },
+  })),
+  'outbound-email-and-webhook': outboundEmailAndWebhook,
+  'assignment-overdue': withDeadlines(
+    () => ({ assignBy: soon(1000), dueBy: soon(3_600_000) }),
+    assignmentOverdue,
+  ),
+  'delivery-overdue': withDeadlines(
+    () => ({ assignBy: soon(600_000), dueBy: soon(3000) }),
+    deliveryOverdue,
+  ),
+  'cancel-request-accepted': cancelRequestAccepted,
+  'cancel-request-refused': cancelRequestRefused,
+  'partner-cancelled': partnerCancelled,
+  terminated,
+  'terminated-resumed': terminatedResumed,
+  'reset-reapplied': resetReapplied,
+  'reset-excluded': resetExcluded,
+  'signal-ignored': signalIgnored,
 };
 
+async function recordedHistories(): Promise<Set<string>> {
+  const files = await readdir(OUT);
+  return new Set(files.filter((f) => f.endsWith('.json')).map((f) => path.basename(f, '.json')));
+}
+
 async function main(): Promise<void> {
+  const plan = planRecording(
+    process.argv.slice(2),
+    Object.keys(SCENARIOS),
+    await recordedHistories(),
+  );
+  if (plan.skipped.length > 0) {
+    console.log(`skipped (already recorded; see --overwrite): ${plan.skipped.join(', ')}`);
+  }
+  if (plan.record.length === 0) {
+    console.log('nothing to record');
+    return;
+  }
   await startStack();
+  const receiver = await new WebhookReceiver().start();
   try {
-    const boss = await actor('super_admin');
-    const admin = await actor('admin');
-    const scenarios = {
-      completed,
-      cancelled,
-      raced,
-      'operator-cancelled': operatorCancelled,
-      'cancel-refused': cancelRefused,
-      deadlines,
-    };
-    const wanted = process.argv.slice(2);
-    for (const [name, run] of Object.entries(scenarios)) {
-      if (wanted.length > 0 && !wanted.includes(name)) continue;
-      const started = await startDelivery(START_OPTIONS[name]?.());
-      const handle = (await run(started, boss, admin)) ?? started.handle;
+    const cast: Cast = { boss: await actor('super_admin'), admin: await actor('admin'), receiver };
+    for (const name of plan.record) {
+      const handle = await SCENARIOS[name]!(cast);
       // Only COMPLETED closes as completed; the other outcomes close as failed or cancelled.
       await handle.result().catch(() => undefined);
       const history = await handle.fetchHistory();
@@ -123,11 +497,16 @@ async function main(): Promise<void> {
       console.log(`recorded ${name} (${history.events?.length ?? 0} events)`);
     }
   } finally {
+    await receiver.stop();
     await stopStack();
   }
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof RecordingRefused) {
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });
