@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from '../db/knex';
 import { isPermanentDataError } from '../db/postgres-errors';
+import { newTrackingToken } from '../tracking/tracking-token';
 import {
   appendDeliveryEvent,
   deliveryEventExists,
@@ -23,6 +24,7 @@ const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
   actorId: record.actorId,
   actorApiKeyId: record.actorApiKeyId ?? null,
   reason: record.reason,
+  details: record.details ?? null,
   at: record.at,
 });
 
@@ -92,7 +94,12 @@ export function createReadModelActivities(db: Db) {
           );
           if (!eventExists) {
             if (!row) {
-              await insertDeliveryRow(trx, { delivery: record.delivery, ...record.keys });
+              // The API's insert (with its token) did not happen: this row gets a token of its own.
+              await insertDeliveryRow(trx, {
+                delivery: record.delivery,
+                ...record.keys,
+                trackingToken: newTrackingToken(),
+              });
               await appendDeliveryEvent(trx, eventOf(record));
             } else {
               const correction = reconciliation(record, row);

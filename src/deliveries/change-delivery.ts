@@ -7,12 +7,12 @@ import {
   findDeliveryByKey,
   findDeliveryById,
   type DeliveryWithKey,
+  type StoredDelivery,
 } from '../db/repositories/deliveries';
 import { findUserById } from '../db/repositories/users';
 import { isDeliveryVisibleTo, type Viewer } from '../domain/delivery-visibility';
 import { canonicalJson } from '../domain/idempotency-key';
 import { DomainError, notFound, unprocessable } from '../domain/errors';
-import type { AdminSettableStatus } from '../domain/delivery-status';
 import { isTerminal } from '../domain/delivery-status';
 import type { Actor, DeliveryCommand } from '../domain/delivery-rules';
 import type { Delivery } from '../schemas/deliveries';
@@ -28,6 +28,12 @@ import {
 } from '../workflows/delivery-messages';
 import { deliveryWorkflow } from '../workflows';
 import { deliveryStartOptions } from './delivery-runs';
+import {
+  assertStatusChangeShape,
+  settleOutcome,
+  type SettledOutcome,
+  type StatusChange,
+} from './delivery-outcome';
 import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
 import { isClosedRun, withTemporalDeadline } from '../temporal/calls';
 import { deliveryErrorFrom } from './workflow-refusals';
@@ -41,12 +47,10 @@ type WithReason<C> = C & { reason: string | null };
  * repeat, so its shape is that of the request as it always was.
  */
 export type DeliveryChangeRequest =
-  | CommandOf<'assign'>
-  | WithReason<CommandOf<'transition'> & { status: AdminSettableStatus }>
-  | WithReason<CommandOf<'cancel'>>;
+  CommandOf<'assign'> | (CommandOf<'transition'> & StatusChange) | WithReason<CommandOf<'cancel'>>;
 
 export interface ChangedDelivery {
-  delivery: Delivery;
+  delivery: StoredDelivery;
   /** True when Temporal answered a repeat of an earlier request with the same Idempotency-Key. */
   replayed: boolean;
 }
@@ -59,7 +63,7 @@ export async function findVisibleDelivery(
   db: Queryable,
   user: Viewer,
   id: string,
-): Promise<Delivery> {
+): Promise<StoredDelivery> {
   const delivery = await findDeliveryById(db, id);
   const visible =
     delivery !== undefined &&
@@ -91,14 +95,24 @@ interface ChangeUpdate {
   args: ChangeArgs;
 }
 
-function changeUpdate(change: DeliveryChangeRequest, base: ChangeArgs): ChangeUpdate {
+function changeUpdate(
+  change: DeliveryChangeRequest,
+  base: ChangeArgs,
+  outcome: SettledOutcome,
+): ChangeUpdate {
   switch (change.kind) {
     case 'assign': {
       const args: AssignArgs = { ...base, adminId: change.adminId };
       return { name: assignUpdate.name, args };
     }
     case 'transition': {
-      const args: TransitionArgs = { ...base, status: change.status, reason: change.reason };
+      // Only what there is, so other changes' arguments keep their usual shape.
+      const args: TransitionArgs = {
+        ...base,
+        status: change.status,
+        reason: change.reason,
+        ...outcome,
+      };
       return { name: transitionUpdate.name, args };
     }
     case 'cancel':
@@ -127,7 +141,13 @@ async function resumeWith(
     partnerId: row.partner_id,
     request: requestOf(row),
     createdAt: row.created_at,
-    resumeFrom: { status: row.status, assignedTo: row.assigned_to, updatedAt: row.updated_at },
+    resumeFrom: {
+      status: row.status,
+      assignedTo: row.assigned_to,
+      updatedAt: row.updated_at,
+      failureReason: row.failure_reason,
+      proof: row.proof,
+    },
   };
   const startWorkflowOperation = new WithStartWorkflowOperation(deliveryWorkflow, {
     ...deliveryStartOptions(deps.config, input),
@@ -148,7 +168,10 @@ function requestOf(row: Delivery): DeliveryWorkflowInput['request'] {
   };
   if (row.recipient_name !== null) request.recipient_name = row.recipient_name;
   if (row.recipient_phone !== null) request.recipient_phone = row.recipient_phone;
+  if (row.recipient_email !== null) request.recipient_email = row.recipient_email;
+  if (row.dropoff_window !== null) request.dropoff_window = row.dropoff_window;
   if (row.notes !== null) request.notes = row.notes;
+  if (row.proof_required) request.proof_required = true;
   return request;
 }
 
@@ -166,6 +189,7 @@ export async function changeDelivery(
   idempotencyHeader?: string,
 ): Promise<ChangedDelivery> {
   assertIdempotencyHeader(idempotencyHeader);
+  if (change.kind === 'transition') assertStatusChangeShape(change);
   // Both reads at once; the delivery's 404 still comes before the assignee's 422.
   const [found, assignee] = await Promise.allSettled([
     findVisibleDelivery(deps.db, user, id),
@@ -174,6 +198,8 @@ export async function changeDelivery(
   if (found.status === 'rejected') throw found.reason;
   if (assignee.status === 'rejected') throw assignee.reason;
   const delivery = found.value;
+  const outcome =
+    change.kind === 'transition' ? await settleOutcome(deps.db, delivery, change) : {};
   const actor: Actor = { id: user.id, role: user.role };
   const base: ChangeArgs = {
     actor,
@@ -183,7 +209,7 @@ export async function changeDelivery(
     ...(user.apiKey ? { actorApiKeyId: user.apiKey.id } : {}),
   };
   const updateId = idempotencyHeader ? changeUpdateId(user.id, idempotencyHeader) : randomUUID();
-  const update = changeUpdate(change, base);
+  const update = changeUpdate(change, base, outcome);
   const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
   let answer: ChangeAnswer;
   try {
@@ -210,5 +236,10 @@ export async function changeDelivery(
       'This Idempotency-Key was already used with a different request.',
     );
   }
-  return { delivery: answer.delivery, replayed: answer.requestId !== base.requestId };
+  // The link as it is now: a revocation since a replayed answer must not bring the old one back.
+  const trackingToken = delivery.tracking_token;
+  return {
+    delivery: { ...answer.delivery, tracking_token: trackingToken },
+    replayed: answer.requestId !== base.requestId,
+  };
 }

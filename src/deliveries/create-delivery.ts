@@ -6,20 +6,22 @@ import {
   findDeliveryByKey,
   insertNewDelivery,
   type DeliveryWithKey,
+  type StoredDelivery,
 } from '../db/repositories/deliveries';
-import { DomainError, ValidationError } from '../domain/errors';
-import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
+import { newTrackingToken } from '../tracking/tracking-token';
+import { DomainError } from '../domain/errors';
+import type { CreateDeliveryRequest } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
-import { dateIn } from './deadlines';
+import { settleDeliveryRequest } from './delivery-request';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
 import { withTemporalDeadline } from '../temporal/calls';
 import { deliveryErrorFrom } from './workflow-refusals';
 
 export interface CreatedDelivery {
-  delivery: Delivery;
+  delivery: StoredDelivery;
   /** False when the request repeated one already accepted (answered 200, `Idempotent-Replayed`). */
   created: boolean;
 }
@@ -36,26 +38,26 @@ function replay(existing: DeliveryWithKey, payloadHash: string): CreatedDelivery
   return { delivery, created: false };
 }
 
-/** "Today" is the business's, the day whose end makes a delivery overdue (not UTC's). */
-function assertNotInPast(deliveryDate: string, timeZone: string): void {
-  const today = dateIn(Date.now(), timeZone);
-  if (deliveryDate < today) {
-    throw new ValidationError('The request body is invalid.', [
-      { field: 'delivery_date', message: `must be today (${today}, ${timeZone}) or later` },
-    ]);
-  }
-}
-
-/** Writes the row the workflow would also write (same id, same values): whoever is first wins. */
-async function storeRow(deps: DeliveryDeps, input: DeliveryWorkflowInput): Promise<Delivery> {
+/**
+ * Writes the row the workflow would also write (same id, same values): whoever is first wins,
+ * and the stored row (its tracking token included) is the answer.
+ */
+async function storeRow(deps: DeliveryDeps, input: DeliveryWorkflowInput): Promise<StoredDelivery> {
   const delivery = deliveryView(input, {
     status: 'CREATED',
     assignedTo: null,
     updatedAt: input.createdAt,
+    failureReason: null,
+    proof: null,
   });
-  await insertNewDelivery(
+  const trackingToken = await insertNewDelivery(
     deps.db,
-    { delivery, idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
+    {
+      delivery,
+      idempotencyKey: input.idempotencyKey,
+      payloadHash: input.payloadHash,
+      trackingToken: newTrackingToken(),
+    },
     {
       deliveryId: delivery.id,
       eventKey: createdEventKey(delivery.id),
@@ -68,7 +70,7 @@ async function storeRow(deps: DeliveryDeps, input: DeliveryWorkflowInput): Promi
       at: input.createdAt,
     },
   );
-  return delivery;
+  return { ...delivery, tracking_token: trackingToken };
 }
 
 /**
@@ -111,14 +113,14 @@ export async function createDelivery(
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   const existing = await findDeliveryByKey(deps.db, key);
   if (existing) return replay(existing, payloadHash);
-  assertNotInPast(request.delivery_date, deps.config.BUSINESS_TIMEZONE);
+  const settled = settleDeliveryRequest(request, Date.now(), deps.config.BUSINESS_TIMEZONE);
 
   const input: DeliveryWorkflowInput = {
     deliveryId: deliveryIdFor(key),
     idempotencyKey: key,
     payloadHash,
     partnerId: partner.id,
-    request,
+    request: settled,
     createdAt: new Date().toISOString(),
     // Only when there is one, so a signed-in partner's workflow input keeps its usual shape.
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),

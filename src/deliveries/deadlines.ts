@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { DeliveryDeadlines } from '../workflows/delivery-messages';
+import type { DeliveryDeadlines, DeliveryRequest } from '../workflows/delivery-messages';
 
 const DAY_MS = 86_400_000;
 
@@ -56,14 +56,21 @@ export function endOfDate(date: string, timeZone: string): Date {
   return new Date(instant);
 }
 
+/**
+ * The assignment SLA, and when the delivery is due: the end of its drop-off window (missing it
+ * is `delivery_late`), or else the end of its date in the business zone (`delivery_overdue`).
+ */
 export function deliveryDeadlines(
   config: Pick<Config, 'ASSIGNMENT_SLA_MS' | 'BUSINESS_TIMEZONE'>,
   createdAt: string,
-  deliveryDate: string,
+  request: DeliveryRequest,
 ): DeliveryDeadlines {
-  return {
-    assignBy: new Date(Date.parse(createdAt) + config.ASSIGNMENT_SLA_MS).toISOString(),
-    dueBy: endOfDate(deliveryDate, config.BUSINESS_TIMEZONE).toISOString(),
-    timeZone: config.BUSINESS_TIMEZONE,
-  };
+  const assignBy = new Date(Date.parse(createdAt) + config.ASSIGNMENT_SLA_MS).toISOString();
+  const timeZone = config.BUSINESS_TIMEZONE;
+  const window = request.dropoff_window;
+  if (window) {
+    const dueBy = new Date(window.end).toISOString();
+    return { assignBy, dueBy, timeZone, dueEvent: 'delivery_late' };
+  }
+  return { assignBy, dueBy: endOfDate(request.delivery_date, timeZone).toISOString(), timeZone };
 }

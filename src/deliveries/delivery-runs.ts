@@ -37,9 +37,7 @@ export function deliveryStartOptions(
     args: [
       {
         ...input,
-        deadlines:
-          input.deadlines ??
-          deliveryDeadlines(config, input.createdAt, input.request.delivery_date),
+        deadlines: input.deadlines ?? deliveryDeadlines(config, input.createdAt, input.request),
       },
     ],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',

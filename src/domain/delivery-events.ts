@@ -1,4 +1,26 @@
 import type { DeliveryStatus } from './delivery-status';
+import type { FailureReason } from './failure-reasons';
+
+/** One stored image of a proof of delivery, as the API accepted it. */
+export interface ProofAttachment {
+  id: string;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+  created_at: string;
+}
+
+/** Who received the parcel, with the images that show it. */
+export interface DeliveryProof {
+  received_by: string;
+  note: string | null;
+  attachments: ProofAttachment[];
+}
+
+export interface DeliveryEventDetails {
+  failure_reason?: FailureReason;
+  proof?: DeliveryProof;
+}
 
 /**
  * What a delivery's timeline can record. Changes move the state machine; cancel_refused, resumed
@@ -15,6 +37,7 @@ export const DELIVERY_EVENT_TYPES = [
   'reconciled',
   'assignment_overdue',
   'delivery_overdue',
+  'delivery_late',
 ] as const;
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
 
@@ -27,14 +50,21 @@ export interface DeliveryEventFields {
   /** The partner's API key behind a creation (the same value the API writes). */
   actorApiKeyId?: string | null;
   reason: string | null;
+  /** What a FAILED or COMPLETED change adds: the failure's code, the proof of delivery. */
+  details?: DeliveryEventDetails | null;
   /** Workflow clock: deterministic, the same on every retry. */
   at: string;
 }
 
-/** A missed deadline: still CREATED after the assignment SLA, or not done by its date's end. */
+/**
+ * A missed deadline: still CREATED after the assignment SLA, or not done by its date's end
+ * (`delivery_overdue`) or, for a delivery with a drop-off window, by the window's end
+ * (`delivery_late`, instead).
+ */
 const DEADLINE_EVENT_TYPES = [
   'assignment_overdue',
   'delivery_overdue',
+  'delivery_late',
 ] as const satisfies readonly DeliveryEventType[];
 export type DeadlineEventType = (typeof DEADLINE_EVENT_TYPES)[number];
 
@@ -59,6 +89,7 @@ export function isChangeEvent(type: DeliveryEventType): type is DeliveryChangeTy
     case 'reconciled':
     case 'assignment_overdue':
     case 'delivery_overdue':
+    case 'delivery_late':
       return false;
     default: {
       const unknown: never = type;

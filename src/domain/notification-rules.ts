@@ -155,7 +155,8 @@ export function planDeadlineNotifications(
   switch (type) {
     case 'assignment_overdue':
       return { superAdmins: true, recipients: [] };
-    case 'delivery_overdue': {
+    case 'delivery_overdue':
+    case 'delivery_late': {
       const recipients: Recipient[] = [{ userId: parties.partnerId, as: 'partner' }];
       if (parties.assignedTo) recipients.push({ userId: parties.assignedTo, as: 'assignee' });
       return { superAdmins: false, recipients };
@@ -176,6 +177,8 @@ function deadlineWording(type: DeadlineEventType, label: string): [string, strin
         'Delivery past its date',
         `${label} was not finished by the end of its delivery date.`,
       ];
+    case 'delivery_late':
+      return ['Delivery running late', `${label} was not delivered by the end of its window.`];
     default: {
       const unknown: never = type;
       throw new Error(`Unknown deadline ${String(unknown)}`);

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DELIVERY_EVENT_TYPES } from '../domain/delivery-events';
+import { FAILURE_REASONS } from '../domain/failure-reasons';
 import { ADMIN_SETTABLE_STATUSES, DELIVERY_STATUSES } from '../domain/delivery-status';
 import {
   CalendarDate,
@@ -18,42 +19,137 @@ const Reason = Type.String({ minLength: 1, maxLength: 2000 });
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) =>
   Type.Union([schema, Type.Null()]);
 
+const Instant = Type.String({ format: 'date-time' });
+
+export const DropoffWindow = Type.Object(
+  {
+    start: Type.String({ format: 'date-time', description: 'RFC 3339, in the future' }),
+    end: Type.String({
+      format: 'date-time',
+      description: 'RFC 3339, after `start` and at most 7 days after it',
+    }),
+  },
+  {
+    additionalProperties: false,
+    description: 'When the recipient expects the parcel; a delivery not finished by `end` is late',
+  },
+);
+export type DropoffWindow = Static<typeof DropoffWindow>;
+
+export const FailureReasonCode = StringEnum(FAILURE_REASONS, {
+  description:
+    'Why it could not be delivered: recipient_unavailable, address_not_found, refused, damaged, or other (with a `reason`)',
+});
+
 export const CreateDeliveryRequest = Type.Object(
   {
     // Not blank implies not empty: one refusal for "" and "   " alike.
     product_name: Type.String({ maxLength: 200, pattern: NOT_BLANK_PATTERN }),
     delivery_address: Type.String({ maxLength: 500, pattern: NOT_BLANK_PATTERN }),
-    delivery_date: CalendarDate({
-      description:
-        'YYYY-MM-DD, today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default)',
-    }),
+    delivery_date: Type.Optional(
+      CalendarDate({
+        description:
+          'YYYY-MM-DD, today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default). Required unless `dropoff_window` is given; then it defaults to the date the window ends in that zone and, when given, must be that date',
+      }),
+    ),
+    dropoff_window: Type.Optional(DropoffWindow),
     recipient_name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     recipient_phone: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    recipient_email: Type.Optional(
+      Type.String({
+        format: 'email',
+        maxLength: 254,
+        description:
+          'The recipient hears from us with the tracking link when the delivery is assigned, leaves and ends',
+      }),
+    ),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    proof_required: Type.Optional(
+      Type.Boolean({
+        // No `default`: ajv would write it into the body, and the body is the idempotency key.
+        description:
+          'When true, COMPLETED needs a proof with at least one photo (false if left out)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
 export type CreateDeliveryRequest = Static<typeof CreateDeliveryRequest>;
 
+const ProofAttachmentFields = {
+  id: Uuid,
+  content_type: Type.String(),
+  bytes: Type.Integer({ minimum: 1 }),
+  sha256: Type.String({ description: 'Hex SHA-256 of the stored image (metadata stripped)' }),
+  created_at: Instant,
+};
+
+const proofOf = <T extends ReturnType<typeof Type.Object>>(attachment: T) =>
+  Type.Object(
+    {
+      received_by: Type.String(),
+      note: Nullable(Type.String()),
+      attachments: Type.Array(attachment),
+    },
+    { additionalProperties: false },
+  );
+
+const deliveryFields = {
+  id: Uuid,
+  workflow_id: Type.String(),
+  status: Status,
+  product_name: Type.String(),
+  delivery_address: Type.String(),
+  delivery_date: DateOnly,
+  dropoff_window: Type.Union([DropoffWindow, Type.Null()]),
+  recipient_name: Nullable(Type.String()),
+  recipient_phone: Nullable(Type.String()),
+  recipient_email: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  proof_required: Type.Boolean(),
+  partner_id: Uuid,
+  assigned_to: Nullable(Uuid),
+  failure_reason: Type.Union([FailureReasonCode, Type.Null()]),
+  created_at: Instant,
+  updated_at: Instant,
+};
+
+/**
+ * A delivery as the workflow and the read model hold it. The API answers with `DeliveryResource`,
+ * which adds what only the API can say (the tracking link, the attachments' URLs).
+ */
 export const Delivery = Type.Object(
   {
-    id: Uuid,
-    workflow_id: Type.String(),
-    status: Status,
-    product_name: Type.String(),
-    delivery_address: Type.String(),
-    delivery_date: DateOnly,
-    recipient_name: Nullable(Type.String()),
-    recipient_phone: Nullable(Type.String()),
-    notes: Nullable(Type.String()),
-    partner_id: Uuid,
-    assigned_to: Nullable(Uuid),
-    created_at: Type.String({ format: 'date-time' }),
-    updated_at: Type.String({ format: 'date-time' }),
+    ...deliveryFields,
+    proof: Type.Union([proofOf(Type.Object(ProofAttachmentFields)), Type.Null()]),
   },
   { additionalProperties: false },
 );
 export type Delivery = Static<typeof Delivery>;
+
+export const ProofAttachmentLink = Type.Object(
+  {
+    ...ProofAttachmentFields,
+    url: Type.String({ description: 'GET it with the same credentials as the delivery' }),
+  },
+  { additionalProperties: false },
+);
+
+export const DeliveryResource = Type.Object(
+  {
+    ...deliveryFields,
+    proof: Type.Union([proofOf(ProofAttachmentLink), Type.Null()], {
+      description: 'Who received it and the photos, once COMPLETED with a proof',
+    }),
+    tracking_url: Type.String({
+      format: 'uri',
+      description:
+        'The public tracking page to forward to the recipient (no account needed); POST …/tracking-link replaces it and the old one stops working',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryResource = Static<typeof DeliveryResource>;
 
 export const TimelineEvent = Type.Object(
   {
@@ -68,6 +164,8 @@ export const TimelineEvent = Type.Object(
       description: "The name of the partner's API key that made the change, if one did",
     }),
     reason: Nullable(Type.String()),
+    failure_reason: Type.Union([FailureReasonCode, Type.Null()]),
+    proof: Type.Union([proofOf(ProofAttachmentLink), Type.Null()]),
     at: Type.String({ format: 'date-time' }),
   },
   { additionalProperties: false },
@@ -75,7 +173,7 @@ export const TimelineEvent = Type.Object(
 export type TimelineEvent = Static<typeof TimelineEvent>;
 
 export const DeliveryWithTimeline = Type.Object(
-  { ...Delivery.properties, timeline: Type.Array(TimelineEvent) },
+  { ...DeliveryResource.properties, timeline: Type.Array(TimelineEvent) },
   { additionalProperties: false },
 );
 
@@ -100,14 +198,42 @@ export const DeliveryListQuery = Type.Object(
 );
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
 
-export const DeliveryPage = Page(Delivery);
+export const DeliveryPage = Page(DeliveryResource);
 
 export const AssignRequest = Type.Object({ admin_id: Uuid }, { additionalProperties: false });
 
-export const StatusRequest = Type.Object(
-  { status: StringEnum(ADMIN_SETTABLE_STATUSES), reason: Type.Optional(Reason) },
+export const ProofRequest = Type.Object(
+  {
+    received_by: Type.String({
+      maxLength: 200,
+      pattern: NOT_BLANK_PATTERN,
+      description: 'Who took the parcel',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    attachment_ids: Type.Array(Uuid, {
+      maxItems: 10,
+      uniqueItems: true,
+      description: 'Images uploaded to POST /deliveries/{id}/attachments for this delivery',
+    }),
+  },
   { additionalProperties: false },
 );
+export type ProofRequest = Static<typeof ProofRequest>;
+
+export const StatusRequest = Type.Object(
+  {
+    status: StringEnum(ADMIN_SETTABLE_STATUSES),
+    reason: Type.Optional(Reason),
+    failure_reason: Type.Optional(FailureReasonCode),
+    proof: Type.Optional(ProofRequest),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'FAILED requires `failure_reason` (and `reason` when it is `other`); `proof` goes with COMPLETED only, and is required when the delivery was created with `proof_required`',
+  },
+);
+export type StatusRequest = Static<typeof StatusRequest>;
 
 // A cancel needs no body; `null` is what the router passes when none was sent.
 export const CancelRequest = Type.Union([

@@ -46,10 +46,14 @@ async function watch(
     }
     if (dueOpen && now >= dueBy) {
       dueOpen = false;
-      await overdue(
-        'delivery_overdue',
-        `Not finished by the end of its delivery date (${deadlines.timeZone}).`,
-      );
+      if (deadlines.dueEvent === 'delivery_late') {
+        await overdue('delivery_late', 'Not delivered by the end of its drop-off window.');
+      } else {
+        await overdue(
+          'delivery_overdue',
+          `Not finished by the end of its delivery date (${deadlines.timeZone}).`,
+        );
+      }
     }
   }
 }

@@ -1,15 +1,21 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { DeliveryProof } from '../domain/delivery-events';
 import type { Actor } from '../domain/delivery-rules';
+import type { FailureReason } from '../domain/failure-reasons';
 import type { AdminSettableStatus, DeliveryStatus } from '../domain/delivery-status';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 
-export type DeliveryRequest = CreateDeliveryRequest;
+/** The request as the API accepted it, its date settled (a window's end date when not given). */
+export type DeliveryRequest = CreateDeliveryRequest & { delivery_date: string };
 
 /** Where a run starts from when an operator closed the previous run of a live delivery. */
 export interface ResumedState {
   status: DeliveryStatus;
   assignedTo: string | null;
   updatedAt: string;
+  /** Absent in runs resumed before failure codes and proofs existed. */
+  failureReason?: FailureReason | null;
+  proof?: DeliveryProof | null;
 }
 
 /**
@@ -22,6 +28,11 @@ export interface DeliveryDeadlines {
   /** Not terminal at this instant (the end of `delivery_date` in `timeZone`): overdue. */
   dueBy: string;
   timeZone: string;
+  /**
+   * What missing `dueBy` records: `delivery_late` when it is a drop-off window's end (absent in
+   * runs started before windows existed: `delivery_overdue`).
+   */
+  dueEvent?: 'delivery_overdue' | 'delivery_late';
 }
 
 /** Fixed by the start; the workflow ID is `idempotencyKey`. */
@@ -58,6 +69,10 @@ export interface AssignArgs extends ChangeArgs {
 
 export interface TransitionArgs extends ChangeArgs {
   status: AdminSettableStatus;
+  /** FAILED's code from the catalogue (absent in updates sent before the catalogue existed). */
+  failureReason?: FailureReason;
+  /** COMPLETED's proof, its attachments as the API found them stored for this delivery. */
+  proof?: DeliveryProof;
 }
 
 export type CancelArgs = ChangeArgs;

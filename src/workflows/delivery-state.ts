@@ -5,7 +5,9 @@ import {
   type DeliveryCommand,
   type DeliveryParties,
 } from '../domain/delivery-rules';
+import type { DeliveryProof } from '../domain/delivery-events';
 import { isTerminal, type DeliveryStatus } from '../domain/delivery-status';
+import type { FailureReason } from '../domain/failure-reasons';
 import type { Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from './delivery-messages';
 import { deliveryView } from './delivery-view';
@@ -15,6 +17,8 @@ export class DeliveryState {
   status: DeliveryStatus;
   assignedTo: string | null;
   updatedAt: string;
+  failureReason: FailureReason | null;
+  proof: DeliveryProof | null;
   /** The reason of the last recorded event: a FAILED or CANCELLED run closes with it. */
   lastReason: string | null = null;
   /** An operator's Request Cancellation cancelled it: the run closes as Canceled. */
@@ -25,6 +29,8 @@ export class DeliveryState {
     this.status = resumed?.status ?? 'CREATED';
     this.assignedTo = resumed?.assignedTo ?? null;
     this.updatedAt = resumed?.updatedAt ?? input.createdAt;
+    this.failureReason = resumed?.failureReason ?? null;
+    this.proof = resumed?.proof ?? null;
   }
 
   get terminal(): boolean {
@@ -36,8 +42,8 @@ export class DeliveryState {
   }
 
   view(): Delivery {
-    const { status, assignedTo, updatedAt } = this;
-    return deliveryView(this.input, { status, assignedTo, updatedAt });
+    const { status, assignedTo, updatedAt, failureReason, proof } = this;
+    return deliveryView(this.input, { status, assignedTo, updatedAt, failureReason, proof });
   }
 
   parties(): DeliveryParties {

@@ -1,4 +1,6 @@
+import type { DeliveryProof } from '../domain/delivery-events';
 import type { DeliveryStatus } from '../domain/delivery-status';
+import type { FailureReason } from '../domain/failure-reasons';
 import type { Delivery } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from './delivery-messages';
 
@@ -6,6 +8,8 @@ export interface DeliveryStateFields {
   status: DeliveryStatus;
   assignedTo: string | null;
   updatedAt: string;
+  failureReason: FailureReason | null;
+  proof: DeliveryProof | null;
 }
 
 /**
@@ -23,9 +27,14 @@ export function deliveryView(input: DeliveryWorkflowInput, state: DeliveryStateF
     delivery_date: request.delivery_date,
     recipient_name: request.recipient_name ?? null,
     recipient_phone: request.recipient_phone ?? null,
+    dropoff_window: request.dropoff_window ?? null,
+    recipient_email: request.recipient_email ?? null,
     notes: request.notes ?? null,
+    proof_required: request.proof_required ?? false,
     partner_id: input.partnerId,
     assigned_to: state.assignedTo,
+    failure_reason: state.failureReason,
+    proof: state.proof,
     created_at: input.createdAt,
     updated_at: state.updatedAt,
   };

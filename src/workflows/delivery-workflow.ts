@@ -8,7 +8,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DeadlineEventType } from '../domain/delivery-events';
+import type { DeadlineEventType, DeliveryEventDetails } from '../domain/delivery-events';
 import { targetStatus, type DeliveryCommand } from '../domain/delivery-rules';
 import { canTransition } from '../domain/delivery-status';
 import type { Delivery } from '../schemas/deliveries';
@@ -36,6 +36,14 @@ const transition = (a: TransitionArgs): DeliveryCommand => ({
   status: a.status,
 });
 const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
+
+/** What a FAILED or COMPLETED change adds to its event (nothing for the other changes). */
+function detailsOf(args: ChangeArgs & Partial<TransitionArgs>): { details?: DeliveryEventDetails } {
+  const details: DeliveryEventDetails = {};
+  if (args.failureReason) details.failure_reason = args.failureReason;
+  if (args.proof) details.proof = args.proof;
+  return Object.keys(details).length > 0 ? { details } : {};
+}
 
 const EVENT_OF_COMMAND = {
   assign: 'assigned',
@@ -128,6 +136,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
           reason: args.reason ?? null,
           toStatus: targetStatus(command),
           assignedTo,
+          ...detailsOf(args),
         });
       }
       return { delivery: state.view(), requestId: args.requestId, requestHash: args.requestHash };

@@ -4,7 +4,12 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { ReadModelActivities } from '../activities/read-model';
-import { isChangeEvent, isDeadlineEvent, type DeliveryEventType } from '../domain/delivery-events';
+import {
+  isChangeEvent,
+  isDeadlineEvent,
+  type DeliveryEventDetails,
+  type DeliveryEventType,
+} from '../domain/delivery-events';
 import type { Actor } from '../domain/delivery-rules';
 import type { DeliveryStatus } from '../domain/delivery-status';
 import type { Delivery } from '../schemas/deliveries';
@@ -37,6 +42,8 @@ export interface PlannedEvent {
   reason: string | null;
   toStatus: DeliveryStatus;
   assignedTo: string | null;
+  /** A FAILED change's code, a COMPLETED change's proof. */
+  details?: DeliveryEventDetails;
 }
 
 const impersonalActor = (type: DeliveryEventType): string | null => {
@@ -67,6 +74,8 @@ export class Timeline {
       ...state.view(),
       status: event.toStatus,
       assigned_to: event.assignedTo,
+      failure_reason: event.details?.failure_reason ?? state.failureReason,
+      proof: event.details?.proof ?? state.proof,
       updated_at: changes ? at : state.updatedAt,
     };
     const summary = recordSummary({
@@ -85,6 +94,8 @@ export class Timeline {
           actorId: event.actor?.id ?? null,
           actorApiKeyId: event.actorApiKeyId ?? null,
           reason: event.reason,
+          // Only when there are some, so the record activity's input keeps its usual shape.
+          ...(event.details ? { details: event.details } : {}),
           at,
           delivery,
           keys: { idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
@@ -93,6 +104,8 @@ export class Timeline {
     state.status = event.toStatus;
     state.assignedTo = event.assignedTo;
     state.updatedAt = delivery.updated_at;
+    state.failureReason = delivery.failure_reason;
+    state.proof = delivery.proof;
     state.lastReason = event.reason;
     if (changes && (before !== state.status || previousAssignee !== state.assignedTo)) {
       upsertSearchAttributes([

@@ -47,7 +47,14 @@ describe('GET /admins/workload', () => {
     const holder = assignees.at(-1)!;
     for (const step of steps) {
       if (step === 'cancel') await send(`${path}/cancel`, boss);
-      else await send(`${path}/status`, holder.token, { status: step, reason: 'Test step' });
+      else {
+        const failure = step === 'FAILED' ? { failure_reason: 'refused' } : {};
+        await send(`${path}/status`, holder.token, {
+          status: step,
+          reason: 'Test step',
+          ...failure,
+        });
+      }
     }
   }
 

@@ -273,6 +273,7 @@ describe('deliveries API: visibility and error paths', () => {
     );
     const failed = await post(boss, `/${id}/status`, {
       status: 'FAILED',
+      failure_reason: 'address_not_found',
       reason: 'address unreachable',
     });
     expect(failed.status).to.equal(200);
@@ -305,7 +306,11 @@ describe('deliveries API: visibility and error paths', () => {
     await post(admin, `/${id}/status`, { status: 'IN_TRANSIT' });
     const results = await Promise.all(
       ['COMPLETED', 'FAILED', 'COMPLETED', 'FAILED'].map((status, i) =>
-        post(i % 2 ? boss : admin, `/${id}/status`, { status }),
+        post(
+          i % 2 ? boss : admin,
+          `/${id}/status`,
+          status === 'FAILED' ? { status, failure_reason: 'damaged' } : { status },
+        ),
       ),
     );
     expect(results.map((r) => r.status).sort()).to.deep.equal([200, 409, 409, 409]);

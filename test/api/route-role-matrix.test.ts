@@ -41,6 +41,7 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],
   'POST /api/v1/deliveries/{id}/cancel': ['partner', 'super_admin'],
+  'POST /api/v1/deliveries/{id}/tracking-link': ['partner', 'super_admin'],
   'GET /api/v1/notifications': ALL,
   'POST /api/v1/notifications/read-all': ALL,
   'POST /api/v1/notifications/{id}/read': ALL,

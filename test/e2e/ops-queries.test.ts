@@ -67,8 +67,13 @@ describe('the ops queries of docs/operations.md, run through the Temporal CLI', 
     await change(failed.id, 'assign', boss.token, { admin_id: admin.user.id });
     await change(failed.id, 'status', admin.token, { status: 'IN_TRANSIT' });
     expect(
-      (await change(failed.id, 'status', admin.token, { status: 'FAILED', reason: 'closed' }))
-        .status,
+      (
+        await change(failed.id, 'status', admin.token, {
+          status: 'FAILED',
+          failure_reason: 'recipient_unavailable',
+          reason: 'closed',
+        })
+      ).status,
     ).to.equal(200);
     const terminated = await create();
     await stack().client.workflow.getHandle(terminated.workflowId).terminate('ops test');

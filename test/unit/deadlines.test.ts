@@ -2,6 +2,13 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/config';
 import { dateIn, deliveryDeadlines, endOfDate } from '../../src/deliveries/deadlines';
 import { durationText } from '../../src/domain/duration-text';
+import type { DeliveryRequest } from '../../src/workflows/delivery-messages';
+
+const request = (delivery_date: string): DeliveryRequest => ({
+  product_name: 'Lamp',
+  delivery_address: '1 Main St',
+  delivery_date,
+});
 
 describe('delivery deadlines', () => {
   const cases: [zone: string, date: string, end: string][] = [
@@ -28,11 +35,24 @@ describe('delivery deadlines', () => {
       ASSIGNMENT_SLA: '45m',
       BUSINESS_TIMEZONE: 'Asia/Kolkata',
     });
-    expect(deliveryDeadlines(config, '2030-06-01T10:00:00.000Z', '2030-06-02')).to.deep.equal({
+    expect(
+      deliveryDeadlines(config, '2030-06-01T10:00:00.000Z', request('2030-06-02')),
+    ).to.deep.equal({
       assignBy: '2030-06-01T10:45:00.000Z',
       dueBy: '2030-06-02T18:30:00.000Z',
       timeZone: 'Asia/Kolkata',
     });
+  });
+
+  it('when a delivery has a drop-off window, then it is due at the window end and missing it is delivery_late', () => {
+    const config = loadConfig({ NODE_ENV: 'test', BUSINESS_TIMEZONE: 'Asia/Kolkata' });
+    const window = { start: '2030-06-02T08:00:00+05:30', end: '2030-06-02T10:00:00+05:30' };
+    const deadlines = deliveryDeadlines(config, '2030-06-01T10:00:00.000Z', {
+      ...request('2030-06-02'),
+      dropoff_window: window,
+    });
+    expect(deadlines.dueBy).to.equal('2030-06-02T04:30:00.000Z');
+    expect(deadlines.dueEvent).to.equal('delivery_late');
   });
 
   it('when ASSIGNMENT_SLA and BUSINESS_TIMEZONE are unset, then the SLA is 30 minutes in UTC', () => {

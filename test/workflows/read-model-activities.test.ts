@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'chai';
+import { newTrackingToken } from '../../src/tracking/tracking-token';
 import knex from 'knex';
 import { insertDeliveryRow } from '../../src/db/repositories/deliveries';
 import { createReadModelActivities } from '../../src/activities/read-model';
@@ -25,7 +26,13 @@ function creation(input: DeliveryWorkflowInput): DeliveryEventRecord {
     actorId: input.partnerId,
     reason: null,
     at: AT,
-    delivery: deliveryView(input, { status: 'CREATED', assignedTo: null, updatedAt: AT }),
+    delivery: deliveryView(input, {
+      status: 'CREATED',
+      assignedTo: null,
+      updatedAt: AT,
+      failureReason: null,
+      proof: null,
+    }),
     keys: { idempotencyKey: input.idempotencyKey, payloadHash: input.payloadHash },
   };
 }
@@ -101,7 +108,11 @@ describe('the record activity', () => {
     const { db } = stack();
     const partner = (await createUser({ role: 'partner' })).user;
     const input = inputAt(partner.id);
-    const row = { delivery: creation(input).delivery, ...creation(input).keys };
+    const row = {
+      delivery: creation(input).delivery,
+      ...creation(input).keys,
+      trackingToken: newTrackingToken(),
+    };
     // When the API's insert lands between this statement's conflict check and its index entries,
     // the clash surfaces on the idempotency key's index, not the id's. A row holding the key under
     // another id is that situation without the timing.

@@ -6,23 +6,29 @@ import {
   type DeliveryChangeRequest,
 } from '../../deliveries/change-delivery';
 import { createDelivery } from '../../deliveries/create-delivery';
-import { deliveryTimeline, listDeliveries } from '../../db/repositories/deliveries';
+import {
+  deliveryTimeline,
+  listDeliveries,
+  type StoredDelivery,
+} from '../../db/repositories/deliveries';
+import { revokeTrackingLink } from '../../deliveries/tracking-link';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
 import { EXAMPLE_ID, IdParams } from '../../schemas/common';
 import {
   AssignRequest,
   CancelRequest,
   CreateDeliveryRequest,
-  Delivery,
   DeliveryListQuery,
+  DeliveryResource,
   DeliveryPage,
   DeliveryWithTimeline,
   StatusRequest,
   TransitionProblem,
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
+import { deliveryResource, timelineEventResource } from '../delivery-resource';
 import { problemResponse } from '../openapi-problems';
-import { dateInDays } from '../examples';
+import { instantInDays } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 
@@ -39,7 +45,7 @@ const KEY_REUSED = problemResponse(
 const changeResponses = (description: string) => ({
   200: {
     description: `${description}; a repeat with the same Idempotency-Key gets the original answer and the header Idempotent-Replayed: true`,
-    schema: Delivery,
+    schema: DeliveryResource,
   },
   404: NOT_VISIBLE,
   409: INVALID_TRANSITION,
@@ -64,13 +70,12 @@ const changeKeyHeader = {
 const keyOf = (headers: Record<string, unknown>) =>
   headers['idempotency-key'] as string | undefined;
 
-function changed({ delivery, replayed }: ChangedDelivery): RouteResult {
-  return replayed
-    ? { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } }
-    : { status: 200, body: delivery };
-}
-
 export function deliveryRoutes(deps: AppDeps) {
+  const resource = (delivery: StoredDelivery) => deliveryResource(deps.config.PUBLIC_URL, delivery);
+  const changed = ({ delivery, replayed }: ChangedDelivery): RouteResult =>
+    replayed
+      ? { status: 200, body: resource(delivery), headers: { 'Idempotent-Replayed': 'true' } }
+      : { status: 200, body: resource(delivery) };
   const applyChange = async (
     user: AuthUser,
     id: string,
@@ -88,17 +93,19 @@ export function deliveryRoutes(deps: AppDeps) {
       path: '/deliveries',
       summary: 'Request a delivery (idempotent: a repeat returns the same delivery)',
       description:
-        'Creates the delivery in status `CREATED` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). `delivery_date` is today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default), the zone whose end of that day makes the delivery overdue. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
+        'Creates the delivery in status `CREATED` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). The answer carries `tracking_url`, a public page to forward to your customer. `delivery_date` is today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default), the zone whose end of that day makes the delivery overdue; with a `dropoff_window` (both ends in the future, at most 7 days apart) it may be left out and is the date the window ends, and a delivery not finished by the window end is recorded late. With `recipient_email` the recipient is emailed the tracking link when the delivery is assigned, leaves and ends. With `proof_required`, COMPLETED needs a photo. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
       tag: 'deliveries',
       access: { roles: ['partner'] },
       body: CreateDeliveryRequest,
       example: () => ({
         product_name: 'Espresso machine',
         delivery_address: '12 Rue de la Paix, 75002 Paris',
-        delivery_date: dateInDays(7),
+        dropoff_window: { start: instantInDays(7, 9), end: instantInDays(7, 11) },
         recipient_name: 'Camille Martin',
         recipient_phone: '+33 6 12 34 56 78',
+        recipient_email: 'camille.martin@example.com',
         notes: 'Fragile: ring twice, 3rd floor',
+        proof_required: true,
       }),
       headers: {
         'Idempotency-Key': {
@@ -108,22 +115,31 @@ export function deliveryRoutes(deps: AppDeps) {
         },
       },
       responses: {
-        201: { description: 'Created; Location names the delivery', schema: Delivery },
-        200: { description: 'A repeat (header Idempotent-Replayed: true)', schema: Delivery },
+        201: { description: 'Created; Location names the delivery', schema: DeliveryResource },
+        200: {
+          description: 'A repeat (header Idempotent-Replayed: true)',
+          schema: DeliveryResource,
+        },
         403: problemResponse(
           'Only partners may request deliveries, and only once their email address is confirmed (`email-not-verified`)',
         ),
-        422: KEY_REUSED,
+        422: problemResponse(
+          'A `delivery_date` that contradicts the drop-off window, or the Idempotency-Key was used with another request (`idempotency-key-mismatch`)',
+        ),
         503: UNAVAILABLE,
       },
       handle: async ({ user, body, headers }): Promise<RouteResult> => {
         const { delivery, created } = await createDelivery(deps, user, body, keyOf(headers));
         deps.metrics.deliveriesCreated.inc({ outcome: created ? 'new' : 'replayed' });
         if (!created) {
-          return { status: 200, body: delivery, headers: { 'Idempotent-Replayed': 'true' } };
+          return {
+            status: 200,
+            body: resource(delivery),
+            headers: { 'Idempotent-Replayed': 'true' },
+          };
         }
         const location = `${API_PREFIX}/deliveries/${delivery.id}`;
-        return { status: 201, body: delivery, headers: { Location: location } };
+        return { status: 201, body: resource(delivery), headers: { Location: location } };
       },
     }),
     defineRoute({
@@ -138,7 +154,10 @@ export function deliveryRoutes(deps: AppDeps) {
       handle: async ({ user, query }) => {
         const { limit = 20, cursor, ...filters } = query;
         const page = await listDeliveries(deps.db, user, filters, { limit, cursor });
-        return { status: 200, body: { data: page.rows, next_cursor: page.next_cursor } };
+        return {
+          status: 200,
+          body: { data: page.rows.map(resource), next_cursor: page.next_cursor },
+        };
       },
     }),
     defineRoute({
@@ -154,8 +173,10 @@ export function deliveryRoutes(deps: AppDeps) {
       },
       handle: async ({ user, params }) => {
         const delivery = await findVisibleDelivery(deps.db, user, params.id);
-        const timeline = await deliveryTimeline(deps.db, delivery.id);
-        return { status: 200, body: { ...delivery, timeline } };
+        const timeline = (await deliveryTimeline(deps.db, delivery.id)).map((event) =>
+          timelineEventResource(deps.config.PUBLIC_URL, delivery.id, event),
+        );
+        return { status: 200, body: { ...resource(delivery), timeline } };
       },
     }),
     defineRoute({
@@ -184,19 +205,35 @@ export function deliveryRoutes(deps: AppDeps) {
       path: '/deliveries/{id}/status',
       summary: 'Move the delivery on (the assigned admin, or a super admin)',
       description:
-        '`ASSIGNED` → `IN_TRANSIT` → `COMPLETED` or `FAILED`; a 409 names the current status and the allowed next ones. The partner is notified.',
+        '`ASSIGNED` → `IN_TRANSIT` → `COMPLETED` or `FAILED`; a 409 names the current status and the allowed next ones. FAILED needs a `failure_reason` from the catalogue (`recipient_unavailable`, `address_not_found`, `refused`, `damaged`, `other` — then `reason` says why). COMPLETED may carry a `proof` (who received it, a note, the ids of photos uploaded to POST …/attachments); a delivery created with `proof_required` needs one with at least one photo (422 naming `proof`). The partner (and the recipient, with `recipient_email`) is notified.',
       tag: 'deliveries',
       access: { roles: ['admin', 'super_admin'] },
       params: IdParams,
       body: StatusRequest,
-      example: () => ({ status: 'IN_TRANSIT' as const, reason: 'Picked up at the warehouse' }),
+      example: () => ({
+        status: 'FAILED' as const,
+        failure_reason: 'recipient_unavailable' as const,
+        reason: 'Rang twice, left a card',
+      }),
       headers: changeKeyHeader,
-      responses: changeResponses('The delivery in its new status'),
+      responses: {
+        ...changeResponses('The delivery in its new status'),
+        422: problemResponse(
+          'A proof is missing where the delivery requires one, or names images of another delivery (`proof`), or the Idempotency-Key was reused',
+        ),
+      },
       handle: async ({ user, params, body, headers }) =>
         applyChange(
           user,
           params.id,
-          { kind: 'transition', status: body.status, reason: body.reason ?? null },
+          {
+            kind: 'transition',
+            status: body.status,
+            reason: body.reason ?? null,
+            // Only what was sent: the request hash of an older repeat keeps its shape.
+            ...(body.failure_reason ? { failureReason: body.failure_reason } : {}),
+            ...(body.proof ? { proof: body.proof } : {}),
+          },
           headers,
         ),
     }),
@@ -215,6 +252,24 @@ export function deliveryRoutes(deps: AppDeps) {
       responses: changeResponses('Cancelled'),
       handle: async ({ user, params, body, headers }) =>
         applyChange(user, params.id, { kind: 'cancel', reason: body?.reason ?? null }, headers),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/deliveries/{id}/tracking-link',
+      summary: 'Replace the tracking link (the old one stops working at once)',
+      description:
+        'For a link forwarded to the wrong person: the delivery gets a new random `tracking_url` and the old one answers 404 like any unknown link. Its partner or a super admin.',
+      tag: 'deliveries',
+      access: { roles: ['partner', 'super_admin'] },
+      params: IdParams,
+      responses: {
+        200: { description: 'The delivery with its new `tracking_url`', schema: DeliveryResource },
+        404: NOT_VISIBLE,
+      },
+      handle: async ({ user, params }) => ({
+        status: 200,
+        body: resource(await revokeTrackingLink(deps.db, user, params.id)),
+      }),
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { Model } from 'objection';
-import type { DeliveryEventType } from '../../domain/delivery-events';
+import type { DeliveryEventDetails, DeliveryEventType } from '../../domain/delivery-events';
 import type { DeliveryStatus } from '../../domain/delivery-status';
 
 export class DeliveryEventModel extends Model {
@@ -16,5 +16,6 @@ export class DeliveryEventModel extends Model {
   actor_id!: string | null;
   actor_api_key_id!: string | null;
   reason!: string | null;
+  details!: DeliveryEventDetails | null;
   at!: Date;
 }

@@ -1,5 +1,7 @@
 import { Model } from 'objection';
+import type { DeliveryProof } from '../../domain/delivery-events';
 import type { DeliveryStatus } from '../../domain/delivery-status';
+import type { FailureReason } from '../../domain/failure-reasons';
 
 export class DeliveryModel extends Model {
   static override tableName = 'deliveries';
@@ -18,6 +20,14 @@ export class DeliveryModel extends Model {
   recipient_name!: string | null;
   recipient_phone!: string | null;
   notes!: string | null;
+  recipient_email!: string | null;
+  dropoff_window_start!: Date | null;
+  dropoff_window_end!: Date | null;
+  proof_required!: boolean;
+  failure_reason!: FailureReason | null;
+  proof!: DeliveryProof | null;
+  /** The public tracking link's last segment; replaced when the link is revoked. */
+  tracking_token!: string;
   created_at!: Date;
   updated_at!: Date;
 }

@@ -1,13 +1,20 @@
 import { OPEN_STATUSES } from '../../../domain/delivery-status';
 import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility';
 import type { AdminWorkload } from '../../../schemas/admin-workload';
+import type { DeliveryEventDetails, DeliveryProof } from '../../../domain/delivery-events';
 import type { Delivery, DeliveryListQuery, TimelineEvent } from '../../../schemas/deliveries';
+
+/** A timeline event as stored: its proof's attachments without the links the API adds. */
+export type StoredTimelineEvent = Omit<TimelineEvent, 'proof'> & { proof: DeliveryProof | null };
 import { DeliveryModel } from '../../models/delivery';
 import { likePattern, newestFirstPage, type Page } from '../../pagination';
 import type { Queryable } from '../../knex';
 
+/** A delivery as stored: the record plus its tracking link's current token. */
+export type StoredDelivery = Delivery & Pick<DeliveryModel, 'tracking_token'>;
+
 /** The delivery with the hash of the request that created it, to tell a repeat from a reuse. */
-export type DeliveryWithKey = Delivery & Pick<DeliveryModel, 'payload_hash'>;
+export type DeliveryWithKey = StoredDelivery & Pick<DeliveryModel, 'payload_hash'>;
 
 /** node-pg reads a DATE as local midnight; the local calendar fields are the stored date. */
 function calendarDate(value: Date): string {
@@ -15,7 +22,11 @@ function calendarDate(value: Date): string {
   return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
 }
 
-function toDelivery(row: DeliveryModel): Delivery {
+const isoOrNull = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
+
+function toDelivery(row: DeliveryModel): StoredDelivery {
+  const windowStart = isoOrNull(row.dropoff_window_start);
+  const windowEnd = isoOrNull(row.dropoff_window_end);
   return {
     id: row.id,
     workflow_id: row.workflow_id,
@@ -26,14 +37,23 @@ function toDelivery(row: DeliveryModel): Delivery {
     recipient_name: row.recipient_name,
     recipient_phone: row.recipient_phone,
     notes: row.notes,
+    recipient_email: row.recipient_email,
+    dropoff_window: windowStart && windowEnd ? { start: windowStart, end: windowEnd } : null,
+    proof_required: row.proof_required,
     partner_id: row.partner_id,
     assigned_to: row.assigned_to,
+    failure_reason: row.failure_reason,
+    proof: row.proof,
+    tracking_token: row.tracking_token,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };
 }
 
-export async function findDeliveryById(db: Queryable, id: string): Promise<Delivery | undefined> {
+export async function findDeliveryById(
+  db: Queryable,
+  id: string,
+): Promise<StoredDelivery | undefined> {
   const row = await DeliveryModel.query(db).findById(id);
   return row && toDelivery(row);
 }
@@ -72,7 +92,7 @@ export async function listDeliveries(
   viewer: Viewer,
   filters: DeliveryFilters,
   page: { limit: number; cursor?: string | undefined },
-): Promise<Page<Delivery>> {
+): Promise<Page<StoredDelivery>> {
   const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
   switch (scope.kind) {
@@ -111,7 +131,7 @@ export async function listDeliveries(
 export async function deliveryTimeline(
   db: Queryable,
   deliveryId: string,
-): Promise<TimelineEvent[]> {
+): Promise<StoredTimelineEvent[]> {
   const rows = await db('delivery_events as e')
     .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
     .where({ 'e.delivery_id': deliveryId })
@@ -123,12 +143,20 @@ export async function deliveryTimeline(
       'e.actor_id',
       'k.name as actor_key_name',
       'e.reason',
+      'e.details',
       'e.at',
     );
-  return rows.map((row: TimelineEvent & { at: Date }) => ({
-    ...row,
-    at: new Date(row.at).toISOString(),
-  }));
+  return rows.map(
+    ({
+      details,
+      ...row
+    }: StoredTimelineEvent & { at: Date; details: DeliveryEventDetails | null }) => ({
+      ...row,
+      failure_reason: details?.failure_reason ?? null,
+      proof: details?.proof ?? null,
+      at: new Date(row.at).toISOString(),
+    }),
+  );
 }
 
 /**

@@ -11,6 +11,8 @@ export interface NewDeliveryRow {
   delivery: Delivery;
   idempotencyKey: string;
   payloadHash: string;
+  /** The API's; the workflow's write (which inserts only when the API's did not) makes its own. */
+  trackingToken: string;
 }
 
 /**
@@ -22,7 +24,12 @@ export type NewDeliveryEvent = DeliveryEventFields & {
   toStatus: Delivery['status'];
 };
 
-function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow): RowInput<DeliveryModel> {
+function rowOf({
+  delivery,
+  idempotencyKey,
+  payloadHash,
+  trackingToken,
+}: NewDeliveryRow): RowInput<DeliveryModel> {
   return {
     id: delivery.id,
     workflow_id: delivery.workflow_id,
@@ -37,6 +44,13 @@ function rowOf({ delivery, idempotencyKey, payloadHash }: NewDeliveryRow): RowIn
     recipient_name: delivery.recipient_name,
     recipient_phone: delivery.recipient_phone,
     notes: delivery.notes,
+    recipient_email: delivery.recipient_email,
+    dropoff_window_start: delivery.dropoff_window?.start ?? null,
+    dropoff_window_end: delivery.dropoff_window?.end ?? null,
+    proof_required: delivery.proof_required,
+    failure_reason: delivery.failure_reason,
+    proof: delivery.proof,
+    tracking_token: trackingToken,
     created_at: delivery.created_at,
     updated_at: delivery.updated_at,
   };
@@ -52,26 +66,36 @@ function eventOf(event: NewDeliveryEvent): Omit<RowInput<DeliveryEventModel>, 's
     actor_id: event.actorId,
     actor_api_key_id: event.actorApiKeyId ?? null,
     reason: event.reason,
+    details: event.details ?? null,
     at: event.at,
   };
 }
 
 const EVENT_COLUMNS =
-  'delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, at';
+  'delivery_id, event_key, type, from_status, to_status, actor_id, actor_api_key_id, reason, details, at';
+/** Values for a raw statement: JSON columns (proof, details) as their text. */
+const bindings = (values: unknown[]): Knex.RawBinding[] =>
+  values.map((value) =>
+    value !== null && typeof value === 'object' && !(value instanceof Date)
+      ? JSON.stringify(value)
+      : (value as Knex.RawBinding),
+  );
+
 /** The event's values after its delivery id (first in `eventOf`), which the statement's CTE gives. */
-const eventValues = (event: NewDeliveryEvent) => Object.values(eventOf(event)).slice(1);
+const eventValues = (event: NewDeliveryEvent) => bindings(Object.values(eventOf(event)).slice(1));
 
 /**
  * Inserts the row and its creation event in one statement, unless the key already has a row (a
- * repeat, or the workflow wrote it first).
+ * repeat, or the workflow wrote it first). Returns the stored row's tracking token: this one, or
+ * the one the other writer stored.
  */
 export async function insertNewDelivery(
   db: Queryable,
   row: NewDeliveryRow,
   created: NewDeliveryEvent,
-): Promise<void> {
+): Promise<string> {
   const values = rowOf(row);
-  await db.raw(
+  const result = await db.raw<{ rows: { tracking_token: string }[] }>(
     `with inserted as (
        insert into deliveries (${Object.keys(values).join(', ')})
        values (${Object.keys(values)
@@ -79,14 +103,29 @@ export async function insertNewDelivery(
          .join(', ')})
        on conflict do nothing
        returning id
+     ), event as (
+       insert into delivery_events (${EVENT_COLUMNS})
+       select id, ${eventValues(created)
+         .map(() => '?')
+         .join(', ')} from inserted
+       on conflict (event_key) do nothing
      )
-     insert into delivery_events (${EVENT_COLUMNS})
-     select id, ${eventValues(created)
-       .map(() => '?')
-       .join(', ')} from inserted
-     on conflict (event_key) do nothing`,
-    [...Object.values(values), ...eventValues(created)],
+     select ?::text as tracking_token from inserted
+     union all
+     select tracking_token from deliveries where id = ? and not exists (select 1 from inserted)`,
+    [
+      ...bindings(Object.values(values)),
+      ...eventValues(created),
+      row.trackingToken,
+      row.delivery.id,
+    ],
   );
+  const stored = result.rows[0]?.tracking_token;
+  if (stored !== undefined) return stored;
+  // The other writer's insert committed after this statement's snapshot: read it now.
+  const other = await db('deliveries').where({ id: row.delivery.id }).first('tracking_token');
+  if (!other) throw new Error(`No row for delivery ${row.delivery.id}`);
+  return (other as { tracking_token: string }).tracking_token;
 }
 
 export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to'>;
@@ -137,7 +176,8 @@ export async function updateDeliveryWithEvent(
 ): Promise<void> {
   await db.raw(
     `with moved as (
-       update deliveries set status = ?, assigned_to = ?, updated_at = ? where id = ? returning id
+       update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?
+        where id = ? returning id
      )
      insert into delivery_events (${EVENT_COLUMNS})
      select id, ${eventValues(event)
@@ -147,6 +187,8 @@ export async function updateDeliveryWithEvent(
     [
       delivery.status,
       delivery.assigned_to,
+      delivery.failure_reason,
+      ...bindings([delivery.proof]),
       delivery.updated_at,
       delivery.id,
       ...eventValues(event),
@@ -156,4 +198,9 @@ export async function updateDeliveryWithEvent(
 
 export async function appendDeliveryEvent(db: Queryable, event: NewDeliveryEvent) {
   await db('delivery_events').insert(eventOf(event)).onConflict('event_key').ignore();
+}
+
+/** The tracking link's new token: the old one matches no row from now on. */
+export async function replaceTrackingToken(db: Queryable, deliveryId: string, token: string) {
+  await db('deliveries').where({ id: deliveryId }).update({ tracking_token: token });
 }

@@ -1,0 +1,39 @@
+import type { StoredDelivery, StoredTimelineEvent } from '../db/repositories/deliveries';
+import type { DeliveryProof } from '../domain/delivery-events';
+import type { DeliveryResource, TimelineEvent } from '../schemas/deliveries';
+import { attachmentUrl, trackingUrl } from '../tracking/tracking-links';
+
+type ProofLinks = DeliveryResource['proof'];
+
+function proofLinks(
+  publicUrl: string,
+  deliveryId: string,
+  proof: DeliveryProof | null,
+): ProofLinks {
+  if (!proof) return null;
+  return {
+    ...proof,
+    attachments: proof.attachments.map((a) => ({
+      ...a,
+      url: attachmentUrl(publicUrl, deliveryId, a.id),
+    })),
+  };
+}
+
+/** A delivery as the API answers it: the stored record plus the links only the API can give. */
+export function deliveryResource(publicUrl: string, delivery: StoredDelivery): DeliveryResource {
+  const { tracking_token: token, proof, ...fields } = delivery;
+  return {
+    ...fields,
+    proof: proofLinks(publicUrl, delivery.id, proof),
+    tracking_url: trackingUrl(publicUrl, token),
+  };
+}
+
+export function timelineEventResource(
+  publicUrl: string,
+  deliveryId: string,
+  event: StoredTimelineEvent,
+): TimelineEvent {
+  return { ...event, proof: proofLinks(publicUrl, deliveryId, event.proof) };
+}

@@ -1,0 +1,84 @@
+import type { Queryable } from '../db/knex';
+import { findAttachments, type StoredAttachment } from '../db/repositories/attachments';
+import type { StoredDelivery } from '../db/repositories/deliveries';
+import type { DeliveryProof, ProofAttachment } from '../domain/delivery-events';
+import type { AdminSettableStatus } from '../domain/delivery-status';
+import { ValidationError, unprocessable, type FieldError } from '../domain/errors';
+import type { FailureReason } from '../domain/failure-reasons';
+import type { ProofRequest } from '../schemas/deliveries';
+
+/** A status change as asked: the status, the courier's note, and what FAILED/COMPLETED carry. */
+export interface StatusChange {
+  status: AdminSettableStatus;
+  reason: string | null;
+  failureReason?: FailureReason;
+  proof?: ProofRequest;
+}
+
+/** What the workflow records beside the status: the failure's code, the proof with its images. */
+export interface SettledOutcome {
+  failureReason?: FailureReason;
+  proof?: DeliveryProof;
+}
+
+/** Rules of the request alone (400): which fields go with which status. */
+function shapeErrors(change: StatusChange): FieldError[] {
+  const errors: FieldError[] = [];
+  if (change.status === 'FAILED') {
+    if (!change.failureReason) {
+      errors.push({ field: 'failure_reason', message: 'is required when the status is FAILED' });
+    } else if (change.failureReason === 'other' && !change.reason) {
+      errors.push({ field: 'reason', message: 'is required when the failure_reason is other' });
+    }
+  } else if (change.failureReason) {
+    errors.push({ field: 'failure_reason', message: 'goes with the status FAILED only' });
+  }
+  if (change.proof && change.status !== 'COMPLETED') {
+    errors.push({ field: 'proof', message: 'goes with the status COMPLETED only' });
+  }
+  return errors;
+}
+
+export function assertStatusChangeShape(change: StatusChange): void {
+  const errors = shapeErrors(change);
+  if (errors.length > 0) throw new ValidationError('The request body is invalid.', errors);
+}
+
+const asProofAttachment = ({ id, content_type, bytes, sha256, created_at }: StoredAttachment) =>
+  ({ id, content_type, bytes, sha256, created_at }) satisfies ProofAttachment;
+
+/**
+ * The outcome the workflow records, its proof's images read from this delivery's attachments.
+ * State-dependent refusals (422): a proof naming another delivery's images, or a delivery created
+ * with `proof_required` completed without a photo.
+ */
+export async function settleOutcome(
+  db: Queryable,
+  delivery: StoredDelivery,
+  change: StatusChange,
+): Promise<SettledOutcome> {
+  if (change.status === 'FAILED') return { failureReason: change.failureReason! };
+  if (change.status !== 'COMPLETED') return {};
+  const ids = change.proof?.attachment_ids ?? [];
+  if (delivery.proof_required && ids.length === 0) {
+    throw unprocessable('This delivery requires a proof of delivery with at least one photo.', {
+      field: 'proof',
+      message: 'must name at least one photo uploaded for this delivery (proof_required)',
+    });
+  }
+  if (!change.proof) return {};
+  const attachments = await findAttachments(db, delivery.id, ids);
+  if (attachments.length !== ids.length) {
+    throw unprocessable('A proof may only name images uploaded for this delivery.', {
+      field: 'proof.attachment_ids',
+      message: 'must name images uploaded to this delivery',
+    });
+  }
+  return {
+    proof: {
+      received_by: change.proof.received_by,
+      note: change.proof.note ?? null,
+      attachments: attachments.map(asProofAttachment),
+    },
+  };
+}

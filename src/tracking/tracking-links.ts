@@ -1,0 +1,9 @@
+/** Where a tracking page lives: public, no account, the token as the last path segment. */
+export const TRACKING_PATH = '/track';
+
+export const trackingUrl = (publicUrl: string, token: string) =>
+  `${publicUrl}${TRACKING_PATH}/${token}`;
+
+/** Where an attachment is fetched, with the credentials that may see its delivery. */
+export const attachmentUrl = (publicUrl: string, deliveryId: string, attachmentId: string) =>
+  `${publicUrl}/api/v1/deliveries/${deliveryId}/attachments/${attachmentId}`;
