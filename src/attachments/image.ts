@@ -52,11 +52,10 @@ const notAnImage = (contentType: string, cause: unknown): DomainError =>
 
 async function formatAndPixels(bytes: Buffer, contentType: AttachmentContentType) {
   try {
-    // Header only: the pixel limit is checked below with a message of our own.
-    const { format, width, height, pages } = await sharp(bytes, {
-      limitInputPixels: false,
-    }).metadata();
-    return { format, pixels: width * height * Math.max(pages ?? 1, 1) };
+    // Header only: the pixel limit is checked below with a message of our own. Of an animation
+    // only the first frame is decoded (and kept), so its size is what counts.
+    const { format, width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    return { format, pixels: width * height };
   } catch (error) {
     throw notAnImage(contentType, error);
   }

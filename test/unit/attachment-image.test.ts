@@ -137,6 +137,44 @@ describe('attachment images', () => {
     expect(error.code).to.equal('unprocessable');
   });
 
+  it('when the image has a Display P3 profile, then the profile goes and the stored pixels are its colours in sRGB', async () => {
+    const green = { r: 20, g: 200, b: 60 };
+    const source = sharp({ create: { width: 8, height: 8, channels: 3, background: green } });
+    const p3 = await source.png().withIccProfile('p3').toBuffer();
+    const pixel = async (bytes: Buffer) => [
+      ...(await sharp(bytes, { ignoreIcc: true }).raw().toBuffer()).subarray(0, 3),
+    ];
+    expect(await pixel(p3)).to.not.deep.equal([20, 200, 60]);
+
+    const stored = await inspectAndStrip(p3, 'image/png');
+
+    expect((await sharp(stored.bytes).metadata()).icc).to.equal(undefined);
+    const stripped = await pixel(stored.bytes);
+    const deltas = stripped.map((value, i) => Math.abs(value - [20, 200, 60][i]!));
+    expect(Math.max(...deltas), `sRGB ${stripped.join(',')}`).to.be.at.most(4);
+  });
+
+  it('when a WebP is animated, then only its first frame is stored', async () => {
+    const frames = await Promise.all(
+      ['#f00', '#0f0', '#00f'].map((background) =>
+        sharp({ create: { width: 30, height: 10, channels: 3, background } })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const animated = await sharp(frames, { join: { animated: true } })
+      .webp()
+      .toBuffer();
+    expect((await sharp(animated).metadata()).pages).to.equal(3);
+
+    const stored = await inspectAndStrip(animated, 'image/webp');
+
+    const meta = await sharp(stored.bytes).metadata();
+    expect([meta.width, meta.height, meta.pages ?? 1]).to.deep.equal([30, 10, 1]);
+    const { dominant } = await sharp(stored.bytes).stats();
+    expect(dominant.r).to.be.greaterThan(200);
+  });
+
   for (const declared of [
     'image/gif',
     'image/svg+xml',
