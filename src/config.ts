@@ -58,6 +58,16 @@ const ConfigSchema = Type.Object({
   ASSIGNMENT_SLA: Type.String({ pattern: '^[0-9]+(ms|s|m|h)$', default: '30m' }),
   /** Where a `delivery_date` ends (an IANA zone such as Europe/Berlin). */
   BUSINESS_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
+  /** Where proof-of-delivery images are kept: files under DATA_DIR, or an S3 bucket. */
+  ATTACHMENT_STORAGE: Type.Union([Type.Literal('file'), Type.Literal('s3')], { default: 'file' }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63 })),
+  /** For S3-compatible servers; unset, AWS's endpoint for the region. */
+  S3_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
+  S3_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  /** Both or neither; neither, the AWS SDK's default credential chain (role, profile, env). */
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
 });
 
 function assertTimeZone(timeZone: string): void {
@@ -71,6 +81,20 @@ function assertTimeZone(timeZone: string): void {
 }
 
 type RawConfig = Static<typeof ConfigSchema>;
+
+// S3 without a bucket cannot store anything in any environment, so this is not production-only.
+function assertAttachmentStorage(raw: RawConfig): void {
+  if (raw.ATTACHMENT_STORAGE === 's3' && !raw.S3_BUCKET) {
+    throw new ConfigError(
+      'Invalid configuration: S3_BUCKET is required when ATTACHMENT_STORAGE=s3',
+    );
+  }
+  if (!raw.S3_ACCESS_KEY_ID !== !raw.S3_SECRET_ACCESS_KEY) {
+    throw new ConfigError(
+      'Invalid configuration: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together or not at all',
+    );
+  }
+}
 
 export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'PUBLIC_URL' | 'DATA_DIR' | 'HOST'> {
   /** The API's bind address: loopback in development, every interface in production. */
@@ -121,6 +145,7 @@ export function loadConfig(
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
   assertTimeZone(raw.BUSINESS_TIMEZONE);
+  assertAttachmentStorage(raw);
   return {
     ...raw,
     isDev,

@@ -6,7 +6,6 @@ export const PROBLEM_BASE = 'https://delivery-aggregator.dev/problems/';
 /** Problem codes that only the HTTP layer raises. */
 export type HttpOnlyCode =
   | 'malformed-json'
-  | 'unsupported-media-type'
   | 'payload-too-large'
   | 'route-not-found'
   | 'method-not-allowed'

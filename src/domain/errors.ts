@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'conflict'
   | 'invalid-transition'
   | 'unprocessable'
+  | 'unsupported-media-type'
   | 'idempotency-key-mismatch'
   | 'rate-limited'
   | 'unavailable'
@@ -53,6 +54,9 @@ export const conflict = (message: string, context: Record<string, unknown> = {})
 /** A business rule refused the request; `fieldError` names the field it is about, if one is. */
 export const unprocessable = (message: string, fieldError?: FieldError) =>
   new DomainError('unprocessable', message, fieldError ? { errors: [fieldError] } : {});
+/** The body's declared media type is one this operation does not take. */
+export const unsupportedMediaType = (message: string) =>
+  new DomainError('unsupported-media-type', message);
 export const unavailable = (message: string, retryAfterSeconds = 5) =>
   new DomainError('unavailable', message, { retryAfterSeconds });
 export const rateLimited = (message: string, retryAfterSeconds: number) =>

@@ -37,4 +37,34 @@ describe('configuration', () => {
     expect(config.TRUST_PROXY).to.equal(true);
     expect(config.ACCESS_TOKEN_TTL_SECONDS).to.equal(60);
   });
+
+  it('when attachment storage is not configured, then attachments are files and the S3 settings keep their defaults', () => {
+    const config = loadConfig({}, 'development');
+    expect(config.ATTACHMENT_STORAGE).to.equal('file');
+    expect(config.S3_REGION).to.equal('us-east-1');
+    expect(config.S3_FORCE_PATH_STYLE).to.equal(false);
+  });
+
+  it('when ATTACHMENT_STORAGE=s3 has no S3_BUCKET, then it refuses to start naming S3_BUCKET, in production and in development alike', () => {
+    const production = { JWT_SECRET: 'x'.repeat(32), ATTACHMENT_STORAGE: 's3' };
+    expect(() => loadConfig(production)).to.throw(ConfigError, /S3_BUCKET is required/);
+    expect(() => loadConfig({ ATTACHMENT_STORAGE: 's3' }, 'development')).to.throw(/S3_BUCKET/);
+    const config = loadConfig({ ...production, S3_BUCKET: 'proofs', S3_FORCE_PATH_STYLE: 'true' });
+    expect(config.S3_BUCKET).to.equal('proofs');
+    expect(config.S3_FORCE_PATH_STYLE).to.equal(true);
+  });
+
+  it('when only one of the S3 access key id and secret is set, then it refuses to start naming both', () => {
+    expect(() => loadConfig({ S3_ACCESS_KEY_ID: 'AKIA' }, 'development')).to.throw(
+      ConfigError,
+      /S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY/,
+    );
+  });
+
+  it('when ATTACHMENT_STORAGE or S3_ENDPOINT has a bad value, then the error names the variable', () => {
+    expect(() => loadConfig({ ATTACHMENT_STORAGE: 'ftp' }, 'development')).to.throw(
+      /ATTACHMENT_STORAGE/,
+    );
+    expect(() => loadConfig({ S3_ENDPOINT: 'not a url' }, 'development')).to.throw(/S3_ENDPOINT/);
+  });
 });
