@@ -3,7 +3,7 @@ import { findAttachments, type StoredAttachment } from '../db/repositories/attac
 import type { StoredDelivery } from '../db/repositories/deliveries';
 import type { DeliveryProof, ProofAttachment } from '../domain/delivery-events';
 import type { AdminSettableStatus } from '../domain/delivery-status';
-import { ValidationError, unprocessable, type FieldError } from '../domain/errors';
+import { unprocessable } from '../domain/errors';
 import type { FailureReason } from '../domain/failure-reasons';
 import type { ProofRequest } from '../schemas/deliveries';
 
@@ -19,29 +19,6 @@ export interface StatusChange {
 export interface SettledOutcome {
   failureReason?: FailureReason;
   proof?: DeliveryProof;
-}
-
-/** Rules of the request alone (400): which fields go with which status. */
-function shapeErrors(change: StatusChange): FieldError[] {
-  const errors: FieldError[] = [];
-  if (change.status === 'FAILED') {
-    if (!change.failureReason) {
-      errors.push({ field: 'failure_reason', message: 'is required when the status is FAILED' });
-    } else if (change.failureReason === 'other' && !change.reason) {
-      errors.push({ field: 'reason', message: 'is required when the failure_reason is other' });
-    }
-  } else if (change.failureReason) {
-    errors.push({ field: 'failure_reason', message: 'goes with the status FAILED only' });
-  }
-  if (change.proof && change.status !== 'COMPLETED') {
-    errors.push({ field: 'proof', message: 'goes with the status COMPLETED only' });
-  }
-  return errors;
-}
-
-export function assertStatusChangeShape(change: StatusChange): void {
-  const errors = shapeErrors(change);
-  if (errors.length > 0) throw new ValidationError('The request body is invalid.', errors);
 }
 
 const asProofAttachment = ({ id, content_type, bytes, sha256, created_at }: StoredAttachment) =>

@@ -35,6 +35,7 @@ export function settleDeliveryRequest(
 ): DeliveryRequest {
   const window = request.dropoff_window;
   if (!window) {
+    // The schema requires one of the two; a caller that skipped it still gets the same words.
     if (request.delivery_date === undefined) {
       throw invalid([
         { field: 'delivery_date', message: 'is required unless dropoff_window is given' },

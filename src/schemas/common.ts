@@ -21,6 +21,13 @@ export const Uuid = Type.String({ format: 'uuid', pattern: UUID_PATTERN });
 /** Some character other than white space: an address of spaces tells a courier nothing. */
 export const NOT_BLANK_PATTERN = '\\S';
 
+/**
+ * An annotation a schema puts beside a conditional rule (`if`/`then`, a field refused with
+ * `not: {}`), naming the refusal in the caller's terms: "is required when the status is FAILED"
+ * rather than "is required". Ajv ignores it; the document shows it as an extension.
+ */
+export const REFUSAL = 'x-refusal';
+
 /** A notification stream's event id, as `Last-Event-ID` or `last_event_id` brings it back. */
 export const STREAM_POSITION_PATTERN = '^[0-9]{1,15}$';
 export const STREAM_POSITION_REFUSAL = 'must be an event id this stream sent';

@@ -9,6 +9,7 @@ import {
   Page,
   PageQuery,
   Problem,
+  REFUSAL,
   StringEnum,
   Uuid,
 } from './common';
@@ -72,7 +73,12 @@ export const CreateDeliveryRequest = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // A date, or a window whose end gives it.
+    if: { not: { required: ['dropoff_window'] } },
+    then: { required: ['delivery_date'], [REFUSAL]: 'is required unless dropoff_window is given' },
+  },
 );
 export type CreateDeliveryRequest = Static<typeof CreateDeliveryRequest>;
 
@@ -231,6 +237,27 @@ export const StatusRequest = Type.Object(
     additionalProperties: false,
     description:
       'FAILED requires `failure_reason` (and `reason` when it is `other`); `proof` goes with COMPLETED only, and is required when the delivery was created with `proof_required`',
+    allOf: [
+      {
+        if: { properties: { status: { const: 'FAILED' } }, required: ['status'] },
+        then: { required: ['failure_reason'], [REFUSAL]: 'is required when the status is FAILED' },
+        else: {
+          properties: {
+            failure_reason: { not: {}, [REFUSAL]: 'goes with the status FAILED only' },
+          },
+        },
+      },
+      {
+        if: { properties: { failure_reason: { const: 'other' } }, required: ['failure_reason'] },
+        then: { required: ['reason'], [REFUSAL]: 'is required when the failure_reason is other' },
+      },
+      {
+        if: { properties: { status: { const: 'COMPLETED' } }, required: ['status'] },
+        else: {
+          properties: { proof: { not: {}, [REFUSAL]: 'goes with the status COMPLETED only' } },
+        },
+      },
+    ],
   },
 );
 export type StatusRequest = Static<typeof StatusRequest>;

@@ -4,14 +4,22 @@ import addFormats from 'ajv-formats';
 import { ValidationError, type FieldError } from '../domain/errors';
 import {
   NOT_BLANK_PATTERN,
+  REFUSAL,
   STREAM_POSITION_PATTERN,
   STREAM_POSITION_REFUSAL,
   UUID_PATTERN,
 } from './common';
 
 // No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
-// Query text is converted by `fromQueryText` before validation.
-const ajv = new Ajv({ allErrors: true, coerceTypes: false, useDefaults: true, strict: false });
+// Query text is converted by `fromQueryText` before validation. `verbose` hands each error its
+// schema, so a rule can say its refusal in words (REFUSAL below).
+const ajv = new Ajv({
+  allErrors: true,
+  coerceTypes: false,
+  useDefaults: true,
+  strict: false,
+  verbose: true,
+});
 addFormats(ajv);
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
@@ -80,16 +88,24 @@ const PATTERN_MESSAGES: Record<string, string> = {
   [STREAM_POSITION_PATTERN]: STREAM_POSITION_REFUSAL,
 };
 
+function refusalOf(e: ErrorObject): string | undefined {
+  const schema = e.parentSchema as Record<string, unknown> | undefined;
+  const refusal = schema?.[REFUSAL];
+  return typeof refusal === 'string' ? refusal : undefined;
+}
+
 function toFieldError(where: string, e: ErrorObject): FieldError {
   const base = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const refusal = refusalOf(e);
   if (e.keyword === 'additionalProperties') {
     const extra = String(e.params['additionalProperty']);
     return { field: base ? `${base}.${extra}` : extra, message: 'is not an allowed field' };
   }
   if (e.keyword === 'required') {
     const missing = String(e.params['missingProperty']);
-    return { field: base ? `${base}.${missing}` : missing, message: 'is required' };
+    return { field: base ? `${base}.${missing}` : missing, message: refusal ?? 'is required' };
   }
+  if (refusal) return { field: base || where, message: refusal };
   const patternMessage =
     e.keyword === 'pattern' ? PATTERN_MESSAGES[String(e.params['pattern'])] : undefined;
   return { field: base || where, message: patternMessage ?? e.message ?? 'is invalid' };
@@ -161,6 +177,8 @@ export function validate<S extends TSchema>(
   if (valid && text.length === 0) return value as Static<S>;
   const repeated = where === 'body' ? new Set<string>() : repeatedParameters(schema, value);
   const schemaErrors = (valid ? [] : (fn.errors ?? []))
+    // "must match "then" schema" says nothing the `then` schema's own error does not.
+    .filter((e) => e.keyword !== 'if')
     .map((e) => toFieldError(where, e))
     .filter((error) => !repeated.has(error.field));
   const once = [...repeated].map((field) => ({ field, message: 'must be given once' }));

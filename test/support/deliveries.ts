@@ -58,15 +58,15 @@ export function deliveryBody(overrides: Record<string, unknown> = {}): Record<st
  * A delivery taken through the API up to `upTo`, with its partner, its admin and a super admin,
  * each a fresh user with a token.
  */
-export async function deliveryThrough(upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT') {
+export async function deliveryThrough(
+  upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT',
+  body: Record<string, unknown> = deliveryBody(),
+) {
   const api = () => request(stack().app.callback());
   const partner = await createUserWithToken({ role: 'partner' });
   const admin = await createUserWithToken({ role: 'admin' });
   const boss = await createUserWithToken({ role: 'super_admin' });
-  const created = await api()
-    .post('/api/v1/deliveries')
-    .set(bearer(partner.token))
-    .send(deliveryBody());
+  const created = await api().post('/api/v1/deliveries').set(bearer(partner.token)).send(body);
   expect(created.status).to.equal(201);
   const id = created.body.id as string;
   const workflowId = created.body.workflow_id as string;

@@ -90,6 +90,32 @@ describe('durable deadlines', () => {
     expect(await timerEvents(input.idempotencyKey)).to.deep.equal({ started: 2, canceled: 1 });
   });
 
+  it('when a windowed delivery is not delivered by the window end, then delivery_late is recorded once instead of delivery_overdue, and the partner and assignee are told', async () => {
+    const admin = await createUser({ role: 'admin' });
+    const boss = await createUser({ role: 'super_admin' });
+    const deadlines = {
+      assignBy: inMs(60_000),
+      dueBy: inMs(2500),
+      timeZone: 'UTC',
+      dueEvent: 'delivery_late' as const,
+    };
+    const { input, handle } = await startDelivery({ deadlines });
+    await handle.executeUpdate(assignUpdate, {
+      args: [{ ...changeArgs({ id: boss.user.id, role: 'super_admin' }), adminId: admin.user.id }],
+    });
+    const late = await waitForEvent(input.deliveryId, 'delivery_late');
+    expect(late).to.include({
+      to_status: 'ASSIGNED',
+      reason: 'Not delivered by the end of its drop-off window.',
+    });
+    const told = (await noticesOf(input.deliveryId, 'delivery.delivery_late')).map(
+      (n: { user_id: string }) => n.user_id,
+    );
+    expect(told).to.have.members([input.partnerId, admin.user.id]);
+    const types = (await eventsOf(input.deliveryId)).map((e: { type: string }) => e.type);
+    expect(types).to.deep.equal(['created', 'assigned', 'delivery_late']);
+  });
+
   it('when the delivery finishes before its date, then no deadline is recorded', async () => {
     const admin = await createUser({ role: 'admin' });
     const boss = await createUser({ role: 'super_admin' });
