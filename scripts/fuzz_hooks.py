@@ -87,6 +87,28 @@ EXCUSED: dict[str, tuple[Excused, ...]] = {
             "relative to the server's clock in the business time zone; JSON Schema has no today",
             errors=(("delivery_date", r"must be today \(\d{4}-\d{2}-\d{2}, [^)]+\) or later"),),
         ),
+        Excused(
+            400,
+            "validation",
+            "a drop-off window is judged against the server's clock and its own two ends; JSON Schema"
+            " compares neither a date-time with now nor one field with another",
+            errors=(
+                ("dropoff_window.start", re.escape("must be in the future")),
+                ("dropoff_window.end", re.escape("must be after the start")),
+                ("dropoff_window.end", re.escape("must be at most 7 days after the start")),
+            ),
+        ),
+        Excused(
+            422,
+            "unprocessable",
+            "the date a window ends on depends on BUSINESS_TIMEZONE, which the document cannot know",
+            errors=(
+                (
+                    "delivery_date",
+                    r"must be \d{4}-\d{2}-\d{2}, the date the drop-off window ends \([^)]+\), or left out",
+                ),
+            ),
+        ),
         KEY_REUSED,
     ),
     "POST /api/v1/deliveries/{id}/assign": (
@@ -98,7 +120,19 @@ EXCUSED: dict[str, tuple[Excused, ...]] = {
         ),
         KEY_REUSED,
     ),
-    "POST /api/v1/deliveries/{id}/status": (KEY_REUSED,),
+    "POST /api/v1/deliveries/{id}/status": (
+        Excused(
+            422,
+            "unprocessable",
+            "a proof names images uploaded for this delivery, and the delivery's proof_required was"
+            " set at its creation: both are stored state",
+            errors=(
+                ("proof", re.escape("must name at least one photo uploaded for this delivery (proof_required)")),
+                ("proof.attachment_ids", re.escape("must name images uploaded to this delivery")),
+            ),
+        ),
+        KEY_REUSED,
+    ),
     "POST /api/v1/deliveries/{id}/cancel": (KEY_REUSED,),
     "PATCH /api/v1/users/{id}": (
         Excused(

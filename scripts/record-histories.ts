@@ -11,6 +11,7 @@
  * `test/replay/coverage.test.ts` checks that the set still holds every shape it claims.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +24,7 @@ import {
   cancelUpdate,
   getDeliveryQuery,
   transitionUpdate,
+  type DeliveryDeadlines,
 } from '../src/workflows/delivery-messages';
 import {
   changeArgs,
@@ -177,6 +179,8 @@ interface StatusOptions {
   by?: { token: string };
   expected?: number;
   reason?: string;
+  /** What FAILED and COMPLETED carry: `failure_reason`, `proof`. */
+  extra?: Record<string, unknown>;
 }
 
 /** A delivery created and moved through the API by a webhook partner, its admin and a boss. */
@@ -189,14 +193,17 @@ class ApiDelivery {
     readonly boss: TestUser & { token: string },
   ) {}
 
-  static async create(receiver: WebhookReceiver): Promise<ApiDelivery> {
+  static async create(
+    receiver: WebhookReceiver,
+    overrides: Record<string, unknown> = {},
+  ): Promise<ApiDelivery> {
     const partner = await webhookPartner(receiver);
     const admin = await createUserWithToken({ role: 'admin' });
     const boss = await createUserWithToken({ role: 'super_admin' });
     const res = await api()
       .post('/api/v1/deliveries')
       .set(bearer(partner.token))
-      .send(deliveryBody());
+      .send(deliveryBody(overrides));
     expectStatus(res, 201, 'creating the delivery');
     return new ApiDelivery(res.body.id, res.body.workflow_id, partner, admin, boss);
   }
@@ -216,12 +223,12 @@ class ApiDelivery {
 
   async setStatus(
     status: string,
-    { by = this.admin, expected = 200, reason }: StatusOptions = {},
+    { by = this.admin, expected = 200, reason, extra = {} }: StatusOptions = {},
   ): Promise<void> {
     const res = await api()
       .post(`/api/v1/deliveries/${this.id}/status`)
       .set(bearer(by.token))
-      .send(reason ? { status, reason } : { status });
+      .send({ status, ...(reason ? { reason } : {}), ...extra });
     expectStatus(res, expected, `moving to ${status}`);
   }
 
@@ -267,7 +274,7 @@ async function outboundEmailAndWebhook({ receiver }: Cast): Promise<DeliveryHand
  * delivery date), for a partner with a webhook endpoint, then driven by updates.
  */
 function withDeadlines(
-  deadlines: () => { assignBy: string; dueBy: string },
+  deadlines: () => Omit<DeliveryDeadlines, 'timeZone'>,
   play: (delivery: StartedDelivery, boss: Actor, admin: Actor) => Promise<void>,
 ): Scenario {
   return async ({ boss, admin, receiver }) => {
@@ -305,6 +312,53 @@ async function deliveryOverdue({ handle, input }: StartedDelivery, boss: Actor, 
   });
 }
 
+/** A windowed delivery assigned and on its way when its window ends: `delivery_late`, then done. */
+async function deliveryLate({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await untilEvent(input.deliveryId, 'delivery_late');
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
+  });
+}
+
+/** FAILED with a code from the catalogue and the courier's note, through the API. */
+async function failedWithCode({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver, { recipient_email: 'ada@example.com' });
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  await delivery.setStatus('FAILED', {
+    reason: 'Rang twice, left a card',
+    extra: { failure_reason: 'recipient_unavailable' },
+  });
+  return delivery.handle();
+}
+
+/** A proof_required delivery COMPLETED with who received it and a photo stored for it. */
+async function completedWithProof({ receiver }: Cast): Promise<DeliveryHandle> {
+  const delivery = await ApiDelivery.create(receiver, { proof_required: true });
+  await delivery.assign();
+  await delivery.setStatus('IN_TRANSIT');
+  const photo = randomUUID();
+  await stack()
+    .db('delivery_attachments')
+    .insert({
+      id: photo,
+      delivery_id: delivery.id,
+      uploaded_by: delivery.admin.user.id,
+      content_type: 'image/jpeg',
+      bytes: 2048,
+      sha256: 'b'.repeat(64),
+      storage_key: `deliveries/${delivery.id}/${photo}`,
+    });
+  await delivery.setStatus('COMPLETED', {
+    extra: { proof: { received_by: 'Ann', note: 'At the door', attachment_ids: [photo] } },
+  });
+  return delivery.handle();
+}
+
 /** "Request Cancellation" before transit: cancelled like the cancel endpoint; the run Canceled. */
 async function cancelRequestAccepted({ receiver }: Cast): Promise<DeliveryHandle> {
   const delivery = await ApiDelivery.create(receiver);
@@ -324,7 +378,10 @@ async function cancelRequestRefused({ receiver }: Cast): Promise<DeliveryHandle>
   await delivery.setStatus('IN_TRANSIT');
   await temporal('workflow', 'cancel', '--workflow-id', delivery.workflowId);
   await untilEvent(delivery.id, 'cancel_refused');
-  await delivery.setStatus('FAILED', { reason: 'left at the door' });
+  await delivery.setStatus('FAILED', {
+    reason: 'left at the door',
+    extra: { failure_reason: 'recipient_unavailable' },
+  });
   return delivery.handle();
 }
 
@@ -464,6 +521,12 @@ const SCENARIOS: Record<string, Scenario> = {
   'reset-reapplied': resetReapplied,
   'reset-excluded': resetExcluded,
   'signal-ignored': signalIgnored,
+  'delivery-late': withDeadlines(
+    () => ({ assignBy: soon(600_000), dueBy: soon(3000), dueEvent: 'delivery_late' }),
+    deliveryLate,
+  ),
+  'failed-with-code': failedWithCode,
+  'completed-with-proof': completedWithProof,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

@@ -14,15 +14,21 @@ function plain(schema: TSchema): Json {
 
 /**
  * `validate` refuses a NUL character in every input string (PostgreSQL cannot store one); the
- * document says so with a pattern on each string it does not already constrain more tightly.
+ * document says so with a pattern on each string it does not already constrain more tightly, and
+ * beside a pattern of its own (`\\S` allows a NUL) in an `allOf`.
  */
 const NO_NUL = '^[^\\u0000]*$';
 function refusingNul(schema: Json): Json {
   return JSON.parse(JSON.stringify(schema), (_, value: unknown) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
     const node = value as Json;
-    const constrained = ['pattern', 'format', 'enum', 'const'].some((key) => key in node);
-    return node['type'] === 'string' && !constrained ? { ...node, pattern: NO_NUL } : node;
+    if (node['type'] !== 'string') return node;
+    if (['format', 'enum', 'const'].some((key) => key in node)) return node;
+    if (!('pattern' in node)) return { ...node, pattern: NO_NUL };
+    return {
+      ...node,
+      allOf: [...((node['allOf'] as Json[] | undefined) ?? []), { pattern: NO_NUL }],
+    };
   }) as Json;
 }
 

@@ -15,7 +15,7 @@ const api = () => request(stack().app.callback());
 const SETTINGS = { allowPrivateTargets: true, timeoutMs: 2000 };
 
 /**
- * What a partner would write from our README, deliberately not importing the signer: Standard
+ * What a partner would write from docs/api.md, deliberately not importing the signer: Standard
  * Webhooks' scheme with a five-minute tolerance against replays.
  */
 function verifyLikeAPartner(

@@ -77,6 +77,14 @@ const plansAndSends = (run: RecordedRun, activity: string) =>
   run.records.some((r) => r.outbound!.some((job) => job.activity === activity)) &&
   schedules(run, activity);
 
+/** The arguments of every update the run accepted. */
+const updateArgs = (run: RecordedRun): Record<string, unknown>[] =>
+  run.events.flatMap((e) => {
+    const input = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
+    const args = input?.args?.payloads?.[0];
+    return args ? [decode(args) as Record<string, unknown>] : [];
+  });
+
 /** The event types the workflow records itself; `reconciled` is the record activity's own. */
 const WORKFLOW_EVENT_TYPES = DELIVERY_EVENT_TYPES.filter((type) => type !== 'reconciled');
 
@@ -85,6 +93,19 @@ const WORKFLOW_EVENT_TYPES = DELIVERY_EVENT_TYPES.filter((type) => type !== 'rec
  * workflow is replayed against every path it can take; a new one wants a new recorded scenario.
  */
 const SHAPES: [string, (run: RecordedRun) => boolean][] = [
+  [
+    'a FAILED update carrying its failure code',
+    (run) => updateArgs(run).some((a) => a['status'] === 'FAILED' && a['failureReason']),
+  ],
+  [
+    'a COMPLETED update carrying a proof with its photos',
+    (run) =>
+      updateArgs(run).some(
+        (a) =>
+          a['status'] === 'COMPLETED' &&
+          ((a['proof'] as { attachments?: unknown[] } | undefined)?.attachments?.length ?? 0) > 0,
+      ),
+  ],
   ['a sendEmails job planned and scheduled', (run) => plansAndSends(run, 'sendEmails')],
   ['a deliverWebhook job planned and scheduled', (run) => plansAndSends(run, 'deliverWebhook')],
   [
