@@ -5,6 +5,7 @@
  */
 import { allowedNextStatuses, type DeliveryStatus } from '../domain/delivery-status';
 import type { DeliveryEventType } from '../domain/delivery-events';
+import type { FailureReason } from '../domain/failure-reasons';
 import type { DeliveryRequest } from './delivery-messages';
 
 const MAX_SUMMARY = 200;
@@ -30,11 +31,14 @@ export function deliveryDetails(fields: {
   const lines = [
     `**Delivery** \`${fields.deliveryId}\``,
     `**Partner** \`${fields.partnerId}\``,
-    `**Due** ${request.delivery_date}`,
+    request.dropoff_window
+      ? `**Window** ${request.dropoff_window.start} – ${request.dropoff_window.end}`
+      : `**Due** ${request.delivery_date}`,
     `**Product** ${oneLine(request.product_name, 200)}`,
     `**Address** ${oneLine(request.delivery_address, 500)}`,
   ];
   if (request.recipient_name) lines.push(`**Recipient** ${oneLine(request.recipient_name, 200)}`);
+  if (request.proof_required) lines.push('**Proof of delivery** required');
   lines.push(`**API** ${fields.apiUrl}`);
   return lines.join('\n\n');
 }
@@ -46,6 +50,9 @@ export interface CurrentDetailsFields {
   lastActor: string | null;
   lastReason: string | null;
   at: string;
+  /** FAILED's code; COMPLETED's receiver and photo count. */
+  failureReason?: FailureReason | null;
+  proof?: { receivedBy: string; photos: number } | null;
 }
 
 const NEXT_WORDS: Record<DeliveryStatus, string> = {
@@ -64,7 +71,14 @@ export function currentDetails(fields: CurrentDetailsFields): string {
     `**Last event** ${fields.lastEvent} at ${fields.at}` +
       (fields.lastActor ? ` by \`${fields.lastActor}\`` : ''),
   ];
+  if (fields.failureReason) lines.push(`**Failure** ${fields.failureReason}`);
   if (fields.lastReason) lines.push(`**Reason** ${oneLine(fields.lastReason, 300)}`);
+  if (fields.proof) {
+    const { receivedBy, photos } = fields.proof;
+    lines.push(
+      `**Received by** ${oneLine(receivedBy, 200)} (${photos} photo${photos === 1 ? '' : 's'})`,
+    );
+  }
   const next = allowedNextStatuses(fields.status);
   lines.push(`**Next** ${NEXT_WORDS[fields.status]}${next.length ? ` (${next.join(', ')})` : ''}`);
   return lines.join('\n\n');

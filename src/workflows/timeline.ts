@@ -121,6 +121,11 @@ export class Timeline {
         lastActor: event.actor ? `${event.actor.role} ${event.actor.id}` : null,
         lastReason: event.reason,
         at,
+        failureReason: state.failureReason,
+        proof: state.proof && {
+          receivedBy: state.proof.received_by,
+          photos: state.proof.attachments.length,
+        },
       }),
     );
     this.outbound.send(outboundJobsOf(fanOut));
