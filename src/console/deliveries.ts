@@ -159,6 +159,7 @@ const EVENT_LABELS: Record<DeliveryEventType, string> = {
   reconciled: 'Corrected after an operator reset',
   assignment_overdue: 'Not assigned in time',
   delivery_overdue: 'Past its delivery date',
+  delivery_late: 'Running late (window ended)',
 };
 
 function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {
