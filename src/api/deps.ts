@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { AccessTokens } from '../accounts/access-tokens';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
+import type { Admission } from '../temporal/admission';
 import type { Logger } from '../logger';
 import type { NotificationHub } from './notification-stream/hub';
 import type { Drain } from './drain';
@@ -14,6 +15,7 @@ export interface AppDeps {
   logger: Logger;
   db: Db;
   temporal: Client;
+  admission: Admission;
   tokens: AccessTokens;
   /** Started and stopped by the process entry point, like the database pool. */
   notificationHub: NotificationHub;

@@ -5,6 +5,8 @@
  * worker's composition is apart (`./worker`), so the API process never loads the worker's code.
  */
 import type { Client } from '@temporalio/client';
+import { Admission } from '../temporal/admission';
+import { workflowBacklogProbe } from '../temporal/backlog-probe';
 import type Koa from 'koa';
 import { AccessTokens } from '../accounts/access-tokens';
 import { createApp } from '../api/app';
@@ -38,6 +40,18 @@ export interface ComposedApi {
   close(): Promise<void>;
 }
 
+export function admissionFor(config: Config, temporal: Client): Admission {
+  return new Admission(
+    {
+      targetMs: config.ADMISSION_TARGET_MS,
+      minInFlight: config.ADMISSION_MIN_IN_FLIGHT,
+      maxInFlight: config.ADMISSION_MAX_IN_FLIGHT,
+      createBacklogLimit: config.ADMISSION_CREATE_BACKLOG,
+    },
+    workflowBacklogProbe(temporal, config.TEMPORAL_NAMESPACE, config.TEMPORAL_TASK_QUEUE),
+  );
+}
+
 /** The API process: its dependencies and app, on a database and a Temporal client it is given. */
 export async function composeApi(
   config: Config,
@@ -50,6 +64,7 @@ export async function composeApi(
     logger: parts.logger,
     db: parts.db,
     temporal: parts.temporal,
+    admission: admissionFor(config, parts.temporal),
     tokens: new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
     notificationHub,
     drain: new Drain(),

@@ -207,20 +207,22 @@ export async function changeDelivery(
   const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
   let answer: ChangeAnswer;
   try {
-    answer = await withTemporalDeadline(deps, async () => {
-      try {
-        return await handle.executeUpdate<ChangeAnswer, [ChangeArgs]>(update.name, {
-          args: [update.args],
-          updateId,
-        });
-      } catch (error) {
-        if (!isClosedRun(error)) throw error;
-        const current = await findDeliveryByKey(deps.db, delivery.workflow_id);
-        if (!current) throw notFound('The delivery');
-        if (isTerminal(current.status)) throw closed(current);
-        return resumeWith(deps, current, updateId, update);
-      }
-    });
+    answer = await deps.admission.admit('change', () =>
+      withTemporalDeadline(deps, async () => {
+        try {
+          return await handle.executeUpdate<ChangeAnswer, [ChangeArgs]>(update.name, {
+            args: [update.args],
+            updateId,
+          });
+        } catch (error) {
+          if (!isClosedRun(error)) throw error;
+          const current = await findDeliveryByKey(deps.db, delivery.workflow_id);
+          if (!current) throw notFound('The delivery');
+          if (isTerminal(current.status)) throw closed(current);
+          return resumeWith(deps, current, updateId, update);
+        }
+      }),
+    );
   } catch (error) {
     throw deliveryErrorFrom(error);
   }

@@ -126,7 +126,9 @@ export async function createDelivery(
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
   };
   try {
-    await withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input));
+    await deps.admission.admit('create', () =>
+      withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input)),
+    );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return joinStartedRun(deps, input);
     throw deliveryErrorFrom(error);
