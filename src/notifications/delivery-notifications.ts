@@ -30,13 +30,17 @@ const deliveryLabel = (record: DeliveryEventRecord) => `Delivery "${record.deliv
 
 /** The part of a record the notification rules read. */
 function changeOf(record: DeliveryEventRecord & { type: DeliveryChangeType }): DeliveryChange {
+  const { delivery } = record;
   return {
     type: record.type,
-    partnerId: record.delivery.partner_id,
-    assignedTo: record.delivery.assigned_to,
+    partnerId: delivery.partner_id,
+    assignedTo: delivery.assigned_to,
     previousAssignee: record.previousAssignee,
-    toStatus: record.delivery.status,
+    fromStatus: record.fromStatus,
+    toStatus: delivery.status,
     reason: record.reason,
+    failureReason: delivery.failure_reason,
+    proof: delivery.proof,
   };
 }
 

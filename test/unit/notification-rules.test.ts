@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
+import type { DeadlineEventType } from '../../src/domain/delivery-events';
 import {
+  describeDeadline,
   describeNotification,
+  planDeadlineNotifications,
   planNotifications,
   type DeliveryChange,
   type RecipientRole,
@@ -16,8 +19,11 @@ const change = (overrides: Partial<DeliveryChange>): DeliveryChange => ({
   partnerId: P,
   assignedTo: A,
   previousAssignee: null,
+  fromStatus: 'ASSIGNED',
   toStatus: 'IN_TRANSIT',
   reason: null,
+  failureReason: null,
+  proof: null,
   ...overrides,
 });
 
@@ -124,11 +130,53 @@ describe('notification wording', () => {
     ],
     ['in transit', { toStatus: 'IN_TRANSIT' }, 'partner', 'delivery.status_changed', /on its way/],
     [
-      'failed with a reason',
+      'failed with a code and the courier’s words',
+      { toStatus: 'FAILED', failureReason: 'recipient_unavailable', reason: 'rang twice' },
+      'partner',
+      'delivery.status_changed',
+      /could not be delivered: Recipient unavailable — rang twice\.$/,
+    ],
+    [
+      'failed with a code alone',
+      { toStatus: 'FAILED', failureReason: 'address_not_found' },
+      'assignee',
+      'delivery.status_changed',
+      /could not be delivered: Address not found\.$/,
+    ],
+    [
+      'failed for another reason, which the courier’s words name',
+      { toStatus: 'FAILED', failureReason: 'other', reason: 'Gate locked.' },
+      'partner',
+      'delivery.status_changed',
+      /could not be delivered: Gate locked\.$/,
+    ],
+    [
+      'failed before failure codes existed, with a reason',
       { toStatus: 'FAILED', reason: 'Nobody home' },
       'partner',
       'delivery.status_changed',
-      /could not be delivered\. Reason: Nobody home$/,
+      /could not be delivered: Nobody home\.$/,
+    ],
+    [
+      'completed with a proof',
+      { toStatus: 'COMPLETED', proof: { received_by: 'Ada Lovelace', note: null } },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered, received by Ada Lovelace\.$/,
+    ],
+    [
+      'completed with a proof and a note',
+      { toStatus: 'COMPLETED', proof: { received_by: 'Ada', note: 'Left at reception' } },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered, received by Ada\. Note: Left at reception\.$/,
+    ],
+    [
+      'completed without a proof',
+      { toStatus: 'COMPLETED' },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered\.$/,
     ],
     [
       'cancelled',
@@ -146,6 +194,46 @@ describe('notification wording', () => {
       expect(content.message)
         .to.match(/^Delivery "Lamp" /)
         .and.match(message);
+    });
+  }
+});
+
+describe('who hears of a missed deadline, and the words', () => {
+  const CASES: [DeadlineEventType, string | null, boolean, [string, RecipientRole][], RegExp][] = [
+    ['assignment_overdue', null, true, [], /is still waiting for a courier\.$/],
+    [
+      'delivery_overdue',
+      A,
+      false,
+      [
+        [P, 'partner'],
+        [A, 'assignee'],
+      ],
+      /was not finished by the end of its delivery date\.$/,
+    ],
+    [
+      'delivery_late',
+      A,
+      false,
+      [
+        [P, 'partner'],
+        [A, 'assignee'],
+      ],
+      /was not delivered by the end of its window\.$/,
+    ],
+    ['delivery_late', null, false, [[P, 'partner']], /end of its window/],
+  ];
+  for (const [type, assignedTo, superAdmins, recipients, words] of CASES) {
+    const who = superAdmins ? 'every super admin' : recipients.map(([, as]) => as).join(' and ');
+    it(`when ${type} is recorded ${assignedTo ? 'for an assigned delivery' : 'unassigned'}, then it goes to ${who}`, () => {
+      const plan = planDeadlineNotifications(type, { partnerId: P, assignedTo });
+      expect(plan.superAdmins).to.equal(superAdmins);
+      expect(plan.recipients).to.deep.equal(recipients.map(([userId, as]) => ({ userId, as })));
+      const content = describeDeadline(type, 'Delivery "Lamp"', null);
+      expect(content.type).to.equal(`delivery.${type}`);
+      expect(content.message)
+        .to.match(/^Delivery "Lamp" /)
+        .and.match(words);
     });
   }
 });
