@@ -10,7 +10,7 @@ import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users'
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
-import { planOutbound, type Notice } from './channels';
+import { planOutbound, type DeliveryLinks, type Notice } from './channels';
 
 /** Stores one in-app notification per notice, in the caller's transaction (once per key). */
 async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notice[]) {
@@ -52,6 +52,7 @@ function changeOf(record: DeliveryEventRecord & { type: DeliveryChangeType }): D
 export async function planDeliveryFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
+  links: DeliveryLinks,
   { store }: { store: boolean } = { store: true },
 ): Promise<OutboundJob[]> {
   const change = changeOf(record);
@@ -72,17 +73,19 @@ export async function planDeliveryFanOut(
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
   if (store) await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: plan.webhook });
+  return planOutbound({ trx, record, notices, partnerEvent: plan.webhook, links });
 }
 
 /**
  * A missed deadline: every active super admin hears that a delivery waits for assignment; the
- * partner and the assignee hear that it is past its date. Not published to partners' webhooks
- * (their event types are a published contract).
+ * partner and the assignee hear that it is past its date (`delivery_overdue`) or its drop-off
+ * window (`delivery_late`). Not published to partners' webhooks (their event types are a
+ * published contract), nor to the recipient.
  */
 export async function planDeadlineFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeadlineEventType },
+  links: DeliveryLinks,
 ): Promise<OutboundJob[]> {
   const plan = planDeadlineNotifications(record.type, {
     partnerId: record.delivery.partner_id,
@@ -101,5 +104,5 @@ export async function planDeadlineFanOut(
     content,
   }));
   await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: null });
+  return planOutbound({ trx, record, notices, partnerEvent: null, links });
 }

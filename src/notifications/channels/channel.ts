@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
+import type { NotificationSettings } from '../notification-settings';
 
 /** One person who hears about an event, and the words they read. */
 export interface Notice {
@@ -8,6 +9,13 @@ export interface Notice {
   /** Unique per event and recipient: dedupes the in-app row and every channel's message. */
   eventKey: string;
   content: NotificationContent;
+}
+
+/** What links need beyond the record: the configuration and the stored row's tracking token. */
+export interface DeliveryLinks {
+  settings: NotificationSettings;
+  /** Read from the row in the recording transaction: the workflow never holds it. */
+  trackingToken: string;
 }
 
 /** What a channel sees of one recorded event, inside the transaction that recorded it. */
@@ -18,6 +26,7 @@ export interface ChannelContext {
   notices: readonly Notice[];
   /** The partner-facing event type, for changes only (deadlines are not published to partners). */
   partnerEvent: WebhookEventType | null;
+  links: DeliveryLinks;
 }
 
 /**
