@@ -173,6 +173,82 @@ export function describeNotification(
   return { type: 'delivery.status_changed', title, message };
 }
 
+/**
+ * What the person the parcel is for reads (by email, with the tracking link: they have no
+ * account), or null when they are not told. They hear that it is scheduled (the first assignment
+ * only: a reassignment changes nothing they can act on), that it left, and how it ended, in
+ * public words: no ids, no courier's note, no reason the partner or an admin typed. `window` is
+ * the drop-off window as a phrase ("on Tue 8 Dec 2026 between 14:00 and 16:00 (UTC)").
+ */
+export function describeForRecipient(
+  change: DeliveryChange,
+  product: string,
+  window: string | null,
+): NotificationContent | null {
+  const yours = `Your delivery of ${product}`;
+  const arrives = window ? ` It should arrive ${window}.` : '';
+  const cancelled = {
+    type: 'recipient.cancelled',
+    title: `${yours} has been cancelled`,
+    message: `${yours} has been cancelled.`,
+  };
+  if (isCancellation(change)) return cancelled;
+  switch (change.type) {
+    case 'created':
+      return null;
+    case 'assigned':
+      if (change.fromStatus !== 'CREATED') return null;
+      return {
+        type: 'recipient.assigned',
+        title: `${yours} is scheduled`,
+        message: `A courier has been assigned to your delivery of ${product}.${arrives}`,
+      };
+    case 'cancelled':
+      return cancelled;
+    case 'status_changed':
+      return recipientStatusWords(change, yours, arrives);
+    default: {
+      const unknown: never = change.type;
+      throw new Error(`Unknown delivery change ${String(unknown)}`);
+    }
+  }
+}
+
+function recipientStatusWords(
+  change: DeliveryChange,
+  yours: string,
+  arrives: string,
+): NotificationContent | null {
+  switch (change.toStatus) {
+    case 'IN_TRANSIT':
+      return {
+        type: 'recipient.in_transit',
+        title: `${yours} is on its way`,
+        message: `${yours} is on its way.${arrives}`,
+      };
+    case 'COMPLETED': {
+      const received = change.proof ? ` It was received by ${change.proof.received_by}.` : '';
+      return {
+        type: 'recipient.completed',
+        title: `${yours} has been delivered`,
+        message: `${yours} has been delivered.${received}`,
+      };
+    }
+    case 'FAILED': {
+      const why = change.failureReason
+        ? ` ${failureReasonWording(change.failureReason).public}`
+        : '';
+      return {
+        type: 'recipient.failed',
+        title: `${yours} could not be completed`,
+        message: `${yours} could not be completed.${why}`,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
 /** Who hears about a missed deadline: the super admins as a group, or named users. */
 export interface DeadlinePlan {
   /** Every active super admin (read when the event is recorded). */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   describeDeadline,
+  describeForRecipient,
   describeNotification,
   planDeadlineNotifications,
   planNotifications,
@@ -10,7 +11,8 @@ import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users'
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
-import { planOutbound, type DeliveryLinks, type Notice } from './channels';
+import { planOutbound, type DeliveryLinks, type Notice, type RecipientNotice } from './channels';
+import { windowPhrase } from './window-phrase';
 
 /** Stores one in-app notification per notice, in the caller's transaction (once per key). */
 async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notice[]) {
@@ -44,10 +46,24 @@ function changeOf(record: DeliveryEventRecord & { type: DeliveryChangeType }): D
   };
 }
 
+/** What the delivery's recipient (an address, not a user) is told of the change, if anything. */
+function recipientNoticeOf(
+  record: DeliveryEventRecord,
+  change: DeliveryChange,
+  links: DeliveryLinks,
+): RecipientNotice | null {
+  const { recipient_email: email, dropoff_window: window, product_name } = record.delivery;
+  if (!email) return null;
+  const phrase = window ? windowPhrase(window, links.settings.timeZone) : null;
+  const content = describeForRecipient(change, product_name, phrase);
+  return content && { email, eventKey: `${record.eventKey}:recipient`, content };
+}
+
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
- * (a retry inserts nothing twice) and returns what every other channel sends next. With
- * `store: false` (the change was recorded before, with its notifications) it only reads.
+ * (a retry inserts nothing twice) and returns what every other channel sends next, the
+ * delivery's recipient included. With `store: false` (the change was recorded before, with its
+ * notifications) it only reads.
  */
 export async function planDeliveryFanOut(
   trx: Knex,
@@ -73,7 +89,8 @@ export async function planDeliveryFanOut(
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
   if (store) await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: plan.webhook, links });
+  const recipient = recipientNoticeOf(record, change, links);
+  return planOutbound({ trx, record, notices, recipient, partnerEvent: plan.webhook, links });
 }
 
 /**
@@ -104,5 +121,5 @@ export async function planDeadlineFanOut(
     content,
   }));
   await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: null, links });
+  return planOutbound({ trx, record, notices, recipient: null, partnerEvent: null, links });
 }

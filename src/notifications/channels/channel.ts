@@ -11,6 +11,14 @@ export interface Notice {
   content: NotificationContent;
 }
 
+/** The person the parcel is for: an email address on the delivery, not a user. */
+export interface RecipientNotice {
+  email: string;
+  /** `<event key>:recipient`: dedupes the email across retries, replays and resets. */
+  eventKey: string;
+  content: NotificationContent;
+}
+
 /** What links need beyond the record: the configuration and the stored row's tracking token. */
 export interface DeliveryLinks {
   settings: NotificationSettings;
@@ -24,6 +32,8 @@ export interface ChannelContext {
   record: DeliveryEventRecord;
   /** Who hears about it (the in-app notifications stored with it). */
   notices: readonly Notice[];
+  /** What the delivery's recipient is told, if it has an email address and hears of this. */
+  recipient: RecipientNotice | null;
   /** The partner-facing event type, for changes only (deadlines are not published to partners). */
   partnerEvent: WebhookEventType | null;
   links: DeliveryLinks;

@@ -1,8 +1,9 @@
+import type { NotificationContent } from '../../domain/notification-rules';
 import type { EmailMessage } from '../email-message';
 import { escapeHtml } from '../html';
 import { consoleDeliveryUrl, trackingUrl } from '../../tracking/tracking-links';
 import { emailsJob } from '../../workflows/outbound-jobs';
-import type { ChannelContext, NotificationChannel, Notice } from './channel';
+import type { ChannelContext, NotificationChannel, Notice, RecipientNotice } from './channel';
 
 /** A paragraph as plain text and as escaped HTML. */
 interface Part {
@@ -15,14 +16,14 @@ const link = (lead: string, url: string): Part => ({
   html: `<p>${escapeHtml(lead)}: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`,
 });
 
-function email(key: string, to: string, notice: Notice['content'], parts: Part[]): EmailMessage {
+function email(key: string, to: string, content: NotificationContent, parts: Part[]): EmailMessage {
   return {
     key,
     to,
-    subject: notice.title,
+    subject: content.title,
     textBody: `${parts.map((p) => p.text).join('\n\n')}\n`,
     htmlBody: parts.map((p) => p.html).join(''),
-    tag: notice.type,
+    tag: content.type,
   };
 }
 
@@ -46,11 +47,27 @@ function userEmail({ user, eventKey, content }: Notice, { record, links }: Chann
   return email(`${eventKey}:email`, user.email, content, parts);
 }
 
-/** One email per notice, all of one event in one `sendEmails` activity (each deduped by key). */
+/** To the person the parcel is for: the words and the tracking link, nothing internal. */
+function recipientEmail(
+  { email: to, eventKey, content }: RecipientNotice,
+  { links }: ChannelContext,
+) {
+  const url = trackingUrl(links.settings.publicUrl, links.trackingToken);
+  return email(`${eventKey}:email`, to, content, [
+    paragraph(content.message),
+    link('Follow your delivery', url),
+  ]);
+}
+
+/**
+ * One email per notice and one to the delivery's recipient when it hears of the event, all of
+ * one event in one `sendEmails` activity (each deduped by key).
+ */
 export const emailChannel: NotificationChannel = {
   name: 'email',
   async plan(context) {
     const emails = context.notices.map((notice) => userEmail(notice, context));
+    if (context.recipient) emails.push(recipientEmail(context.recipient, context));
     return emails.length > 0 ? emailsJob(emails) : null;
   },
 };
