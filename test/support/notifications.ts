@@ -23,6 +23,7 @@ export interface Notice {
   actorId: string;
   reason: string | null;
   at: string;
+  productName: string;
   recipientEmail: string | null;
   dropoffWindow: DropoffWindow | null;
   failureReason: FailureReason | null;
@@ -46,6 +47,7 @@ export function notice(overrides: Partial<Notice> = {}): Notice {
     actorId: randomUUID(),
     reason: null,
     at: new Date().toISOString(),
+    productName: 'Espresso machine',
     recipientEmail: null,
     dropoffWindow: null,
     failureReason: null,
@@ -77,7 +79,7 @@ export function recordOf(n: Notice): DeliveryEventRecord & { type: DeliveryChang
       id: n.deliveryId,
       workflow_id: `key-${n.deliveryId}`,
       status: n.toStatus,
-      product_name: 'Espresso machine',
+      product_name: n.productName,
       delivery_address: '1 Main St',
       delivery_date: '2030-01-01',
       dropoff_window: n.dropoffWindow,
