@@ -2,6 +2,10 @@ import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import { emailSettingsFrom, type EmailSettings } from '../notifications/email-settings';
+import {
+  notificationSettingsFrom,
+  type NotificationSettings,
+} from '../notifications/notification-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { createEmailActivities } from './email';
 import { createReadModelActivities } from './read-model';
@@ -12,10 +16,17 @@ export interface ActivityDeps {
   logger: Logger;
   email: EmailSettings;
   webhooks: WebhookSettings;
+  notifications: NotificationSettings;
 }
 
 export function activityDepsFrom(config: Config, db: Db, logger: Logger): ActivityDeps {
-  return { db, logger, email: emailSettingsFrom(config), webhooks: webhookSettingsFrom(config) };
+  return {
+    db,
+    logger,
+    email: emailSettingsFrom(config),
+    webhooks: webhookSettingsFrom(config),
+    notifications: notificationSettingsFrom(config),
+  };
 }
 
 /**
@@ -24,7 +35,7 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createReadModelActivities(deps.db),
+    ...createReadModelActivities(deps.db, deps.notifications),
     ...createEmailActivities(deps),
     ...createWebhookActivities(deps.db, deps.webhooks),
   };

@@ -4,7 +4,7 @@ import { isPermanentDataError } from '../db/postgres-errors';
 import { newTrackingToken } from '../tracking/tracking-token';
 import {
   appendDeliveryEvent,
-  deliveryEventExists,
+  findRecordedEvent,
   insertDeliveryRow,
   lockDeliveryForEvent,
   updateDeliveryWithEvent,
@@ -13,6 +13,7 @@ import {
 } from '../db/repositories/deliveries';
 import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
 import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
+import type { NotificationSettings } from '../notifications/notification-settings';
 import type { DeliveryEventRecord, DeliveryFanOut } from '../workflows/delivery-event';
 
 const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
@@ -71,19 +72,24 @@ async function write<T>(what: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createReadModelActivities(db: Db) {
+export function createReadModelActivities(db: Db, settings: NotificationSettings) {
   return {
     /**
      * The local activity behind every timeline event: the row, the event and the in-app
      * notifications in one transaction, once per event key. Returns what the channels send next
-     * (the same on a retry, whose keys dedupe the sending).
+     * (the same on a retry, whose keys dedupe the sending), with links naming the row's tracking
+     * token, which the workflow does not hold.
      */
     recordDeliveryEvent(record: DeliveryEventRecord): Promise<DeliveryFanOut> {
       const { type } = record;
       return write(`the ${record.type} event`, async (): Promise<DeliveryFanOut> => {
         // Every creation the API stored first (and retries of it): read only, no transaction.
-        if (type === 'created' && (await deliveryEventExists(db, record.eventKey))) {
-          const outbound = await planDeliveryFanOut(db, { ...record, type }, { store: false });
+        const stored = type === 'created' ? await findRecordedEvent(db, record.eventKey) : null;
+        if (type === 'created' && stored) {
+          const links = { settings, trackingToken: stored.trackingToken };
+          const outbound = await planDeliveryFanOut(db, { ...record, type }, links, {
+            store: false,
+          });
           return { recorded: false, outbound };
         }
         return db.transaction(async (trx) => {
@@ -92,31 +98,38 @@ export function createReadModelActivities(db: Db) {
             record.delivery.id,
             record.eventKey,
           );
-          if (!eventExists) {
-            if (!row) {
-              // The API's insert (with its token) did not happen: this row gets a token of its own.
-              await insertDeliveryRow(trx, {
-                delivery: record.delivery,
-                ...record.keys,
-                trackingToken: newTrackingToken(),
-              });
-              await appendDeliveryEvent(trx, eventOf(record));
-            } else {
+          // No row means no event either (events reference their row).
+          let trackingToken: string;
+          if (!row) {
+            // The API's insert (with its token) did not happen: this row gets a token of its own.
+            trackingToken = await insertDeliveryRow(trx, {
+              delivery: record.delivery,
+              ...record.keys,
+              trackingToken: newTrackingToken(),
+            });
+            await appendDeliveryEvent(trx, eventOf(record));
+          } else {
+            trackingToken = row.tracking_token;
+            if (!eventExists) {
               const correction = reconciliation(record, row);
               if (correction) await appendDeliveryEvent(trx, correction);
               await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
             }
           }
+          const links = { settings, trackingToken };
           const recorded = !eventExists;
           if (isDeadlineEvent(type)) {
-            return { recorded, outbound: await planDeadlineFanOut(trx, { ...record, type }) };
+            return {
+              recorded,
+              outbound: await planDeadlineFanOut(trx, { ...record, type }, links),
+            };
           }
           if (!isChangeEvent(type)) return { recorded, outbound: [] };
           const told =
             !eventExists && row ? { previousAssignee: replacedAssignee(record, row) } : {};
           return {
             recorded,
-            outbound: await planDeliveryFanOut(trx, { ...record, ...told, type }),
+            outbound: await planDeliveryFanOut(trx, { ...record, ...told, type }, links),
           };
         });
       });

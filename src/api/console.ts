@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Middleware } from 'koa';
+import { CONSOLE_PATH } from '../tracking/tracking-links';
 import { bundleConsole, CONSOLE_SOURCE_ENTRY, type ConsoleBundle } from './console-bundle';
 
-export const CONSOLE_PATH = '/console';
+export { CONSOLE_PATH };
 /** Where `npm run build` writes the bundle: dist/console, beside dist/src. */
 export const CONSOLE_BUILD_DIR = path.resolve(__dirname, '../../console');
 export const CONSOLE_FILES = { js: 'console.js', css: 'console.css' } as const;

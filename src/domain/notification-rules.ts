@@ -2,8 +2,9 @@
  * Who hears what about a delivery change, and in which words. Pure: the notifications activity
  * applies it, the unit tests pin it down table by table.
  */
-import type { DeadlineEventType, DeliveryChangeType } from './delivery-events';
+import type { DeadlineEventType, DeliveryChangeType, DeliveryProof } from './delivery-events';
 import type { DeliveryStatus } from './delivery-status';
+import { failureReasonWording, type FailureReason } from './failure-reasons';
 
 /** The part of a delivery change the rules read (the workflow's notice satisfies it). */
 export interface DeliveryChange {
@@ -11,8 +12,13 @@ export interface DeliveryChange {
   partnerId: string;
   assignedTo: string | null;
   previousAssignee: string | null;
+  fromStatus: DeliveryStatus | null;
   toStatus: DeliveryStatus;
   reason: string | null;
+  /** A FAILED change's code. */
+  failureReason: FailureReason | null;
+  /** A COMPLETED change's proof: who took the parcel, and the courier's note. */
+  proof: Pick<DeliveryProof, 'received_by' | 'note'> | null;
 }
 
 export type RecipientRole = 'assignee' | 'previous_assignee' | 'partner';
@@ -85,14 +91,47 @@ export interface NotificationContent {
   message: string;
 }
 
-const STATUS_WORDS: Partial<Record<DeliveryStatus, [title: string, outcome: string]>> = {
-  IN_TRANSIT: ['Delivery in transit', 'is on its way'],
-  COMPLETED: ['Delivery completed', 'has been delivered'],
-  FAILED: ['Delivery failed', 'could not be delivered'],
-};
+/** Ends a sentence unless the courier's own words already did. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
-function withReason(sentence: string, reason: string | null): string {
-  return reason ? `${sentence} Reason: ${reason}` : sentence;
+function withReason(text: string, reason: string | null): string {
+  return reason ? `${text} Reason: ${reason}` : text;
+}
+
+/**
+ * Why it failed, for the people who run the delivery: the code's label and the courier's words
+ * ("Recipient unavailable — rang twice"). `other` has no label worth reading: its words say it.
+ */
+function failureWords(code: FailureReason | null, reason: string | null): string | null {
+  if (code === null || code === 'other') return reason;
+  const { label } = failureReasonWording(code);
+  return reason ? `${label} — ${reason}` : label;
+}
+
+/** A status change as the partner reads it: how it ended, and why or who took it. */
+function statusWords(change: DeliveryChange, label: string): [title: string, message: string] {
+  switch (change.toStatus) {
+    case 'IN_TRANSIT':
+      return ['Delivery in transit', withReason(`${label} is on its way.`, change.reason)];
+    case 'COMPLETED': {
+      const proof = change.proof;
+      const received = proof ? `, received by ${proof.received_by}` : '';
+      const note = proof?.note ? ` Note: ${sentence(proof.note)}` : '';
+      return [
+        'Delivery completed',
+        withReason(`${label} has been delivered${received}.${note}`, change.reason),
+      ];
+    }
+    case 'FAILED': {
+      const why = failureWords(change.failureReason, change.reason);
+      return [
+        'Delivery failed',
+        sentence(`${label} could not be delivered${why ? `: ${why}` : ''}`),
+      ];
+    }
+    default:
+      return ['Delivery updated', withReason(`${label} is now ${change.toStatus}.`, change.reason)];
+  }
 }
 
 /** The words one recipient reads; `label` names the delivery (e.g. its product). */
@@ -130,15 +169,84 @@ export function describeNotification(
       message: `${label} has been ${reassigned ? 'reassigned' : 'assigned'} to a courier.`,
     };
   }
-  const [title, outcome] = STATUS_WORDS[change.toStatus] ?? [
-    'Delivery updated',
-    `is now ${change.toStatus}`,
-  ];
-  return {
-    type: 'delivery.status_changed',
-    title,
-    message: withReason(`${label} ${outcome}.`, change.reason),
+  const [title, message] = statusWords(change, label);
+  return { type: 'delivery.status_changed', title, message };
+}
+
+/**
+ * What the person the parcel is for reads (by email, with the tracking link: they have no
+ * account), or null when they are not told. They hear that it is scheduled (the first assignment
+ * only: a reassignment changes nothing they can act on), that it left, and how it ended, in
+ * public words: no ids, no courier's note, no reason the partner or an admin typed. `window` is
+ * the drop-off window as a phrase ("on Tue 8 Dec 2026 between 14:00 and 16:00 (UTC)").
+ */
+export function describeForRecipient(
+  change: DeliveryChange,
+  product: string,
+  window: string | null,
+): NotificationContent | null {
+  const yours = `Your delivery of ${product}`;
+  const arrives = window ? ` It should arrive ${window}.` : '';
+  const cancelled = {
+    type: 'recipient.cancelled',
+    title: `${yours} has been cancelled`,
+    message: `${yours} has been cancelled.`,
   };
+  if (isCancellation(change)) return cancelled;
+  switch (change.type) {
+    case 'created':
+      return null;
+    case 'assigned':
+      if (change.fromStatus !== 'CREATED') return null;
+      return {
+        type: 'recipient.assigned',
+        title: `${yours} is scheduled`,
+        message: `A courier has been assigned to your delivery of ${product}.${arrives}`,
+      };
+    case 'cancelled':
+      return cancelled;
+    case 'status_changed':
+      return recipientStatusWords(change, yours, arrives);
+    default: {
+      const unknown: never = change.type;
+      throw new Error(`Unknown delivery change ${String(unknown)}`);
+    }
+  }
+}
+
+function recipientStatusWords(
+  change: DeliveryChange,
+  yours: string,
+  arrives: string,
+): NotificationContent | null {
+  switch (change.toStatus) {
+    case 'IN_TRANSIT':
+      return {
+        type: 'recipient.in_transit',
+        title: `${yours} is on its way`,
+        message: `${yours} is on its way.${arrives}`,
+      };
+    case 'COMPLETED': {
+      const received = change.proof ? ` It was received by ${change.proof.received_by}.` : '';
+      return {
+        type: 'recipient.completed',
+        title: `${yours} has been delivered`,
+        message: `${yours} has been delivered.${received}`,
+      };
+    }
+    case 'FAILED': {
+      const why = change.failureReason
+        ? ` ${failureReasonWording(change.failureReason).public}`
+        : '';
+      return {
+        type: 'recipient.failed',
+        title: `${yours} could not be completed`,
+        message: `${yours} could not be completed.${why}`,
+      };
+    }
+    default:
+      return null;
+  }
 }
 
 /** Who hears about a missed deadline: the super admins as a group, or named users. */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   describeDeadline,
+  describeForRecipient,
   describeNotification,
   planDeadlineNotifications,
   planNotifications,
@@ -10,7 +11,8 @@ import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users'
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
-import { planOutbound, type Notice } from './channels';
+import { planOutbound, type DeliveryLinks, type Notice, type RecipientNotice } from './channels';
+import { windowPhrase } from './window-phrase';
 
 /** Stores one in-app notification per notice, in the caller's transaction (once per key). */
 async function storeInApp(trx: Knex, deliveryId: string, notices: readonly Notice[]) {
@@ -30,24 +32,43 @@ const deliveryLabel = (record: DeliveryEventRecord) => `Delivery "${record.deliv
 
 /** The part of a record the notification rules read. */
 function changeOf(record: DeliveryEventRecord & { type: DeliveryChangeType }): DeliveryChange {
+  const { delivery } = record;
   return {
     type: record.type,
-    partnerId: record.delivery.partner_id,
-    assignedTo: record.delivery.assigned_to,
+    partnerId: delivery.partner_id,
+    assignedTo: delivery.assigned_to,
     previousAssignee: record.previousAssignee,
-    toStatus: record.delivery.status,
+    fromStatus: record.fromStatus,
+    toStatus: delivery.status,
     reason: record.reason,
+    failureReason: delivery.failure_reason,
+    proof: delivery.proof,
   };
+}
+
+/** What the delivery's recipient (an address, not a user) is told of the change, if anything. */
+function recipientNoticeOf(
+  record: DeliveryEventRecord,
+  change: DeliveryChange,
+  links: DeliveryLinks,
+): RecipientNotice | null {
+  const { recipient_email: email, dropoff_window: window, product_name } = record.delivery;
+  if (!email) return null;
+  const phrase = window ? windowPhrase(window, links.settings.timeZone) : null;
+  const content = describeForRecipient(change, product_name, phrase);
+  return content && { email, eventKey: `${record.eventKey}:recipient`, content };
 }
 
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
- * (a retry inserts nothing twice) and returns what every other channel sends next. With
- * `store: false` (the change was recorded before, with its notifications) it only reads.
+ * (a retry inserts nothing twice) and returns what every other channel sends next, the
+ * delivery's recipient included. With `store: false` (the change was recorded before, with its
+ * notifications) it only reads.
  */
 export async function planDeliveryFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
+  links: DeliveryLinks,
   { store }: { store: boolean } = { store: true },
 ): Promise<OutboundJob[]> {
   const change = changeOf(record);
@@ -68,17 +89,20 @@ export async function planDeliveryFanOut(
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });
   if (store) await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: plan.webhook });
+  const recipient = recipientNoticeOf(record, change, links);
+  return planOutbound({ trx, record, notices, recipient, partnerEvent: plan.webhook, links });
 }
 
 /**
  * A missed deadline: every active super admin hears that a delivery waits for assignment; the
- * partner and the assignee hear that it is past its date. Not published to partners' webhooks
- * (their event types are a published contract).
+ * partner and the assignee hear that it is past its date (`delivery_overdue`) or its drop-off
+ * window (`delivery_late`). Not published to partners' webhooks (their event types are a
+ * published contract), nor to the recipient.
  */
 export async function planDeadlineFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeadlineEventType },
+  links: DeliveryLinks,
 ): Promise<OutboundJob[]> {
   const plan = planDeadlineNotifications(record.type, {
     partnerId: record.delivery.partner_id,
@@ -97,5 +121,5 @@ export async function planDeadlineFanOut(
     content,
   }));
   await storeInApp(trx, record.delivery.id, notices);
-  return planOutbound({ trx, record, notices, partnerEvent: null });
+  return planOutbound({ trx, record, notices, recipient: null, partnerEvent: null, links });
 }

@@ -1,9 +1,16 @@
 /** Where a tracking page lives: public, no account, the token as the last path segment. */
 export const TRACKING_PATH = '/track';
 
+/** Where the dispatch console is served (src/api/console.ts). */
+export const CONSOLE_PATH = '/console';
+
 export const trackingUrl = (publicUrl: string, token: string) =>
   `${publicUrl}${TRACKING_PATH}/${token}`;
 
 /** Where an attachment is fetched, with the credentials that may see its delivery. */
 export const attachmentUrl = (publicUrl: string, deliveryId: string, attachmentId: string) =>
   `${publicUrl}/api/v1/deliveries/${deliveryId}/attachments/${attachmentId}`;
+
+/** The delivery's page in the console (its router's `#/deliveries/<id>`), after signing in. */
+export const consoleDeliveryUrl = (publicUrl: string, deliveryId: string) =>
+  `${publicUrl}${CONSOLE_PATH}#/deliveries/${deliveryId}`;

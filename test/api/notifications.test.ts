@@ -12,6 +12,65 @@ async function people() {
   return { partner, admin };
 }
 
+describe('emails planned for a change', () => {
+  it('when a delivery with recipient_email goes IN_TRANSIT and the change is planned twice, then its recipient gets one email, keyed by the event, HTML-escaped, with the tracking link', async () => {
+    const { partner } = await people();
+    const change = notice({
+      partnerId: partner.user.id,
+      productName: 'Lamp <b>&</b> "shade"',
+      recipientEmail: 'ada@example.test',
+      dropoffWindow: { start: '2030-01-01T14:00:00.000Z', end: '2030-01-01T16:00:00.000Z' },
+    });
+    const first = emailsIn(await recordDeliveryNotifications(change));
+    const again = emailsIn(await recordDeliveryNotifications(change));
+    expect(again).to.deep.equal(first);
+
+    const trackingUrl = `${stack().config.PUBLIC_URL}/track/${change.trackingToken}`;
+    const toRecipient = first.filter((email) => email.to === 'ada@example.test');
+    expect(toRecipient).to.have.length(1);
+    expect(toRecipient[0]).to.deep.equal({
+      key: `${change.eventKey}:recipient:email`,
+      to: 'ada@example.test',
+      subject: 'Your delivery of Lamp <b>&</b> "shade" is on its way',
+      textBody:
+        'Your delivery of Lamp <b>&</b> "shade" is on its way. It should arrive on Tue, 1 Jan 2030 between 14:00 and 16:00 (UTC).\n\n' +
+        `Follow your delivery: ${trackingUrl}\n`,
+      htmlBody:
+        '<p>Your delivery of Lamp &lt;b&gt;&amp;&lt;/b&gt; &quot;shade&quot; is on its way. It should arrive on Tue, 1 Jan 2030 between 14:00 and 16:00 (UTC).</p>' +
+        `<p>Follow your delivery: <a href="${trackingUrl}">${trackingUrl}</a></p>`,
+      tag: 'recipient.in_transit',
+    });
+    const toPartner = first.find((email) => email.to === partner.user.email);
+    expect(toPartner!.htmlBody)
+      .to.include('Lamp &lt;b&gt;&amp;&lt;/b&gt;')
+      .and.include(`<a href="${trackingUrl}">`)
+      .and.include(`/console#/deliveries/${change.deliveryId}`)
+      .and.not.include('<b>&</b>');
+  });
+
+  it('when a delivery without recipient_email changes, then only users are emailed', async () => {
+    const { partner } = await people();
+    const emails = emailsIn(
+      await recordDeliveryNotifications(notice({ partnerId: partner.user.id })),
+    );
+    expect(emails.map((email) => email.to)).to.deep.equal([partner.user.email]);
+  });
+
+  it('when a delivery is reassigned, then its recipient is not emailed again', async () => {
+    const { partner, admin } = await people();
+    const change = notice({
+      type: 'assigned',
+      partnerId: partner.user.id,
+      assignedTo: admin.user.id,
+      fromStatus: 'ASSIGNED',
+      toStatus: 'ASSIGNED',
+      recipientEmail: 'ada@example.test',
+    });
+    const emails = emailsIn(await recordDeliveryNotifications(change));
+    expect(emails.map((email) => email.to)).to.have.members([admin.user.email, partner.user.email]);
+  });
+});
+
 describe('in-app notifications', () => {
   it('when the same change is recorded twice (an activity retry), then each recipient has one notification', async () => {
     const { partner, admin } = await people();

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
@@ -189,6 +189,64 @@ describe('partner webhooks', () => {
       error: null,
       attempt: 1,
     });
+  });
+
+  it('when a change carries a failure code or a proof, then the payload carries them with the tracking link and the images as the API links them', async () => {
+    const partner = await partnerWithEndpoint(receiver);
+    const { PUBLIC_URL } = stack().config;
+    const window = { start: '2030-01-01T14:00:00.000Z', end: '2030-01-01T16:00:00.000Z' };
+    const failed = notice({
+      partnerId: partner.user.id,
+      fromStatus: 'IN_TRANSIT',
+      toStatus: 'FAILED',
+      failureReason: 'address_not_found',
+      reason: 'No such street',
+      recipientEmail: 'ada@example.test',
+      dropoffWindow: window,
+    });
+    expect(webhookIn(await recordDeliveryNotifications(failed))!.event.data).to.deep.equal({
+      delivery_id: failed.deliveryId,
+      status: 'FAILED',
+      previous_status: 'IN_TRANSIT',
+      assigned_to: null,
+      reason: 'No such street',
+      changed_at: failed.at,
+      tracking_url: `${PUBLIC_URL}/track/${failed.trackingToken}`,
+      dropoff_window: window,
+      recipient_email: 'ada@example.test',
+      failure_reason: 'address_not_found',
+      proof: null,
+    });
+
+    const photo = {
+      id: randomUUID(),
+      content_type: 'image/webp',
+      bytes: 2048,
+      sha256: 'cd'.repeat(32),
+      created_at: '2030-01-01T15:00:00.000Z',
+    };
+    const completed = notice({
+      partnerId: partner.user.id,
+      fromStatus: 'IN_TRANSIT',
+      toStatus: 'COMPLETED',
+      proof: { received_by: 'Ada', note: null, attachments: [photo] },
+    });
+    const webhook = webhookIn(await recordDeliveryNotifications(completed))!;
+    expect(webhook.event.type).to.equal('delivery.status_changed');
+    expect(webhook.event.data.proof).to.deep.equal({
+      received_by: 'Ada',
+      note: null,
+      attachments: [
+        {
+          ...photo,
+          url: `${PUBLIC_URL}/api/v1/deliveries/${completed.deliveryId}/attachments/${photo.id}`,
+        },
+      ],
+    });
+    expect(await attemptWebhook(stack().db, webhook, 1, SETTINGS)).to.deep.include({
+      kind: 'delivered',
+    });
+    expect(JSON.parse(receiver.received[0]!.body).data).to.deep.equal(webhook.event.data);
   });
 
   it('when the same change is recorded again, then the event keeps its id so partners can dedupe', async () => {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryChangeType } from '../../src/domain/delivery-events';
+import type { DeliveryChangeType, DeliveryProof } from '../../src/domain/delivery-events';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
+import type { FailureReason } from '../../src/domain/failure-reasons';
 import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookJob } from '../../src/notifications/webhook-message';
+import type { DropoffWindow } from '../../src/schemas/deliveries';
+import { newTrackingToken } from '../../src/tracking/tracking-token';
 import type { DeliveryEventRecord, OutboundJob } from '../../src/workflows/delivery-event';
 import { stack } from './stack';
 
@@ -20,6 +23,13 @@ export interface Notice {
   actorId: string;
   reason: string | null;
   at: string;
+  productName: string;
+  recipientEmail: string | null;
+  dropoffWindow: DropoffWindow | null;
+  failureReason: FailureReason | null;
+  proof: DeliveryProof | null;
+  /** The stored row's, which the record activity reads in its transaction. */
+  trackingToken: string;
 }
 
 /** A delivery change as the workflow would record it, unique by its event key. */
@@ -37,6 +47,12 @@ export function notice(overrides: Partial<Notice> = {}): Notice {
     actorId: randomUUID(),
     reason: null,
     at: new Date().toISOString(),
+    productName: 'Espresso machine',
+    recipientEmail: null,
+    dropoffWindow: null,
+    failureReason: null,
+    proof: null,
+    trackingToken: newTrackingToken(),
     ...overrides,
   };
 }
@@ -49,25 +65,33 @@ export function recordOf(n: Notice): DeliveryEventRecord & { type: DeliveryChang
     previousAssignee: n.previousAssignee,
     actorId: n.actorId,
     reason: n.reason,
+    ...(n.failureReason || n.proof
+      ? {
+          details: {
+            ...(n.failureReason ? { failure_reason: n.failureReason } : {}),
+            ...(n.proof ? { proof: n.proof } : {}),
+          },
+        }
+      : {}),
     at: n.at,
     keys: { idempotencyKey: `key-${n.deliveryId}`, payloadHash: 'hash' },
     delivery: {
       id: n.deliveryId,
       workflow_id: `key-${n.deliveryId}`,
       status: n.toStatus,
-      product_name: 'Espresso machine',
+      product_name: n.productName,
       delivery_address: '1 Main St',
       delivery_date: '2030-01-01',
-      dropoff_window: null,
+      dropoff_window: n.dropoffWindow,
       recipient_name: null,
       recipient_phone: null,
-      recipient_email: null,
+      recipient_email: n.recipientEmail,
       notes: null,
       proof_required: false,
       partner_id: n.partnerId,
       assigned_to: n.assignedTo,
-      failure_reason: null,
-      proof: null,
+      failure_reason: n.failureReason,
+      proof: n.proof,
       created_at: n.at,
       updated_at: n.at,
     },
@@ -84,7 +108,11 @@ export function webhookIn(jobs: readonly OutboundJob[]): WebhookJob | null {
   return (jobs.find((job) => job.activity === 'deliverWebhook')?.payload as WebhookJob) ?? null;
 }
 
-/** Stores the in-app notifications of a change as the record activity does, in a transaction. */
+/**
+ * Stores the in-app notifications of a change as the record activity does, in a transaction,
+ * with the notice's tracking token standing for the stored row's.
+ */
 export function recordDeliveryNotifications(n: Notice) {
-  return stack().db.transaction((trx) => planDeliveryFanOut(trx, recordOf(n)));
+  const links = { settings: stack().activityDeps.notifications, trackingToken: n.trackingToken };
+  return stack().db.transaction((trx) => planDeliveryFanOut(trx, recordOf(n), links));
 }

@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
+import type { DeadlineEventType } from '../../src/domain/delivery-events';
 import {
+  describeDeadline,
+  describeForRecipient,
   describeNotification,
+  planDeadlineNotifications,
   planNotifications,
   type DeliveryChange,
   type RecipientRole,
@@ -16,8 +20,11 @@ const change = (overrides: Partial<DeliveryChange>): DeliveryChange => ({
   partnerId: P,
   assignedTo: A,
   previousAssignee: null,
+  fromStatus: 'ASSIGNED',
   toStatus: 'IN_TRANSIT',
   reason: null,
+  failureReason: null,
+  proof: null,
   ...overrides,
 });
 
@@ -124,11 +131,53 @@ describe('notification wording', () => {
     ],
     ['in transit', { toStatus: 'IN_TRANSIT' }, 'partner', 'delivery.status_changed', /on its way/],
     [
-      'failed with a reason',
+      'failed with a code and the courier’s words',
+      { toStatus: 'FAILED', failureReason: 'recipient_unavailable', reason: 'rang twice' },
+      'partner',
+      'delivery.status_changed',
+      /could not be delivered: Recipient unavailable — rang twice\.$/,
+    ],
+    [
+      'failed with a code alone',
+      { toStatus: 'FAILED', failureReason: 'address_not_found' },
+      'assignee',
+      'delivery.status_changed',
+      /could not be delivered: Address not found\.$/,
+    ],
+    [
+      'failed for another reason, which the courier’s words name',
+      { toStatus: 'FAILED', failureReason: 'other', reason: 'Gate locked.' },
+      'partner',
+      'delivery.status_changed',
+      /could not be delivered: Gate locked\.$/,
+    ],
+    [
+      'failed before failure codes existed, with a reason',
       { toStatus: 'FAILED', reason: 'Nobody home' },
       'partner',
       'delivery.status_changed',
-      /could not be delivered\. Reason: Nobody home$/,
+      /could not be delivered: Nobody home\.$/,
+    ],
+    [
+      'completed with a proof',
+      { toStatus: 'COMPLETED', proof: { received_by: 'Ada Lovelace', note: null } },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered, received by Ada Lovelace\.$/,
+    ],
+    [
+      'completed with a proof and a note',
+      { toStatus: 'COMPLETED', proof: { received_by: 'Ada', note: 'Left at reception' } },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered, received by Ada\. Note: Left at reception\.$/,
+    ],
+    [
+      'completed without a proof',
+      { toStatus: 'COMPLETED' },
+      'partner',
+      'delivery.status_changed',
+      /has been delivered\.$/,
     ],
     [
       'cancelled',
@@ -146,6 +195,181 @@ describe('notification wording', () => {
       expect(content.message)
         .to.match(/^Delivery "Lamp" /)
         .and.match(message);
+    });
+  }
+});
+
+describe('what the delivery’s recipient reads', () => {
+  const WINDOW = 'on Tue, 8 Dec 2026 between 14:00 and 16:00 (UTC)';
+  // Words only the people running the delivery may read; the recipient must never see them.
+  const INTERNAL = 'courier note: rang twice';
+  const CASES: [string, Partial<DeliveryChange>, string | null, string | null, RegExp, RegExp][] = [
+    [
+      'it is assigned for the first time',
+      { type: 'assigned', fromStatus: 'CREATED', toStatus: 'ASSIGNED' },
+      null,
+      'recipient.assigned',
+      /^Your delivery of Lamp is scheduled$/,
+      /^A courier has been assigned to your delivery of Lamp\.$/,
+    ],
+    [
+      'it is assigned for the first time, with a drop-off window',
+      { type: 'assigned', fromStatus: 'CREATED', toStatus: 'ASSIGNED' },
+      WINDOW,
+      'recipient.assigned',
+      /scheduled/,
+      /Lamp\. It should arrive on Tue, 8 Dec 2026 between 14:00 and 16:00 \(UTC\)\.$/,
+    ],
+    [
+      'it is reassigned',
+      { type: 'assigned', fromStatus: 'ASSIGNED', toStatus: 'ASSIGNED', previousAssignee: B },
+      WINDOW,
+      null,
+      /./,
+      /./,
+    ],
+    [
+      'it is created',
+      { type: 'created', fromStatus: null, toStatus: 'CREATED' },
+      null,
+      null,
+      /./,
+      /./,
+    ],
+    [
+      'it goes IN_TRANSIT',
+      { toStatus: 'IN_TRANSIT' },
+      null,
+      'recipient.in_transit',
+      /^Your delivery of Lamp is on its way$/,
+      /^Your delivery of Lamp is on its way\.$/,
+    ],
+    [
+      'it goes IN_TRANSIT, with a drop-off window',
+      { toStatus: 'IN_TRANSIT' },
+      WINDOW,
+      'recipient.in_transit',
+      /on its way/,
+      /on its way\. It should arrive on Tue, 8 Dec 2026 between 14:00 and 16:00 \(UTC\)\.$/,
+    ],
+    [
+      'it is COMPLETED with a proof',
+      {
+        fromStatus: 'IN_TRANSIT',
+        toStatus: 'COMPLETED',
+        proof: { received_by: 'Ada', note: INTERNAL },
+      },
+      WINDOW,
+      'recipient.completed',
+      /^Your delivery of Lamp has been delivered$/,
+      /^Your delivery of Lamp has been delivered\. It was received by Ada\.$/,
+    ],
+    [
+      'it is COMPLETED without a proof',
+      { fromStatus: 'IN_TRANSIT', toStatus: 'COMPLETED' },
+      null,
+      'recipient.completed',
+      /delivered$/,
+      /^Your delivery of Lamp has been delivered\.$/,
+    ],
+    [
+      'it FAILED with a code',
+      { fromStatus: 'IN_TRANSIT', toStatus: 'FAILED', failureReason: 'recipient_unavailable' },
+      WINDOW,
+      'recipient.failed',
+      /^Your delivery of Lamp could not be completed$/,
+      /^Your delivery of Lamp could not be completed\. Nobody was available to receive the parcel\.$/,
+    ],
+    [
+      'it FAILED for another reason',
+      { fromStatus: 'IN_TRANSIT', toStatus: 'FAILED', failureReason: 'other' },
+      null,
+      'recipient.failed',
+      /could not be completed$/,
+      /could not be completed\. The parcel could not be delivered\.$/,
+    ],
+    [
+      'it is cancelled before assignment',
+      { type: 'cancelled', fromStatus: 'CREATED', toStatus: 'CANCELLED', assignedTo: null },
+      WINDOW,
+      'recipient.cancelled',
+      /^Your delivery of Lamp has been cancelled$/,
+      /^Your delivery of Lamp has been cancelled\.$/,
+    ],
+    [
+      'a status change reaches CANCELLED',
+      { type: 'status_changed', toStatus: 'CANCELLED' },
+      null,
+      'recipient.cancelled',
+      /cancelled$/,
+      /cancelled\.$/,
+    ],
+    [
+      'a status change reaches a status nobody is told about',
+      { toStatus: 'ASSIGNED' },
+      null,
+      null,
+      /./,
+      /./,
+    ],
+  ];
+  for (const [when, overrides, window, type, title, message] of CASES) {
+    it(`when ${when}, then ${type ? `the ${type} words, nothing internal` : 'nothing'}`, () => {
+      const content = describeForRecipient(
+        change({ reason: INTERNAL, ...overrides }),
+        'Lamp',
+        window,
+      );
+      if (type === null) {
+        expect(content).to.equal(null);
+        return;
+      }
+      expect(content?.type).to.equal(type);
+      expect(content?.title).to.match(title);
+      expect(content?.message).to.match(message);
+      for (const secret of [P, A, B, INTERNAL]) {
+        expect(`${content?.title} ${content?.message}`).to.not.include(secret);
+      }
+    });
+  }
+});
+
+describe('who hears of a missed deadline, and the words', () => {
+  const CASES: [DeadlineEventType, string | null, boolean, [string, RecipientRole][], RegExp][] = [
+    ['assignment_overdue', null, true, [], /is still waiting for a courier\.$/],
+    [
+      'delivery_overdue',
+      A,
+      false,
+      [
+        [P, 'partner'],
+        [A, 'assignee'],
+      ],
+      /was not finished by the end of its delivery date\.$/,
+    ],
+    [
+      'delivery_late',
+      A,
+      false,
+      [
+        [P, 'partner'],
+        [A, 'assignee'],
+      ],
+      /was not delivered by the end of its window\.$/,
+    ],
+    ['delivery_late', null, false, [[P, 'partner']], /end of its window/],
+  ];
+  for (const [type, assignedTo, superAdmins, recipients, words] of CASES) {
+    const who = superAdmins ? 'every super admin' : recipients.map(([, as]) => as).join(' and ');
+    it(`when ${type} is recorded ${assignedTo ? 'for an assigned delivery' : 'unassigned'}, then it goes to ${who}`, () => {
+      const plan = planDeadlineNotifications(type, { partnerId: P, assignedTo });
+      expect(plan.superAdmins).to.equal(superAdmins);
+      expect(plan.recipients).to.deep.equal(recipients.map(([userId, as]) => ({ userId, as })));
+      const content = describeDeadline(type, 'Delivery "Lamp"', null);
+      expect(content.type).to.equal(`delivery.${type}`);
+      expect(content.message)
+        .to.match(/^Delivery "Lamp" /)
+        .and.match(words);
     });
   }
 });

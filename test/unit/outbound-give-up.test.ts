@@ -31,7 +31,19 @@ function outboundFor(deliveryId: string, partnerId: string): DeliveryFanOut {
       id: `${deliveryId}:created`,
       type: 'delivery.created',
       created_at: new Date().toISOString(),
-      data: { id: deliveryId },
+      data: {
+        delivery_id: deliveryId,
+        status: 'CREATED',
+        previous_status: null,
+        assigned_to: null,
+        reason: null,
+        changed_at: new Date().toISOString(),
+        tracking_url: 'http://localhost:3000/track/unit-test-token-unit-test-token',
+        dropoff_window: null,
+        recipient_email: null,
+        failure_reason: null,
+        proof: null,
+      },
     },
   };
   return {

@@ -54,7 +54,7 @@ const inputAt = (partnerId: string) => ({ ...deliveryInput(partnerId), createdAt
 describe('the record activity', () => {
   it('when it is retried after it already wrote, then no row, event or notification is duplicated and the same emails come back', async () => {
     const { db } = stack();
-    const activities = createReadModelActivities(db);
+    const activities = createReadModelActivities(db, stack().activityDeps.notifications);
     const partner = (await createUser({ role: 'partner' })).user;
     const admin = (await createUser({ role: 'admin' })).user;
     const input = inputAt(partner.id);
@@ -84,7 +84,7 @@ describe('the record activity', () => {
 
   it('when the row holds another status than the workflow believed (a reset run), then a reconciled event explains the correction', async () => {
     const { db } = stack();
-    const activities = createReadModelActivities(db);
+    const activities = createReadModelActivities(db, stack().activityDeps.notifications);
     const partner = (await createUser({ role: 'partner' })).user;
     const admin = (await createUser({ role: 'admin' })).user;
     const input = inputAt(partner.id);
@@ -125,7 +125,7 @@ describe('the record activity', () => {
 
   it('when PostgreSQL refuses the data for good, then the failure is non-retryable and nothing is written', async () => {
     const { db } = stack();
-    const activities = createReadModelActivities(db);
+    const activities = createReadModelActivities(db, stack().activityDeps.notifications);
     // A partner id that names no user violates the foreign key: no retry can ever succeed.
     const input = inputAt(randomUUID());
     const failure = await activities.recordDeliveryEvent(creation(input)).then(
@@ -143,7 +143,7 @@ describe('the record activity', () => {
       connection: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/none`,
     });
     try {
-      const failure = await createReadModelActivities(down)
+      const failure = await createReadModelActivities(down, stack().activityDeps.notifications)
         .recordDeliveryEvent(creation(inputAt(randomUUID())))
         .then(
           () => undefined,

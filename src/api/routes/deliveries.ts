@@ -26,7 +26,7 @@ import {
   TransitionProblem,
 } from '../../schemas/deliveries';
 import type { AppDeps } from '../deps';
-import { deliveryResource, timelineEventResource } from '../delivery-resource';
+import { deliveryResource, timelineEventResource } from '../../tracking/delivery-resource';
 import { problemResponse } from '../openapi-problems';
 import { instantInDays } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
+import type { NotificationSettings } from '../notification-settings';
 
 /** One person who hears about an event, and the words they read. */
 export interface Notice {
@@ -10,14 +11,32 @@ export interface Notice {
   content: NotificationContent;
 }
 
+/** The person the parcel is for: an email address on the delivery, not a user. */
+export interface RecipientNotice {
+  email: string;
+  /** `<event key>:recipient`: dedupes the email across retries, replays and resets. */
+  eventKey: string;
+  content: NotificationContent;
+}
+
+/** What links need beyond the record: the configuration and the stored row's tracking token. */
+export interface DeliveryLinks {
+  settings: NotificationSettings;
+  /** Read from the row in the recording transaction: the workflow never holds it. */
+  trackingToken: string;
+}
+
 /** What a channel sees of one recorded event, inside the transaction that recorded it. */
 export interface ChannelContext {
   trx: Knex;
   record: DeliveryEventRecord;
   /** Who hears about it (the in-app notifications stored with it). */
   notices: readonly Notice[];
+  /** What the delivery's recipient is told, if it has an email address and hears of this. */
+  recipient: RecipientNotice | null;
   /** The partner-facing event type, for changes only (deadlines are not published to partners). */
   partnerEvent: WebhookEventType | null;
+  links: DeliveryLinks;
 }
 
 /**

@@ -3,7 +3,13 @@ import type { ChannelContext, NotificationChannel } from './channel';
 import { emailChannel } from './email';
 import { webhookChannel } from './webhook';
 
-export type { ChannelContext, NotificationChannel, Notice } from './channel';
+export type {
+  ChannelContext,
+  DeliveryLinks,
+  NotificationChannel,
+  Notice,
+  RecipientNotice,
+} from './channel';
 
 /** Every channel beyond in-app, in the order their activities are scheduled. */
 export const DELIVERY_CHANNELS: readonly NotificationChannel[] = [emailChannel, webhookChannel];

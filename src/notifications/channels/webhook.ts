@@ -2,16 +2,26 @@ import { createHash } from 'node:crypto';
 import { findWebhookEndpoint } from '../../db/repositories/webhooks';
 import type { WebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../workflows/delivery-event';
+import { deliveryResource } from '../../tracking/delivery-resource';
 import type { WebhookEvent } from '../webhook-message';
 import { webhookJob } from '../../workflows/outbound-jobs';
-import type { NotificationChannel } from './channel';
+import type { DeliveryLinks, NotificationChannel } from './channel';
 
 /** Partners dedupe on it: the same change always yields the same event id. */
 function webhookEventId(eventKey: string): string {
   return 'evt_' + createHash('sha256').update(eventKey).digest('hex').slice(0, 32);
 }
 
-function webhookEvent(record: DeliveryEventRecord, type: WebhookEventType): WebhookEvent {
+function webhookEvent(
+  record: DeliveryEventRecord,
+  type: WebhookEventType,
+  links: DeliveryLinks,
+): WebhookEvent {
+  // Presented as the API presents it, so a partner reads one shape in both places.
+  const delivery = deliveryResource(links.settings.publicUrl, {
+    ...record.delivery,
+    tracking_token: links.trackingToken,
+  });
   return {
     id: webhookEventId(record.eventKey),
     type,
@@ -23,6 +33,11 @@ function webhookEvent(record: DeliveryEventRecord, type: WebhookEventType): Webh
       assigned_to: record.delivery.assigned_to,
       reason: record.reason,
       changed_at: record.at,
+      tracking_url: delivery.tracking_url,
+      dropoff_window: delivery.dropoff_window,
+      recipient_email: delivery.recipient_email,
+      failure_reason: delivery.failure_reason,
+      proof: delivery.proof,
     },
   };
 }
@@ -30,10 +45,10 @@ function webhookEvent(record: DeliveryEventRecord, type: WebhookEventType): Webh
 /** The partner's registered endpoint hears every change of its deliveries, signed. */
 export const webhookChannel: NotificationChannel = {
   name: 'webhook',
-  async plan({ trx, record, partnerEvent }) {
+  async plan({ trx, record, partnerEvent, links }) {
     if (!partnerEvent) return null;
     const partnerId = record.delivery.partner_id;
     if (!(await findWebhookEndpoint(trx, partnerId))) return null;
-    return webhookJob({ partnerId, event: webhookEvent(record, partnerEvent) });
+    return webhookJob({ partnerId, event: webhookEvent(record, partnerEvent, links) });
   },
 };

@@ -128,7 +128,8 @@ export async function insertNewDelivery(
   return (other as { tracking_token: string }).tracking_token;
 }
 
-export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to'>;
+/** What the record activity reads of the row it changes; the token goes into links, never history. */
+export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to' | 'tracking_token'>;
 
 /**
  * The row's state, locked for the rest of the transaction, and whether the event is already
@@ -140,32 +141,52 @@ export async function lockDeliveryForEvent(
   eventKey: string,
 ): Promise<{ row: StoredState | undefined; eventExists: boolean }> {
   const result = await trx.raw<{ rows: (StoredState & { recorded: boolean })[] }>(
-    `select d.status, d.assigned_to,
+    `select d.status, d.assigned_to, d.tracking_token,
             exists (select 1 from delivery_events e where e.event_key = ?) as recorded
        from deliveries d where d.id = ? for update of d`,
     [eventKey, deliveryId],
   );
   const found = result.rows[0];
   if (!found) return { row: undefined, eventExists: false };
-  return {
-    row: { status: found.status, assigned_to: found.assigned_to },
-    eventExists: found.recorded,
-  };
+  const { recorded, ...row } = found;
+  return { row, eventExists: recorded };
 }
 
-/** Whether the event is stored: then its row and notifications are too (one transaction). */
-export async function deliveryEventExists(db: Queryable, eventKey: string): Promise<boolean> {
-  return (await db('delivery_events').where({ event_key: eventKey }).first('seq')) !== undefined;
+/**
+ * The tracking token of the event's delivery if the event is stored (then its row and
+ * notifications are too: one transaction), else undefined.
+ */
+export async function findRecordedEvent(
+  db: Queryable,
+  eventKey: string,
+): Promise<{ trackingToken: string } | undefined> {
+  const found = (await db('delivery_events as e')
+    .join('deliveries as d', 'd.id', 'e.delivery_id')
+    .where('e.event_key', eventKey)
+    .first('d.tracking_token')) as { tracking_token: string } | undefined;
+  return found && { trackingToken: found.tracking_token };
 }
 
 /**
  * The creation's row, unless the API (or an earlier attempt) wrote it. Any unique conflict is
  * ignored, not only the id's: when the API's insert lands between this statement's conflict
  * check and its index entries, PostgreSQL reports the clash on `idempotency_key`, and naming only
- * `id` would turn that race into a permanent failure of the workflow.
+ * `id` would turn that race into a permanent failure of the workflow. Returns the stored row's
+ * tracking token: this one, or the other writer's.
  */
-export async function insertDeliveryRow(db: Queryable, row: NewDeliveryRow) {
-  await db('deliveries').insert(rowOf(row)).onConflict().ignore();
+export async function insertDeliveryRow(db: Queryable, row: NewDeliveryRow): Promise<string> {
+  const inserted = (await db('deliveries')
+    .insert(rowOf(row))
+    .onConflict()
+    .ignore()
+    .returning('tracking_token')) as { tracking_token: string }[];
+  if (inserted[0]) return inserted[0].tracking_token;
+  // The other writer's row (same key, hence same id) holds the token its links must name.
+  const other = (await db('deliveries')
+    .where({ idempotency_key: row.idempotencyKey })
+    .first('tracking_token')) as { tracking_token: string } | undefined;
+  if (!other) throw new Error(`No row for delivery ${row.delivery.id}`);
+  return other.tracking_token;
 }
 
 /** Moves the row to the delivery's new state and appends the event, in one statement. */

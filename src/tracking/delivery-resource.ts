@@ -1,7 +1,7 @@
 import type { StoredDelivery, StoredTimelineEvent } from '../db/repositories/deliveries';
 import type { DeliveryProof } from '../domain/delivery-events';
 import type { DeliveryResource, TimelineEvent } from '../schemas/deliveries';
-import { attachmentUrl, trackingUrl } from '../tracking/tracking-links';
+import { attachmentUrl, trackingUrl } from './tracking-links';
 
 type ProofLinks = DeliveryResource['proof'];
 
@@ -20,7 +20,10 @@ function proofLinks(
   };
 }
 
-/** A delivery as the API answers it: the stored record plus the links only the API can give. */
+/**
+ * A delivery as the API answers it and webhooks carry it: the stored record plus its links (the
+ * tracking page, the proof's images). Pure, so the API and the worker's channels share it.
+ */
 export function deliveryResource(publicUrl: string, delivery: StoredDelivery): DeliveryResource {
   const { tracking_token: token, proof, ...fields } = delivery;
   return {
