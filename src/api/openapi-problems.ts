@@ -76,8 +76,10 @@ export function problemExample(
  */
 export function commonResponses(route: Route): Record<number, ResponseSpec> {
   const statuses: Record<number, ResponseSpec> = {};
-  // The router validates every declared input, so each of them can answer 400.
-  if (route.params ?? route.query ?? route.headers ?? route.body) {
+  // The router validates every declared input, so each of them can answer 400 (path parameters
+  // only when the route does not answer their refusal itself).
+  const params = route.invalidParams ? undefined : route.params;
+  if (params ?? route.query ?? route.headers ?? route.body) {
     statuses[400] = problemResponse(
       `Invalid request: \`errors\` names each field (at most ${MAX_REPORTED_ERRORS}, \`error_count\` gives the total)`,
     );

@@ -76,6 +76,12 @@ function responses(route: Route): Json {
     const contentType =
       spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
     const example = responseExample(route, Number(status), spec);
+    const alternatives = Object.fromEntries(
+      Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [
+        type,
+        { schema: plain(schema) },
+      ]),
+    );
     out[status] = spec.schema
       ? {
           description: spec.description,
@@ -84,6 +90,7 @@ function responses(route: Route): Json {
               schema: plain(spec.schema),
               ...(example === undefined ? {} : { example }),
             },
+            ...alternatives,
           },
         }
       : { description: spec.description };

@@ -38,6 +38,8 @@ export interface ResponseSpec {
   description: string;
   schema?: TSchema;
   contentType?: string;
+  /** Other media types the same status may be answered in (content negotiation), by type. */
+  alternatives?: Record<string, TSchema>;
   /** The problem type, when the status alone does not say it (its example shows this one). */
   code?: ProblemCode;
 }
@@ -77,6 +79,11 @@ export interface Route<
   example?: () => Input<B>;
   query?: Q;
   params?: P;
+  /**
+   * What a request whose path parameters fail `params` gets instead of the router's 400. For a
+   * secret in the path (a tracking token): a malformed one must read exactly like an unknown one.
+   */
+  invalidParams?: (input: { ctx: Context }) => Promise<RouteResult>;
   headers?: Record<string, { description: string; schema: TSchema; required?: boolean }>;
   responses: Record<number, ResponseSpec>;
   handle: (input: RouteInput<B, Q, P, A>) => Promise<RouteResult>;

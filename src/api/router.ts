@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { METHODS } from 'node:http';
 import type { Context } from 'koa';
-import { forbidden, unauthenticated } from '../domain/errors';
+import { forbidden, unauthenticated, ValidationError } from '../domain/errors';
 import { validate } from '../schemas/validate';
 import { readJsonBody } from './middleware/json-body';
-import type { AuthUser, Route } from './route';
+import type { AuthUser, Route, RouteResult } from './route';
 
 export const API_PREFIX = '/api/v1';
 
@@ -99,6 +99,21 @@ function queryInput(ctx: Context, route: Route): Record<string, unknown> {
   return query;
 }
 
+/** The path parameters, validated; undefined when the route has none. */
+function pathParams(ctx: Context, route: Route): unknown {
+  return route.params ? validate(route.params, { ...ctx.params }, 'params') : undefined;
+}
+
+function respond(ctx: Context, result: RouteResult): void {
+  if (result.raw) return;
+  for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
+  // Without an explicit empty body, Koa answers the status text as text/plain (a 202
+  // "Accepted" the document does not declare).
+  if (result.body === undefined) ctx.body = null;
+  ctx.status = result.status;
+  if (result.body !== undefined) ctx.body = result.body;
+}
+
 /**
  * Makes the route just registered ignore the given paths, in dispatch and in the methods that
  * OPTIONS and a 405's Allow header list, which both come from the layer's `match`.
@@ -133,7 +148,13 @@ export function buildRouter(
       // refusals included (RFC 6749 5.1 asks it of token answers; the rest are per caller too).
       ctx.set('Cache-Control', 'no-store');
       const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
-      const params = route.params ? validate(route.params, { ...ctx.params }, 'params') : undefined;
+      let params: unknown;
+      try {
+        params = pathParams(ctx, route);
+      } catch (error) {
+        if (!(error instanceof ValidationError) || !route.invalidParams) throw error;
+        return respond(ctx, await route.invalidParams({ ctx }));
+      }
       const query = route.query
         ? validate(route.query, queryInput(ctx, route), 'query')
         : undefined;
@@ -148,13 +169,7 @@ export function buildRouter(
         headers: ctx.headers,
         ctx,
       });
-      if (result.raw) return;
-      for (const [name, value] of Object.entries(result.headers ?? {})) ctx.set(name, value);
-      // Without an explicit empty body, Koa answers the status text as text/plain (a 202
-      // "Accepted" the document does not declare).
-      if (result.body === undefined) ctx.body = null;
-      ctx.status = result.status;
-      if (result.body !== undefined) ctx.body = result.body;
+      respond(ctx, result);
     });
     excludeLiteralPaths(router, literalPathsWithin(route, routes));
   }
