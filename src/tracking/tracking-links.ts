@@ -4,6 +4,12 @@ export const TRACKING_PATH = '/track';
 /** Where the dispatch console is served (src/api/console.ts). */
 export const CONSOLE_PATH = '/console';
 
+/**
+ * What a tracking token looks like (`newTrackingToken`'s, or a migrated row's 244-bit one). Here,
+ * not beside the generator, so browser code and schemas can read it without `node:crypto`.
+ */
+export const TRACKING_TOKEN_PATTERN = '^[A-Za-z0-9_-]{32,64}$';
+
 export const trackingUrl = (publicUrl: string, token: string) =>
   `${publicUrl}${TRACKING_PATH}/${token}`;
 

@@ -3,6 +3,7 @@ import { deliveryScope, type Viewer } from '../../../domain/delivery-visibility'
 import type { AdminWorkload } from '../../../schemas/admin-workload';
 import type { DeliveryEventDetails, DeliveryProof } from '../../../domain/delivery-events';
 import type { Delivery, DeliveryListQuery, TimelineEvent } from '../../../schemas/deliveries';
+import type { TrackedDelivery, TrackedEvent } from '../../../tracking/public-view';
 
 /** A timeline event as stored: its proof's attachments without the links the API adds. */
 export type StoredTimelineEvent = Omit<TimelineEvent, 'proof'> & { proof: DeliveryProof | null };
@@ -157,6 +158,64 @@ export async function deliveryTimeline(
       at: new Date(row.at).toISOString(),
     }),
   );
+}
+
+/** The events a tracking page reads: the changes, and the deadlines that make it late. */
+const TRACKED_EVENT_TYPES = [
+  'created',
+  'assigned',
+  'status_changed',
+  'cancelled',
+  'delivery_late',
+  'delivery_overdue',
+] as const satisfies readonly TrackedEvent['type'][];
+
+type TrackedRow = Omit<TrackedDelivery, 'dropoff_window' | 'events'> & {
+  dropoff_window_start: Date | null;
+  dropoff_window_end: Date | null;
+  events: (Omit<TrackedEvent, 'at'> & { at: string })[];
+};
+
+/**
+ * A delivery as its tracking page shows it, by the link's token (the unique index) or, for the
+ * live fan-out, by id (the primary key): the row, the courier's first name and the public
+ * events, in one statement.
+ */
+export async function findTrackedDelivery(
+  db: Queryable,
+  by: { token: string } | { id: string },
+): Promise<TrackedDelivery | undefined> {
+  const [column, value] = 'token' in by ? ['d.tracking_token', by.token] : ['d.id', by.id];
+  const result = await db.raw<{ rows: TrackedRow[] }>(
+    `select d.id, d.tracking_token, d.status, d.product_name,
+            to_char(d.delivery_date, 'YYYY-MM-DD') as delivery_date,
+            d.dropoff_window_start, d.dropoff_window_end, d.failure_reason,
+            u.first_name as courier_first_name,
+            coalesce((
+              select json_agg(json_build_object(
+                       'type', e.type, 'to_status', e.to_status,
+                       'failure_reason', e.details->>'failure_reason', 'at', e.at
+                     ) order by e.seq)
+                from delivery_events e
+               where e.delivery_id = d.id and e.type = any(?)
+            ), '[]'::json) as events
+       from deliveries d
+       left join users u on u.id = d.assigned_to
+      where ${column} = ?`,
+    [[...TRACKED_EVENT_TYPES], value],
+  );
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const { dropoff_window_start: start, dropoff_window_end: end, events, ...fields } = row;
+  return {
+    ...fields,
+    dropoff_window:
+      start && end
+        ? { start: new Date(start).toISOString(), end: new Date(end).toISOString() }
+        : null,
+    // json_build_object writes a timestamptz in PostgreSQL's own ISO form, with an offset.
+    events: events.map((event) => ({ ...event, at: new Date(event.at).toISOString() })),
+  };
 }
 
 /**
