@@ -3,6 +3,7 @@ import type { Db } from '../db/knex';
 import { isPermanentDataError } from '../db/postgres-errors';
 import { newTrackingToken } from '../tracking/tracking-token';
 import {
+  announceDeliveryChange,
   appendDeliveryEvent,
   findRecordedEvent,
   insertDeliveryRow,
@@ -114,6 +115,8 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
               const correction = reconciliation(record, row);
               if (correction) await appendDeliveryEvent(trx, correction);
               await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
+              // Open tracking pages re-read the delivery once this transaction commits.
+              await announceDeliveryChange(trx, record.delivery.id);
             }
           }
           const links = { settings, trackingToken };

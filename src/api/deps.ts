@@ -6,6 +6,7 @@ import type { Db } from '../db/knex';
 import type { Admission } from '../temporal/admission';
 import type { Logger } from '../logger';
 import type { NotificationHub } from './notification-stream/hub';
+import type { TrackingHub } from './tracking/hub';
 import type { Drain } from './drain';
 import type { ApiMetrics } from './metrics';
 
@@ -19,6 +20,8 @@ export interface AppDeps {
   tokens: AccessTokens;
   /** Started and stopped by the process entry point, like the database pool. */
   notificationHub: NotificationHub;
+  /** The open tracking pages of this process, fed by the same LISTEN connection. */
+  trackingHub: TrackingHub;
   /** The graceful stop this API process runs on SIGTERM; readiness and streams follow it. */
   drain: Drain;
   metrics: ApiMetrics;

@@ -37,6 +37,12 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  readonly openTrackingStreams = new Gauge({
+    name: 'tracking_streams_open',
+    help: 'Public tracking pages following their delivery live (SSE) on this process',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -14,8 +14,12 @@ import type { AppDeps } from '../api/deps';
 import { Drain } from '../api/drain';
 import { ApiMetrics } from '../api/metrics';
 import { NotificationHub } from '../api/notification-stream/hub';
+import { PgListener } from '../api/pg-listener';
+import { TrackingHub } from '../api/tracking/hub';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
+import { DELIVERY_CHANGE_CHANNEL, findTrackedDelivery } from '../db/repositories/deliveries';
+import { NOTIFICATION_CHANNEL } from '../db/repositories/notifications';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { connectClient } from '../temporal/connect';
@@ -36,7 +40,7 @@ export function connectDeliveryClient(
 export interface ComposedApi {
   app: Koa;
   deps: AppDeps;
-  /** Stops what the API itself started (the notification hub's LISTEN connection). */
+  /** Stops what the API itself started (the LISTEN connection of the live streams). */
   close(): Promise<void>;
 }
 
@@ -57,8 +61,13 @@ export async function composeApi(
   config: Config,
   parts: { logger: Logger; db: Db; databaseUrl: string; temporal: Client; tracing?: Tracing },
 ): Promise<ComposedApi> {
-  const notificationHub = new NotificationHub(parts.databaseUrl, parts.logger);
-  await notificationHub.start();
+  const notificationHub = new NotificationHub(parts.logger);
+  const trackingHub = new TrackingHub((id) => findTrackedDelivery(parts.db, { id }), parts.logger);
+  const listener = new PgListener(parts.databaseUrl, parts.logger, {
+    [NOTIFICATION_CHANNEL]: notificationHub,
+    [DELIVERY_CHANGE_CHANNEL]: trackingHub,
+  });
+  await listener.start();
   const deps: AppDeps = {
     config,
     logger: parts.logger,
@@ -67,9 +76,10 @@ export async function composeApi(
     admission: admissionFor(config, parts.temporal),
     tokens: new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
     notificationHub,
+    trackingHub,
     drain: new Drain(),
     metrics: new ApiMetrics(),
     ...(parts.tracing ? { tracer: parts.tracing.tracer } : {}),
   };
-  return { app: createApp(deps), deps, close: () => notificationHub.stop() };
+  return { app: createApp(deps), deps, close: () => listener.stop() };
 }

@@ -221,7 +221,28 @@ export async function appendDeliveryEvent(db: Queryable, event: NewDeliveryEvent
   await db('delivery_events').insert(eventOf(event)).onConflict('event_key').ignore();
 }
 
-/** The tracking link's new token: the old one matches no row from now on. */
+/**
+ * The Postgres channel that carries a delivery's id whenever what its tracking page shows may
+ * have changed; every API process LISTENs on it (the live tracking pages).
+ */
+export const DELIVERY_CHANGE_CHANNEL = 'delivery_changes';
+
+/**
+ * Announces that the delivery changed. Inside the caller's transaction PostgreSQL delivers it on
+ * commit, so a listener that reads the delivery back sees the change.
+ */
+export async function announceDeliveryChange(db: Queryable, deliveryId: string): Promise<void> {
+  await db.raw('select pg_notify(?, ?)', [DELIVERY_CHANGE_CHANNEL, deliveryId]);
+}
+
+/**
+ * The tracking link's new token: the old one matches no row from now on, and the announcement
+ * (one statement with the update) ends the pages still open on it.
+ */
 export async function replaceTrackingToken(db: Queryable, deliveryId: string, token: string) {
-  await db('deliveries').where({ id: deliveryId }).update({ tracking_token: token });
+  await db.raw(
+    `with replaced as (update deliveries set tracking_token = ? where id = ? returning id)
+     select pg_notify(?, id::text) from replaced`,
+    [token, deliveryId, DELIVERY_CHANGE_CHANNEL],
+  );
 }
