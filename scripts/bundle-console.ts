@@ -1,16 +1,21 @@
-/** Writes the browser console's bundle into dist/console for the production API to serve. */
+/**
+ * Writes the browser code's bundles (the console, the tracking page) into dist/<name> for the
+ * production API to serve.
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CONSOLE_FILES } from '../src/api/console';
-import { bundleConsole } from '../src/api/console-bundle';
+import { BROWSER_ENTRIES, builtFiles, bundleBrowserCode } from '../src/api/browser-bundles';
 
 async function main(): Promise<void> {
-  const { js, css } = await bundleConsole();
-  const out = path.resolve(__dirname, '../dist/console');
-  await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, CONSOLE_FILES.js), js);
-  await writeFile(path.join(out, CONSOLE_FILES.css), css);
-  console.log(`console bundle written to ${out} (${js.length + css.length} bytes)`);
+  for (const entry of BROWSER_ENTRIES) {
+    const { js, css } = await bundleBrowserCode(entry);
+    const out = path.resolve(__dirname, '../dist', entry.name);
+    const files = builtFiles(entry);
+    await mkdir(out, { recursive: true });
+    await writeFile(path.join(out, files.js), js);
+    await writeFile(path.join(out, files.css), css);
+    console.log(`${entry.name} bundle written to ${out} (${js.length + css.length} bytes)`);
+  }
 }
 
 void main();

@@ -52,6 +52,11 @@ const ConfigSchema = Type.Object({
   WORKER_SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   WORKER_SHUTDOWN_FORCE_SECONDS: Type.Integer({ minimum: 1, maximum: 900, default: 40 }),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
+  /**
+   * Requests to the public tracking pages (/track/…: page, JSON, live stream) per client address
+   * and minute, in each API process; the static assets do not count.
+   */
+  TRACKING_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
   OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1 })),
   /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */

@@ -12,6 +12,7 @@ import { buildRouter } from './router';
 import { defineRoute, type Route } from './route';
 import { allRoutes } from './routes';
 import { swaggerUi } from './swagger-ui';
+import { trackingAssets, trackingGuard } from './tracking/http';
 
 const VERSION = '0.1.0';
 
@@ -51,6 +52,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(swaggerUi());
   app.use(accountPages());
   app.use(consoleAssets());
+  app.use(trackingAssets());
+  app.use(trackingGuard(deps.config));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   app.silent = true;

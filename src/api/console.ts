@@ -1,37 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Middleware } from 'koa';
 import { CONSOLE_PATH } from '../tracking/tracking-links';
-import { bundleConsole, CONSOLE_SOURCE_ENTRY, type ConsoleBundle } from './console-bundle';
+import { CONSOLE_ENTRY } from './browser-bundles';
+import { loadAssets, type Asset } from './static-assets';
 
 export { CONSOLE_PATH };
-/** Where `npm run build` writes the bundle: dist/console, beside dist/src. */
-export const CONSOLE_BUILD_DIR = path.resolve(__dirname, '../../console');
-export const CONSOLE_FILES = { js: 'console.js', css: 'console.css' } as const;
-
-interface Asset {
-  name: string;
-  type: string;
-  body: string;
-}
-
-interface LoadedConsole {
-  html: string;
-  assets: Map<string, Asset>;
-}
-
-async function readBuilt(): Promise<ConsoleBundle> {
-  const read = (name: string) => readFile(path.join(CONSOLE_BUILD_DIR, name), 'utf8');
-  return { js: await read(CONSOLE_FILES.js), css: await read(CONSOLE_FILES.css) };
-}
-
-/** Named by content, so a browser may keep an asset forever and a new build is a new URL. */
-function asset(base: string, extension: string, type: string, body: string): Asset {
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return { name: `${base}-${hash}.${extension}`, type, body };
-}
 
 function page(js: Asset, css: Asset): string {
   return `<!doctype html>
@@ -40,27 +12,6 @@ function page(js: Asset, css: Asset): string {
 <link rel="stylesheet" href="${CONSOLE_PATH}/assets/${css.name}"></head>
 <body><div id="app"><noscript>The delivery console needs JavaScript.</noscript></div>
 <script src="${CONSOLE_PATH}/assets/${js.name}" defer></script></body></html>`;
-}
-
-/**
- * The bundle from the build output, or, in a source checkout (`npm run dev`, the tests), bundled
- * from source on first use. Either way once per process.
- */
-async function load(): Promise<LoadedConsole> {
-  const bundle = existsSync(CONSOLE_SOURCE_ENTRY) ? await bundleConsole() : await readBuilt();
-  const js = asset('console', 'js', 'application/javascript; charset=utf-8', bundle.js);
-  const css = asset('console', 'css', 'text/css; charset=utf-8', bundle.css);
-  return { html: page(js, css), assets: new Map([js, css].map((a) => [a.name, a])) };
-}
-
-// Shared by every app this process builds (the tests build many); a failed load is retried.
-let loaded: Promise<LoadedConsole> | undefined;
-function loadOnce(): Promise<LoadedConsole> {
-  loaded ??= load().catch((error: unknown) => {
-    loaded = undefined;
-    throw error;
-  });
-  return loaded;
 }
 
 const SECURITY_HEADERS = {
@@ -85,12 +36,13 @@ export function consoleAssets(): Middleware {
     if (ctx.path === CONSOLE_PATH) {
       ctx.set({ ...SECURITY_HEADERS, 'Cache-Control': 'no-cache' });
       ctx.type = 'text/html; charset=utf-8';
-      ctx.body = (await loadOnce()).html;
+      const { js, css } = await loadAssets(CONSOLE_ENTRY);
+      ctx.body = page(js, css);
       return;
     }
     const prefix = `${CONSOLE_PATH}/assets/`;
     if (!ctx.path.startsWith(prefix)) return next();
-    const found = (await loadOnce()).assets.get(ctx.path.slice(prefix.length));
+    const found = (await loadAssets(CONSOLE_ENTRY)).byName.get(ctx.path.slice(prefix.length));
     if (!found) return next();
     ctx.set({ ...SECURITY_HEADERS, 'Cache-Control': 'public, max-age=31536000, immutable' });
     ctx.type = found.type;

@@ -7,6 +7,7 @@ import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
+import { trackingRoutes } from './tracking';
 import { userRoutes } from './users';
 import { webhookRoutes } from './webhooks';
 
@@ -22,5 +23,6 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
     ...apiKeyRoutes(deps),
+    ...trackingRoutes(deps),
   ];
 }
