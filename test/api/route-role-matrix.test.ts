@@ -54,6 +54,9 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'POST /api/v1/api-keys': ['partner'],
   'GET /api/v1/api-keys': ['partner', 'super_admin'],
   'DELETE /api/v1/api-keys/{id}': ['partner', 'super_admin'],
+  // Issue 17: the recipient's tracking page and its live stream need no account.
+  'GET /track/{token}': 'public',
+  'GET /track/{token}/events': 'public',
 };
 
 interface Probe {

@@ -19,10 +19,13 @@ const notFound = (page: boolean) => ({
   ...(page ? { alternatives: { 'text/html': Html } } : {}),
 });
 
-const responsesOfAll = (limit: string) => ({
-  429: problemResponse(
-    `Over ${limit} requests per minute from your address (TRACKING_RATE_LIMIT_PER_MINUTE); retry after Retry-After seconds`,
-  ),
+const responsesOfAll = (limit: string, page: boolean) => ({
+  429: {
+    ...problemResponse(
+      `Over ${limit} requests per minute from your address (TRACKING_RATE_LIMIT_PER_MINUTE); retry after Retry-After seconds`,
+    ),
+    ...(page ? { alternatives: { 'text/html': Html } } : {}),
+  },
   503: problemResponse('The database is unreachable or busy; retry after Retry-After seconds'),
 });
 
@@ -47,7 +50,7 @@ export function trackingRoutes(deps: AppDeps) {
           alternatives: { 'text/html': Html },
         },
         404: notFound(true),
-        ...responsesOfAll(limit),
+        ...responsesOfAll(limit, true),
       },
       handle: async ({ params, ctx }) => {
         const delivery = await findTrackedDelivery(deps.db, { token: params.token });
@@ -80,7 +83,7 @@ export function trackingRoutes(deps: AppDeps) {
           schema: TrackingStreamEvent,
         },
         404: notFound(false),
-        ...responsesOfAll(limit),
+        ...responsesOfAll(limit, false),
       },
       handle: async ({ params, ctx }) => {
         const delivery = await findTrackedDelivery(deps.db, { token: params.token });
