@@ -441,7 +441,7 @@ describe('public tracking page (/track/{token})', () => {
       const pages = await Promise.all(Array.from({ length: 40 }, () => follow(token)));
       await Promise.all(pages.map((page) => page.waitFor(() => views(page).length === 1)));
       const hub = stack().deps.trackingHub;
-      // The reads that close each page's subscription gap are shared; let them settle.
+      // Any read still under way for the pages just opened ends before the change is made.
       await hub.refresh(id);
       const readsBefore = hub.reads;
 

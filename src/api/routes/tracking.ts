@@ -86,11 +86,13 @@ export function trackingRoutes(deps: AppDeps) {
         ...responsesOfAll(limit, false),
       },
       handle: async ({ params, ctx }) => {
+        const mark = deps.trackingHub.mark();
         const delivery = await findTrackedDelivery(deps.db, { token: params.token });
         if (!delivery) return notFoundAnswer(ctx, 'json');
         openTrackingStream(ctx, {
           hub: deps.trackingHub,
           delivery,
+          mark,
           heartbeatMs: deps.config.SSE_HEARTBEAT_SECONDS * 1000,
           drain: deps.drain,
           streams: {

@@ -25,6 +25,9 @@ export function trackingUpdate(delivery: TrackedDelivery, now: number): Tracking
   return { view, frame: viewFrame(view) };
 }
 
+/** How many deliveries' latest announcements are remembered (for pages being opened). */
+const REMEMBERED_ANNOUNCEMENTS = 10_000;
+
 interface Watch {
   /** Each page with the read generation at which it subscribed. */
   subscribers: Map<TrackingSubscriber, number>;
@@ -43,6 +46,12 @@ interface Watch {
 export class TrackingHub implements ChannelHandler {
   private readonly watches = new Map<string, Watch>();
   private generation = 0;
+  /** Announcements heard; a page being opened takes its position (`mark`) before its read. */
+  private heard = 0;
+  /** Delivery id → position of its latest announcement, for the latest few thousand ids. */
+  private readonly lastHeard = new Map<string, number>();
+  /** Up to this position the hub cannot tell (forgotten, or lost in an outage). */
+  private uncertainUpTo = 0;
   /** Reads made for open pages since the process started (the bench reports them per change). */
   reads = 0;
 
@@ -75,12 +84,38 @@ export class TrackingHub implements ChannelHandler {
   }
 
   onMessage(payload: string | undefined): void {
-    if (payload) void this.refresh(payload);
+    if (!payload) return;
+    this.heard += 1;
+    this.lastHeard.delete(payload);
+    this.lastHeard.set(payload, this.heard);
+    if (this.lastHeard.size > REMEMBERED_ANNOUNCEMENTS) {
+      const [oldest, position] = this.lastHeard.entries().next().value as [string, number];
+      this.lastHeard.delete(oldest);
+      this.uncertainUpTo = position;
+    }
+    void this.refresh(payload);
   }
 
   /** Announcements made while the connection was down are lost: every open delivery is read. */
   onReconnect(): void {
+    this.heard += 1;
+    this.uncertainUpTo = this.heard;
     for (const deliveryId of this.watches.keys()) void this.refresh(deliveryId);
+  }
+
+  /** The position to take before reading a delivery for a page that will then subscribe. */
+  mark(): number {
+    return this.heard;
+  }
+
+  /**
+   * For a page that read its delivery at `mark` and has subscribed since: reads again only if
+   * the delivery was announced in between (or the hub cannot tell), since that announcement
+   * reached nobody. A crowd opening pages at once thus costs one read each, not two.
+   */
+  catchUp(deliveryId: string, mark: number): Promise<void> {
+    const missed = this.uncertainUpTo > mark || (this.lastHeard.get(deliveryId) ?? 0) > mark;
+    return missed ? this.refresh(deliveryId) : Promise.resolve();
   }
 
   /** Reads the delivery (once, however many ask) and updates its open pages. */

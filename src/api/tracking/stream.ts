@@ -6,8 +6,9 @@ const RECONNECT_HINT_MS = 3000;
 
 export interface TrackingStreamOptions {
   hub: TrackingHub;
-  /** The delivery as read by the page's token, just now. */
+  /** The delivery as read by the page's token, just now, and the hub's `mark()` before that read. */
   delivery: TrackedDelivery;
+  mark: number;
   heartbeatMs: number;
   /** Ends the stream with a reconnect hint when the process stops, so the page moves on. */
   drain: { whenDraining(end: () => void): () => void };
@@ -71,7 +72,7 @@ export function openTrackingStream(ctx: Context, options: TrackingStreamOptions)
   });
   write(`retry: ${RECONNECT_HINT_MS}\n\n`);
   send(trackingUpdate(delivery, Date.now()).frame);
-  // A change committed between the token's read and the subscription was announced to nobody:
-  // one more read (shared with every page opening now) closes that gap.
-  void hub.refresh(delivery.id);
+  // A change announced between the token's read and the subscription reached nobody: the hub
+  // reads again (once for every page opening now) if there was one.
+  void hub.catchUp(delivery.id, options.mark);
 }
