@@ -10,14 +10,18 @@
  *     no-op workflow (`bench/workflows/noop.ts`);
  *  5. history events per lifecycle (create → assign → IN_TRANSIT → COMPLETED);
  *  6. a duplicate storm: identical concurrent creates yield one delivery;
- *  7. lists at 100,000 rows (`bench/lists.ts`).
+ *  7. the public tracking page once the worker is idle: its first paint, and 1,000 open pages
+ *     on one delivery through a change (`bench/tracking.ts`);
+ *  8. lists at 100,000 rows (`bench/lists.ts`).
  * Prints each phase as it goes; at the end `bench/report.ts` writes the run's records: the raw
  * numbers in bench/results/latest.json, and from them the table with each goal in
  * bench/results/latest.md and between the markers of docs/performance.md. Timing goals live
  * there, not in tests. Options (env): BENCH_STARTS (2000), BENCH_CONCURRENCY (32),
  * BENCH_CHANGES (1000), BENCH_CHANGE_DELIVERIES (100), BENCH_CHANGE_CONCURRENCY (16),
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
- * BENCH_LIST_REQUESTS (200), BENCH_WORKER_NICE (10; 0 gives the worker the API's priority).
+ * BENCH_LIST_REQUESTS (200), BENCH_WORKER_NICE (10; 0 gives the worker the API's priority),
+ * BENCH_TRACKING (1; 0 skips the tracking page), BENCH_TRACKING_REQUESTS (50),
+ * BENCH_TRACKING_STREAMS (1000).
  */
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -36,6 +40,7 @@ import { spawnEntryPoint } from '../test/support/entry-points';
 import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
 import { benchLists } from './lists';
+import { benchTracking } from './tracking';
 import {
   coresSince,
   countBy,
@@ -70,6 +75,9 @@ const OPTIONS = {
   listRows: intOption('BENCH_LIST_ROWS', 100_000),
   listRequests: intOption('BENCH_LIST_REQUESTS', 200),
   workerNice: intOption('BENCH_WORKER_NICE', 10),
+  tracking: intOption('BENCH_TRACKING', 1),
+  trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
+  trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
 };
 /** Calls before each timed load, so connections, JIT and caches are warm. */
 const WARMUP = 64;
@@ -382,6 +390,25 @@ async function duplicateStorm({ stack, post }: Bench): Promise<BenchRun['duplica
   return { count, statuses, rows: stored, serverErrors, stats: recordStats(storm.stats) };
 }
 
+async function tracking(bench: Bench, baseUrl: string): Promise<BenchRun['tracking']> {
+  if (OPTIONS.tracking === 0) return null;
+  // "With the platform idle": the worker has worked off what the earlier phases left.
+  await backlogEmpty(bench.stack.client, bench.stack.taskQueue);
+  const [partner, admin] = await Promise.all([
+    createUserWithToken({ role: 'partner' }),
+    createUserWithToken({ role: 'admin', first_name: 'Ada' }),
+  ]);
+  return benchTracking({
+    baseUrl,
+    hub: bench.stack.deps.trackingHub,
+    partnerToken: partner.token,
+    superAdminToken: bench.superAdmin.token,
+    adminId: admin.user.id,
+    requests: OPTIONS.trackingRequests,
+    streams: OPTIONS.trackingStreams,
+  });
+}
+
 async function lists(bench: Bench, baseUrl: string): Promise<BenchRun['lists']> {
   if (OPTIONS.listRows === 0) return null;
   const partner = await createUserWithToken({ role: 'partner' });
@@ -467,6 +494,7 @@ async function main(): Promise<void> {
     const bareUpdate = await bareUpdates(stack, change.stats.p50);
     const lifecycle = await lifecycles(bench);
     const duplicates = await duplicateStorm(bench);
+    const trackingResults = await tracking(bench, base);
     const listResults = await lists(bench, base);
     const run: BenchRun = {
       startedAt,
@@ -482,6 +510,7 @@ async function main(): Promise<void> {
       lifecycle,
       duplicates,
       lists: listResults,
+      tracking: trackingResults,
     };
     console.log(`\n${renderLatest(run)}`);
     for (const file of await writeRecords(run)) {

@@ -79,6 +79,34 @@ export interface BenchRun {
   };
   /** Absent when the list phase was skipped (BENCH_LIST_ROWS=0). */
   lists: { rows: number; results: ListResult[] } | null;
+  /** Null when skipped (BENCH_TRACKING=0); absent from runs before the tracking page existed. */
+  tracking?: TrackingRecord | null;
+}
+
+/** The public tracking page (`bench/tracking.ts`). */
+export interface TrackingRecord {
+  /** Time to last byte of `GET /track/{token}` (the HTML), one request at a time, platform idle. */
+  page: RecordedStats;
+  pageBytes: number;
+  /** Chromium's first-contentful-paint of fresh loads (ms); null when Chromium is not installed. */
+  firstContentfulPaintMs: number[] | null;
+  /** Pages following one delivery live, and one change to it. */
+  streams: {
+    count: number;
+    /** To open every stream and receive its first view. */
+    openMs: number;
+    /** The change's own answer (an assignment through the API). */
+    changeMs: number;
+    /** From sending the change until the last stream had the new view. */
+    allReceivedMs: number;
+    /** Per stream, from sending the change. */
+    arrival: RecordedStats;
+    /** Reads of the delivery the hub made for the change (coalesced: 1 is ideal). */
+    reads: number;
+    /** Streams whose views were not exactly [before, after]. */
+    wrong: number;
+    cores: string;
+  };
 }
 
 export interface SummaryRow {
@@ -171,6 +199,8 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
       duplicates.serverErrors === 0,
   );
 
+  if (run.tracking) trackingRows(run.tracking, row);
+
   if (run.lists && run.lists.results.length > 0) {
     const { results } = run.lists;
     const worst = results.reduce((a, b) => (b.p99 > a.p99 ? b : a));
@@ -183,6 +213,39 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
     );
   }
   return rows;
+}
+
+const median = (values: readonly number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/** The tracking page's goals: first paint under 300 ms, every one of many open pages right. */
+function trackingRows(
+  tracking: TrackingRecord,
+  row: (measure: string, result: string, goal?: string, met?: boolean | null) => void,
+): void {
+  const { page, streams } = tracking;
+  row(
+    `Tracking page, time to last byte (HTML, ${tracking.pageBytes} bytes, idle platform)`,
+    latency(page),
+    'p99 < 300 ms',
+    page.p99 < 300,
+  );
+  const fcp = tracking.firstContentfulPaintMs;
+  if (fcp && fcp.length > 0) {
+    row(
+      `Tracking page, Chromium first-contentful-paint (${fcp.length} fresh loads)`,
+      `median ${ms(median(fcp))}, max ${ms(Math.max(...fcp))}`,
+      'max < 300 ms',
+      Math.max(...fcp) < 300,
+    );
+  }
+  row(
+    `Tracking: ${streams.count} open pages on one delivery, one change`,
+    `all had the new view ${ms(streams.allReceivedMs)} after it was sent (p50 ${ms(streams.arrival.p50)}; ` +
+      `the change answered in ${ms(streams.changeMs)}); ${streams.reads} read(s) of the delivery`,
+    'every page gets exactly the new view',
+    streams.wrong === 0,
+  );
 }
 
 const metCell = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
@@ -243,6 +306,11 @@ export function renderLatest(run: BenchRun): string {
     `| Drain (until the backlog count read empty) | ${run.drain.cores} |`,
     `| Change (re-assign) | ${run.change.cores} |`,
     `| Bare update | ${run.bareUpdate.cores} |`,
+    ...(run.tracking
+      ? [
+          `| Tracking fan-out (${run.tracking.streams.count} pages) | ${run.tracking.streams.cores} |`,
+        ]
+      : []),
   ];
   if (run.lists && run.lists.results.length > 0) {
     lines.push('', '## Lists', '', '| Scope | Filter | p50 | p99 | max | Page rows |');

@@ -17,7 +17,7 @@ export const ARTIFACTS_DIR = path.resolve(__dirname, '..', '..', 'test-artifacts
  * flags Chromium keeps dialling Google's hosts and its refused connections slow every page.
  * Playwright gives each launch a fresh empty profile.
  */
-async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
