@@ -126,6 +126,49 @@ describe('the benchmark report (bench/report.ts)', () => {
     });
   });
 
+  const tracking = (wrong: number, fcp: number[] | null) => ({
+    page: stats(8),
+    pageBytes: 1400,
+    firstContentfulPaintMs: fcp,
+    streams: {
+      count: 1000,
+      openMs: 9000,
+      changeMs: 300,
+      allReceivedMs: 450,
+      arrival: stats(300),
+      reads: 1,
+      wrong,
+      cores: 'node 0.80',
+    },
+  });
+
+  it('when the tracking phase ran, then its rows judge the first paint and the open pages', () => {
+    const run = { ...sampleRun(), tracking: tracking(0, [150, 170, 320]) };
+    expect(row(run, 'Tracking page, time to last byte')).to.include({
+      result: 'p50 8.0 ms, p95 12.0 ms, p99 16.0 ms',
+      met: true,
+    });
+    expect(row(run, 'Tracking page, Chromium first-contentful-paint (3 fresh loads)')).to.include({
+      result: 'median 170.0 ms, max 320.0 ms',
+      met: false,
+    });
+    expect(row(run, 'Tracking: 1000 open pages on one delivery').met).to.equal(true);
+    expect(row(run, 'Tracking: 1000 open pages').result).to.contain('450.0 ms after it was sent');
+    expect(renderLatest(run)).to.contain('| Tracking fan-out (1000 pages) | node 0.80 |');
+    const wrong = { ...sampleRun(), tracking: tracking(3, null) };
+    expect(row(wrong, 'Tracking: 1000 open pages').met).to.equal(false);
+    expect(summaryRows(wrong).some((r) => r.measure.includes('first-contentful-paint'))).to.equal(
+      false,
+    );
+  });
+
+  it('when the tracking phase was skipped or the record predates it, then there is no tracking row', () => {
+    for (const run of [{ ...sampleRun(), tracking: null }, sampleRun()]) {
+      expect(summaryRows(run).some((r) => r.measure.startsWith('Tracking'))).to.equal(false);
+      expect(renderLatest(run)).not.to.contain('Tracking fan-out');
+    }
+  });
+
   it('when the list phase was skipped, then the summary has no list row', () => {
     const run = { ...sampleRun(), lists: null };
     expect(summaryRows(run).some((r) => r.measure.startsWith('Lists'))).to.equal(false);
