@@ -3,6 +3,7 @@
  * each live update, the same words in the platform's business time zone (where the recipient is),
  * whatever zone the phone is set to. Pure: no DOM, no Node APIs.
  */
+import { windowPhrase } from '../notifications/window-phrase';
 import type { PublicTracking } from '../schemas/tracking';
 
 const LOCALE = 'en-GB';
@@ -18,22 +19,19 @@ function formatter(timeZone: string, options: Intl.DateTimeFormatOptions): Intl.
   return format;
 }
 
-const DAY: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
 const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
 const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
+const DATE: Intl.DateTimeFormatOptions = { ...SHORT_DAY, year: 'numeric' };
 
-const day = (at: string, timeZone: string) => formatter(timeZone, DAY).format(Date.parse(at));
 const time = (at: string, timeZone: string) => formatter(timeZone, TIME).format(Date.parse(at));
 
-/** "Tuesday 9 December, 14:00–16:00", or the day alone ("Tuesday 9 December") without a window. */
+/**
+ * When it is expected, in the words of the recipient's emails (`windowPhrase`): "on Tue, 8 Dec
+ * 2026 between 14:00 and 16:00 (Europe/Berlin)", or the day alone ("on Tue, 8 Dec 2026").
+ */
 export function expectedText(view: PublicTracking, timeZone: string): string {
-  const window = view.dropoff_window;
-  if (!window) return formatter('UTC', DAY).format(Date.parse(`${view.delivery_date}T12:00:00Z`));
-  const [startDay, endDay] = [day(window.start, timeZone), day(window.end, timeZone)];
-  const [start, end] = [time(window.start, timeZone), time(window.end, timeZone)];
-  return startDay === endDay
-    ? `${startDay}, ${start}–${end}`
-    : `${startDay}, ${start} – ${endDay}, ${end}`;
+  if (view.dropoff_window) return windowPhrase(view.dropoff_window, timeZone);
+  return `on ${formatter('UTC', DATE).format(Date.parse(`${view.delivery_date}T12:00:00Z`))}`;
 }
 
 /** A timeline step's time: "Tue 9 Dec, 14:03". */

@@ -155,10 +155,13 @@ describe('the public tracking view (src/tracking/public-view.ts)', () => {
       delivery('ASSIGNED', [], { dropoff_window: window('13:00', '15:30') }),
       NOW,
     );
-    expect(expectedText(view, 'Europe/Berlin')).to.equal('Tuesday 1 January, 14:00–16:30');
-    expect(expectedText(view, 'UTC')).to.equal('Tuesday 1 January, 13:00–15:30');
+    expect(expectedText(view, 'Europe/Berlin')).to.equal(
+      'on Tue, 1 Jan 2030 between 14:00 and 16:30 (Europe/Berlin)',
+    );
+    expect(expectedText(view, 'UTC')).to.equal('on Tue, 1 Jan 2030 between 13:00 and 15:30 (UTC)');
+    // A date alone is a calendar day, the same in every zone.
     expect(expectedText(publicView(delivery('ASSIGNED', []), NOW), 'Pacific/Auckland')).to.equal(
-      'Tuesday 1 January',
+      'on Tue, 1 Jan 2030',
     );
     expect(stepTimeText(at('23:30'), 'Europe/Berlin')).to.equal('Wed 2 Jan, 00:30');
   });

@@ -47,7 +47,7 @@ export function trackingPage(
 <h2 id="status-heading">Status</h2>
 <p id="status" class="status" data-status="${view.status}" role="status">${escapeHtml(view.status_text)}</p>
 <p id="late" class="late"${view.late ? '' : ' hidden'}>${LATE_TEXT}</p>
-<p id="expected"><span class="label">Expected:</span> <span id="expected-text">${escapeHtml(expectedText(view, timeZone))}</span></p>
+<p id="expected"><span class="label">Expected</span> <span id="expected-text">${escapeHtml(expectedText(view, timeZone))}</span></p>
 <p id="courier"${courier ? '' : ' hidden'}>${courier ? escapeHtml(courierText(courier)) : ''}</p>
 </section>
 <section aria-labelledby="timeline-heading">
