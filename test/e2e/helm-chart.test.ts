@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
@@ -19,6 +21,7 @@ import { stack } from '../support/stack';
 // The chart is rendered by the helm scripts/ensure-helm.js builds (`npm test` runs it first);
 // nothing here needs a cluster. What the processes need comes from the code itself: the probes'
 // routes from the running app, the variables from src/config.ts.
+const execFileAsync = promisify(execFile);
 const ALL_FEATURES = ['ci/all-features-values.yaml'];
 const PROCESSES = ['api', 'worker', 'migrate'] as const;
 const name = (component: string) => `${RELEASE}-delivery-aggregator-${component}`;
@@ -164,7 +167,7 @@ describe('the Helm chart (deploy/helm/delivery-aggregator)', function () {
     const migrate = containerOf(minimal, 'migrate');
     expect(migrate.command).to.deep.equal(['node', 'dist/src/setup-cli.js']);
     expect(migrate.envFrom ?? []).to.deep.equal([]);
-    expect(minimal.pod('migrate').spec).to.not.have.property('restartPolicy', 'Always');
+    expect(minimal.pod('migrate').spec).to.have.property('restartPolicy', 'Never');
   });
 
   it('when the entry points are read, then each workload runs its own built entry point of the image', () => {
@@ -352,8 +355,6 @@ describe('the Helm chart (deploy/helm/delivery-aggregator)', function () {
   }
 
   it('when the chart is linted with its CI values, then helm finds nothing (schema included)', async () => {
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
     for (const values of [['ci/default-values.yaml'], ALL_FEATURES]) {
       const args = [
         'lint',
@@ -361,7 +362,7 @@ describe('the Helm chart (deploy/helm/delivery-aggregator)', function () {
         CHART,
         ...values.flatMap((v) => ['--values', path.join(CHART, v)]),
       ];
-      const { stdout } = await promisify(execFile)(HELM, args);
+      const { stdout } = await execFileAsync(HELM, args);
       expect(stdout).to.match(/1 chart\(s\) linted, 0 chart\(s\) failed/);
     }
   });

@@ -53,6 +53,7 @@ export interface Container {
 }
 
 export interface PodSpec {
+  restartPolicy?: string;
   containers: Container[];
   terminationGracePeriodSeconds?: number;
   automountServiceAccountToken?: boolean;
