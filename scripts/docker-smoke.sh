@@ -15,7 +15,8 @@ mb() { echo $(( $(docker image inspect -f '{{.Size}}' "$1") / 1000000 )); }
 echo "image $IMAGE: $(mb "$IMAGE") MB ($(mb node:20-bookworm-slim) MB of it the node:20-bookworm-slim base)"
 
 uid=$(docker run --rm --network host "$IMAGE" id -u)
-[ "$uid" != 0 ] || fail "the image runs as root"
+# 1000 is the uid the Helm chart's securityContext names (runAsUser).
+[ "$uid" = 1000 ] || fail "the image runs as uid $uid, not the node user (1000)"
 echo "runs as uid $uid"
 for dev_only in embedded-postgres tsx typescript mocha; do
   if docker run --rm --network host "$IMAGE" node -e "require.resolve('$dev_only')" 2>/dev/null; then

@@ -1,7 +1,8 @@
 /**
  * Runs the image `scripts/docker-smoke.sh` built, as a deployment would: the migrate step, an API
- * container and a worker container (host network) against a PostgreSQL and a Temporal dev server
- * on loopback, then takes one delivery through its lifecycle over HTTP and removes everything.
+ * container and a worker container (host network, locked down as the Helm chart runs them)
+ * against a PostgreSQL and a Temporal dev server on loopback, takes one delivery through its
+ * lifecycle over HTTP, stops the API and the worker with SIGTERM and removes everything.
  * Usage: tsx scripts/docker-smoke.ts <image>
  */
 import { execFile } from 'node:child_process';
@@ -20,6 +21,17 @@ import {
 } from '../test/support/platform-http';
 
 const execFileAsync = promisify(execFile);
+/** Below the chart's shortest terminationGracePeriodSeconds (the API's 40). */
+const STOP_TIMEOUT_SECONDS = 30;
+/**
+ * How the Helm chart (deploy/helm/) runs the image: uid 1000, no capabilities, a read-only root
+ * with /tmp and DATA_DIR (/data) writable, so the smoke run proves the processes live with it.
+ */
+const AS_IN_KUBERNETES = [
+  ...['--user', '1000:1000', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges'],
+  ...['--read-only', '--tmpfs', '/tmp:rw,mode=1777', '--tmpfs', '/data:rw,mode=1777'],
+  ...['-e', 'DATA_DIR=/data'],
+];
 const run = (...args: string[]) => execFileAsync('docker', args, { maxBuffer: 16 * 1024 * 1024 });
 const docker = async (...args: string[]) => (await run(...args)).stdout.trim();
 const logsOf = async (name: string) => {
@@ -77,6 +89,21 @@ async function consoleServed(base: string): Promise<void> {
   expectStatus(await call(base, 'GET', script), [200], 'the console script');
 }
 
+/**
+ * Kubernetes stops a pod with SIGTERM to the process, PID 1 in its container, and kills it after
+ * terminationGracePeriodSeconds: each process must stop by itself, with exit code 0, well before.
+ */
+async function stopsOnSigterm(name: string): Promise<void> {
+  const started = Date.now();
+  await docker('stop', '--time', String(STOP_TIMEOUT_SECONDS), name);
+  const seconds = (Date.now() - started) / 1000;
+  const exitCode = await docker('inspect', '--format', '{{.State.ExitCode}}', name);
+  if (exitCode !== '0' || seconds >= STOP_TIMEOUT_SECONDS) {
+    throw new Error(`${name} did not stop on SIGTERM: exit code ${exitCode} after ${seconds} s`);
+  }
+  console.log(`${name}: stopped on SIGTERM in ${seconds.toFixed(1)} s, exit code 0`);
+}
+
 async function main(image: string): Promise<void> {
   const infra = await startLoopbackInfra();
   const runId = randomUUID().slice(0, 8);
@@ -101,6 +128,7 @@ async function main(image: string): Promise<void> {
       '--rm',
       '--network',
       'host',
+      ...AS_IN_KUBERNETES,
       ...envArgs,
       image,
       'node',
@@ -118,6 +146,7 @@ async function main(image: string): Promise<void> {
         names[role],
         '--network',
         'host',
+        ...AS_IN_KUBERNETES,
         ...envArgs,
         image,
         'node',
@@ -132,6 +161,7 @@ async function main(image: string): Promise<void> {
     console.log('console page and script: served from the prebuilt bundle');
     const timeline = await lifecycle(base, superAdmin.email, superAdmin.password);
     console.log(`delivery lifecycle over HTTP: ${timeline.join(' → ')}`);
+    for (const role of ['api', 'worker'] as const) await stopsOnSigterm(names[role]);
     failed = false;
   } finally {
     for (const name of started) {

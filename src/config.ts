@@ -93,6 +93,9 @@ function assertTimeZone(timeZone: string): void {
 
 type RawConfig = Static<typeof ConfigSchema>;
 
+/** Every variable the configuration reads: deploy files may set these and no others. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(ConfigSchema.properties);
+
 // S3 without a bucket cannot store anything in any environment, so this is not production-only.
 function assertAttachmentStorage(raw: RawConfig): void {
   if (raw.ATTACHMENT_STORAGE === 's3' && !raw.S3_BUCKET) {
@@ -137,9 +140,8 @@ export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   defaultNodeEnv: NodeEnv = 'production',
 ): Config {
-  const known = Object.keys(ConfigSchema.properties);
   const raw: Record<string, unknown> = { NODE_ENV: defaultNodeEnv };
-  for (const key of known) {
+  for (const key of CONFIG_VARIABLES) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }

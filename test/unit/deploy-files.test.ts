@@ -37,8 +37,13 @@ function runtimePackages(file: string): string[] {
 // because the image carries production dependencies only (scripts/docker-smoke.sh checks the image).
 const DEVELOPMENT_ONLY = [/^src\/dev\//, /^src\/platform\.ts$/];
 
+const CHART_TEMPLATES = 'deploy/helm/delivery-aggregator/templates';
+
 describe('container files', () => {
-  for (const file of ['Dockerfile', 'docker-compose.yml', 'package.json']) {
+  const chartTemplates = readdirSync(path.join(ROOT, CHART_TEMPLATES))
+    .filter((name) => /(deployment|job)\.yaml$|^NOTES\.txt$/.test(name))
+    .map((name) => `${CHART_TEMPLATES}/${name}`);
+  for (const file of ['Dockerfile', 'docker-compose.yml', 'package.json', ...chartTemplates]) {
     it(`when ${file} names a built entry point, then its source file exists`, () => {
       const entries = [...read(file).matchAll(/dist\/(src\/[\w/-]+)\.js/g)].map((m) => m[1]!);
       expect(entries, `${file} names at least one entry point`).to.have.length.greaterThan(0);
