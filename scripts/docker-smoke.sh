@@ -12,7 +12,12 @@ fail() { echo "docker smoke: $*" >&2; exit 1; }
 bash scripts/docker-base-image.sh
 docker build --network host -q -t "$IMAGE" . >/dev/null
 mb() { echo $(( $(docker image inspect -f '{{.Size}}' "$1") / 1000000 )); }
-echo "image $IMAGE: $(mb "$IMAGE") MB ($(mb node:20-bookworm-slim) MB of it the node:20-bookworm-slim base)"
+base=$(sed -n 's/^FROM \(node:[^ ]*\).*/\1/p' Dockerfile | sort -u)
+echo "image $IMAGE: $(mb "$IMAGE") MB ($(mb "$base") MB of it the $base base)"
+node=$(docker run --rm --network host "$IMAGE" node --version)
+pinned=$(tr -d '[:space:]v' <.nvmrc)
+[ "${node%%.*}" = "v${pinned%%.*}" ] || fail "the image runs Node $node, not Node ${pinned%%.*} (.nvmrc)"
+echo "runs Node $node (.nvmrc: $pinned)"
 
 uid=$(docker run --rm --network host "$IMAGE" id -u)
 # 1000 is the uid the Helm chart's securityContext names (runAsUser).
