@@ -145,7 +145,8 @@ export async function runLifecycle(
   if (outcome === 'CANCELLED') steps.push([actors.partner.token, 'cancel', { reason: 'test' }]);
   else {
     steps.push([actors.admin.token, 'status', { status: 'IN_TRANSIT' }]);
-    steps.push([actors.admin.token, 'status', { status: outcome }]);
+    const failure = outcome === 'FAILED' ? { failure_reason: 'recipient_unavailable' } : {};
+    steps.push([actors.admin.token, 'status', { status: outcome, ...failure }]);
   }
   const answers = [created.status];
   for (const [token, action, stepBody] of steps) {
