@@ -3,7 +3,7 @@ import {
   MAX_ATTACHMENT_BYTES,
   MAX_ATTACHMENT_PIXELS,
   type AttachmentContentType,
-} from '../../attachments/image';
+} from '../../attachments/limits';
 import type { StoredAttachment } from '../../db/repositories/attachments';
 import {
   addProofPhoto,
