@@ -13,7 +13,7 @@ import {
 import { filteredList } from './filtered-list';
 import { KeptForms } from './forms';
 import { failureReasonWording } from '../domain/failure-reasons';
-import { failureText, proofPhotos, trackingLink, windowText } from './outcome-view';
+import { failureText, ObjectUrls, proofPhotos, trackingLink, windowText } from './outcome-view';
 import { ApiProblem, describe, showProblem } from './problem';
 
 export type FilterName = 'status' | 'q' | 'assigned_to' | 'partner_id' | 'date_from' | 'date_to';
@@ -204,11 +204,8 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
   let generation = 0;
   const kept = new KeptForms();
   // The photos' object URLs of the render on screen, released when it is replaced or closed.
-  let photoUrls: string[] = [];
-  const releasePhotos = () => {
-    for (const url of photoUrls) URL.revokeObjectURL(url);
-    photoUrls = [];
-  };
+  let photoUrls = new ObjectUrls();
+  const releasePhotos = () => photoUrls.release();
   const refresh = async (): Promise<void> => {
     const mine = ++generation;
     let delivery: Delivery & { timeline: TimelineEvent[] };
@@ -243,6 +240,7 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
     // A newer read (a live change arrived meanwhile) renders instead.
     if (mine !== generation) return;
     releasePhotos();
+    photoUrls = new ObjectUrls();
     const proof = delivery.proof;
     replaceChildren(
       element,
@@ -276,5 +274,9 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
       h('ol', { class: 'timeline' }, ...delivery.timeline.map((e) => timelineItem(context, e))),
     );
   };
-  return { element, refresh, dispose: releasePhotos };
+  const dispose = () => {
+    generation += 1; // a read still in flight renders nothing
+    releasePhotos();
+  };
+  return { element, refresh, dispose };
 }

@@ -62,15 +62,35 @@ export function failureText(delivery: Delivery, timeline: TimelineEvent[]): stri
 }
 
 /**
+ * The object URLs one render made, revoked together when it is replaced or closed. A photo that
+ * arrives after that gets none: its thumbnail is no longer on the page.
+ */
+export class ObjectUrls {
+  private urls: string[] | null = [];
+
+  create(blob: Blob): string | null {
+    if (!this.urls) return null;
+    const url = URL.createObjectURL(blob);
+    this.urls.push(url);
+    return url;
+  }
+
+  release(): void {
+    for (const url of this.urls ?? []) URL.revokeObjectURL(url);
+    this.urls = null;
+  }
+}
+
+/**
  * The proof's photos as thumbnails linking to the full image. The API wants the bearer token, so
- * each photo is read as bytes and shown from an object URL (the page's CSP allows `blob:` images);
- * `urls` collects them for the view to revoke when it re-renders or closes.
+ * each photo is read as bytes and shown from an object URL of `urls` (the page's CSP allows
+ * `blob:` images).
  */
 export function proofPhotos(
   context: ConsoleContext,
   delivery: Delivery,
   proof: ProofLinks,
-  urls: string[],
+  urls: ObjectUrls,
 ): HTMLElement {
   const total = proof.attachments.length;
   const items = proof.attachments.map((attachment, index) => {
@@ -78,8 +98,8 @@ export function proofPhotos(
     const item = h('li', { class: 'photo' }, h('span', { class: 'meta' }, 'Loading photo…'));
     context.api.blob(`/deliveries/${delivery.id}/attachments/${attachment.id}`).then(
       (blob) => {
-        const url = URL.createObjectURL(blob);
-        urls.push(url);
+        const url = urls.create(blob);
+        if (!url) return;
         item.replaceChildren(
           h(
             'a',
