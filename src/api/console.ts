@@ -16,8 +16,10 @@ function page(js: Asset, css: Asset): string {
 
 const SECURITY_HEADERS = {
   // Scripts and styles from this origin only, no inline code, no framing; the API is same-origin.
+  // Images also from blob: URLs: proof photos need the bearer token, so the console reads their
+  // bytes and shows them from object URLs it made itself.
   'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
 };

@@ -1,6 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import type { AccessTokens } from '../accounts/access-tokens';
+import type { AttachmentStorage } from '../attachments/storage';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Admission } from '../temporal/admission';
@@ -18,6 +19,8 @@ export interface AppDeps {
   temporal: Client;
   admission: Admission;
   tokens: AccessTokens;
+  /** Where proof-of-delivery photos are kept (files or S3, by ATTACHMENT_STORAGE). */
+  attachments: AttachmentStorage;
   /** Started and stopped by the process entry point, like the database pool. */
   notificationHub: NotificationHub;
   /** The open tracking pages of this process, fed by the same LISTEN connection. */

@@ -1,6 +1,8 @@
+import { binaryContent } from '../schemas/binary';
 import { EXAMPLE_REQUEST_ID, Problem } from '../schemas/common';
 import { invalidInputDetail, MAX_REPORTED_ERRORS } from '../schemas/validate';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
+import { inMebibytes } from './middleware/request-body';
 import { problemFor, type ProblemCode } from './problem';
 import type { ResponseSpec, Route } from './route';
 
@@ -84,7 +86,15 @@ export function commonResponses(route: Route): Record<number, ResponseSpec> {
       `Invalid request: \`errors\` names each field (at most ${MAX_REPORTED_ERRORS}, \`error_count\` gives the total)`,
     );
   }
-  if (route.body) {
+  const binary = binaryContent(route.body);
+  if (binary) {
+    statuses[413] = problemResponse(
+      `The request body exceeds ${inMebibytes(binary.maxBytes ?? 0)}`,
+    );
+    statuses[415] = problemResponse(
+      `The Content-Type is not one of ${binary.mediaTypes.join(', ')}, or the body has a Content-Encoding other than identity`,
+    );
+  } else if (route.body) {
     statuses[413] = problemResponse(
       `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
     );

@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { binaryContent } from '../schemas/binary';
 import { commonResponses, problemExample } from './openapi-problems';
 import { API_DESCRIPTION, operationDescription, securitySchemes, type Json } from './openapi-text';
 import { fullPath } from './router';
@@ -69,33 +70,55 @@ function responseExample(route: Route, status: number, spec: ResponseSpec): unkn
   return status >= 400 ? problemExample(route, status, spec) : undefined;
 }
 
+/** The same schema under each of a binary body's media types. */
+const binaryMedia = (schema: TSchema, mediaTypes: readonly string[]): Json =>
+  Object.fromEntries(mediaTypes.map((type) => [type, { schema: plain(schema) }]));
+
+function responseContent(route: Route, status: number, spec: ResponseSpec & { schema: TSchema }) {
+  const binary = binaryContent(spec.schema);
+  if (binary) return binaryMedia(spec.schema, binary.mediaTypes);
+  const contentType =
+    spec.contentType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
+  const example = responseExample(route, status, spec);
+  const alternatives = Object.fromEntries(
+    Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [
+      type,
+      { schema: plain(schema) },
+    ]),
+  );
+  return {
+    [contentType]: { schema: plain(spec.schema), ...(example === undefined ? {} : { example }) },
+    ...alternatives,
+  };
+}
+
 function responses(route: Route): Json {
   const out: Json = {};
   const statuses = { ...commonResponses(route), ...route.responses };
   for (const [status, spec] of Object.entries(statuses)) {
-    const contentType =
-      spec.contentType ?? (Number(status) >= 400 ? 'application/problem+json' : 'application/json');
-    const example = responseExample(route, Number(status), spec);
-    const alternatives = Object.fromEntries(
-      Object.entries(spec.alternatives ?? {}).map(([type, schema]) => [
-        type,
-        { schema: plain(schema) },
-      ]),
-    );
-    out[status] = spec.schema
-      ? {
-          description: spec.description,
-          content: {
-            [contentType]: {
-              schema: plain(spec.schema),
-              ...(example === undefined ? {} : { example }),
-            },
-            ...alternatives,
-          },
-        }
-      : { description: spec.description };
+    const { description, schema } = spec;
+    out[status] = schema
+      ? { description, content: responseContent(route, Number(status), { ...spec, schema }) }
+      : { description };
   }
   return out;
+}
+
+function requestBody(route: Route, body: TSchema): Json {
+  const binary = binaryContent(body);
+  if (binary) {
+    return { required: true, content: binaryMedia(body, binary.mediaTypes) };
+  }
+  const example = route.example?.();
+  return {
+    required: true,
+    content: {
+      'application/json': {
+        schema: input(body),
+        ...(example === undefined ? {} : { example }),
+      },
+    },
+  };
 }
 
 function security(route: Route): Json[] {
@@ -120,18 +143,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
       parameters: parameters(route),
       responses: responses(route),
     };
-    if (route.body) {
-      const example = route.example?.();
-      operation['requestBody'] = {
-        required: true,
-        content: {
-          'application/json': {
-            schema: input(route.body),
-            ...(example === undefined ? {} : { example }),
-          },
-        },
-      };
-    }
+    if (route.body) operation['requestBody'] = requestBody(route, route.body);
     paths[fullPath(route)] = { ...paths[fullPath(route)], [route.method]: operation };
   }
   return {

@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import { METHODS } from 'node:http';
 import type { Context } from 'koa';
 import { forbidden, unauthenticated, ValidationError } from '../domain/errors';
+import { binaryContent } from '../schemas/binary';
 import { validate } from '../schemas/validate';
+import { readBinaryBody } from './middleware/binary-body';
 import { readJsonBody } from './middleware/json-body';
 import type { AuthUser, Route, RouteResult } from './route';
 
@@ -114,6 +116,14 @@ function respond(ctx: Context, result: RouteResult): void {
   if (result.body !== undefined) ctx.body = result.body;
 }
 
+/** The body as the route's schema takes it: JSON, validated; or the bytes of a binary body. */
+async function readBody(ctx: Context, route: Route): Promise<unknown> {
+  if (!route.body) return undefined;
+  const binary = binaryContent(route.body);
+  if (binary) return readBinaryBody(ctx, binary);
+  return validate(route.body, (await readJsonBody(ctx)) ?? null, 'body');
+}
+
 /**
  * Makes the route just registered ignore the given paths, in dispatch and in the methods that
  * OPTIONS and a 405's Allow header list, which both come from the layer's `match`.
@@ -158,8 +168,7 @@ export function buildRouter(
       const query = route.query
         ? validate(route.query, queryInput(ctx, route), 'query')
         : undefined;
-      const rawBody = route.body ? await readJsonBody(ctx) : undefined;
-      const body = route.body ? validate(route.body, rawBody ?? null, 'body') : undefined;
+      const body = route.body ? await readBody(ctx, route) : undefined;
       const result = await route.handle({
         body,
         query,

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Sharp } from 'sharp';
 import { DomainError, unprocessable, unsupportedMediaType } from '../domain/errors';
+import {
+  ATTACHMENT_CONTENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENT_PIXELS,
+  type AttachmentContentType,
+} from './limits';
 
-/** The largest upload the caller reads before handing the bytes over. */
-export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024;
-/**
- * The most pixels an attachment may decode to. A few kilobytes of PNG can claim gigapixels; a
- * 50-megapixel limit still takes every phone camera's photo.
- */
-export const MAX_ATTACHMENT_PIXELS = 50_000_000;
-
-export const ATTACHMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
+export {
+  ATTACHMENT_CONTENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENT_PIXELS,
+  type AttachmentContentType,
+};
 
 type ImageFormat = 'jpeg' | 'png' | 'webp';
 

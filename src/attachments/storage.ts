@@ -17,6 +17,8 @@ export interface AttachmentStorage {
   get(key: string): Promise<StoredAttachment | null>;
   /** Removes `key`; removing a key that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /** Releases what the store holds open (the S3 client's connections), if anything. */
+  close?(): void;
 }
 
 export type AttachmentStorageConfig = Pick<

@@ -10,6 +10,7 @@ import { workflowBacklogProbe } from '../temporal/backlog-probe';
 import type Koa from 'koa';
 import { AccessTokens } from '../accounts/access-tokens';
 import { createApp } from '../api/app';
+import { createAttachmentStorage } from '../attachments/storage';
 import type { AppDeps } from '../api/deps';
 import { Drain } from '../api/drain';
 import { ApiMetrics } from '../api/metrics';
@@ -40,7 +41,7 @@ export function connectDeliveryClient(
 export interface ComposedApi {
   app: Koa;
   deps: AppDeps;
-  /** Stops what the API itself started (the LISTEN connection of the live streams). */
+  /** Stops what the API itself started (the LISTEN connection of the live streams, the S3 client). */
   close(): Promise<void>;
 }
 
@@ -68,6 +69,7 @@ export async function composeApi(
     [DELIVERY_CHANGE_CHANNEL]: trackingHub,
   });
   await listener.start();
+  const attachments = createAttachmentStorage(config);
   const deps: AppDeps = {
     config,
     logger: parts.logger,
@@ -75,11 +77,16 @@ export async function composeApi(
     temporal: parts.temporal,
     admission: admissionFor(config, parts.temporal),
     tokens: new AccessTokens(config.JWT_SECRET, config.ACCESS_TOKEN_TTL_SECONDS),
+    attachments,
     notificationHub,
     trackingHub,
     drain: new Drain(),
     metrics: new ApiMetrics(),
     ...(parts.tracing ? { tracer: parts.tracing.tracer } : {}),
   };
-  return { app: createApp(deps), deps, close: () => listener.stop() };
+  const close = async () => {
+    await listener.stop();
+    attachments.close?.();
+  };
+  return { app: createApp(deps), deps, close };
 }

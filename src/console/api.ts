@@ -3,6 +3,8 @@ import { API, type Session } from './session';
 
 export interface CallOptions {
   body?: unknown;
+  /** Bytes sent as they are (a photo) with their type, instead of a JSON `body`. */
+  upload?: { bytes: Blob; type: string };
   query?: Record<string, string | undefined>;
   /** Sent as Idempotency-Key: a repeat (double click, retry) gets the first answer. */
   idempotencyKey?: string;
@@ -57,27 +59,49 @@ export class Api {
     return rows;
   }
 
+  /** Sends a file's bytes as they are (the API checks them against `type`). */
+  upload<T>(path: string, bytes: Blob, type: string): Promise<T> {
+    return this.call<T>('POST', path, { upload: { bytes, type } });
+  }
+
+  /**
+   * What the API answers as bytes (a photo): the page cannot point an <img> at the API, since
+   * the token goes in a header, so it reads the bytes and shows them from an object URL.
+   */
+  async blob(path: string): Promise<Blob> {
+    const response = await this.respond('GET', path, {});
+    return response.blob();
+  }
+
   async call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {
+    const response = await this.respond(method, path, options);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  private async respond(method: string, path: string, options: CallOptions): Promise<Response> {
     let response = await this.send(method, path, options);
     if (response.status === 401 && (await this.session.refresh())) {
       response = await this.send(method, path, options);
     }
     if (response.status === 401) this.session.end();
     if (!response.ok) throw await ApiProblem.from(response);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    return response;
   }
 
   private async send(method: string, path: string, options: CallOptions): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.session.token) headers['Authorization'] = `Bearer ${this.session.token}`;
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
+    let body: BodyInit | undefined;
+    if (options.upload) {
+      headers['Content-Type'] = options.upload.type;
+      body = options.upload.bytes;
+    } else if (options.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    }
     try {
-      return await fetch(url(path, options.query), {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      });
+      return await fetch(url(path, options.query), { method, headers, body });
     } catch {
       throw ApiProblem.unreachable();
     }

@@ -11,6 +11,9 @@ import {
   type View,
 } from './model';
 import { filteredList } from './filtered-list';
+import { KeptForms } from './forms';
+import { failureReasonWording } from '../domain/failure-reasons';
+import { failureText, ObjectUrls, proofPhotos, trackingLink, windowText } from './outcome-view';
 import { ApiProblem, describe, showProblem } from './problem';
 
 export type FilterName = 'status' | 'q' | 'assigned_to' | 'partner_id' | 'date_from' | 'date_to';
@@ -51,6 +54,7 @@ function deliveryCard(
   delivery: Delivery,
   actions: readonly ActionKind[],
   done: () => void,
+  kept: KeptForms,
 ): HTMLLIElement {
   const extra = h('div', { class: 'card-extra' });
   const card = h(
@@ -69,7 +73,7 @@ function deliveryCard(
   );
   void Promise.all([
     assigneeText(context, delivery),
-    deliveryActions(context, delivery, actions, done),
+    deliveryActions(context, delivery, actions, done, kept),
   ]).then(
     ([assignee, controls]) => {
       replaceChildren(extra, h('p', { class: 'meta' }, `Assigned to: ${assignee}`), controls);
@@ -126,11 +130,12 @@ async function filterControls(context: ConsoleContext, names: readonly FilterNam
 
 /** A filtered, paged list of the deliveries the API shows this user. */
 export function deliveryList(context: ConsoleContext, options: ListOptions): View {
+  const kept = new KeptForms();
   const { filters, element, refresh } = filteredList<Delivery>({
     label: 'Filters',
     fetch: (query, cursor) =>
       context.api.get<PageBody<Delivery>>('/deliveries', { ...query, ...options.fixed, cursor }),
-    render: (delivery, changed) => deliveryCard(context, delivery, options.actions, changed),
+    render: (delivery, changed) => deliveryCard(context, delivery, options.actions, changed, kept),
     empty: options.empty,
   });
   void filterControls(context, options.filters).then(
@@ -177,15 +182,30 @@ function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElem
     {},
     h('time', { datetime: event.at }, formatTime(event.at)),
     h('span', {}, ` ${EVENT_LABELS[event.type]} (${move}) ${by}`),
+    event.failure_reason &&
+      h(
+        'p',
+        { class: 'reason' },
+        `Failure reason: ${failureReasonWording(event.failure_reason).label}`,
+      ),
     event.reason && h('p', { class: 'reason' }, `Reason: ${event.reason}`),
+    event.proof && h('p', { class: 'reason' }, `Received by ${event.proof.received_by}`),
   );
 }
+
+/** Partners forward the tracking link to their customer; super admins help them do it. */
+const seesTrackingLink = (context: ConsoleContext) =>
+  context.user.role === 'partner' || context.user.role === 'super_admin';
 
 /** One delivery: its fields, what this user may do to it now, and its timeline. */
 export function deliveryDetail(context: ConsoleContext, id: string): View {
   const element = h('section', { class: 'detail' }, h('p', {}, 'Loading…'));
   const back = h('a', { href: '#/' }, '← Back to the list');
   let generation = 0;
+  const kept = new KeptForms();
+  // The photos' object URLs of the render on screen, released when it is replaced or closed.
+  let photoUrls = new ObjectUrls();
+  const releasePhotos = () => photoUrls.release();
   const refresh = async (): Promise<void> => {
     const mine = ++generation;
     let delivery: Delivery & { timeline: TimelineEvent[] };
@@ -209,10 +229,19 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
       value ? [h('dt', {}, term), h('dd', {}, value)] : [];
     const [assignee, actions] = await Promise.all([
       assigneeText(context, delivery),
-      deliveryActions(context, delivery, ['assign', 'transition', 'cancel'], () => void refresh()),
+      deliveryActions(
+        context,
+        delivery,
+        ['assign', 'transition', 'cancel'],
+        () => void refresh(),
+        kept,
+      ),
     ]);
     // A newer read (a live change arrived meanwhile) renders instead.
     if (mine !== generation) return;
+    releasePhotos();
+    photoUrls = new ObjectUrls();
+    const proof = delivery.proof;
     replaceChildren(
       element,
       back,
@@ -221,17 +250,33 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
         'dl',
         {},
         ...row('Status', statusBadge(delivery)),
+        ...row('Why it failed', failureText(delivery, delivery.timeline)),
         ...row('Address', delivery.delivery_address),
         ...row('Due', delivery.delivery_date),
+        ...row('Drop-off window', windowText(delivery.dropoff_window)),
         ...row('Recipient', delivery.recipient_name),
         ...row('Phone', delivery.recipient_phone),
         ...row('Notes', delivery.notes),
+        ...row('Proof', delivery.proof_required && !proof ? 'A photo is required' : null),
         ...row('Assigned to', assignee),
+        ...row('Tracking link', seesTrackingLink(context) ? trackingLink(context, delivery) : null),
       ),
+      proof &&
+        h(
+          'section',
+          { class: 'proof', 'aria-label': 'Proof of delivery' },
+          h('h3', {}, 'Proof of delivery'),
+          h('dl', {}, ...row('Received by', proof.received_by), ...row('Note', proof.note)),
+          proof.attachments.length > 0 && proofPhotos(context, delivery, proof, photoUrls),
+        ),
       actions && h('section', { 'aria-label': 'Actions' }, h('h3', {}, 'Actions'), actions),
       h('h3', {}, 'Timeline'),
       h('ol', { class: 'timeline' }, ...delivery.timeline.map((e) => timelineItem(context, e))),
     );
   };
-  return { element, refresh };
+  const dispose = () => {
+    generation += 1; // a read still in flight renders nothing
+    releasePhotos();
+  };
+  return { element, refresh, dispose };
 }

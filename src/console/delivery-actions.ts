@@ -1,9 +1,9 @@
 import { rejectCommand, type DeliveryCommand } from '../domain/delivery-rules';
 import { ADMIN_SETTABLE_STATUSES, type AdminSettableStatus } from '../domain/delivery-status';
 import { adminLabel } from './admins';
-import { newIdempotencyKey } from './api';
 import { field, h, input, select } from './dom';
-import { apiForm, submitButton } from './forms';
+import { actionForm, KeptForms, submitButton } from './forms';
+import { completedForm, failedForm } from './outcome-forms';
 import type { ConsoleContext, Delivery } from './model';
 
 export type ActionKind = DeliveryCommand['kind'];
@@ -28,25 +28,6 @@ const TRANSITION_LABELS: Record<AdminSettableStatus, string> = {
   FAILED: 'Mark failed',
 };
 
-/**
- * One small form per allowed action, with one Idempotency-Key however often it is submitted: a
- * repeat after a lost answer gets the first answer instead of a second change.
- */
-function actionForm(
-  name: string,
-  run: (key: string) => Promise<unknown>,
-  done: () => void,
-  ...children: Node[]
-): HTMLFormElement {
-  const key = newIdempotencyKey();
-  return apiForm({
-    label: name,
-    class: 'action',
-    children,
-    send: () => run(key).then(done),
-  });
-}
-
 async function assignForm(context: ConsoleContext, delivery: Delivery, done: () => void) {
   const admins = await context.admins();
   const choices = admins
@@ -68,29 +49,38 @@ async function assignForm(context: ConsoleContext, delivery: Delivery, done: () 
   );
 }
 
-/** One form per allowed next status, so Enter in the reason field can only ever mean "failed". */
-function transitionForms(context: ConsoleContext, delivery: Delivery, done: () => void) {
-  return ADMIN_SETTABLE_STATUSES.filter((status) =>
-    allowed(context, delivery, { kind: 'transition', status }),
-  ).map((status) => {
-    const reason =
-      status === 'FAILED'
-        ? field('Reason (for failed)', input('reason', { autocomplete: 'off' }))
-        : null;
-    return actionForm(
-      `${TRANSITION_LABELS[status]}: ${delivery.product_name}`,
-      (key) => {
-        const text = reason?.control.value.trim();
-        return context.api.post(`/deliveries/${delivery.id}/status`, {
-          body: text ? { status, reason: text } : { status },
-          idempotencyKey: key,
-        });
-      },
-      done,
-      ...(reason ? [reason.wrapper] : []),
-      submitButton(TRANSITION_LABELS[status]),
-    );
-  });
+/**
+ * The form that sets one status: FAILED asks why, COMPLETED takes the proof. One form per status,
+ * so Enter in a field can only ever mean its own form's status.
+ */
+function transitionForm(
+  context: ConsoleContext,
+  delivery: Delivery,
+  status: AdminSettableStatus,
+  done: () => void,
+): HTMLFormElement {
+  const name = `${TRANSITION_LABELS[status]}: ${delivery.product_name}`;
+  switch (status) {
+    case 'IN_TRANSIT':
+      return actionForm(
+        name,
+        (key) =>
+          context.api.post(`/deliveries/${delivery.id}/status`, {
+            body: { status },
+            idempotencyKey: key,
+          }),
+        done,
+        submitButton(TRANSITION_LABELS[status]),
+      );
+    case 'FAILED':
+      return failedForm(context, delivery, name, TRANSITION_LABELS[status], done);
+    case 'COMPLETED':
+      return completedForm(context, delivery, name, TRANSITION_LABELS[status], done);
+    default: {
+      const unknown: never = status;
+      throw new Error(`No form for ${String(unknown)}`);
+    }
+  }
 }
 
 function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => void) {
@@ -113,14 +103,20 @@ function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => voi
   );
 }
 
-/** The controls for the actions of `kinds` that this user may take on the delivery now. */
+/**
+ * The controls for the actions of `kinds` that this user may take on the delivery now; a form the
+ * user is at survives the view's re-render through `kept`.
+ */
 export async function deliveryActions(
   context: ConsoleContext,
   delivery: Delivery,
   kinds: readonly ActionKind[],
   done: () => void,
+  kept: KeptForms,
 ): Promise<HTMLElement | null> {
   const forms: (HTMLElement | null)[] = [];
+  const keep = (name: string, make: () => HTMLFormElement) =>
+    kept.form(`${delivery.id} ${name}`, delivery.updated_at, make);
   for (const kind of kinds) {
     switch (kind) {
       case 'assign':
@@ -129,10 +125,15 @@ export async function deliveryActions(
         }
         break;
       case 'transition':
-        forms.push(...transitionForms(context, delivery, done));
+        for (const status of ADMIN_SETTABLE_STATUSES) {
+          if (!allowed(context, delivery, { kind, status })) continue;
+          forms.push(keep(status, () => transitionForm(context, delivery, status, done)));
+        }
         break;
       case 'cancel':
-        if (allowed(context, delivery, { kind })) forms.push(cancelForm(context, delivery, done));
+        if (allowed(context, delivery, { kind })) {
+          forms.push(keep('cancel', () => cancelForm(context, delivery, done)));
+        }
         break;
       default: {
         const unknown: never = kind;

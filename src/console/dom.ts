@@ -46,21 +46,46 @@ export interface Field<E extends HTMLElement> {
   error: HTMLParagraphElement;
 }
 
+type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
 /**
  * A labelled control with its own error line, wired for screen readers (`aria-describedby`,
- * `aria-invalid`); `name` is the API's field name, which is how problem `errors` find it.
+ * `aria-invalid`); `name` is the API's field name, which is how problem `errors` find it. With
+ * `required` the label says "(required)" or "(optional)" (see `markRequired`); errors name the
+ * field by its label alone.
  */
-export function field<E extends HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>(
+export function field<E extends Control>(
   label: string,
   control: E,
+  options: { required?: boolean } = {},
 ): Field<E> {
   const id = control.id || uniqueId(control.name || 'field');
   control.id = id;
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   control.setAttribute('aria-describedby', error.id);
   control.dataset['label'] = label;
-  const wrapper = h('div', { class: 'field' }, h('label', { for: id }, label), control, error);
-  return { wrapper, control, error };
+  const mark = options.required === undefined ? null : h('span', { class: 'required-mark' });
+  const wrapper = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label, mark),
+    control,
+    error,
+  );
+  const made = { wrapper, control, error };
+  if (options.required !== undefined) markRequired(made, options.required);
+  return made;
+}
+
+/**
+ * Says in the label whether the field must be filled, for a rule that depends on another field
+ * (a note when the reason is "other"). The form still sends what it has: the API decides.
+ */
+export function markRequired(made: Field<Control>, required: boolean): void {
+  const mark = made.wrapper.querySelector('.required-mark');
+  if (mark) mark.textContent = required ? ' (required)' : ' (optional)';
+  // The form is `novalidate`: the attribute tells assistive technology, it blocks nothing.
+  made.control.required = required;
 }
 
 export function input(name: string, attributes: Attributes = {}): HTMLInputElement {

@@ -1,3 +1,4 @@
+import { newIdempotencyKey } from './api';
 import { h, type Field } from './dom';
 import { clearProblems, showProblem } from './problem';
 
@@ -23,7 +24,11 @@ export function apiForm(options: ApiFormOptions): HTMLFormElement {
     { class: options.class, novalidate: true, 'aria-label': options.label },
     ...options.children,
   );
+  const touch = () => (form.dataset['touched'] = 'true');
+  form.addEventListener('input', touch);
+  form.addEventListener('change', touch);
   form.addEventListener('submit', (event) => {
+    touch();
     event.preventDefault();
     const buttons = [...form.querySelectorAll('button')];
     if (buttons.some((b) => b.disabled)) return;
@@ -53,4 +58,41 @@ export function newItemForm(
     children: [h('h2', {}, title), ...fields.map((f) => f.wrapper), submitButton(submitText)],
     send,
   });
+}
+
+/**
+ * One small form per allowed action, with one Idempotency-Key however often it is submitted: a
+ * repeat after a lost answer gets the first answer instead of a second change.
+ */
+export function actionForm(
+  name: string,
+  run: (key: string) => Promise<unknown>,
+  done: () => void,
+  ...children: Node[]
+): HTMLFormElement {
+  const key = newIdempotencyKey();
+  return apiForm({
+    label: name,
+    class: 'action',
+    children,
+    send: () => run(key).then(done),
+  });
+}
+
+/**
+ * The action forms one view shows, kept across its re-renders while the user is at one: a live
+ * refresh redraws every card, and must not wipe a typed note, the photos chosen on a phone or the
+ * refusal the last submit showed. A form is kept once touched (typed in, chosen in or sent), for
+ * as long as its delivery is unchanged (`version`); otherwise it is made afresh.
+ */
+export class KeptForms {
+  private readonly forms = new Map<string, { version: string; form: HTMLFormElement }>();
+
+  form(key: string, version: string, make: () => HTMLFormElement): HTMLFormElement {
+    const kept = this.forms.get(key);
+    if (kept?.version === version && kept.form.dataset['touched'] === 'true') return kept.form;
+    const form = make();
+    this.forms.set(key, { version, form });
+    return form;
+  }
 }

@@ -171,6 +171,7 @@ function showConsole(user: ConsoleUser): void {
     const hash = location.hash || '#/';
     const detail = /^#\/deliveries\/([0-9a-fA-F-]{36})$/.exec(hash);
     const tab = tabs.find((t) => t.hash === hash) ?? tabs[0];
+    current?.dispose?.();
     current = detail ? deliveryDetail(context, detail[1] as string) : (tab?.view() ?? null);
     for (const link of nav.querySelectorAll('a')) {
       if (link.dataset['tab'] === (detail ? '' : tab?.hash))
@@ -189,6 +190,7 @@ function showConsole(user: ConsoleUser): void {
   signedIn = {
     centre,
     dispose: () => {
+      current?.dispose?.();
       centre.stop();
       window.removeEventListener('hashchange', onHashChange);
     },

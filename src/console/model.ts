@@ -1,13 +1,14 @@
 import type { Static } from '@sinclair/typebox';
 import type { DeliveryStatus } from '../domain/delivery-status';
-import type { Delivery, TimelineEvent } from '../schemas/deliveries';
+import type { DeliveryResource, TimelineEvent } from '../schemas/deliveries';
 import type { Notification as NotificationSchema } from '../schemas/notifications';
 import type { Role } from '../domain/roles';
 import type { Api } from './api';
 import type { ConsoleUser } from './session';
 
 /** The API's own payload types, derived from the schemas it validates with (types only). */
-export type { Delivery, TimelineEvent };
+export type Delivery = DeliveryResource;
+export type { TimelineEvent };
 export type ConsoleNotification = Static<typeof NotificationSchema>;
 
 export interface AdminChoice {
@@ -31,6 +32,8 @@ export interface ConsoleContext {
 export interface View {
   element: HTMLElement;
   refresh(): Promise<void>;
+  /** Releases what the view holds beyond the page (object URLs) when another replaces it. */
+  dispose?(): void;
 }
 
 export const STATUS_LABELS: Record<DeliveryStatus, string> = {

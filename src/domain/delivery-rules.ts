@@ -1,5 +1,10 @@
 import type { Role } from './roles';
-import { allowedNextStatuses, canTransition, type DeliveryStatus } from './delivery-status';
+import {
+  allowedNextStatuses,
+  canTransition,
+  OPEN_STATUSES,
+  type DeliveryStatus,
+} from './delivery-status';
 
 /** Who asks for a change; the API passes the authenticated user, the workflow checks it. */
 export interface Actor {
@@ -94,6 +99,35 @@ export function rejectCommand(
       code: 'invalid-transition',
       message: `The delivery is ${delivery.status}; it cannot become ${to}.`,
       allowed,
+    };
+  }
+  return null;
+}
+
+/** Why a photo may not be added to a delivery's proof now. */
+export interface ProofPhotoRefusal {
+  code: 'forbidden' | 'conflict';
+  message: string;
+}
+
+/**
+ * Who may add a photo for a delivery's proof, and when: whoever may complete it (its assigned
+ * admin, a super admin), while it is open (ASSIGNED or IN_TRANSIT). Null when they may.
+ */
+export function rejectProofPhoto(
+  actor: Actor,
+  delivery: DeliveryParties,
+): ProofPhotoRefusal | null {
+  if (!mayAct(actor, delivery, { kind: 'transition', status: 'COMPLETED' })) {
+    return {
+      code: 'forbidden',
+      message: `${roleInWords(actor.role)} may not add photos to this delivery.`,
+    };
+  }
+  if (!(OPEN_STATUSES as readonly DeliveryStatus[]).includes(delivery.status)) {
+    return {
+      code: 'conflict',
+      message: `Photos are added while a delivery is ${OPEN_STATUSES.join(' or ')}; this one is ${delivery.status}.`,
     };
   }
   return null;

@@ -141,6 +141,11 @@ export const ProofAttachmentLink = Type.Object(
   { additionalProperties: false },
 );
 
+export const AttachmentParams = Type.Object(
+  { id: Uuid, attachment_id: Uuid },
+  { additionalProperties: false },
+);
+
 export const DeliveryResource = Type.Object(
   {
     ...deliveryFields,

@@ -13,6 +13,8 @@ describe('console static files (/console)', () => {
     const csp = page.headers['content-security-policy'] as string;
     expect(csp).to.include("script-src 'self'").and.include("connect-src 'self'");
     expect(csp).to.not.include('unsafe-inline');
+    // Proof photos are shown from object URLs the console made (they need the bearer token).
+    expect(csp).to.include("img-src 'self' blob:");
     expect(page.text).to.not.match(/(src|href)="https?:/);
 
     const script = /<script src="(\/console\/assets\/console-[0-9a-f]{16}\.js)"/.exec(page.text);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { apiRoutes } from '../../src/api/app';
 import { fullPath } from '../../src/api/router';
+import { binaryContent } from '../../src/schemas/binary';
 import { documentedSchema, expectValidBy, isValidBy } from '../support/openapi-contract';
 import { stack } from '../support/stack';
 import { bearer, createUser, createUserWithToken } from '../support/users';
@@ -38,10 +39,10 @@ describe('OpenAPI document', () => {
       if (isPublic) expect(operation?.['security'], label).to.deep.equal([]);
       else expect(operation?.['security'], label).to.deep.include({ bearerAuth: [] });
       if (!isPublic) expect(operation?.['responses'], label).to.include.keys('401', '403');
-      if (route.body) {
-        expect(operation?.['requestBody']['content']['application/json']['schema'], label).to.be.an(
-          'object',
-        );
+      const binary = binaryContent(route.body);
+      const bodyTypes = binary ? binary.mediaTypes : ['application/json'];
+      for (const type of route.body ? bodyTypes : []) {
+        expect(operation?.['requestBody']['content'][type]['schema'], label).to.be.an('object');
       }
       for (const [status, spec] of Object.entries(route.responses)) {
         const documented = operation?.['responses'][status] as Json;
@@ -119,7 +120,8 @@ describe('OpenAPI document', () => {
   it('when a route takes a body, then its example is valid by its schema and its dates are in the future', () => {
     const today = new Date().toISOString().slice(0, 10);
     for (const { route, label, operation } of operations()) {
-      if (!route.body) continue;
+      // A binary body has no example: Swagger UI offers a file picker instead.
+      if (!route.body || binaryContent(route.body)) continue;
       const media = operation['requestBody']['content']['application/json'] as Json;
       expect(media['example'], label).to.not.equal(undefined);
       expectValidBy(media['schema'], media['example']);
@@ -154,6 +156,26 @@ describe('OpenAPI document', () => {
     const key = (create['parameters'] as Json[]).find((p) => p['name'] === 'Idempotency-Key');
     expect(isValidBy(key?.['schema'], 'order 42')).to.equal(true);
     expect(isValidBy(key?.['schema'], ' order-42')).to.equal(false);
+  });
+
+  it('when a route takes or answers an image, then the document describes binary content of each image type', () => {
+    const images = ['image/jpeg', 'image/png', 'image/webp'];
+    const binary = { type: 'string', format: 'binary' };
+    const upload = doc['paths']['/api/v1/deliveries/{id}/attachments']['post'] as Json;
+    expect(upload['requestBody']['required']).to.equal(true);
+    expect(Object.keys(upload['requestBody']['content'])).to.deep.equal(images);
+    for (const type of images) {
+      expect(upload['requestBody']['content'][type]['schema']).to.deep.include(binary);
+    }
+    expect(upload['responses']['413']['content']['application/problem+json']['example']).to.include(
+      { status: 413 },
+    );
+    expect(upload['responses']['201']['content']).to.have.keys('application/json');
+    const read = doc['paths']['/api/v1/deliveries/{id}/attachments/{attachment_id}']['get'] as Json;
+    expect(Object.keys(read['responses']['200']['content'])).to.deep.equal(images);
+    for (const type of images) {
+      expect(read['responses']['200']['content'][type]['schema']).to.deep.include(binary);
+    }
   });
 
   it('when the Authorize dialog lists the schemes, then each says where its token comes from', () => {

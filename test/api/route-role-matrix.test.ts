@@ -42,6 +42,9 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],
   'POST /api/v1/deliveries/{id}/cancel': ['partner', 'super_admin'],
   'POST /api/v1/deliveries/{id}/tracking-link': ['partner', 'super_admin'],
+  // Issue 17: whoever may complete the delivery adds its photos; whoever sees it reads them.
+  'POST /api/v1/deliveries/{id}/attachments': ['admin', 'super_admin'],
+  'GET /api/v1/deliveries/{id}/attachments/{attachment_id}': ALL,
   'GET /api/v1/notifications': ALL,
   'POST /api/v1/notifications/read-all': ALL,
   'POST /api/v1/notifications/{id}/read': ALL,

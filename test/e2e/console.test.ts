@@ -145,7 +145,7 @@ describe('dispatch console in a browser', function () {
     await partnerPage.locator('.live-status[data-state="live"]').waitFor();
 
     const moving = adminPage.locator(`[data-delivery-id="${deliveryId}"]`);
-    await moving.getByLabel('Reason (for failed)').waitFor();
+    await moving.getByLabel('Failure reason').waitFor();
     await adminPage.screenshot({ path: screenshotPath('console-admin'), fullPage: true });
     await moving.getByRole('button', { name: 'Mark completed' }).dblclick();
     await partnerPage.locator('.detail [data-status="COMPLETED"]').waitFor();

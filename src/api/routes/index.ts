@@ -2,6 +2,7 @@ import type { AppDeps } from '../deps';
 import type { Route } from '../route';
 import { adminRoutes } from './admins';
 import { apiKeyRoutes } from './api-keys';
+import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
 import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
@@ -20,6 +21,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...userRoutes(deps),
     ...adminRoutes(deps),
     ...deliveryRoutes(deps),
+    ...attachmentRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
     ...apiKeyRoutes(deps),

@@ -48,3 +48,12 @@ export async function findAttachments(
   const byId = new Map(rows.map((row) => [row.id, toAttachment(row)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+/** How many images were uploaded for the delivery, whether a proof names them or not. */
+export async function countAttachments(db: Queryable, deliveryId: string): Promise<number> {
+  const row = await db('delivery_attachments')
+    .where({ delivery_id: deliveryId })
+    .count<{ count: string }[]>('* as count')
+    .first();
+  return Number(row?.count ?? 0);
+}
