@@ -6,17 +6,10 @@
 // client-go it is built with as the default `helm template` renders for and `helm lint` checks
 // deprecated APIs against (unset, both would be Kubernetes 1.20).
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const path = require('node:path');
+const { readFileSync } = require('node:fs');
+const { ensureGoTool } = require('./lib/go-tool');
 
-const MODULE = 'helm.sh/helm/v3/cmd/helm';
 const VERSION = 'v3.22.1';
-
-const root = path.resolve(__dirname, '..');
-const bin = path.join(root, '.tools', 'bin');
-const executable = path.join(bin, 'helm');
-const stamp = path.join(bin, '.helm-version');
-const RECIPE = `${VERSION} linked as a release`;
 
 /** The Kubernetes minor version of the client-go in helm's go.mod (v0.37.x is Kubernetes 1.37). */
 function kubernetesMinor() {
@@ -27,38 +20,21 @@ function kubernetesMinor() {
   return minor;
 }
 
-function onPath(command) {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const installed = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
-if (!existsSync(executable) || installed !== RECIPE) {
-  if (!onPath('go')) {
-    throw new Error(`Go 1.26+ is needed to build ${MODULE}@${VERSION} for the Helm chart checks`);
-  }
-  mkdirSync(bin, { recursive: true });
-  console.log(
-    `Building ${MODULE}@${VERSION} into ${bin} (go install; a few minutes the first time)...`,
-  );
-  const started = Date.now();
-  const minor = kubernetesMinor();
-  const linked = {
-    'helm.sh/helm/v3/internal/version.version': VERSION,
-    'helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor': '1',
-    'helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor': minor,
-    'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor': '1',
-    'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor': minor,
-  };
-  const ldflags = Object.entries(linked).map(([name, value]) => `-X ${name}=${value}`);
-  execFileSync('go', ['install', '-ldflags', ldflags.join(' '), `${MODULE}@${VERSION}`], {
-    stdio: 'inherit',
-    env: { ...process.env, GOBIN: bin },
-  });
-  writeFileSync(stamp, RECIPE);
-  console.log(`helm ${VERSION} built in ${Math.round((Date.now() - started) / 1000)} s`);
-}
+ensureGoTool({
+  name: 'helm',
+  module: 'helm.sh/helm/v3/cmd/helm',
+  version: VERSION,
+  recipe: `${VERSION} linked as a release`,
+  needs: 'Go 1.26+ is needed for the Helm chart checks',
+  ldflags: () => {
+    const minor = kubernetesMinor();
+    const linked = {
+      'helm.sh/helm/v3/internal/version.version': VERSION,
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor': '1',
+      'helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor': minor,
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor': '1',
+      'helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor': minor,
+    };
+    return Object.entries(linked).map(([name, value]) => `-X ${name}=${value}`);
+  },
+});

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { SseConnection, type SseLifecycle } from '../sse-connection';
 import type { Queryable } from '../../db/knex';
 import {
   latestNotificationSeq,
@@ -8,24 +9,18 @@ import {
 import type { NotificationHub } from './hub';
 
 const REPLAY_BATCH = 500;
-const RECONNECT_HINT_MS = 3000;
 
-export interface StreamOptions {
+export interface StreamOptions extends SseLifecycle {
   db: Queryable;
   hub: NotificationHub;
   userId: string;
   /** Resume after this stream position (Last-Event-ID); null streams only what comes next. */
   lastEventId: number | null;
-  heartbeatMs: number;
   /**
    * Asked at every heartbeat: a stream outlives the credential that opened it, so a deactivated
    * user's stream is ended within one heartbeat instead of running until the client leaves.
    */
   stillAllowed: () => Promise<boolean>;
-  /** Ends the stream with a reconnect hint when the process stops, so the client moves on. */
-  drain: { whenDraining(end: () => void): () => void };
-  /** Told when this stream opens and closes (the open-streams gauge). */
-  streams: { opened(): void; closed(): void };
 }
 
 function frame(item: SequencedNotification): string {
@@ -38,20 +33,24 @@ function frame(item: SequencedNotification): string {
  * duplicates; after a hub reconnect it reads the backlog again for the same reason.
  */
 export async function openNotificationStream(ctx: Context, options: StreamOptions): Promise<void> {
-  const { req, res } = ctx;
-  let closed = false;
+  const connection = new SseConnection(ctx, {
+    ...options,
+    onClose: () => unsubscribe(),
+    heartbeat: (sse) =>
+      void options.stillAllowed().then(
+        (allowed) => (allowed ? sse.ping() : sse.end()),
+        () => sse.ping(),
+      ),
+  });
   let lastSent = options.lastEventId ?? 0;
   let replaying = true;
   let replayAgain = false;
   const buffered: SequencedNotification[] = [];
 
-  const write = (chunk: string) => {
-    if (!closed && !res.destroyed) res.write(chunk);
-  };
   const send = (item: SequencedNotification) => {
     if (item.seq <= lastSent) return;
     lastSent = item.seq;
-    write(frame(item));
+    connection.write(frame(item));
   };
   const replay = async (): Promise<void> => {
     replaying = true;
@@ -59,7 +58,7 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
       replayAgain = false;
       for (;;) {
         const batch = await notificationsAfter(options.db, options.userId, lastSent, REPLAY_BATCH);
-        if (closed) return;
+        if (connection.isClosed) return;
         batch.forEach(send);
         if (batch.length < REPLAY_BATCH) break;
       }
@@ -76,50 +75,16 @@ export async function openNotificationStream(ctx: Context, options: StreamOption
     },
     onGap: () => {
       if (replaying) replayAgain = true;
-      else void replay().catch(() => res.destroy());
+      else void replay().catch(() => connection.destroy());
     },
   });
-  const heartbeat = setInterval(() => {
-    void options.stillAllowed().then(
-      (allowed) => (allowed ? write(': ping\n\n') : res.end()),
-      () => write(': ping\n\n'),
-    );
-  }, options.heartbeatMs);
-  const leaveOnDrain = options.drain.whenDraining(() => {
-    write(`: the server is restarting\nretry: ${RECONNECT_HINT_MS}\n\n`);
-    res.end();
-  });
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    unsubscribe();
-    leaveOnDrain();
-    options.streams.closed();
-  };
-  options.streams.opened();
-  req.once('close', close);
-  res.once('close', close);
-
   try {
     if (options.lastEventId === null)
       lastSent = await latestNotificationSeq(options.db, options.userId);
   } catch (error) {
-    close();
+    connection.close();
     throw error;
   }
-  // From here on the response is ours: Koa must not touch it.
-  ctx.status = 200;
-  ctx.respond = false;
-  req.socket.setTimeout(0);
-  req.socket.setNoDelay(true);
-  res.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    // nginx buffers responses unless told not to.
-    'X-Accel-Buffering': 'no',
-  });
-  write(`retry: ${RECONNECT_HINT_MS}\n\n`);
-  await replay().catch(() => res.destroy());
+  connection.begin();
+  await replay().catch(() => connection.destroy());
 }
