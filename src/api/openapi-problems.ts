@@ -30,7 +30,7 @@ const EXAMPLE_CODE: Record<number, ProblemCode> = {
 /** How the validator words a refused value of this field's schema. */
 function refusal(field: Record<string, unknown> | undefined): string {
   if (typeof field?.['format'] === 'string') return `must match format "${field['format']}"`;
-  if (Array.isArray(field?.['enum'])) return 'must be equal to one of the allowed values';
+  if (Array.isArray(field?.['enum'])) return `must be one of: ${field['enum'].join(', ')}`;
   return 'is invalid';
 }
 

@@ -106,6 +106,11 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
     return { field: base ? `${base}.${missing}` : missing, message: refusal ?? 'is required' };
   }
   if (refusal) return { field: base || where, message: refusal };
+  if (e.keyword === 'enum') {
+    // The values a person can choose from, not ajv's "must be equal to one of the allowed values".
+    const allowed = (e.params['allowedValues'] as unknown[]).map(String).join(', ');
+    return { field: base || where, message: `must be one of: ${allowed}` };
+  }
   const patternMessage =
     e.keyword === 'pattern' ? PATTERN_MESSAGES[String(e.params['pattern'])] : undefined;
   return { field: base || where, message: patternMessage ?? e.message ?? 'is invalid' };

@@ -153,7 +153,7 @@ describe('deliveries API: failure reasons and proof of delivery', () => {
       'an unknown failure_reason',
       { status: 'FAILED', failure_reason: 'weather' },
       'failure_reason',
-      'must be equal to one of the allowed values',
+      'must be one of: recipient_unavailable, address_not_found, refused, damaged, other',
     ],
     [
       'other without a reason',

@@ -7,7 +7,11 @@ import {
 } from '../../src/api/middleware/json-limits';
 import { ValidationError } from '../../src/domain/errors';
 import { IdParams } from '../../src/schemas/common';
-import { CreateDeliveryRequest, DeliveryListQuery } from '../../src/schemas/deliveries';
+import {
+  CreateDeliveryRequest,
+  StatusRequest,
+  DeliveryListQuery,
+} from '../../src/schemas/deliveries';
 import { MAX_REPORTED_ERRORS, validate } from '../../src/schemas/validate';
 
 const Login = Type.Object(
@@ -58,6 +62,33 @@ describe('validate', () => {
       expect(error.message).to.equal('The request path is invalid.');
       expect(error.errors).to.deep.equal([{ field: 'id', message: 'must match format "uuid"' }]);
     }
+  });
+
+  it('when a value is not one of a closed set, then the refusal lists the values a person can choose from', () => {
+    const error = validationErrorOf(() =>
+      validate(StatusRequest, { status: 'LOST', failure_reason: 'weather' }),
+    );
+    expect(error.errors).to.deep.include({
+      field: 'status',
+      message: 'must be one of: IN_TRANSIT, COMPLETED, FAILED',
+    });
+    expect(error.errors).to.deep.include({
+      field: 'failure_reason',
+      message: 'must be one of: recipient_unavailable, address_not_found, refused, damaged, other',
+    });
+  });
+
+  it('when FAILED comes without its code, or a code without FAILED, then the refusal says the rule in words', () => {
+    const missing = validationErrorOf(() => validate(StatusRequest, { status: 'FAILED' }));
+    expect(missing.errors).to.deep.equal([
+      { field: 'failure_reason', message: 'is required when the status is FAILED' },
+    ]);
+    const stray = validationErrorOf(() =>
+      validate(StatusRequest, { status: 'IN_TRANSIT', failure_reason: 'refused' }),
+    );
+    expect(stray.errors).to.deep.equal([
+      { field: 'failure_reason', message: 'goes with the status FAILED only' },
+    ]);
   });
 
   it('when the product of a delivery is empty and its address white space only, then each is refused once, as blank', () => {
