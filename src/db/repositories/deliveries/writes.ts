@@ -128,7 +128,10 @@ export async function insertNewDelivery(
   return (other as { tracking_token: string }).tracking_token;
 }
 
-/** What the record activity reads of the row it changes; the token goes into links, never history. */
+/**
+ * What the record activity reads of the row it changes; the token goes into the links of the
+ * messages it plans (so the run's history holds the link as it was sent).
+ */
 export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to' | 'tracking_token'>;
 
 /**
