@@ -51,6 +51,16 @@ const ConfigSchema = Type.Object({
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   WORKER_SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   WORKER_SHUTDOWN_FORCE_SECONDS: Type.Integer({ minimum: 1, maximum: 900, default: 40 }),
+  // Production workers only (npm run dev and the tests run workflows from source, unversioned).
+  WORKER_VERSIONING: Type.Union(
+    [Type.Literal('pinned'), Type.Literal('auto-upgrade'), Type.Literal('off')],
+    { default: 'pinned' },
+  ),
+  WORKER_DEPLOYMENT_NAME: Type.String({
+    pattern: '^[A-Za-z0-9_-]+$',
+    default: 'delivery-aggregator',
+  }),
+  WORKER_BUILD_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', maxLength: 255 })),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
   /**
    * Requests to the public tracking pages (/track/…: page, JSON, live stream) per client address

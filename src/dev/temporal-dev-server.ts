@@ -42,6 +42,12 @@ export function startTemporalDevServer(opts: {
     // scheduled it, instead of a round trip through matching (production: same dynamic config).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // A worker version with no open pinned runs reads DRAINED within seconds, not the server's
+    // default of minutes, so trying a rolling upgrade locally (and its test) does not wait.
+    '--dynamic-config-value',
+    'matching.wv.VersionDrainageStatusVisibilityGracePeriod="5s"',
+    '--dynamic-config-value',
+    'matching.wv.VersionDrainageStatusRefreshInterval="2s"',
   ];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
