@@ -67,6 +67,13 @@ const ConfigSchema = Type.Object({
    * and minute, in each API process; the static assets do not count.
    */
   TRACKING_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * A partner's API requests per window, in each API process: through one API key
+   * (`per-key`), and through all its keys and signed-in sessions together (`per-partner`).
+   */
+  RATE_LIMIT_PER_KEY: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_PER_PARTNER: Type.Integer({ minimum: 1, default: 1200 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
   OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1 })),
   /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */
