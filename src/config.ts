@@ -69,6 +69,8 @@ const ConfigSchema = Type.Object({
   ADMISSION_MIN_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 4 }),
   ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
   ADMISSION_CREATE_BACKLOG: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  /** The share of a lane's limit one caller may hold in flight, in percent (100: no share). */
+  ADMISSION_CALLER_SHARE_PERCENT: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
   /** Where proof-of-delivery images are kept: files under DATA_DIR, or an S3 bucket. */
   ATTACHMENT_STORAGE: Type.Union([Type.Literal('file'), Type.Literal('s3')], { default: 'file' }),
   S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63 })),

@@ -17,7 +17,7 @@ describe('deliveries API: admission past capacity', () => {
       TEMPORAL_UPDATE_TIMEOUT_MS: 3000,
     };
     const admission = new Admission(
-      { targetMs: 400, minInFlight: 1, maxInFlight: 1, createBacklogLimit: 0 },
+      { targetMs: 400, minInFlight: 1, maxInFlight: 1, createBacklogLimit: 0, callerShare: 1 },
       null,
     );
     const app = createApp({ ...deps, config, admission }).callback();
