@@ -528,8 +528,12 @@ function capacityCpuLines(capacity: CapacityRecord): string[] {
 /** What goes between the markers of `docs/performance.md`. */
 export function renderPerformanceTable(run: BenchRun): string {
   const more = run.lists ? 'every list filter and the CPU per phase are' : 'the CPU per phase is';
+  const stack =
+    run.capacity?.stack === 'production'
+      ? 'the production shape (API and worker processes, a Temporal server on PostgreSQL)'
+      : 'the dev stack (embedded PostgreSQL, the Temporal dev server)';
   return [
-    `The last run of \`npm run bench\`, ${utcMinute(run.startedAt)}, commit ` +
+    `The last run of \`npm run bench\` on ${stack}, ${utcMinute(run.startedAt)}, commit ` +
       `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +
       `${run.machine.loadAverage.start.toFixed(2)} at the start, options ` +
       `\`${JSON.stringify(run.options)}\`. Written by the benchmark from ` +

@@ -110,11 +110,11 @@ describe('admission of Temporal calls', () => {
     expect(await admission.admit('change', 'admin', async () => 'changed')).to.equal('changed');
   });
 
-  it('when the maximum is 0, then nothing is ever refused, whoever calls and however slowly', async () => {
+  it('when the maximum is 0, then nothing is ever refused, whoever calls, however slowly, whatever the backlog', async () => {
     const time = clock();
     const admission = new Admission(
-      { ...settings, maxInFlight: 0, callerShare: 0.1 },
-      null,
+      { ...settings, maxInFlight: 0, callerShare: 0.1, createBacklogLimit: 1 },
+      async () => 1000,
       time.now,
     );
     await admission.admit('change', 'admin', async () => {
@@ -123,6 +123,8 @@ describe('admission of Temporal calls', () => {
     const calls = Array.from({ length: 50 }, () => held());
     const running = calls.map((c) => admission.admit('change', 'admin', c.call));
     expect(await admission.admit('create', 'partner', async () => 'created')).to.equal('created');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await admission.admit('create', 'partner', async () => 'again')).to.equal('again');
     calls.forEach((c) => c.settle());
     await Promise.all(running);
     expect(admission.lanes.change.inFlight).to.equal(0);
