@@ -173,6 +173,10 @@ describe('the production build under faults (npm run test:resilience)', function
     for (const line of client.report()) log(line);
     for (const line of recoveries()) log(line);
 
+    expect(
+      fleet.infra.cluster.unexpectedExits(),
+      'Temporal services that ended by themselves',
+    ).to.deep.equal([]);
     const unexpected = client.exchanges.filter(
       (e) => e.status !== null && ![200, 201, 503].includes(e.status),
     );

@@ -2,7 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { dump, load } from 'js-yaml';
@@ -23,6 +23,8 @@ export const DYNAMIC_CONFIG = 'deploy/temporal/dynamicconfig/production.yaml';
 /** In the order the resilience suite restarts them; each runs as its own process. */
 export const CLUSTER_SERVICES = ['history', 'matching', 'frontend', 'worker'] as const;
 export type ClusterService = (typeof CLUSTER_SERVICES)[number];
+
+const SCRIPT_TIMEOUT_MS = 120_000;
 
 /** More than one, so workflows spread over shards that history owns and hands over. */
 export const HISTORY_SHARDS = 4;
@@ -142,7 +144,10 @@ async function startsWorkflows(
   return true;
 }
 
-/** Runs a deploy/temporal script the way its compose service does, logging to `logFile`. */
+/**
+ * Runs a deploy/temporal script the way its compose service does, logging to `logFile`; it is
+ * killed after two minutes (the namespace script waits for the server as long as it takes).
+ */
 async function runScript(
   script: string,
   env: Record<string, string>,
@@ -154,7 +159,9 @@ async function runScript(
       env: { ...process.env, ...env },
       stdio: ['ignore', log, log],
     });
+    const killer = setTimeout(() => child.kill('SIGKILL'), SCRIPT_TIMEOUT_MS);
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(killer);
     if (code !== 0) throw new Error(`${script} exited ${code}; see ${logFile}`);
   } finally {
     closeSync(log);
@@ -168,6 +175,8 @@ export interface TemporalCluster {
   stopService(service: ClusterService): Promise<void>;
   /** Starts a stopped service again, on its ports. */
   startService(service: ClusterService): void;
+  /** The services that ended without being stopped (a crash, a fatal error). */
+  unexpectedExits(): string[];
   stop(): Promise<void>;
 }
 
@@ -183,6 +192,10 @@ export async function startTemporalCluster(opts: {
 }): Promise<TemporalCluster> {
   const build = ensureTemporalServer();
   const cli = await ensureTemporalCli({ log: () => undefined });
+  // The namespace script calls `temporal`; TEMPORAL_CLI may name the CLI otherwise.
+  const cliDir = path.join(opts.dir, 'bin');
+  await mkdir(cliDir);
+  await symlink(cli.path, path.join(cliDir, 'temporal'));
   const ports = Object.fromEntries(
     await Promise.all(
       CLUSTER_SERVICES.map(async (service) => {
@@ -221,11 +234,16 @@ export async function startTemporalCluster(opts: {
   );
 
   const running = new Map<ClusterService, ChildProcess>();
+  const exits: string[] = [];
   const startService = (service: ClusterService) => {
     const log = openSync(path.join(opts.dir, `temporal-${service}.log`), 'a');
     const args = ['--config-file', configFile, '--allow-no-auth', 'start', '--service', service];
-    running.set(service, spawn(build.server, args, { stdio: ['ignore', log, log] }));
+    const child = spawn(build.server, args, { stdio: ['ignore', log, log] });
     closeSync(log);
+    running.set(service, child);
+    child.once('exit', (code, signal) => {
+      if (running.get(service) === child) exits.push(`${service} exited (${signal ?? code})`);
+    });
   };
   const stopService = async (service: ClusterService) => {
     const child = running.get(service);
@@ -244,7 +262,7 @@ export async function startTemporalCluster(opts: {
     await runScript(
       NAMESPACE_SCRIPT,
       {
-        PATH: `${path.dirname(cli.path)}:${process.env['PATH']}`,
+        PATH: `${cliDir}:${process.env['PATH']}`,
         TEMPORAL_ADDRESS: address,
         DEFAULT_NAMESPACE: opts.namespace,
       },
@@ -259,5 +277,12 @@ export async function startTemporalCluster(opts: {
     await stop();
     throw error;
   }
-  return { version: build.version, address, stopService, startService, stop };
+  return {
+    version: build.version,
+    address,
+    stopService,
+    startService,
+    unexpectedExits: () => [...exits],
+    stop,
+  };
 }
