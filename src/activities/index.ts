@@ -34,9 +34,10 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
  * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
  */
 export function createActivities(deps: ActivityDeps) {
+  const email = createEmailActivities(deps);
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
-    ...createEmailActivities(deps),
-    ...createWebhookActivities(deps.db, deps.webhooks),
+    ...email,
+    ...createWebhookActivities({ ...deps, sendEmail: email.sendEmail }),
   };
 }
