@@ -84,6 +84,7 @@ export function createWebhookActivities(deps: WebhookActivityDeps) {
         return;
       case 'endpoint-disabled':
         return noticeDisabled(partnerId);
+      case 'settled-before':
       case 'no-endpoint':
         return;
       default: {

@@ -8,6 +8,7 @@ import {
   insertWebhookAttempt,
   type WebhookAttempt,
   type WebhookEndpoint,
+  webhookAttemptStatuses,
 } from '../db/repositories/webhooks';
 import type { WebhookJob } from './webhook-message';
 import { webhookHeaders } from './webhook-signature';
@@ -24,6 +25,8 @@ export interface WebhookSettings {
 
 export type WebhookOutcome =
   | { kind: 'delivered'; status: number }
+  /** A retry finds the event delivered, or refused for good, by an earlier attempt. */
+  | { kind: 'settled-before' }
   | { kind: 'no-endpoint' }
   | { kind: 'endpoint-disabled' }
   | { kind: 'failed'; retryable: boolean; reason: string };
@@ -34,6 +37,13 @@ const EXCERPT_BYTES = 1024;
 /** 408 and 429 say "later"; every other 4xx says the request itself is wrong. */
 function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429 || status < 400;
+}
+
+async function settledEarlier(db: Queryable, job: WebhookJob): Promise<boolean> {
+  const statuses = await webhookAttemptStatuses(db, job.partnerId, job.event.id);
+  return statuses.some(
+    (status) => status !== null && ((status >= 200 && status < 300) || !isRetryableStatus(status)),
+  );
 }
 
 interface Answer {
@@ -144,6 +154,11 @@ export async function sendAndLogWebhook(
   settings: WebhookSettings,
   options: AttemptOptions = {},
 ): Promise<RecordedAttempt> {
+  // An attempt that posted but never reported back (a worker lost, or the activity retried for
+  // another message sent with it) must not post the event again.
+  if (attempt > 1 && (await settledEarlier(db, job))) {
+    return { outcome: { kind: 'settled-before' }, logged: null };
+  }
   const endpoint = await findWebhookEndpoint(db, job.partnerId);
   if (!endpoint) return { outcome: { kind: 'no-endpoint' }, logged: null };
   const started = Date.now();
@@ -176,6 +191,7 @@ function errorOf(outcome: WebhookOutcome): string | null {
     case 'endpoint-disabled':
       return ENDPOINT_DISABLED;
     case 'delivered':
+    case 'settled-before':
     case 'no-endpoint':
       return null;
     default: {

@@ -93,6 +93,9 @@ export async function startStack({
     RATE_LIMIT_PER_PARTNER: '1000000',
     // Headroom for a loaded 2-core machine; the outage tests set their own short deadline.
     TEMPORAL_UPDATE_TIMEOUT_MS: '30000',
+    // Suites fire bursts from one caller on a loaded machine; admission has tests of its own
+    // (test/unit/admission.test.ts, test/api/admission.test.ts) and the bench's capacity phase.
+    ADMISSION_MAX_IN_FLIGHT: '0',
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });
