@@ -69,6 +69,7 @@ async function main(): Promise<void> {
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUi: string | null = null;
+    let temporalFailed: Promise<never> | null = null;
     if (!temporalAddress) {
       const cli = await ensureTemporalCli({ log: (msg) => logger.info(msg) });
       const server = startTemporalDevServer({
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       stops.push({ name: 'temporal', stop: server.stop });
       temporalAddress = server.address;
       temporalUi = server.uiUrl;
+      temporalFailed = server.failed;
     }
 
     const db = createDb(databaseUrl, config.DATABASE_POOL_MAX);
@@ -92,7 +94,8 @@ async function main(): Promise<void> {
 
     const tracing = tracingFromConfig(config, 'delivery-platform');
     if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
-    const client = await connectDeliveryClient(config, temporalAddress, tracing);
+    const connecting = connectDeliveryClient(config, temporalAddress, tracing);
+    const client = await (temporalFailed ? Promise.race([connecting, temporalFailed]) : connecting);
     stops.push({ name: 'temporal client', stop: () => client.connection.close() });
     await ensureSearchAttributes(client);
 
