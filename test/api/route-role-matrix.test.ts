@@ -39,6 +39,8 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/deliveries': ALL,
   // Issue 21: the export shows what the list shows, so whoever may list may export.
   'GET /api/v1/deliveries/export': ALL,
+  // Issue 22: every partner's numbers and every admin's load, so super admins only.
+  'GET /api/v1/deliveries/stats': ['super_admin'],
   'GET /api/v1/deliveries/{id}': ALL,
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],

@@ -5,6 +5,7 @@ import { apiKeyRoutes } from './api-keys';
 import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
 import { deliveryRoutes } from './deliveries';
+import { deliveryStatsRoutes } from './delivery-stats';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
@@ -20,6 +21,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...deliveryStatsRoutes(deps),
     ...deliveryRoutes(deps),
     ...attachmentRoutes(deps),
     ...notificationRoutes(deps),
