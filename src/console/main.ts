@@ -6,6 +6,7 @@ import { deliveryDetail, deliveryList } from './deliveries';
 import { button, field, h, input, replaceChildren } from './dom';
 import { ROLE_LABELS, personName, type AdminChoice, type ConsoleContext, type View } from './model';
 import { NotificationCentre } from './notifications';
+import { overviewView } from './overview';
 import { createDeliveryForm } from './partner';
 import { apiForm, submitButton } from './forms';
 import { Session, type ConsoleUser } from './session';
@@ -90,6 +91,7 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
               empty: 'No delivery matches.',
             }),
         },
+        { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },
       ];
     default: {
