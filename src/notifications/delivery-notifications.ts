@@ -62,14 +62,15 @@ function recipientNoticeOf(
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
  * (a retry inserts nothing twice) and returns what every other channel sends next, the
- * delivery's recipient included. With `store: false` (the change was recorded before, with its
+ * delivery's recipient included, and the partner's endpoint when `webhookEndpoint` (read with the
+ * row) says it has one. With `store: false` (the change was recorded before, with its
  * notifications) it only reads.
  */
 export async function planDeliveryFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
   links: DeliveryLinks,
-  { store }: { store: boolean } = { store: true },
+  { store, webhookEndpoint }: { store: boolean; webhookEndpoint: boolean },
 ): Promise<OutboundJob[]> {
   const change = changeOf(record);
   const plan = planNotifications(change);
@@ -90,7 +91,8 @@ export async function planDeliveryFanOut(
   });
   if (store) await storeInApp(trx, record.delivery.id, notices);
   const recipient = recipientNoticeOf(record, change, links);
-  return planOutbound({ trx, record, notices, recipient, partnerEvent: plan.webhook, links });
+  const partnerEvent = webhookEndpoint ? plan.webhook : null;
+  return planOutbound({ trx, record, notices, recipient, partnerEvent, links });
 }
 
 /**
