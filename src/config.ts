@@ -22,6 +22,8 @@ const ConfigSchema = Type.Object({
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 7233 }),
   TEMPORAL_UI_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8233 }),
+  /** Where ops open the Temporal UI (production); the setup CLI prints the ops views under it. */
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ format: 'uri' })),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
   TEMPORAL_UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
@@ -51,24 +53,43 @@ const ConfigSchema = Type.Object({
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   WORKER_SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   WORKER_SHUTDOWN_FORCE_SECONDS: Type.Integer({ minimum: 1, maximum: 900, default: 40 }),
+  // Production workers only (npm run dev and the tests run workflows from source, unversioned).
+  WORKER_VERSIONING: Type.Union(
+    [Type.Literal('pinned'), Type.Literal('auto-upgrade'), Type.Literal('off')],
+    { default: 'pinned' },
+  ),
+  WORKER_DEPLOYMENT_NAME: Type.String({
+    pattern: '^[A-Za-z0-9_-]+$',
+    default: 'delivery-aggregator',
+  }),
+  WORKER_BUILD_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', maxLength: 255 })),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
   /**
    * Requests to the public tracking pages (/track/…: page, JSON, live stream) per client address
    * and minute, in each API process; the static assets do not count.
    */
   TRACKING_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * A partner's API requests per window, in each API process: through one API key
+   * (`per-key`), and through all its keys and signed-in sessions together (`per-partner`).
+   */
+  RATE_LIMIT_PER_KEY: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_PER_PARTNER: Type.Integer({ minimum: 1, default: 1200 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
   OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1 })),
   /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */
   ASSIGNMENT_SLA: Type.String({ pattern: '^[0-9]+(ms|s|m|h)$', default: '30m' }),
   /** Where a `delivery_date` ends (an IANA zone such as Europe/Berlin). */
   BUSINESS_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
-  // Admission of Temporal calls per API process (docs/operations.md, "Overload"); off until the
-  // capacity benchmark has chosen the numbers: 0 admits everything.
-  ADMISSION_TARGET_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 400 }),
-  ADMISSION_MIN_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 4 }),
-  ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
-  ADMISSION_CREATE_BACKLOG: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  // Admission of Temporal calls per API process (docs/operations.md, "Overload"), numbers from
+  // the capacity benchmark's overload phase; ADMISSION_MAX_IN_FLIGHT=0 admits everything.
+  ADMISSION_TARGET_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
+  ADMISSION_MIN_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 2 }),
+  ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 0, maximum: 10_000, default: 16 }),
+  ADMISSION_CREATE_BACKLOG: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 20 }),
+  /** The share of a lane's limit one caller may hold in flight, in percent (100: no share). */
+  ADMISSION_CALLER_SHARE_PERCENT: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
   /** Where proof-of-delivery images are kept: files under DATA_DIR, or an S3 bucket. */
   ATTACHMENT_STORAGE: Type.Union([Type.Literal('file'), Type.Literal('s3')], { default: 'file' }),
   S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63 })),

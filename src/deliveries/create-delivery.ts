@@ -126,7 +126,7 @@ export async function createDelivery(
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
   };
   try {
-    await deps.admission.admit('create', () =>
+    await deps.admission.admit('create', partner.id, () =>
       withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input)),
     );
   } catch (error) {
