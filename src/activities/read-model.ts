@@ -95,7 +95,16 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
           return { recorded: false, outbound };
         }
         return db.transaction(async (trx) => {
-          const locked = await lockDeliveryForEvent(trx, record.delivery.id, record.eventKey);
+          // Whoever the change may tell, read with the row: its partner and both assignees.
+          const people = [record.delivery.assigned_to, record.previousAssignee].filter(
+            (id): id is string => id !== null,
+          );
+          const locked = await lockDeliveryForEvent(
+            trx,
+            record.delivery.id,
+            record.eventKey,
+            people,
+          );
           const { row, eventExists } = locked;
           let { webhookEndpoint } = locked;
           // No row means no event either (events reference their row).
@@ -132,6 +141,7 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
           const outbound = await planDeliveryFanOut(trx, { ...record, ...told, type }, links, {
             store: true,
             webhookEndpoint,
+            people: locked.people,
           });
           return { recorded, outbound };
         });

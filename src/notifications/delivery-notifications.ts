@@ -7,7 +7,7 @@ import {
   planNotifications,
   type DeliveryChange,
 } from '../domain/notification-rules';
-import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
+import { findActiveSuperAdmins, findUsersByIds, type UserAddress } from '../db/repositories/users';
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
@@ -59,6 +59,16 @@ function recipientNoticeOf(
   return content && { email, eventKey: `${record.eventKey}:recipient`, content };
 }
 
+/** What the record read with the row, so that planning reads nothing it already has. */
+export interface FanOutOptions {
+  /** False when the change was recorded before, with its notifications: only read. */
+  store: boolean;
+  /** Whether the partner has a webhook endpoint. */
+  webhookEndpoint: boolean;
+  /** Addresses of users the change may tell; any other recipient is looked up. */
+  people?: readonly UserAddress[];
+}
+
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
  * (a retry inserts nothing twice) and returns what every other channel sends next, the
@@ -70,18 +80,16 @@ export async function planDeliveryFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
   links: DeliveryLinks,
-  { store, webhookEndpoint }: { store: boolean; webhookEndpoint: boolean },
+  options: FanOutOptions,
 ): Promise<OutboundJob[]> {
+  const { store, webhookEndpoint, people = [] } = options;
   const change = changeOf(record);
   const plan = planNotifications(change);
   const label = deliveryLabel(record);
-  const users =
-    plan.recipients.length > 0
-      ? await findUsersByIds(
-          trx,
-          plan.recipients.map((r) => r.userId),
-        )
-      : [];
+  const ids = plan.recipients.map((r) => r.userId);
+  const known = ids.every((id) => people.some((person) => person.id === id));
+  const users: readonly UserAddress[] =
+    ids.length === 0 ? [] : known ? people : await findUsersByIds(trx, ids);
   // A recipient whose account is gone has nobody to read it; retrying would not change that.
   const notices = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);

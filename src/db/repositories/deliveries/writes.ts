@@ -5,6 +5,7 @@ import type { Delivery } from '../../../schemas/deliveries';
 import type { DeliveryModel } from '../../models/delivery';
 import type { DeliveryEventModel } from '../../models/delivery-event';
 import type { RowInput } from '../../models/row-input';
+import { userAddressesWhere, type UserAddress } from '../users';
 import { partnerHasWebhookEndpoint } from '../webhooks';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
@@ -139,37 +140,42 @@ export async function insertNewDelivery(
  */
 export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to' | 'tracking_token'>;
 
-/** What the record activity learns with the row: is the event stored, may the partner be hooked. */
+/** What the record activity learns with the row, so that planning its messages reads nothing more. */
 export interface LockedDelivery {
   row: StoredState | undefined;
   eventExists: boolean;
   /** Whether the delivery's partner has a webhook endpoint registered now. */
   webhookEndpoint: boolean;
+  /** The addresses of the partner, the stored assignee and the `people` asked for. */
+  people: UserAddress[];
 }
 
 /**
- * The row's state, locked for the rest of the transaction, whether the event is already stored
- * and whether the partner has a webhook endpoint (one round trip). No row means no event either:
- * events reference their row.
+ * The row's state, locked for the rest of the transaction, whether the event is already stored,
+ * whether the partner has a webhook endpoint and who may hear of the change (one round trip). No
+ * row means no event either: events reference their row.
  */
 export async function lockDeliveryForEvent(
   trx: Knex.Transaction,
   deliveryId: string,
   eventKey: string,
+  people: readonly string[] = [],
 ): Promise<LockedDelivery> {
+  const asked = people.map(() => '?::uuid');
   const result = await trx.raw<{
-    rows: (StoredState & { recorded: boolean; webhook_endpoint: boolean })[];
+    rows: (StoredState & { recorded: boolean; webhook_endpoint: boolean; people: UserAddress[] })[];
   }>(
     `select d.status, d.assigned_to, d.tracking_token,
             exists (select 1 from delivery_events e where e.event_key = ?) as recorded,
-            ${partnerHasWebhookEndpoint('d.partner_id')} as webhook_endpoint
+            ${partnerHasWebhookEndpoint('d.partner_id')} as webhook_endpoint,
+            ${userAddressesWhere(`u.id in (${['d.partner_id', 'd.assigned_to', ...asked].join(', ')})`)} as people
        from deliveries d where d.id = ? for update of d`,
-    [eventKey, deliveryId],
+    [eventKey, ...people, deliveryId],
   );
   const found = result.rows[0];
-  if (!found) return { row: undefined, eventExists: false, webhookEndpoint: false };
-  const { recorded, webhook_endpoint: webhookEndpoint, ...row } = found;
-  return { row, eventExists: recorded, webhookEndpoint };
+  if (!found) return { row: undefined, eventExists: false, webhookEndpoint: false, people: [] };
+  const { recorded, webhook_endpoint: webhookEndpoint, people: addresses, ...row } = found;
+  return { row, eventExists: recorded, webhookEndpoint, people: addresses };
 }
 
 /**
