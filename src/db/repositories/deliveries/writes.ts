@@ -58,7 +58,9 @@ function rowOf({
   };
 }
 
-function eventOf(event: NewDeliveryEvent): Omit<RowInput<DeliveryEventModel>, 'seq'> {
+function eventOf(
+  event: NewDeliveryEvent,
+): Omit<RowInput<DeliveryEventModel>, 'seq' | 'assigned_to'> {
   return {
     delivery_id: event.deliveryId,
     event_key: event.eventKey,
@@ -86,13 +88,16 @@ const bindings = (values: unknown[]): Knex.RawBinding[] =>
 /** The event's values after its delivery id (first in `eventOf`), which the statement's CTE gives. */
 const eventValues = (event: NewDeliveryEvent) => bindings(Object.values(eventOf(event)).slice(1));
 
-/** A CTE appending the event to the row `source` returned (its bindings: `eventValues`). */
-const eventFrom = (source: string, event: NewDeliveryEvent) =>
+/**
+ * A CTE appending the event to the row `source` returned (its bindings: `eventValues`), with the
+ * assignee the row was left with when `source` returns it.
+ */
+const eventFrom = (source: string, event: NewDeliveryEvent, { withAssignee = false } = {}) =>
   `event as (
-       insert into delivery_events (${EVENT_COLUMNS})
+       insert into delivery_events (${EVENT_COLUMNS}${withAssignee ? ', assigned_to' : ''})
        select id, ${eventValues(event)
          .map(() => '?')
-         .join(', ')} from ${source}
+         .join(', ')}${withAssignee ? ', assigned_to' : ''} from ${source}
        on conflict (event_key) do nothing
      )`;
 
@@ -230,8 +235,8 @@ export async function updateDeliveryWithEvent(
   await db.raw(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?
-        where id = ? returning id
-     ), ${eventFrom('moved', event)}
+        where id = ? returning id, assigned_to
+     ), ${eventFrom('moved', event, { withAssignee: true })}
      select pg_notify(?, id::text) from moved`,
     [
       delivery.status,
