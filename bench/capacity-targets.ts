@@ -9,9 +9,13 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Delivery } from '../src/schemas/deliveries';
+import { closeServer, listen } from '../src/api/listen';
+import { baseUrl } from '../test/support/base-url';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { freePort } from '../test/support/free-port';
 import { waitForReady } from '../test/support/platform-http';
+import { startStack, stopStack, type TestStack } from '../test/support/stack';
+import { createUserWithToken } from '../test/support/users';
 import { waitFor } from '../test/support/wait-for';
 import {
   closedInTime,
@@ -23,18 +27,13 @@ import {
   type LifecycleDriver,
   type ProcessRoles,
 } from './capacity';
-import type { CapacityRecord } from './report';
+import { capacityRows, type CapacityRecord } from './report';
+import { backlogEmpty, postTo, startWorkerProcess, type Post } from './platform-client';
+import { intOption } from './support';
 import { LIFECYCLE_UPDATES, noopLifecycleWorkflow, noopUpdate } from './workflows/noop';
 
 /** Lifecycles per second offered in turn, until one fails. */
 export const CAPACITY_RATES = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40] as const;
-
-export type CapacityPost = (
-  urlPath: string,
-  token: string,
-  body: unknown,
-  headers?: Record<string, string>,
-) => Promise<CallAnswer & { body: unknown }>;
 
 interface Token {
   token: string;
@@ -42,19 +41,25 @@ interface Token {
 }
 
 export interface CapacityBench {
-  client: Client;
-  temporalAddress: string;
-  /** The delivery worker's task queue and its process. */
-  taskQueue: string;
+  stack: TestStack;
+  superAdmin: Token;
+  /** The delivery worker's process. */
   workerPid: number | null;
-  /** A POST to the API at `base` (the API process started here). */
-  postTo: (base: string) => CapacityPost;
-  users: { partner: Token; superAdmin: Token; admins: Token[] };
-  newDelivery: (label: string) => unknown;
-  /** Resolves once the task queue has had no workflow-task backlog for a moment. */
-  backlogEmpty: (taskQueue: string) => Promise<unknown>;
+  /** Seconds each rate is offered. */
   seconds: number;
 }
+
+interface Users {
+  partner: Token;
+  superAdmin: Token;
+  admins: Token[];
+}
+
+const newDelivery = () => ({
+  product_name: `Capacity ${randomUUID()}`,
+  delivery_address: '1 Benchmark Road',
+  delivery_date: '2099-01-01',
+});
 
 const answered = (status: number) => (): CallAnswer => ({ status, retryAfterSeconds: null });
 
@@ -72,16 +77,12 @@ function bareDriver(client: Client, taskQueue: string): LifecycleDriver {
   };
 }
 
-function platformDriver(bench: CapacityBench, post: CapacityPost, retry: boolean): LifecycleDriver {
-  const { partner, superAdmin, admins } = bench.users;
+function platformDriver(client: Client, users: Users, post: Post, retry: boolean): LifecycleDriver {
+  const { partner, superAdmin, admins } = users;
   return async (i, timed) => {
     let delivery: Delivery | null = null;
     const created = await timed('create', async () => {
-      const answer = await post(
-        '/deliveries',
-        partner.token,
-        bench.newDelivery(`capacity ${randomUUID()}`),
-      );
+      const answer = await post('/deliveries', partner.token, newDelivery());
       delivery = answer.body as Delivery;
       return answer;
     });
@@ -97,7 +98,7 @@ function platformDriver(bench: CapacityBench, post: CapacityPost, retry: boolean
       () => post(`/deliveries/${id}/status`, admin.token, { status: 'COMPLETED' }, key('c')),
     ];
     const changed = await thenChanges(timed, changes, retry);
-    return { workflowId, finished: changed && (await closedInTime(bench.client, workflowId)) };
+    return { workflowId, finished: changed && (await closedInTime(client, workflowId)) };
   };
 }
 
@@ -154,39 +155,82 @@ async function startApiProcess() {
 
 /** Bare engine, then platform, rates rising; then the platform at twice its capacity. */
 export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecord> {
+  const { client, temporalAddress, taskQueue } = bench.stack;
+  const [partner, ...admins] = await Promise.all(
+    (['partner', 'admin', 'admin', 'admin', 'admin'] as const).map((role) =>
+      createUserWithToken({ role }),
+    ),
+  );
+  const users: Users = { partner: partner!, superAdmin: bench.superAdmin, admins };
   const api = await startApiProcess();
   try {
     const bareQueue = `bench-capacity-${randomUUID().slice(0, 8)}`;
-    const noop = await startNoopWorker(bench.temporalAddress, bareQueue);
+    const noop = await startNoopWorker(temporalAddress, bareQueue);
     let bare;
     try {
       const roles: ProcessRoles = { api: api.pid, worker: noop.pid };
-      bare = await risingRates('bare', bench.client, bareDriver(bench.client, bareQueue), roles, {
+      bare = await risingRates('bare', client, bareDriver(client, bareQueue), roles, {
         rates: CAPACITY_RATES,
         seconds: bench.seconds,
-        settle: () => bench.backlogEmpty(bareQueue),
+        settle: () => backlogEmpty(client, bareQueue),
       });
     } finally {
       await noop.stop();
     }
     const roles: ProcessRoles = { api: api.pid, worker: bench.workerPid };
-    const post = bench.postTo(api.base);
-    const settle = () => bench.backlogEmpty(bench.taskQueue);
+    const post = postTo(api.base);
+    const settle = () => backlogEmpty(client, taskQueue);
     const platform = await risingRates(
       'platform',
-      bench.client,
-      platformDriver(bench, post, false),
+      client,
+      platformDriver(client, users, post, false),
       roles,
       { rates: CAPACITY_RATES, seconds: bench.seconds, settle },
     );
     const twice = platform.capacity * 2;
     const overloaded =
       twice > 0
-        ? await overload(twice, bench.seconds, platformDriver(bench, post, true), roles)
+        ? await overload(twice, bench.seconds, platformDriver(client, users, post, true), roles)
         : null;
     await settle();
     return { stack: 'dev', seconds: bench.seconds, bare, platform, overload: overloaded };
   } finally {
     await api.stop();
   }
+}
+
+/** Alone: `npx tsx bench/capacity-targets.ts` (BENCH_CAPACITY_SECONDS, 15), printing its rows. */
+async function main(): Promise<void> {
+  const stack = await startStack({ inProcessWorker: false });
+  const server = await listen(stack.app, 0, '127.0.0.1');
+  const worker = await startWorkerProcess(baseUrl(server));
+  try {
+    const record = await benchCapacity({
+      stack,
+      superAdmin: await createUserWithToken({ role: 'super_admin' }),
+      workerPid: worker.pid,
+      seconds: intOption('BENCH_CAPACITY_SECONDS', 15),
+    });
+    const rows: string[] = [];
+    capacityRows(record, (measure, result, goal = '—', met = null) =>
+      rows.push(
+        `| ${measure} | ${result} | ${goal} | ${met === null ? '' : met ? 'met' : 'NOT MET'} |`,
+      ),
+    );
+    console.log(
+      ['', '| Measure | Result | Goal | Met |', '| --- | --- | --- | --- |', ...rows].join('\n'),
+    );
+    console.log(JSON.stringify(record));
+  } finally {
+    await closeServer(server);
+    await worker.stop();
+    await stopStack();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

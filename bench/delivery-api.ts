@@ -40,10 +40,15 @@ import { closeServer, listen } from '../src/api/listen';
 import type { Delivery } from '../src/schemas/deliveries';
 import { startStack, stopStack, type TestStack } from '../test/support/stack';
 import { baseUrl } from '../test/support/base-url';
-import { spawnEntryPoint } from '../test/support/entry-points';
-import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
 import { benchCapacity } from './capacity-targets';
+import {
+  backlogEmpty,
+  postTo,
+  startWorkerProcess,
+  type Answer,
+  type Post,
+} from './platform-client';
 import { benchLists } from './lists';
 import { benchTracking } from './tracking';
 import {
@@ -88,20 +93,8 @@ const OPTIONS = {
 /** Calls before each timed load, so connections, JIT and caches are warm. */
 const WARMUP = 64;
 const RUN = randomUUID().slice(0, 8);
-const { EventType, TaskQueueType } = temporal.api.enums.v1;
+const { EventType } = temporal.api.enums.v1;
 
-interface Answer {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-  retryAfterSeconds: number | null;
-}
-type Post = (
-  path: string,
-  token: string,
-  body: unknown,
-  headers?: Record<string, string>,
-) => Promise<Answer>;
 type BenchUser = Awaited<ReturnType<typeof createUserWithToken>>;
 
 interface Bench {
@@ -116,24 +109,6 @@ const recordLoad = (l: Load<unknown>): LoadRecord => ({
   cores: l.cores,
 });
 
-function postTo(baseUrl: string): Post {
-  return async (path, token, body, headers = {}) => {
-    const res = await fetch(`${baseUrl}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    const retryAfter = res.headers.get('retry-after');
-    return {
-      status: res.status,
-      body: text ? JSON.parse(text) : null,
-      replayed: res.headers.get('idempotent-replayed') === 'true',
-      retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
-    };
-  };
-}
-
 function deliveryFrom(answer: Answer, status: number): Delivery {
   if (answer.status !== status) {
     throw new Error(`expected ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
@@ -146,29 +121,6 @@ const newDelivery = (label: string) => ({
   delivery_address: `${label} Benchmark Road`,
   delivery_date: '2099-01-01',
 });
-
-async function backlogOf(client: Client, taskQueue: string): Promise<number> {
-  const described = await client.workflowService.describeTaskQueue({
-    namespace: client.options.namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    reportStats: true,
-  });
-  return Number(String(described.stats?.approximateBacklogCount ?? 0));
-}
-
-/** Resolves when three polls in a row saw no workflow-task backlog; returns that time (epoch ms). */
-async function backlogEmpty(client: Client, taskQueue: string): Promise<number> {
-  let emptyPolls = 0;
-  let firstEmptyAt = Date.now();
-  for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(200)) {
-    const now = Date.now();
-    if ((await backlogOf(client, taskQueue)) > 0) emptyPolls = 0;
-    else if (emptyPolls++ === 0) firstEmptyAt = now;
-    if (emptyPolls === 3) return firstEmptyAt;
-  }
-  throw new Error(`the backlog of ${taskQueue} did not drain in 10 minutes`);
-}
 
 /** When the run started, its first workflow task was picked up and completed (server clock). */
 async function firstTask(client: Client, workflowId: string) {
@@ -469,43 +421,13 @@ function machine(loadAtStart: number): BenchRun['machine'] {
   };
 }
 
-/**
- * The delivery worker runs as its own process (the production entry point), as deployed, at the
- * same priority as everything else: the API's answers never wait for it.
- */
-async function startWorkerProcess(base: string) {
-  const worker = spawnEntryPoint('src/worker.ts', {});
-  await waitForReady(base, 'the worker process', {
-    withWorker: true,
-    child: worker.child,
-    timeoutMs: 60_000,
-  });
-  return {
-    pid: worker.child.pid ?? null,
-    stop: async () => {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    },
-  };
-}
-
 /** Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0. */
 async function capacity(bench: Bench, workerPid: number | null): Promise<BenchRun['capacity']> {
   if (OPTIONS.capacity === 0) return null;
-  const [partner, ...admins] = await Promise.all(
-    ['partner', 'admin', 'admin', 'admin', 'admin'].map((role) =>
-      createUserWithToken({ role: role as 'partner' | 'admin' }),
-    ),
-  );
   return benchCapacity({
-    client: bench.stack.client,
-    temporalAddress: bench.stack.temporalAddress,
-    taskQueue: bench.stack.taskQueue,
+    stack: bench.stack,
+    superAdmin: bench.superAdmin,
     workerPid,
-    postTo,
-    users: { partner: partner!, superAdmin: bench.superAdmin, admins },
-    newDelivery,
-    backlogEmpty: (taskQueue) => backlogEmpty(bench.stack.client, taskQueue),
     seconds: OPTIONS.capacitySeconds,
   });
 }
