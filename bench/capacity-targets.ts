@@ -33,7 +33,9 @@ import { intOption } from './support';
 import { LIFECYCLE_UPDATES, noopLifecycleWorkflow, noopUpdate } from './workflows/noop';
 
 /** Lifecycles per second offered in turn, until one fails. */
-export const CAPACITY_RATES = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40] as const;
+export const CAPACITY_RATES = [
+  1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40,
+] as const;
 
 interface Token {
   token: string;
@@ -47,6 +49,8 @@ export interface CapacityBench {
   workerPid: number | null;
   /** Seconds each rate is offered. */
   seconds: number;
+  /** Offered in the overload phase instead of twice the capacity (0: twice the capacity). */
+  overloadRate?: number;
 }
 
 interface Users {
@@ -187,7 +191,7 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
       roles,
       { rates: CAPACITY_RATES, seconds: bench.seconds, settle },
     );
-    const twice = platform.capacity * 2;
+    const twice = bench.overloadRate || platform.capacity * 2;
     const overloaded =
       twice > 0
         ? await overload(twice, bench.seconds, platformDriver(client, users, post, true), roles)
@@ -199,7 +203,10 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
   }
 }
 
-/** Alone: `npx tsx bench/capacity-targets.ts` (BENCH_CAPACITY_SECONDS, 15), printing its rows. */
+/**
+ * Alone: `npx tsx bench/capacity-targets.ts`, printing its rows; BENCH_CAPACITY_SECONDS (15),
+ * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing.
+ */
 async function main(): Promise<void> {
   const stack = await startStack({ inProcessWorker: false });
   const server = await listen(stack.app, 0, '127.0.0.1');
@@ -210,6 +217,7 @@ async function main(): Promise<void> {
       superAdmin: await createUserWithToken({ role: 'super_admin' }),
       workerPid: worker.pid,
       seconds: intOption('BENCH_CAPACITY_SECONDS', 15),
+      overloadRate: intOption('BENCH_OVERLOAD_RATE', 0),
     });
     const rows: string[] = [];
     capacityRows(record, (measure, result, goal = '—', met = null) =>

@@ -389,13 +389,14 @@ export function capacityRows(capacity: CapacityRecord, row: AddRow): void {
       production ? appCpu <= 50 : null,
     );
   }
-  if (capacity.overload) overloadRows(capacity.overload, row);
+  if (capacity.overload) overloadRows(capacity.overload, capacity.platform.capacity, row);
 }
 
-function overloadRows(o: OverloadRecord, row: AddRow): void {
+function overloadRows(o: OverloadRecord, capacity: number, row: AddRow): void {
   const lost = o.createsAccepted - o.finished;
+  const times = capacity > 0 ? `${(o.rate / capacity).toFixed(1)}× the capacity` : 'no rate held';
   row(
-    `Overload: ${o.rate}/s offered for ${o.seconds} s (twice the capacity), answers`,
+    `Overload: ${o.rate}/s offered for ${o.seconds} s (${times}), answers`,
     `${JSON.stringify(o.statuses)}; every answer within ${ms(o.all.max)}`,
     'every answer within 1 s',
     o.all.max <= 1000,

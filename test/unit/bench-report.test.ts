@@ -238,7 +238,9 @@ describe('the benchmark report (bench/report.ts)', () => {
     );
     // The CPU goal is the production shape's: on the dev stack it is shown, not judged.
     expect(row(run, 'API + worker CPU per lifecycle')).to.include({ result: '60.0 ms', met: null });
-    expect(row(run, 'Overload: 8/s offered').met).to.equal(true);
+    expect(row(run, 'Overload: 8/s offered for 15 s (2.0× the capacity), answers').met).to.equal(
+      true,
+    );
     expect(row(run, 'Overload: refused').met).to.equal(true);
     expect(row(run, 'Overload: accepted').met).to.equal(true);
     expect(row(run, 'Overload: lifecycles whose create was accepted')).to.include({
