@@ -22,6 +22,8 @@ const ConfigSchema = Type.Object({
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 7233 }),
   TEMPORAL_UI_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8233 }),
+  /** Where ops open the Temporal UI (production); the setup CLI prints the ops views under it. */
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ format: 'uri' })),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
   TEMPORAL_UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
@@ -51,12 +53,29 @@ const ConfigSchema = Type.Object({
   WORKER_METRICS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   WORKER_SHUTDOWN_GRACE_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 20 }),
   WORKER_SHUTDOWN_FORCE_SECONDS: Type.Integer({ minimum: 1, maximum: 900, default: 40 }),
+  // Production workers only (npm run dev and the tests run workflows from source, unversioned).
+  WORKER_VERSIONING: Type.Union(
+    [Type.Literal('pinned'), Type.Literal('auto-upgrade'), Type.Literal('off')],
+    { default: 'pinned' },
+  ),
+  WORKER_DEPLOYMENT_NAME: Type.String({
+    pattern: '^[A-Za-z0-9_-]+$',
+    default: 'delivery-aggregator',
+  }),
+  WORKER_BUILD_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]+$', maxLength: 255 })),
   SSE_HEARTBEAT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 15 }),
   /**
    * Requests to the public tracking pages (/track/…: page, JSON, live stream) per client address
    * and minute, in each API process; the static assets do not count.
    */
   TRACKING_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * A partner's API requests per window, in each API process: through one API key
+   * (`per-key`), and through all its keys and signed-in sessions together (`per-partner`).
+   */
+  RATE_LIMIT_PER_KEY: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_PER_PARTNER: Type.Integer({ minimum: 1, default: 1200 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
   OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1 })),
   /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */

@@ -21,6 +21,7 @@ import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';
 import { ensureSearchAttributes } from './temporal/connect';
+import { opsViewLines } from './temporal/ops-views';
 import { installTemporalRuntime } from './temporal/runtime';
 
 type Stop = { name: string; stop: () => Promise<unknown> };
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
 
     let temporalAddress = config.TEMPORAL_ADDRESS;
     let temporalUi: string | null = null;
+    let temporalFailed: Promise<never> | null = null;
     if (!temporalAddress) {
       const cli = await ensureTemporalCli({ log: (msg) => logger.info(msg) });
       const server = startTemporalDevServer({
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       stops.push({ name: 'temporal', stop: server.stop });
       temporalAddress = server.address;
       temporalUi = server.uiUrl;
+      temporalFailed = server.failed;
     }
 
     const db = createDb(databaseUrl, config.DATABASE_POOL_MAX);
@@ -92,7 +95,8 @@ async function main(): Promise<void> {
 
     const tracing = tracingFromConfig(config, 'delivery-platform');
     if (tracing) stops.push({ name: 'tracing', stop: () => tracing.shutdown() });
-    const client = await connectDeliveryClient(config, temporalAddress, tracing);
+    const connecting = connectDeliveryClient(config, temporalAddress, tracing);
+    const client = await (temporalFailed ? Promise.race([connecting, temporalFailed]) : connecting);
     stops.push({ name: 'temporal client', stop: () => client.connection.close() });
     await ensureSearchAttributes(client);
 
@@ -116,6 +120,7 @@ async function main(): Promise<void> {
     });
 
     const port = (server.address() as AddressInfo).port;
+    const opsUi = temporalUi ?? config.TEMPORAL_UI_URL ?? null;
     const url = `http://localhost:${port}`;
     console.log(
       [
@@ -128,6 +133,16 @@ async function main(): Promise<void> {
         superAdmin
           ? `  Super admin  ${superAdmin.email} / ${config.SUPERADMIN_PASSWORD ? '(SUPERADMIN_PASSWORD)' : superAdmin.password}`
           : '  Super admin  (not bootstrapped: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD)',
+        ...(opsUi
+          ? [
+              '  Ops views in the Temporal UI:',
+              ...opsViewLines(
+                opsUi,
+                config.TEMPORAL_NAMESPACE,
+                new Date().toISOString().slice(0, 10),
+              ),
+            ]
+          : []),
         '  Stop with Ctrl-C.',
         '',
       ].join('\n'),

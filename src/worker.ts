@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';
 import { within } from './temporal/deadline';
 import { installTemporalRuntime } from './temporal/runtime';
+import { deploymentVersionFrom } from './temporal/worker-deployment';
 import { workflowBundleFile } from './temporal/workflow-bundles';
 
 const TRACE_FLUSH_MS = 2000;
@@ -27,15 +28,19 @@ async function main(): Promise<void> {
   }
   const db = createDb(config.DATABASE_URL, config.DATABASE_POOL_MAX);
   const tracing = tracingFromConfig(config, 'delivery-worker');
-  const bundlePath = path.resolve(__dirname, '..', workflowBundleFile(tracing !== undefined));
+  const distDir = path.resolve(__dirname, '..');
+  const bundlePath = path.join(distDir, workflowBundleFile(tracing !== undefined));
+  // Versions name built bundles: a worker running workflows from source has no build to name.
+  const deploymentVersion = config.isDev ? null : await deploymentVersionFrom(config, distDir);
   const { worker, connection } = await composeWorker(config, {
     logger,
     db,
     address: config.TEMPORAL_ADDRESS,
     workflows: config.isDev ? { kind: 'source' } : { kind: 'bundle', codePath: bundlePath },
     ...(tracing ? { tracing } : {}),
+    deploymentVersion,
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker running');
+  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, deploymentVersion }, 'worker running');
   let stopRequestedAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => (stopRequestedAt ??= Date.now()));

@@ -8,6 +8,7 @@ import {
 } from '../notifications/notification-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { createEmailActivities } from './email';
+import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
 import { createWebhookActivities } from './webhooks';
 
@@ -31,12 +32,16 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 
 /**
  * All activities the delivery worker registers: the read model's record (run as a local
- * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
+ * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
+ * `sendNotifications`, a change's emails and webhook in one activity.
  */
 export function createActivities(deps: ActivityDeps) {
+  const email = createEmailActivities(deps);
+  const webhooks = createWebhookActivities(deps.db, deps.webhooks);
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
-    ...createEmailActivities(deps),
-    ...createWebhookActivities(deps.db, deps.webhooks),
+    ...email,
+    ...webhooks,
+    ...createNotificationActivities({ ...email, ...webhooks }),
   };
 }

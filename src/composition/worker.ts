@@ -3,12 +3,14 @@
  * and the test stack use it. Apart from the API's composition (`./api`), so neither production
  * process loads the other's code (test/unit/entry-point-modules.test.ts).
  */
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../config';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { activityDepsFrom } from '../activities';
+import { promoteWhereDue, versionedWorkerOptions } from '../temporal/worker-deployment';
 import {
   connectWorker,
   createDeliveryWorker,
@@ -32,9 +34,15 @@ export async function composeWorker(
     address: string;
     workflows: WorkflowSource;
     tracing?: Tracing;
+    /** The version this worker declares (production); without it the worker is unversioned. */
+    deploymentVersion?: WorkerDeploymentVersion | null;
   },
 ): Promise<ComposedWorker> {
   const connection = await connectWorker(parts.address);
+  const versioning =
+    parts.deploymentVersion && config.WORKER_VERSIONING !== 'off'
+      ? { version: parts.deploymentVersion, mode: config.WORKER_VERSIONING }
+      : null;
   const activityDeps = activityDepsFrom(config, parts.db, parts.logger);
   const worker = await createDeliveryWorker({
     connection,
@@ -44,7 +52,17 @@ export async function composeWorker(
     workflows: parts.workflows,
     shutdown: workerShutdown(config),
     ...(parts.tracing ? { tracing: parts.tracing.worker } : {}),
+    ...(versioning
+      ? { deployment: versionedWorkerOptions(versioning.version, versioning.mode) }
+      : {}),
   });
+  if (versioning) {
+    const temporalApi = {
+      workflowService: connection.workflowService,
+      namespace: config.TEMPORAL_NAMESPACE,
+    };
+    await promoteWhereDue(temporalApi, versioning.version, versioning.mode, parts.logger);
+  }
   return {
     worker,
     connection,

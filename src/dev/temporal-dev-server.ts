@@ -5,8 +5,15 @@ export interface RunningTemporal {
   uiUrl: string | null;
   /** For tests that freeze or kill the server to see how its clients cope. */
   pid: number | undefined;
+  /**
+   * Rejects if the server exits before `stop()` (a port taken, a locked database file), naming its
+   * exit code and its last lines of output, so a caller waiting for it fails at once and says why.
+   */
+  failed: Promise<never>;
   stop: () => Promise<void>;
 }
+
+const REMEMBERED_LINES = 20;
 
 /**
  * Runs `temporal server start-dev` as a child process. With `dbFile` its state survives a
@@ -35,23 +42,52 @@ export function startTemporalDevServer(opts: {
     // scheduled it, instead of a round trip through matching (production: same dynamic config).
     '--dynamic-config-value',
     'system.enableActivityEagerExecution=true',
+    // A worker version with no open pinned runs reads DRAINED within seconds, not the server's
+    // default of minutes, so trying a rolling upgrade locally (and its test) does not wait.
+    '--dynamic-config-value',
+    'matching.wv.VersionDrainageStatusVisibilityGracePeriod="5s"',
+    '--dynamic-config-value',
+    'matching.wv.VersionDrainageStatusRefreshInterval="2s"',
   ];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lastLines: string[] = [];
   const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log?.(line);
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      lastLines.push(line);
+      if (lastLines.length > REMEMBERED_LINES) lastLines.shift();
+      opts.log?.(line);
+    }
   };
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
+  let stopping = false;
+  const failed = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const output = lastLines.length ? `; its last output:\n${lastLines.join('\n')}` : '';
+      reject(
+        new Error(
+          `The Temporal dev server on port ${opts.port} exited (${signal ?? `code ${code}`})${output}`,
+        ),
+      );
+    });
+  });
+  failed.catch(() => undefined); // observed by whoever awaits it; never an unhandled rejection
 
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : null,
     pid: child.pid,
-    stop: () => stopChild(child),
+    failed,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
 }
 

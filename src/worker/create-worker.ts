@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerDeploymentOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Tracing } from '../telemetry/tracing';
 
@@ -32,6 +32,8 @@ export function createDeliveryWorker(opts: {
   shutdown?: { graceSeconds: number; forceSeconds: number };
   /** With a bundle, its own tracing interceptors must be in it (the traced bundle). */
   tracing?: Tracing['worker'];
+  /** Worker Versioning (production): see src/temporal/worker-deployment.ts. */
+  deployment?: WorkerDeploymentOptions;
 }): Promise<Worker> {
   const { tracing } = opts;
   const fromSource = opts.workflows.kind === 'source';
@@ -61,6 +63,7 @@ export function createDeliveryWorker(opts: {
           sinks: tracing.sinks,
         }
       : {}),
+    ...(opts.deployment ? { workerDeploymentOptions: opts.deployment } : {}),
     ...(opts.workflows.kind === 'bundle'
       ? { workflowBundle: { codePath: opts.workflows.codePath } }
       : { workflowsPath: require.resolve('../workflows') }),

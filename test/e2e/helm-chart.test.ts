@@ -106,6 +106,14 @@ describe('the Helm chart (deploy/helm/delivery-aggregator)', function () {
     }
   });
 
+  it('when a rollout replaces the workers, then they run versioned auto-upgrade under the deployment name (a pinned run would wait for the workers the rollout removed)', () => {
+    for (const rendered of [minimal, allFeatures]) {
+      const config = loadConfig(rendered.environment('worker').env);
+      expect(config.WORKER_VERSIONING).to.equal('auto-upgrade');
+      expect(config.WORKER_DEPLOYMENT_NAME).to.equal('delivery-aggregator');
+    }
+  });
+
   it('when secrets are read, then they come by reference from Secrets the chart does not create, never from the ConfigMap, and the super admin reaches the setup Job alone', () => {
     const secrets = [
       'DATABASE_URL',

@@ -7,6 +7,7 @@ import type {
   DeliveryWorkflowInput,
 } from '../../src/workflows/delivery-messages';
 import { expect } from 'chai';
+import type Koa from 'koa';
 import request from 'supertest';
 import { stack } from './stack';
 import { bearer, createUser, createUserWithToken } from './users';
@@ -54,15 +55,29 @@ export function deliveryBody(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
+/** Creates a delivery through the API as the partner (`deliveryBody` with the overrides); its id. */
+export async function createdDeliveryId(
+  partner: { token: string },
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await request(stack().app.callback())
+    .post('/api/v1/deliveries')
+    .set(bearer(partner.token))
+    .send(deliveryBody(overrides));
+  expect(res.status).to.equal(201);
+  return res.body.id as string;
+}
+
 /**
- * A delivery taken through the API up to `upTo`, with its partner, its admin and a super admin,
- * each a fresh user with a token.
+ * A delivery taken through the API (the stack's unless given) up to `upTo`, with its partner, its
+ * admin and a super admin, each a fresh user with a token.
  */
 export async function deliveryThrough(
   upTo: 'CREATED' | 'ASSIGNED' | 'IN_TRANSIT',
   body: Record<string, unknown> = deliveryBody(),
+  app: Koa = stack().app,
 ) {
-  const api = () => request(stack().app.callback());
+  const api = () => request(app.callback());
   const partner = await createUserWithToken({ role: 'partner' });
   const admin = await createUserWithToken({ role: 'admin' });
   const boss = await createUserWithToken({ role: 'super_admin' });

@@ -43,3 +43,18 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Live processes whose command line mentions `text` (a data folder, say), wherever they were reparented. */
+export function processesMentioning(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (commandLine.includes(text) && isAlive(Number(entry))) found.push(Number(entry));
+    } catch {
+      // The process ended while we were reading.
+    }
+  }
+  return found;
+}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import type { EmailSettings } from '../../src/notifications/email-settings';
 import {
   connectWorker,
@@ -25,6 +26,7 @@ export async function startTestWorker(
     taskQueue?: string;
     workflows?: WorkflowSource;
     tracing?: Tracing['worker'];
+    deployment?: WorkerDeploymentOptions;
   } = {},
 ): Promise<TestWorker> {
   const { temporalAddress, activityDeps } = stack();
@@ -37,6 +39,7 @@ export async function startTestWorker(
     deps: { ...activityDeps, email: opts.email ?? activityDeps.email },
     workflows: opts.workflows ?? { kind: 'bundle', codePath: await workflowBundle() },
     ...(opts.tracing ? { tracing: opts.tracing } : {}),
+    ...(opts.deployment ? { deployment: opts.deployment } : {}),
   });
   const running = worker.run();
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { bundleWorkflows } from '../../src/temporal/workflow-bundler';
 
 // Bundling the workflows takes seconds; every worker a test run starts shares one bundle.
@@ -23,4 +24,14 @@ export function workflowBundle(traced = false): Promise<string> {
     bundles.set(traced, bundle);
   }
   return bundle;
+}
+
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+/** Another set of workflows (a test's own "next version"), bundled to a file; resolves to its path. */
+export async function workflowBundleOf(workflowsPath: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet as never });
+  const file = path.join(os.tmpdir(), `workflow-bundle-${process.pid}-${randomUUID()}.js`);
+  await writeFile(file, code);
+  return file;
 }

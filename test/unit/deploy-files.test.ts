@@ -53,12 +53,16 @@ describe('container files', () => {
     });
   }
 
-  it('when the image is built, then both workflow bundles the worker loads (plain and traced) are produced', () => {
+  it('when the image is built, then both workflow bundles the worker loads (plain and traced) and the build ID naming them are produced where the worker reads them', () => {
     expect(read('package.json')).to.include('scripts/bundle-workflows.ts');
     expect(read('scripts/bundle-workflows.ts'))
       .to.include('for (const traced of [false, true])')
-      .and.include("path.resolve(__dirname, '../dist', workflowBundleFile(traced))");
-    expect(read('src/worker.ts')).to.include("path.resolve(__dirname, '..', workflowBundleFile(");
+      .and.include("path.resolve(__dirname, '../dist', workflowBundleFile(traced))")
+      .and.include("path.resolve(__dirname, '../dist', BUILD_ID_FILE)");
+    expect(read('src/worker.ts'))
+      .to.include("const distDir = path.resolve(__dirname, '..')")
+      .and.include('path.join(distDir, workflowBundleFile(')
+      .and.include('deploymentVersionFrom(config, distDir)');
   });
 
   it('when a production source loads a package, then it is a production dependency', () => {
@@ -80,7 +84,7 @@ describe('container files', () => {
       (m) => m[1]!,
     );
     const external = images.filter((image) => !image.startsWith('delivery-aggregator:'));
-    expect(external).to.include.members(['temporalio/server:1.30.1', 'temporalio/ui:2.34.0']);
+    expect(external).to.include.members(['temporalio/ui:2.34.0']);
     for (const image of external) expect(image, image).to.match(/:\d+(\.\d+)+$/);
   });
 
