@@ -54,7 +54,7 @@ export interface CapacityBench {
 }
 
 interface Users {
-  partner: Token;
+  partners: Token[];
   superAdmin: Token;
   admins: Token[];
 }
@@ -82,10 +82,11 @@ function bareDriver(client: Client, taskQueue: string): LifecycleDriver {
 }
 
 function platformDriver(client: Client, users: Users, post: Post, retry: boolean): LifecycleDriver {
-  const { partner, superAdmin, admins } = users;
+  const { partners, superAdmin, admins } = users;
   return async (i, timed) => {
     let delivery: Delivery | null = null;
     const created = await timed('create', async () => {
+      const partner = partners[i % partners.length]!;
       const answer = await post('/deliveries', partner.token, newDelivery());
       delivery = answer.body as Delivery;
       return answer;
@@ -160,12 +161,11 @@ async function startApiProcess() {
 /** Bare engine, then platform, rates rising; then the platform at twice its capacity. */
 export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecord> {
   const { client, temporalAddress, taskQueue } = bench.stack;
-  const [partner, ...admins] = await Promise.all(
-    (['partner', 'admin', 'admin', 'admin', 'admin'] as const).map((role) =>
-      createUserWithToken({ role }),
-    ),
-  );
-  const users: Users = { partner: partner!, superAdmin: bench.superAdmin, admins };
+  // Several of each, as in production: no one caller's share or request limit is what is measured.
+  const team = (role: 'partner' | 'admin') =>
+    Promise.all([1, 2, 3, 4].map(() => createUserWithToken({ role })));
+  const [partners, admins] = await Promise.all([team('partner'), team('admin')]);
+  const users: Users = { partners, superAdmin: bench.superAdmin, admins };
   const api = await startApiProcess();
   try {
     const bareQueue = `bench-capacity-${randomUUID().slice(0, 8)}`;

@@ -130,8 +130,7 @@ export class Admission {
    */
   async admit<T>(lane: Lane, caller: string, call: () => Promise<T>): Promise<T> {
     const limit = this.lanes[lane];
-    this.assertCallerShare(lane, caller);
-    if (lane === 'create') this.assertCreateRoom();
+    this.assertAdmissible(lane, caller);
     if (!limit.tryAcquire(caller)) throw overloaded(lane, 'too many calls in flight', 1);
     const started = this.now();
     try {
@@ -139,6 +138,23 @@ export class Admission {
     } finally {
       limit.release(this.now() - started, this.now(), caller);
     }
+  }
+
+  /**
+   * Throws the refusal `admit` would give now, so a request past capacity is refused before it
+   * reads anything; `admit` checks again, as the room may be gone by the time it calls.
+   */
+  assertRoom(lane: Lane, caller: string): void {
+    this.assertAdmissible(lane, caller);
+    const limit = this.lanes[lane];
+    if (this.settings.maxInFlight !== 0 && limit.inFlight >= Math.floor(limit.limit)) {
+      throw overloaded(lane, 'too many calls in flight', 1);
+    }
+  }
+
+  private assertAdmissible(lane: Lane, caller: string): void {
+    this.assertCallerShare(lane, caller);
+    if (lane === 'create') this.assertCreateRoom();
   }
 
   private assertCallerShare(lane: Lane, caller: string): void {

@@ -76,6 +76,11 @@ describe('admission of Temporal calls', () => {
     const refused = await refusal(admission.admit('create', 'partner-2', async () => 'never'));
     expect(refused?.code).to.equal('unavailable');
     expect(refused?.context['retryAfterSeconds']).to.equal(1);
+    // The same refusal before the request reads anything.
+    expect(() => admission.assertRoom('create', 'partner-2'))
+      .to.throw(DomainError)
+      .with.property('code', 'unavailable');
+    expect(() => admission.assertRoom('change', 'admin')).not.to.throw();
     expect(await admission.admit('change', 'admin', async () => 'changed')).to.equal('changed');
     calls.forEach((c) => c.settle());
     await Promise.all(running);
