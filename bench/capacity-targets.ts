@@ -9,8 +9,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Delivery } from '../src/schemas/deliveries';
-import { closeServer, listen } from '../src/api/listen';
-import { baseUrl } from '../test/support/base-url';
+import { connectDeliveryClient } from '../src/composition/api';
+import { ensureSearchAttributes } from '../src/temporal/connect';
+import { startClusterInfra } from '../test/resilience/cluster-infra';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { freePort } from '../test/support/free-port';
 import { waitForReady } from '../test/support/platform-http';
@@ -28,7 +29,7 @@ import {
   type ProcessRoles,
 } from './capacity';
 import { capacityRows, type CapacityRecord } from './report';
-import { backlogEmpty, postTo, startWorkerProcess, type Post } from './platform-client';
+import { backlogEmpty, postTo, startWorkerOn, type Post } from './platform-client';
 import { intOption } from './support';
 import { LIFECYCLE_UPDATES, noopLifecycleWorkflow, noopUpdate } from './workflows/noop';
 
@@ -51,6 +52,15 @@ export interface CapacityBench {
   seconds: number;
   /** Offered in the overload phase instead of twice the capacity (0: twice the capacity). */
   overloadRate?: number;
+  /** The Temporal server both targets run on; by default the stack's dev server. */
+  engine?: Engine;
+}
+
+/** A Temporal server and a client of it. */
+export interface Engine {
+  stack: CapacityRecord['stack'];
+  address: string;
+  client: Client;
 }
 
 interface Users {
@@ -140,9 +150,13 @@ async function startNoopWorker(temporalAddress: string, taskQueue: string) {
 }
 
 /** The API entry point as its own process on a free port. */
-async function startApiProcess() {
+async function startApiProcess(temporalAddress: string) {
   const port = await freePort();
-  const api = spawnEntryPoint('src/server.ts', { PORT: String(port), HOST: '127.0.0.1' });
+  const api = spawnEntryPoint('src/server.ts', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: temporalAddress,
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitForReady(base, () => `the API process (${api.output()})`, {
     child: api.child,
@@ -160,13 +174,19 @@ async function startApiProcess() {
 
 /** Bare engine, then platform, rates rising; then the platform at twice its capacity. */
 export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecord> {
-  const { client, temporalAddress, taskQueue } = bench.stack;
+  const { taskQueue } = bench.stack;
+  const engine: Engine = bench.engine ?? {
+    stack: 'dev',
+    address: bench.stack.temporalAddress,
+    client: bench.stack.client,
+  };
+  const { client, address: temporalAddress } = engine;
   // Several of each, as in production: no one caller's share or request limit is what is measured.
   const team = (role: 'partner' | 'admin') =>
     Promise.all([1, 2, 3, 4].map(() => createUserWithToken({ role })));
   const [partners, admins] = await Promise.all([team('partner'), team('admin')]);
   const users: Users = { partners, superAdmin: bench.superAdmin, admins };
-  const api = await startApiProcess();
+  const api = await startApiProcess(temporalAddress);
   try {
     const bareQueue = `bench-capacity-${randomUUID().slice(0, 8)}`;
     const noop = await startNoopWorker(temporalAddress, bareQueue);
@@ -198,20 +218,44 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
         ? await overload(twice, bench.seconds, platformDriver(client, users, post, true), roles)
         : null;
     await settle();
-    return { stack: 'dev', seconds: bench.seconds, bare, platform, overload: overloaded };
+    return { stack: engine.stack, seconds: bench.seconds, bare, platform, overload: overloaded };
   } finally {
     await api.stop();
   }
 }
 
+/** The production shape's engine: a Temporal cluster on PostgreSQL (`cluster-infra.ts`). */
+export async function productionEngine(
+  stack: TestStack,
+): Promise<Engine & { close(): Promise<void> }> {
+  const infra = await startClusterInfra();
+  const client = await connectDeliveryClient(stack.config, infra.temporalAddress);
+  await ensureSearchAttributes(client);
+  return {
+    stack: 'production',
+    address: infra.temporalAddress,
+    client,
+    close: async () => {
+      await client.connection.close();
+      await infra.close();
+    },
+  };
+}
+
 /**
  * Alone: `npx tsx bench/capacity-targets.ts`, printing its rows; BENCH_CAPACITY_SECONDS (15),
- * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing.
+ * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing, and
+ * BENCH_CAPACITY_PRODUCTION=1 to run both targets on a Temporal cluster over PostgreSQL (the
+ * resilience suite's) instead of the dev server; the read model stays on the embedded PostgreSQL.
  */
 async function main(): Promise<void> {
   const stack = await startStack({ inProcessWorker: false });
-  const server = await listen(stack.app, 0, '127.0.0.1');
-  const worker = await startWorkerProcess(baseUrl(server));
+  const production =
+    intOption('BENCH_CAPACITY_PRODUCTION', 0) === 1 ? await productionEngine(stack) : null;
+  const address = production?.address ?? stack.temporalAddress;
+  const worker = await startWorkerOn(production?.client ?? stack.client, stack.taskQueue, {
+    TEMPORAL_ADDRESS: address,
+  });
   try {
     const record = await benchCapacity({
       stack,
@@ -219,6 +263,7 @@ async function main(): Promise<void> {
       workerPid: worker.pid,
       seconds: intOption('BENCH_CAPACITY_SECONDS', 15),
       overloadRate: intOption('BENCH_OVERLOAD_RATE', 0),
+      ...(production ? { engine: production } : {}),
     });
     const rows: string[] = [];
     capacityRows(record, (measure, result, goal = '—', met = null) =>
@@ -231,8 +276,8 @@ async function main(): Promise<void> {
     );
     console.log(JSON.stringify(record));
   } finally {
-    await closeServer(server);
     await worker.stop();
+    await production?.close();
     await stopStack();
   }
 }

@@ -82,9 +82,11 @@ export function cpuByRole(roles: ProcessRoles): Record<string, number> {
           ? 'api'
           : pid === roles.worker
             ? 'worker'
-            : cpu.name === 'temporal' || cpu.name === 'postgres'
-              ? cpu.name
-              : null;
+            : cpu.name.startsWith('temporal') // the dev server, or a cluster's temporal-server
+              ? 'temporal'
+              : cpu.name === 'postgres'
+                ? 'postgres'
+                : null;
     if (role) totals[role]! += cpu.seconds;
   }
   return totals;

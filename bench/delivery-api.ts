@@ -24,7 +24,8 @@
  * BENCH_CHANGES (1000), BENCH_CHANGE_DELIVERIES (100), BENCH_CHANGE_CONCURRENCY (16),
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
  * BENCH_LIST_REQUESTS (200), BENCH_CAPACITY (1; 0 skips the capacity phase),
- * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_TRACKING (1; 0 skips the tracking page),
+ * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_CAPACITY_PRODUCTION (0; 1 runs the
+ * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking page),
  * BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000).
  */
 import type { Client } from '@temporalio/client';
@@ -41,10 +42,11 @@ import type { Delivery } from '../src/schemas/deliveries';
 import { startStack, stopStack, type TestStack } from '../test/support/stack';
 import { baseUrl } from '../test/support/base-url';
 import { createUserWithToken } from '../test/support/users';
-import { benchCapacity } from './capacity-targets';
+import { benchCapacity, productionEngine } from './capacity-targets';
 import {
   backlogEmpty,
   postTo,
+  startWorkerOn,
   startWorkerProcess,
   type Answer,
   type Post,
@@ -86,6 +88,7 @@ const OPTIONS = {
   listRequests: intOption('BENCH_LIST_REQUESTS', 200),
   capacity: intOption('BENCH_CAPACITY', 1),
   capacitySeconds: intOption('BENCH_CAPACITY_SECONDS', 15),
+  capacityProduction: intOption('BENCH_CAPACITY_PRODUCTION', 0),
   tracking: intOption('BENCH_TRACKING', 1),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
@@ -421,15 +424,32 @@ function machine(loadAtStart: number): BenchRun['machine'] {
   };
 }
 
-/** Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0. */
+/**
+ * Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0; with
+ * BENCH_CAPACITY_PRODUCTION=1 on the production shape: a Temporal cluster over PostgreSQL, with a
+ * delivery worker process of its own.
+ */
 async function capacity(bench: Bench, workerPid: number | null): Promise<BenchRun['capacity']> {
   if (OPTIONS.capacity === 0) return null;
-  return benchCapacity({
+  const settings = {
     stack: bench.stack,
     superAdmin: bench.superAdmin,
-    workerPid,
     seconds: OPTIONS.capacitySeconds,
-  });
+  };
+  if (OPTIONS.capacityProduction === 0) return benchCapacity({ ...settings, workerPid });
+  const engine = await productionEngine(bench.stack);
+  try {
+    const worker = await startWorkerOn(engine.client, bench.stack.taskQueue, {
+      TEMPORAL_ADDRESS: engine.address,
+    });
+    try {
+      return await benchCapacity({ ...settings, workerPid: worker.pid, engine });
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await engine.close();
+  }
 }
 
 async function main(): Promise<void> {

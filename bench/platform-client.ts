@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { waitForReady } from '../test/support/platform-http';
+import { waitFor } from '../test/support/wait-for';
 import { sleep } from './support';
 
 const { TaskQueueType } = temporal.api.enums.v1;
@@ -74,6 +75,38 @@ export async function startWorkerProcess(base: string) {
     child: worker.child,
     timeoutMs: 60_000,
   });
+  return {
+    pid: worker.child.pid ?? null,
+    stop: async () => {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    },
+  };
+}
+
+/**
+ * The delivery worker as its own process on the Temporal server at `env.TEMPORAL_ADDRESS`;
+ * resolves once a worker polls the task queue there.
+ */
+export async function startWorkerOn(
+  client: Client,
+  taskQueue: string,
+  env: { TEMPORAL_ADDRESS: string },
+) {
+  const worker = spawnEntryPoint('src/worker.ts', env);
+  await waitFor(
+    async () => {
+      if (worker.child.exitCode !== null) throw new Error(`the worker exited: ${worker.output()}`);
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace: client.options.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      return (pollers ?? []).length > 0 ? true : undefined;
+    },
+    'the worker process to poll',
+    60_000,
+  );
   return {
     pid: worker.child.pid ?? null,
     stop: async () => {

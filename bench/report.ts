@@ -459,7 +459,7 @@ export function renderLatest(run: BenchRun): string {
       `${machine.loadAverage.end.toFixed(2)} at the end (other work on the machine skews every number)`,
     `- One stack: embedded PostgreSQL, Temporal dev server, API and load in one Node process, ` +
       `the worker in its own (no process niced); the capacity phase runs the API as its own ` +
-      `process too`,
+      `process too, on ${run.capacity?.stack === 'production' ? 'a Temporal cluster over PostgreSQL (the production shape)' : 'the same dev server'}`,
     `- Options: ${JSON.stringify(run.options)}`,
     '',
     ...summaryTable(run),
@@ -530,9 +530,10 @@ function capacityCpuLines(capacity: CapacityRecord): string[] {
 export function renderPerformanceTable(run: BenchRun): string {
   const more = run.lists ? 'every list filter and the CPU per phase are' : 'the CPU per phase is';
   const stack =
-    run.capacity?.stack === 'production'
-      ? 'the production shape (API and worker processes, a Temporal server on PostgreSQL)'
-      : 'the dev stack (embedded PostgreSQL, the Temporal dev server)';
+    'the dev stack (embedded PostgreSQL, the Temporal dev server)' +
+    (run.capacity?.stack === 'production'
+      ? ', its capacity phase on the production shape (API and worker processes on a Temporal cluster over PostgreSQL)'
+      : '');
   return [
     `The last run of \`npm run bench\` on ${stack}, ${utcMinute(run.startedAt)}, commit ` +
       `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +

@@ -285,7 +285,12 @@ describe('the benchmark report (bench/report.ts)', () => {
     const run = sampleRun();
     const table = renderPerformanceTable(run);
     expect(table).to.contain('2030-01-02 03:04 UTC, commit abc1234,');
-    expect(table).to.contain('on the dev stack (embedded PostgreSQL, the Temporal dev server)');
+    expect(table).to.contain('on the dev stack (embedded PostgreSQL, the Temporal dev server),');
+    const production = { ...run, capacity: { ...capacity(), stack: 'production' as const } };
+    expect(renderPerformanceTable(production)).to.contain(
+      'its capacity phase on the production shape (API and worker processes on a Temporal cluster over PostgreSQL)',
+    );
+    expect(row(production, 'API + worker CPU per lifecycle')).to.include({ met: false });
     expect(table).to.contain('options `{"starts":2000,"capacity":1}`');
     for (const r of summaryRows(run)) expect(table).to.contain(`| ${r.measure} | ${r.result} |`);
   });
