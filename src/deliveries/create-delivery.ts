@@ -110,6 +110,8 @@ export async function createDelivery(
   idempotencyHeader: string | undefined,
 ): Promise<CreatedDelivery> {
   assertEmailVerified(partner);
+  // Past capacity, refused before any read: the refusal must stay fast when everything is slow.
+  deps.admission.assertRoom('create', partner.id);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   const existing = await findDeliveryByKey(deps.db, key);
   if (existing) return replay(existing, payloadHash);
