@@ -7,6 +7,7 @@ import {
   type NotificationSettings,
 } from '../notifications/notification-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
+import { createDispatchActivities } from './dispatch';
 import { createEmailActivities } from './email';
 import { createReadModelActivities } from './read-model';
 import { createWebhookActivities } from './webhooks';
@@ -31,11 +32,12 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 
 /**
  * All activities the delivery worker registers: the read model's record (run as a local
- * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
+ * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
  */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
+    ...createDispatchActivities(deps.db, deps.notifications),
     ...createEmailActivities(deps),
     ...createWebhookActivities(deps.db, deps.webhooks),
   };

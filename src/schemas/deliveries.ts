@@ -166,7 +166,7 @@ export const TimelineEvent = Type.Object(
   {
     type: StringEnum(DELIVERY_EVENT_TYPES, {
       description:
-        'created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal',
+        "created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal; offered, offer_declined, offer_expired, offer_withdrawn and returned_to_queue record auto-dispatch (the offered admin is named in `reason`; a decline's actor is the admin who declined)",
     }),
     from_status: Type.Union([Status, Type.Null()]),
     to_status: Status,

@@ -219,8 +219,8 @@ export async function findTrackedDelivery(
 }
 
 /**
- * Every active admin with the count of deliveries in their hands, least loaded first, then by
- * name. One statement: the open deliveries come from the (status, created_at, id) index and are
+ * Every active admin with the count of deliveries in their hands, their availability, capacity
+ * and unanswered offers, least loaded first, then by name. One statement: the open deliveries come from the (status, created_at, id) index and are
  * joined to the admins, so the cost follows the open deliveries, not the whole history.
  */
 export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
@@ -237,7 +237,13 @@ export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
       'users.email',
       'users.first_name',
       'users.last_name',
+      'users.available',
+      'users.capacity',
       db.raw('count(deliveries.id)::int as open_deliveries'),
+      // Auto-dispatch's unanswered offers: one small indexed count per admin, same statement.
+      db.raw(
+        "(select count(*) from delivery_offers o where o.admin_id = users.id and o.status = 'pending')::int as pending_offers",
+      ),
     )
     .orderByRaw(
       "open_deliveries, lower(trim(users.first_name || ' ' || users.last_name)), lower(users.email), users.id",
