@@ -2,7 +2,7 @@
  * `npm run bench`: the delivery platform measured against the engine it runs on, on one stack
  * (embedded PostgreSQL, one Temporal dev server: the test stack), the API served over HTTP on
  * 127.0.0.1 from this process, the delivery worker as its own process (the production entry
- * point) at BENCH_WORKER_NICE (10). In order:
+ * point), at the API's priority as in production. In order:
  *  1. bare start rate: `workflow.start` of a type nobody polls (the engine's ceiling here);
  *  2. create rate: POST /deliveries, compared with 1;
  *  3. drain time: until the worker has run the first task of every delivery created in 2;
@@ -10,18 +10,22 @@
  *     no-op workflow (`bench/workflows/noop.ts`);
  *  5. history events per lifecycle (create → assign → IN_TRANSIT → COMPLETED);
  *  6. a duplicate storm: identical concurrent creates yield one delivery;
- *  7. the public tracking page once the worker is idle: its first paint, and 1,000 open pages
+ *  7. capacity at a service level (`bench/capacity.ts`): whole lifecycles per second, open loop,
+ *     rates rising until one fails, for the bare engine and the platform (its API as its own
+ *     process), CPU per lifecycle by process, events and tasks per lifecycle; then twice the
+ *     platform's capacity, which it must refuse fast and lose nothing of;
+ *  8. the public tracking page once the worker is idle: its first paint, and 1,000 open pages
  *     on one delivery through a change (`bench/tracking.ts`);
- *  8. lists at 100,000 rows (`bench/lists.ts`).
+ *  9. lists at 100,000 rows (`bench/lists.ts`).
  * Prints each phase as it goes; at the end `bench/report.ts` writes the run's records: the raw
  * numbers in bench/results/latest.json, and from them the table with each goal in
  * bench/results/latest.md and between the markers of docs/performance.md. Timing goals live
  * there, not in tests. Options (env): BENCH_STARTS (2000), BENCH_CONCURRENCY (32),
  * BENCH_CHANGES (1000), BENCH_CHANGE_DELIVERIES (100), BENCH_CHANGE_CONCURRENCY (16),
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
- * BENCH_LIST_REQUESTS (200), BENCH_WORKER_NICE (10; 0 gives the worker the API's priority),
- * BENCH_TRACKING (1; 0 skips the tracking page), BENCH_TRACKING_REQUESTS (50),
- * BENCH_TRACKING_STREAMS (1000).
+ * BENCH_LIST_REQUESTS (200), BENCH_CAPACITY (1; 0 skips the capacity phase),
+ * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_TRACKING (1; 0 skips the tracking page),
+ * BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000).
  */
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -39,6 +43,7 @@ import { baseUrl } from '../test/support/base-url';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
+import { benchCapacity } from './capacity-targets';
 import { benchLists } from './lists';
 import { benchTracking } from './tracking';
 import {
@@ -74,7 +79,8 @@ const OPTIONS = {
   duplicates: intOption('BENCH_DUPLICATES', 200),
   listRows: intOption('BENCH_LIST_ROWS', 100_000),
   listRequests: intOption('BENCH_LIST_REQUESTS', 200),
-  workerNice: intOption('BENCH_WORKER_NICE', 10),
+  capacity: intOption('BENCH_CAPACITY', 1),
+  capacitySeconds: intOption('BENCH_CAPACITY_SECONDS', 15),
   tracking: intOption('BENCH_TRACKING', 1),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
@@ -88,8 +94,14 @@ interface Answer {
   status: number;
   body: unknown;
   replayed: boolean;
+  retryAfterSeconds: number | null;
 }
-type Post = (path: string, token: string, body: unknown) => Promise<Answer>;
+type Post = (
+  path: string,
+  token: string,
+  body: unknown,
+  headers?: Record<string, string>,
+) => Promise<Answer>;
 type BenchUser = Awaited<ReturnType<typeof createUserWithToken>>;
 
 interface Bench {
@@ -105,17 +117,19 @@ const recordLoad = (l: Load<unknown>): LoadRecord => ({
 });
 
 function postTo(baseUrl: string): Post {
-  return async (path, token, body) => {
+  return async (path, token, body, headers = {}) => {
     const res = await fetch(`${baseUrl}/api/v1${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
     const text = await res.text();
+    const retryAfter = res.headers.get('retry-after');
     return {
       status: res.status,
       body: text ? JSON.parse(text) : null,
       replayed: res.headers.get('idempotent-replayed') === 'true',
+      retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
     };
   };
 }
@@ -456,22 +470,44 @@ function machine(loadAtStart: number): BenchRun['machine'] {
 }
 
 /**
- * The delivery worker runs as its own process (the production entry point), as deployed: the
- * API's answers never wait for it, and at BENCH_WORKER_NICE it yields the CPU to the request path
- * while a burst lasts and works the backlog off afterwards.
+ * The delivery worker runs as its own process (the production entry point), as deployed, at the
+ * same priority as everything else: the API's answers never wait for it.
  */
-async function startWorkerProcess(base: string): Promise<() => Promise<void>> {
+async function startWorkerProcess(base: string) {
   const worker = spawnEntryPoint('src/worker.ts', {});
-  if (worker.child.pid !== undefined) os.setPriority(worker.child.pid, OPTIONS.workerNice);
   await waitForReady(base, 'the worker process', {
     withWorker: true,
     child: worker.child,
     timeoutMs: 60_000,
   });
-  return async () => {
-    worker.child.kill('SIGTERM');
-    await worker.exited;
+  return {
+    pid: worker.child.pid ?? null,
+    stop: async () => {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    },
   };
+}
+
+/** Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0. */
+async function capacity(bench: Bench, workerPid: number | null): Promise<BenchRun['capacity']> {
+  if (OPTIONS.capacity === 0) return null;
+  const [partner, ...admins] = await Promise.all(
+    ['partner', 'admin', 'admin', 'admin', 'admin'].map((role) =>
+      createUserWithToken({ role: role as 'partner' | 'admin' }),
+    ),
+  );
+  return benchCapacity({
+    client: bench.stack.client,
+    temporalAddress: bench.stack.temporalAddress,
+    taskQueue: bench.stack.taskQueue,
+    workerPid,
+    postTo,
+    users: { partner: partner!, superAdmin: bench.superAdmin, admins },
+    newDelivery,
+    backlogEmpty: (taskQueue) => backlogEmpty(bench.stack.client, taskQueue),
+    seconds: OPTIONS.capacitySeconds,
+  });
 }
 
 async function main(): Promise<void> {
@@ -481,7 +517,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ inProcessWorker: false });
   const server = await listen(stack.app, 0, '127.0.0.1');
   const base = baseUrl(server);
-  const stopWorker = await startWorkerProcess(base);
+  const worker = await startWorkerProcess(base);
   try {
     const bench: Bench = {
       stack,
@@ -494,6 +530,7 @@ async function main(): Promise<void> {
     const bareUpdate = await bareUpdates(stack, change.stats.p50);
     const lifecycle = await lifecycles(bench);
     const duplicates = await duplicateStorm(bench);
+    const capacityResults = await capacity(bench, worker.pid);
     const trackingResults = await tracking(bench, base);
     const listResults = await lists(bench, base);
     const run: BenchRun = {
@@ -511,6 +548,7 @@ async function main(): Promise<void> {
       duplicates,
       lists: listResults,
       tracking: trackingResults,
+      capacity: capacityResults,
     };
     console.log(`\n${renderLatest(run)}`);
     for (const file of await writeRecords(run)) {
@@ -518,7 +556,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await closeServer(server);
-    await stopWorker();
+    await worker.stop();
     await stopStack();
   }
 }

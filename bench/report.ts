@@ -81,6 +81,67 @@ export interface BenchRun {
   lists: { rows: number; results: ListResult[] } | null;
   /** Null when skipped (BENCH_TRACKING=0); absent from runs before the tracking page existed. */
   tracking?: TrackingRecord | null;
+  /** Null when skipped (BENCH_CAPACITY=0); absent from runs before the capacity phase existed. */
+  capacity?: CapacityRecord | null;
+}
+
+/** One offered rate of whole lifecycles, open loop (`bench/capacity.ts`). */
+export interface CapacityStep {
+  /** Lifecycles started per second. */
+  rate: number;
+  lifecycles: number;
+  /** Lifecycles whose every call was answered 2xx and whose run closed. */
+  finished: number;
+  /** Every call of the step (creates and changes). */
+  calls: RecordedStats;
+  statuses: Record<string, number>;
+  /** CPU ms per lifecycle by process: api, worker, temporal, postgres, load (the generator). */
+  cpuMsPerLifecycle: Record<string, number>;
+  /** Every call 2xx, p99 ≤ 500 ms, every lifecycle finished. */
+  held: boolean;
+}
+
+/** One target's rising rates. */
+export interface CapacityTarget {
+  steps: CapacityStep[];
+  /** The highest rate that held (lifecycles/s); 0 when none did. */
+  capacity: number;
+  /** Means over lifecycles sampled at that rate, from their histories; null when none held. */
+  perLifecycle: {
+    samples: number;
+    events: number;
+    workflowTasks: number;
+    activityTasks: number;
+    localActivities: number;
+  } | null;
+}
+
+/** Twice the platform's capacity offered, with clients that retry a refused change. */
+export interface OverloadRecord {
+  rate: number;
+  seconds: number;
+  lifecycles: number;
+  /** Lifecycles whose create was accepted … */
+  createsAccepted: number;
+  /** … and those that finished (every change accepted in the end, the run closed). */
+  finished: number;
+  /** By lane and status, e.g. `{"create 201": 80, "create 503": 40, "change 200": 240}`. */
+  statuses: Record<string, number>;
+  all: RecordedStats;
+  accepted: RecordedStats;
+  /** 503 and 429 answers; null when nothing was refused. */
+  refused: RecordedStats | null;
+  cpuMsPerLifecycle: Record<string, number>;
+}
+
+export interface CapacityRecord {
+  /** `dev`: embedded PostgreSQL and the Temporal dev server; `production`: a Temporal server. */
+  stack: 'dev' | 'production';
+  seconds: number;
+  bare: CapacityTarget;
+  platform: CapacityTarget;
+  /** Null when the platform held no rate (nothing to double). */
+  overload: OverloadRecord | null;
 }
 
 /** The public tracking page (`bench/tracking.ts`). */
@@ -200,6 +261,7 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
   );
 
   if (run.tracking) trackingRows(run.tracking, row);
+  if (run.capacity) capacityRows(run.capacity, row);
 
   if (run.lists && run.lists.results.length > 0) {
     const { results } = run.lists;
@@ -248,6 +310,111 @@ function trackingRows(
   );
 }
 
+type AddRow = (measure: string, result: string, goal?: string, met?: boolean | null) => void;
+
+const cpuTotal = (cpu: Record<string, number>, roles: readonly string[]) =>
+  roles.reduce((sum, role) => sum + (cpu[role] ?? 0), 0);
+
+/** `api 30.1, worker 90.2, temporal 110.0, postgres 60.3 (total 290.6 ms)`, the generator aside. */
+export function cpuCell(cpu: Record<string, number>): string {
+  const roles = ['api', 'worker', 'temporal', 'postgres'].filter((r) => (cpu[r] ?? 0) >= 0.05);
+  const parts = roles.map((r) => `${r} ${cpu[r]!.toFixed(1)}`);
+  return `${parts.join(', ')} (total ${cpuTotal(cpu, roles).toFixed(1)} ms; load generator ${(cpu['load'] ?? 0).toFixed(1)} ms)`;
+}
+
+/** `2/s held, 4/s held, 6/s failed (p99 612.0 ms)`: the steps of a rising-rate search. */
+export function stepsCell(steps: readonly CapacityStep[]): string {
+  return steps
+    .map((s) => {
+      if (s.held) return `${s.rate}/s held`;
+      const not2xx = Object.entries(s.statuses)
+        .filter(([status]) => !status.startsWith('2'))
+        .reduce((sum, [, n]) => sum + n, 0);
+      const why = [
+        s.calls.p99 > 500 ? `p99 ${ms(s.calls.p99)}` : '',
+        not2xx > 0 ? `${not2xx} not 2xx` : '',
+        s.finished < s.lifecycles ? `${s.lifecycles - s.finished} unfinished` : '',
+      ].filter(Boolean);
+      return `${s.rate}/s failed (${why.join(', ')})`;
+    })
+    .join(', ');
+}
+
+/** The capacity phase: lifecycles per second for both targets, their ratio, CPU, overload. */
+export function capacityRows(capacity: CapacityRecord, row: AddRow): void {
+  const stackLabel = capacity.stack === 'dev' ? 'dev stack' : 'production shape';
+  const targets = [
+    ['bare engine (start + 3 no-op updates, no-op worker process)', capacity.bare],
+    ['platform (API and worker processes)', capacity.platform],
+  ] as const;
+  for (const [label, target] of targets) {
+    row(
+      `Lifecycles/s at the service level, ${label}, ${stackLabel}`,
+      `${target.capacity}/s: ${stepsCell(target.steps)}`,
+    );
+  }
+  const ratio = capacity.platform.capacity / capacity.bare.capacity;
+  row(
+    'Platform / bare engine lifecycles per second',
+    Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—',
+    '≥ 0.6×',
+    ratio >= 0.6,
+  );
+  for (const [label, target] of targets) {
+    const atCapacity = target.steps.find((s) => s.rate === target.capacity);
+    if (!atCapacity) continue;
+    row(
+      `CPU per lifecycle at ${target.capacity}/s by process, ${label.split(' (')[0]}`,
+      cpuCell(atCapacity.cpuMsPerLifecycle),
+    );
+    const p = target.perLifecycle;
+    if (p) {
+      row(
+        `Per lifecycle, ${label.split(' (')[0]} (mean of ${p.samples} histories)`,
+        `${p.events.toFixed(1)} history events, ${p.workflowTasks.toFixed(1)} workflow tasks, ` +
+          `${p.activityTasks.toFixed(1)} activity tasks, ${p.localActivities.toFixed(1)} local activities`,
+      );
+    }
+  }
+  const platformAtCapacity = capacity.platform.steps.find(
+    (s) => s.rate === capacity.platform.capacity,
+  );
+  if (platformAtCapacity) {
+    const appCpu = cpuTotal(platformAtCapacity.cpuMsPerLifecycle, ['api', 'worker']);
+    const production = capacity.stack === 'production';
+    row(
+      'API + worker CPU per lifecycle',
+      `${appCpu.toFixed(1)} ms`,
+      production ? '≤ 50 ms' : '≤ 50 ms in the production shape',
+      production ? appCpu <= 50 : null,
+    );
+  }
+  if (capacity.overload) overloadRows(capacity.overload, row);
+}
+
+function overloadRows(o: OverloadRecord, row: AddRow): void {
+  const lost = o.createsAccepted - o.finished;
+  row(
+    `Overload: ${o.rate}/s offered for ${o.seconds} s (twice the capacity), answers`,
+    `${JSON.stringify(o.statuses)}; every answer within ${ms(o.all.max)}`,
+    'every answer within 1 s',
+    o.all.max <= 1000,
+  );
+  row(
+    'Overload: refused (503/429) answers',
+    o.refused ? `max ${ms(o.refused.max)}, p99 ${ms(o.refused.p99)}` : 'none refused',
+    'within 100 ms',
+    o.refused === null || o.refused.max <= 100,
+  );
+  row('Overload: accepted answers', latency(o.accepted), 'p99 ≤ 500 ms', o.accepted.p99 <= 500);
+  row(
+    'Overload: lifecycles whose create was accepted, finished (changes retried after Retry-After)',
+    `${o.finished} of ${o.createsAccepted} (${o.lifecycles} offered)`,
+    'nothing lost',
+    lost === 0,
+  );
+}
+
 const metCell = (m: boolean | null) => (m === null ? '' : m ? 'met' : '**not met**');
 
 export function summaryTable(run: BenchRun): string[] {
@@ -290,7 +457,8 @@ export function renderLatest(run: BenchRun): string {
     `- Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the start, ` +
       `${machine.loadAverage.end.toFixed(2)} at the end (other work on the machine skews every number)`,
     `- One stack: embedded PostgreSQL, Temporal dev server, API and load in one Node process, ` +
-      `the worker in its own at nice ${run.options['workerNice']}`,
+      `the worker in its own (no process niced); the capacity phase runs the API as its own ` +
+      `process too`,
     `- Options: ${JSON.stringify(run.options)}`,
     '',
     ...summaryTable(run),
@@ -311,6 +479,7 @@ export function renderLatest(run: BenchRun): string {
           `| Tracking fan-out (${run.tracking.streams.count} pages) | ${run.tracking.streams.cores} |`,
         ]
       : []),
+    ...(run.capacity ? capacityCpuLines(run.capacity) : []),
   ];
   if (run.lists && run.lists.results.length > 0) {
     lines.push('', '## Lists', '', '| Scope | Filter | p50 | p99 | max | Page rows |');
@@ -324,11 +493,47 @@ export function renderLatest(run: BenchRun): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** CPU ms per lifecycle of every capacity step, for the full record. */
+function capacityCpuLines(capacity: CapacityRecord): string[] {
+  const lines = [
+    '',
+    '## Capacity steps',
+    '',
+    'CPU ms per lifecycle by process at each offered rate (open loop).',
+    '',
+    '| Target | Rate | Held | Calls | Statuses | Finished | CPU per lifecycle |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const [label, target] of [
+    ['bare', capacity.bare],
+    ['platform', capacity.platform],
+  ] as const) {
+    for (const s of target.steps) {
+      lines.push(
+        `| ${label} | ${s.rate}/s | ${s.held ? 'yes' : 'no'} | ${latency(s.calls)} | ` +
+          `${JSON.stringify(s.statuses)} | ${s.finished}/${s.lifecycles} | ${cpuCell(s.cpuMsPerLifecycle)} |`,
+      );
+    }
+  }
+  if (capacity.overload) {
+    const o = capacity.overload;
+    lines.push(
+      `| platform, overload | ${o.rate}/s | — | ${latency(o.all)} | ${JSON.stringify(o.statuses)} | ` +
+        `${o.finished}/${o.createsAccepted} accepted | ${cpuCell(o.cpuMsPerLifecycle)} |`,
+    );
+  }
+  return lines;
+}
+
 /** What goes between the markers of `docs/performance.md`. */
 export function renderPerformanceTable(run: BenchRun): string {
   const more = run.lists ? 'every list filter and the CPU per phase are' : 'the CPU per phase is';
+  const stack =
+    run.capacity?.stack === 'production'
+      ? 'the production shape (API and worker processes, a Temporal server on PostgreSQL)'
+      : 'the dev stack (embedded PostgreSQL, the Temporal dev server)';
   return [
-    `The last run of \`npm run bench\`, ${utcMinute(run.startedAt)}, commit ` +
+    `The last run of \`npm run bench\` on ${stack}, ${utcMinute(run.startedAt)}, commit ` +
       `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +
       `${run.machine.loadAverage.start.toFixed(2)} at the start, options ` +
       `\`${JSON.stringify(run.options)}\`. Written by the benchmark from ` +

@@ -44,21 +44,35 @@ export const formatStats = (s: Stats) =>
   `n=${s.n} ${s.perSecond.toFixed(1)}/s p50=${s.p50.toFixed(1)}ms p95=${s.p95.toFixed(1)}ms ` +
   `p99=${s.p99.toFixed(1)}ms max=${s.max.toFixed(1)}ms`;
 
+/**
+ * A process's command name and the CPU seconds it has used (user + system), or null once gone;
+ * with `reaped`, also those of its children that ended (a PostgreSQL backend that closed).
+ */
+export function processCpu(pid: number, reaped = false): { name: string; seconds: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // After the command name: state, ppid, …; utime, stime, cutime and cstime are the 12th to
+    // 15th (in ticks).
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = fields[11]! + fields[12]!;
+    return { name, seconds: (reaped ? own + fields[13]! + fields[14]! : own) / 100 };
+  } catch {
+    return null; // The process ended while we were reading.
+  }
+}
+
 /** CPU seconds used so far by this process ("node") and its children, summed by program name. */
 export function cpuSeconds(): Map<string, number> {
   const totals = new Map<string, number>();
   for (const pid of [process.pid, ...descendantsOf(process.pid)]) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name =
-        pid === process.pid ? 'node' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      // After the command name: state, ppid, …; utime and stime are the 12th and 13th (in ticks).
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      totals.set(name, (totals.get(name) ?? 0) + seconds);
-    } catch {
-      // The process ended while we were reading.
-    }
+    const cpu = processCpu(pid);
+    if (!cpu) continue;
+    const name = pid === process.pid ? 'node' : cpu.name;
+    totals.set(name, (totals.get(name) ?? 0) + cpu.seconds);
   }
   return totals;
 }

@@ -527,6 +527,9 @@ const SCENARIOS: Record<string, Scenario> = {
   ),
   'failed-with-code': failedWithCode,
   'completed-with-proof': completedWithProof,
+  // The same lifecycle as outbound-email-and-webhook since 'one-outbound-activity-per-change':
+  // each change's emails and webhook in one sendNotifications activity.
+  'outbound-one-activity-per-change': outboundEmailAndWebhook,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

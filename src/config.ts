@@ -67,18 +67,27 @@ const ConfigSchema = Type.Object({
    * and minute, in each API process; the static assets do not count.
    */
   TRACKING_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 60 }),
+  /**
+   * A partner's API requests per window, in each API process: through one API key
+   * (`per-key`), and through all its keys and signed-in sessions together (`per-partner`).
+   */
+  RATE_LIMIT_PER_KEY: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_PER_PARTNER: Type.Integer({ minimum: 1, default: 1200 }),
+  RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
   OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ format: 'uri' })),
   OTEL_SERVICE_NAME: Type.Optional(Type.String({ minLength: 1 })),
   /** How long a delivery may stay CREATED before super admins are told: `30m`, `90s`, `2h`. */
   ASSIGNMENT_SLA: Type.String({ pattern: '^[0-9]+(ms|s|m|h)$', default: '30m' }),
   /** Where a `delivery_date` ends (an IANA zone such as Europe/Berlin). */
   BUSINESS_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
-  // Admission of Temporal calls per API process (docs/operations.md, "Overload"); off until the
-  // capacity benchmark has chosen the numbers: 0 admits everything.
-  ADMISSION_TARGET_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 400 }),
-  ADMISSION_MIN_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 4 }),
-  ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
-  ADMISSION_CREATE_BACKLOG: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  // Admission of Temporal calls per API process (docs/operations.md, "Overload"), numbers from
+  // the capacity benchmark's overload phase; ADMISSION_MAX_IN_FLIGHT=0 admits everything.
+  ADMISSION_TARGET_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 250 }),
+  ADMISSION_MIN_IN_FLIGHT: Type.Integer({ minimum: 1, maximum: 10_000, default: 2 }),
+  ADMISSION_MAX_IN_FLIGHT: Type.Integer({ minimum: 0, maximum: 10_000, default: 16 }),
+  ADMISSION_CREATE_BACKLOG: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 20 }),
+  /** The share of a lane's limit one caller may hold in flight, in percent (100: no share). */
+  ADMISSION_CALLER_SHARE_PERCENT: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
   /** Where proof-of-delivery images are kept: files under DATA_DIR, or an S3 bucket. */
   ATTACHMENT_STORAGE: Type.Union([Type.Literal('file'), Type.Literal('s3')], { default: 'file' }),
   S3_BUCKET: Type.Optional(Type.String({ minLength: 3, maxLength: 63 })),

@@ -1,12 +1,17 @@
 #!/bin/sh
 # Temporal's schema in PostgreSQL, as temporalio/samples-server's compose/scripts/setup-postgres.sh sets
-# it up with temporal-sql-tool (run by the admin-tools image), made safe to rerun on every `up`.
+# it up with temporal-sql-tool, made safe to rerun on every `up`: the `temporal` database and
+# `temporal_visibility` with SQL advanced visibility. docker-compose.yml runs it in the admin-tools
+# image; the resilience suite's cluster runs this same file with the tool and the schema folder built
+# from the server's Go module (TEMPORAL_SCHEMA_DIR).
 set -eu
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
-SCHEMA=/etc/temporal/schema/postgresql/v12
+SCHEMA=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
 tool() { temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -u "$POSTGRES_USER" -p "${DB_PORT:-5432}" "$@"; }
 
-until nc -z -w 10 "$POSTGRES_SEEDS" "${DB_PORT:-5432}"; do echo 'waiting for PostgreSQL'; sleep 1; done
+if command -v nc >/dev/null; then
+  until nc -z -w 10 "$POSTGRES_SEEDS" "${DB_PORT:-5432}"; do echo 'waiting for PostgreSQL'; sleep 1; done
+fi
 
 setup() {
   tool --db "$1" create 2>/dev/null || echo "database $1 exists"

@@ -2,7 +2,7 @@
 // the ensure-* scripts. A stamp file records what was built, so re-runs are instant and a changed
 // pin (or link recipe) builds again.
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const bin = path.resolve(__dirname, '..', '..', '.tools', 'bin');
@@ -18,9 +18,12 @@ function onPath(command) {
 
 /**
  * @param {{ name: string, module: string, version: string, needs: string,
- *   recipe?: string, ldflags?: () => string[] }} tool
+ *   recipe?: string, ldflags?: () => string[], toolchain?: string }} tool
  *   `needs` says which Go and what for, should Go be missing; `recipe` (default: the version) is
- *   what the stamp records; `ldflags` are computed only when a build is needed.
+ *   what the stamp records; `ldflags` are computed only when a build is needed; `toolchain` pins
+ *   the Go toolchain (GOTOOLCHAIN, fetched by go from the module proxy). When `name` is not the
+ *   package's last path element (what `go install` names the executable), the executable is
+ *   renamed to `name`.
  * @returns {string} the executable's path
  */
 function ensureGoTool(tool) {
@@ -36,10 +39,13 @@ function ensureGoTool(tool) {
   );
   const started = Date.now();
   const flags = tool.ldflags ? ['-ldflags', tool.ldflags().join(' ')] : [];
+  const toolchain = tool.toolchain ? { GOTOOLCHAIN: tool.toolchain } : {};
   execFileSync('go', ['install', ...flags, `${tool.module}@${tool.version}`], {
     stdio: 'inherit',
-    env: { ...process.env, GOBIN: bin },
+    env: { ...process.env, ...toolchain, GOBIN: bin },
   });
+  const built = path.join(bin, path.basename(tool.module));
+  if (built !== executable) renameSync(built, executable);
   writeFileSync(stamp, recipe);
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log(`${tool.name} ${tool.version} built in ${seconds} s`);

@@ -9,6 +9,7 @@ import {
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
 import { createDispatchActivities } from './dispatch';
 import { createEmailActivities } from './email';
+import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
 import { createWebhookActivities } from './webhooks';
 
@@ -32,13 +33,17 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 
 /**
  * All activities the delivery worker registers: the read model's record (run as a local
- * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails) and webhooks.
+ * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
+ * `sendNotifications`, a change's emails and webhook in one activity.
  */
 export function createActivities(deps: ActivityDeps) {
+  const email = createEmailActivities(deps);
+  const webhooks = createWebhookActivities(deps.db, deps.webhooks);
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
     ...createDispatchActivities(deps.db, deps.notifications),
-    ...createEmailActivities(deps),
-    ...createWebhookActivities(deps.db, deps.webhooks),
+    ...email,
+    ...webhooks,
+    ...createNotificationActivities({ ...email, ...webhooks }),
   };
 }

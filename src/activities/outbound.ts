@@ -1,4 +1,5 @@
 import type { EmailActivities } from './email';
+import type { NotificationActivities } from './notifications';
 import type { WebhookActivities } from './webhooks';
 
 /**
@@ -17,3 +18,6 @@ export type OutboundJob = {
     payload: Parameters<OutboundActivities[A]>[0];
   };
 }[keyof OutboundActivities];
+
+/** What the workflow schedules instead when one change has a job for more than one activity. */
+export type BatchActivities = Pick<NotificationActivities, 'sendNotifications'>;

@@ -2,7 +2,8 @@ import { activityContext } from './context';
 
 const DESCRIPTIONS = {
   email_outcomes: 'Email attempts by outcome (sent, outbox, sent-before, rejected, retrying)',
-  webhook_outcomes: 'Webhook attempts by outcome (delivered, no-endpoint, rejected, retrying)',
+  webhook_outcomes:
+    'Webhook attempts by outcome (delivered, settled-before, no-endpoint, rejected, retrying)',
 } as const;
 
 /**

@@ -93,10 +93,10 @@ function render(spec: PageSpec, nonce: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <meta name="robots" content="noindex"><title>${spec.title}</title><style nonce="${nonce}">${STYLE}</style></head>
-<body><h1>${spec.title}</h1><p>${spec.intro}</p>
+<body><main><h1>${spec.title}</h1><p>${spec.intro}</p>
 <form id="form">${spec.fields}<button type="submit">${spec.button}</button></form>
 <p id="status" role="status"></p>
-<p id="done" class="ok" role="status" hidden>${spec.done}</p>
+<p id="done" class="ok" role="status" hidden>${spec.done}</p></main>
 <script type="application/json" id="page">${data}</script>
 <script nonce="${nonce}">${SCRIPT}</script></body></html>`;
 }

@@ -8,6 +8,7 @@ import type { AppDeps } from './deps';
 import { errorMiddleware } from './middleware/errors';
 import { serverSpans } from './middleware/tracing';
 import { buildOpenApiDocument, builtDaily } from './openapi';
+import { createRequestLimiter, requestLimitsFrom } from './request-limits';
 import { buildRouter } from './router';
 import { defineRoute, type Route } from './route';
 import { allRoutes } from './routes';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Koa {
     {
       ticket: (ticket) => redeemStreamTicket(deps.db, ticket),
     },
+    createRequestLimiter(requestLimitsFrom(deps.config)),
   );
   if (deps.tracer) app.use(serverSpans(deps.tracer));
   app.use(deps.metrics.middleware());

@@ -105,13 +105,16 @@ export function commonResponses(route: Route): Record<number, ResponseSpec> {
   if (!('public' in route.access)) {
     statuses[401] = problemResponse('Missing, invalid or expired token');
     statuses[403] = problemResponse('Your role may not call this route');
+    const partnerLimits = route.access.roles.includes('partner')
+      ? ', or a partner over its `per-key` or `per-partner` request limit (the `RateLimit` header says which)'
+      : '';
     statuses[429] = problemResponse(
-      'Too many failed sign-ins from your address (an unknown API key counts as one); retry after Retry-After seconds',
+      `Too many failed sign-ins from your address (an unknown API key counts as one)${partnerLimits}, or, creating or changing a delivery, you already have your share of the platform's capacity in flight; retry after Retry-After seconds`,
     );
   }
   if (!route.root && route.path !== '/openapi.json') {
     statuses[503] = problemResponse(
-      'The database or Temporal is unreachable or busy; retry after Retry-After seconds',
+      'The database or Temporal is unreachable or busy, or the platform is at capacity; retry after Retry-After seconds',
     );
   }
   return statuses;

@@ -16,6 +16,8 @@ export const API_DESCRIPTION = `Partners request deliveries; super admins assign
 
 An integration (a shop's backend) should use an API key instead of a password: create one with \`POST ${API_PREFIX}/api-keys\` and send it as \`Authorization: Bearer ${API_KEY_PREFIX}…\`.
 
+Every answer to a partner carries its request limits (IETF draft-ietf-httpapi-ratelimit-headers), for example \`RateLimit-Policy: "per-key";q=600;w=60, "per-partner";q=1200;w=60\` (quota \`q\` requests per window of \`w\` seconds; \`per-key\` only for a request made with an API key) and \`RateLimit: "per-key";r=42;t=17, …\` (\`r\` requests left, \`t\` seconds until the window resets). Over a limit: 429 with \`Retry-After\`.
+
 Each operation says which roles may call it (also in \`x-roles\`). Every error is an RFC 9457 \`application/problem+json\` body (\`type\`, \`title\`, \`status\`, \`detail\`, \`request_id\`; \`errors\` for invalid fields). Besides the statuses each operation lists, any request can get a 404 (unknown path; paths are exact in letter case and trailing slash), a 405 with \`Allow\` (a method the path does not have), a 400 (malformed HTTP), a 408 (the request was not received in time) or a 431 (URL or headers over 16 KB).`;
 
 const QUERY_CREDENTIALS: Record<string, string> = {

@@ -6,6 +6,7 @@ import { binaryContent } from '../schemas/binary';
 import { validate } from '../schemas/validate';
 import { readBinaryBody } from './middleware/binary-body';
 import { readJsonBody } from './middleware/json-body';
+import type { LimitRequest } from './request-limits';
 import type { AuthUser, Route, RouteResult } from './route';
 
 export const API_PREFIX = '/api/v1';
@@ -135,11 +136,15 @@ function excludeLiteralPaths(router: Router, paths: Set<string>): void {
   layer.match = (path: string) => matches(path) && !paths.has(path);
 }
 
-/** Builds the Koa router from route definitions; authentication and validation live here only. */
+/**
+ * Builds the Koa router from route definitions; authentication, request limits and validation
+ * live here only. `limitRequest` counts each authenticated request once its caller is known.
+ */
 export function buildRouter(
   routes: readonly Route[],
   authenticate: Authenticate,
   credentialResolvers: Readonly<Record<string, CredentialResolver>> = {},
+  limitRequest?: LimitRequest,
 ): Router {
   // Every method Node accepts counts as known, so `allowedMethods` answers 405 + Allow for one a
   // route lacks (TRACE, PURGE…) instead of a plain-text 501 that bypasses problem+json. Paths are
@@ -158,6 +163,7 @@ export function buildRouter(
       // refusals included (RFC 6749 5.1 asks it of token answers; the rest are per caller too).
       ctx.set('Cache-Control', 'no-store');
       const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
+      if (user && limitRequest) await limitRequest(ctx, user);
       let params: unknown;
       try {
         params = pathParams(ctx, route);

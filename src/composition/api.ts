@@ -52,6 +52,7 @@ export function admissionFor(config: Config, temporal: Client): Admission {
       minInFlight: config.ADMISSION_MIN_IN_FLIGHT,
       maxInFlight: config.ADMISSION_MAX_IN_FLIGHT,
       createBacklogLimit: config.ADMISSION_CREATE_BACKLOG,
+      callerShare: config.ADMISSION_CALLER_SHARE_PERCENT / 100,
     },
     workflowBacklogProbe(temporal, config.TEMPORAL_NAMESPACE, config.TEMPORAL_TASK_QUEUE),
   );

@@ -36,7 +36,7 @@ function showSignIn(message = ''): void {
     ],
     send: () => session.signIn(email.control.value, password.control.value).then(showConsole),
   });
-  replaceChildren(root, form);
+  replaceChildren(root, h('main', {}, form));
   email.control.focus();
 }
 

@@ -49,7 +49,7 @@ export async function answerOffer(
   const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
   let result: ChangeAnswer;
   try {
-    result = await deps.admission.admit('change', () =>
+    result = await deps.admission.admit('change', user.id, () =>
       withTemporalDeadline(deps, () => handle.executeUpdate(update, { args: [args], updateId })),
     );
   } catch (error) {

@@ -207,7 +207,7 @@ export async function changeDelivery(
   const handle = deps.temporal.workflow.getHandle(delivery.workflow_id);
   let answer: ChangeAnswer;
   try {
-    answer = await deps.admission.admit('change', () =>
+    answer = await deps.admission.admit('change', user.id, () =>
       withTemporalDeadline(deps, async () => {
         try {
           return await handle.executeUpdate<ChangeAnswer, [ChangeArgs]>(update.name, {

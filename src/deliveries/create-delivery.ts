@@ -133,7 +133,7 @@ export async function createDelivery(
     ...(dispatch.mode === 'auto' ? { dispatch } : {}),
   };
   try {
-    await deps.admission.admit('create', () =>
+    await deps.admission.admit('create', partner.id, () =>
       withTemporalDeadline(deps, () => startDeliveryRun(deps.temporal, deps.config, input)),
     );
   } catch (error) {

@@ -3,7 +3,11 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { Config } from '../config';
 import type { Queryable } from '../db/knex';
-import { findWebhookEndpoint, insertWebhookAttempt } from '../db/repositories/webhooks';
+import {
+  findWebhookEndpoint,
+  insertWebhookAttempt,
+  webhookAttemptStatuses,
+} from '../db/repositories/webhooks';
 import type { WebhookJob } from './webhook-message';
 import { webhookHeaders } from './webhook-signature';
 import { resolveWebhookTarget, WebhookTargetError, type ResolvedTarget } from './webhook-target';
@@ -15,12 +19,21 @@ export interface WebhookSettings {
 
 export type WebhookOutcome =
   | { kind: 'delivered'; status: number }
+  /** A retry finds the event delivered, or refused for good, by an earlier attempt. */
+  | { kind: 'settled-before' }
   | { kind: 'no-endpoint' }
   | { kind: 'failed'; retryable: boolean; reason: string };
 
 /** 408 and 429 say "later"; every other 4xx says the request itself is wrong. */
 function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429 || status < 400;
+}
+
+async function settledEarlier(db: Queryable, job: WebhookJob): Promise<boolean> {
+  const statuses = await webhookAttemptStatuses(db, job.partnerId, job.event.id);
+  return statuses.some(
+    (status) => status !== null && ((status >= 200 && status < 300) || !isRetryableStatus(status)),
+  );
 }
 
 function post(
@@ -72,6 +85,9 @@ export async function attemptWebhook(
   attempt: number,
   settings: WebhookSettings,
 ): Promise<WebhookOutcome> {
+  // An attempt that posted but never reported back (a worker lost, or the activity retried for
+  // another message sent with it) must not post the event again.
+  if (attempt > 1 && (await settledEarlier(db, job))) return { kind: 'settled-before' };
   const endpoint = await findWebhookEndpoint(db, job.partnerId);
   if (!endpoint) return { kind: 'no-endpoint' };
   const record = (status_code: number | null, error: string | null) =>

@@ -188,26 +188,35 @@ export const DeliveryWithTimeline = Type.Object(
   { additionalProperties: false },
 );
 
+const deliveryFilters = {
+  status: Type.Optional(Status),
+  assigned_to: Type.Optional(Uuid),
+  partner_id: Type.Optional(Uuid),
+  date_from: Type.Optional(DateOnly),
+  date_to: Type.Optional(DateOnly),
+  q: Type.Optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 200,
+      description:
+        'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
+    }),
+  ),
+};
+
 export const DeliveryListQuery = Type.Object(
-  {
-    status: Type.Optional(Status),
-    assigned_to: Type.Optional(Uuid),
-    partner_id: Type.Optional(Uuid),
-    date_from: Type.Optional(DateOnly),
-    date_to: Type.Optional(DateOnly),
-    q: Type.Optional(
-      Type.String({
-        minLength: 3,
-        maxLength: 200,
-        description:
-          'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
-      }),
-    ),
-    ...PageQuery,
-  },
+  { ...deliveryFilters, ...PageQuery },
   { additionalProperties: false },
 );
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;
+
+/** The list's filters without its paging: an export walks every page itself. */
+export const DeliveryExportQuery = Type.Object(deliveryFilters, { additionalProperties: false });
+
+export const DeliveryCsv = Type.String({
+  description:
+    'RFC 4180 CSV in UTF-8: a header row naming the columns, then one record per delivery, newest first; lines end in CRLF',
+});
 
 export const DeliveryPage = Page(DeliveryResource);
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../domain/errors';
+import { DomainError, rateLimited } from '../domain/errors';
 
 /** Kinds of Temporal call with a capacity of their own, so a burst of one never starves the other. */
 export type Lane = 'create' | 'change';
@@ -6,26 +6,36 @@ export type Lane = 'create' | 'change';
 export interface AdmissionSettings {
   /** A call slower than this shrinks its lane's limit; faster calls grow it back. */
   targetMs: number;
-  /** Bounds of each lane's limit on calls in flight in this process (max 0: no limit). */
+  /** Bounds of each lane's limit on calls in flight in this process (max 0: admission off). */
   minInFlight: number;
   maxInFlight: number;
   /** Creates are refused while the workflow task queue's backlog is above this (0: not checked). */
   createBacklogLimit: number;
+  /** The fraction of a lane's limit one caller may hold in flight (1: no share checked). */
+  callerShare: number;
 }
 
 /** The workflow task queue's approximate backlog, or null when the server cannot say. */
 export type BacklogProbe = () => Promise<number | null>;
 
-const DECREASE = 0.9;
+const DECREASE = 0.75;
 /** At most one decrease per this long: one slow burst is one signal, not dozens. */
 const DECREASE_SPACING_MS = 250;
 const BACKLOG_FRESH_MS = 1000;
+/** A lane answered slower than its target within this long: it is congested. */
+const CONGESTION_MS = 1000;
 
 export const overloaded = (lane: Lane, why: string, retryAfterSeconds: number) =>
   new DomainError(
     'unavailable',
     `The platform is at capacity (${why}); retry the ${lane === 'create' ? 'create' : 'change'} after ${retryAfterSeconds} s.`,
     { retryAfterSeconds, overloaded: lane },
+  );
+
+const overShare = (lane: Lane, inFlight: number) =>
+  rateLimited(
+    `You have ${inFlight} ${lane === 'create' ? 'creates' : 'changes'} in flight, your share of the platform's capacity for them; retry after 1 s.`,
+    1,
   );
 
 /**
@@ -37,6 +47,8 @@ export class LaneLimit {
   inFlight = 0;
   limit: number;
   private lastDecrease = -Infinity;
+  private lastSlow = -Infinity;
+  private readonly byCaller = new Map<string, number>();
 
   constructor(
     private readonly settings: Pick<AdmissionSettings, 'targetMs' | 'minInFlight' | 'maxInFlight'>,
@@ -44,18 +56,33 @@ export class LaneLimit {
     this.limit = settings.maxInFlight;
   }
 
-  tryAcquire(): boolean {
+  /** Whether a call of this lane answered slower than the target within the last second. */
+  congested(now: number): boolean {
+    return this.settings.maxInFlight !== 0 && now - this.lastSlow < CONGESTION_MS;
+  }
+
+  /** Calls `caller` has in flight in this lane. */
+  heldBy(caller: string): number {
+    return this.byCaller.get(caller) ?? 0;
+  }
+
+  tryAcquire(caller = ''): boolean {
     const unlimited = this.settings.maxInFlight === 0;
     if (!unlimited && this.inFlight >= Math.floor(this.limit)) return false;
     this.inFlight += 1;
+    this.byCaller.set(caller, this.heldBy(caller) + 1);
     return true;
   }
 
-  release(latencyMs: number, now: number): void {
+  release(latencyMs: number, now: number, caller = ''): void {
     this.inFlight -= 1;
+    const held = this.heldBy(caller) - 1;
+    if (held > 0) this.byCaller.set(caller, held);
+    else this.byCaller.delete(caller);
     const { targetMs, minInFlight, maxInFlight } = this.settings;
     if (maxInFlight === 0) return;
     if (latencyMs > targetMs) {
+      this.lastSlow = now;
       if (now - this.lastDecrease < DECREASE_SPACING_MS) return;
       this.lastDecrease = now;
       this.limit = Math.max(minInFlight, this.limit * DECREASE);
@@ -67,8 +94,10 @@ export class LaneLimit {
 
 /**
  * Admission of Temporal calls in this API process, chosen by what it measures: each lane's
- * latency (LaneLimit) and, for creates, the workflow task queue's backlog, since every create
- * adds a first workflow task that the changes of running deliveries would queue behind.
+ * latency (LaneLimit) and, for creates, the change lane's congestion and the workflow task
+ * queue's backlog, since every create adds workflow tasks that the changes of running deliveries
+ * would queue behind: past capacity new deliveries wait, running ones keep moving. A caller
+ * holding its share of a lane is told to slow down (429) before the lane is full for everyone.
  */
 export class Admission {
   readonly lanes: Record<Lane, LaneLimit>;
@@ -83,17 +112,39 @@ export class Admission {
     this.lanes = { create: new LaneLimit(settings), change: new LaneLimit(settings) };
   }
 
-  /** Runs `call` if its lane has room, or refuses at once with `unavailable` (503, Retry-After). */
-  async admit<T>(lane: Lane, call: () => Promise<T>): Promise<T> {
-    if (lane === 'create') this.assertBacklogRoom();
+  /**
+   * Runs `call` for `caller` (a user's ID) if its lane has room, or refuses at once: 429
+   * (`rate-limited`) when the caller holds its share of the lane, 503 (`unavailable`) when the
+   * platform is past capacity; both with Retry-After.
+   */
+  async admit<T>(lane: Lane, caller: string, call: () => Promise<T>): Promise<T> {
     const limit = this.lanes[lane];
-    if (!limit.tryAcquire()) throw overloaded(lane, 'too many calls in flight', 1);
+    this.assertCallerShare(lane, caller);
+    if (lane === 'create') this.assertCreateRoom();
+    if (!limit.tryAcquire(caller)) throw overloaded(lane, 'too many calls in flight', 1);
     const started = this.now();
     try {
       return await call();
     } finally {
-      limit.release(this.now() - started, this.now());
+      limit.release(this.now() - started, this.now(), caller);
     }
+  }
+
+  private assertCallerShare(lane: Lane, caller: string): void {
+    const { callerShare, maxInFlight } = this.settings;
+    if (maxInFlight === 0 || callerShare >= 1) return;
+    const limit = this.lanes[lane];
+    const share = Math.max(1, Math.floor(limit.limit * callerShare));
+    const held = limit.heldBy(caller);
+    if (held >= share) throw overShare(lane, held);
+  }
+
+  private assertCreateRoom(): void {
+    if (this.settings.maxInFlight === 0) return;
+    if (this.lanes.change.congested(this.now())) {
+      throw overloaded('create', 'the changes of running deliveries answer slowly', 1);
+    }
+    this.assertBacklogRoom();
   }
 
   private assertBacklogRoom(): void {

@@ -4,21 +4,14 @@ import request from 'supertest';
 import { findVisibleDelivery } from '../../src/deliveries/change-delivery';
 import { listDeliveries } from '../../src/db/repositories/deliveries';
 import type { Role } from '../../src/domain/roles';
-import { deliveryBody } from '../support/deliveries';
+import { createdDeliveryId, deliveryBody } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 
 type Who = Awaited<ReturnType<typeof createUserWithToken>>;
 const api = () => request(stack().app.callback());
 
-async function create(partner: Who, overrides: Record<string, unknown> = {}): Promise<string> {
-  const res = await api()
-    .post('/api/v1/deliveries')
-    .set(bearer(partner.token))
-    .send(deliveryBody(overrides));
-  expect(res.status).to.equal(201);
-  return res.body.id as string;
-}
+const create = createdDeliveryId;
 
 const post = (who: Who, path: string, body: object) =>
   api().post(`/api/v1/deliveries${path}`).set(bearer(who.token)).send(body);

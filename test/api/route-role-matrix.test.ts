@@ -37,6 +37,8 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/admins/workload': ['super_admin'],
   'POST /api/v1/deliveries': ['partner'],
   'GET /api/v1/deliveries': ALL,
+  // Issue 21: the export shows what the list shows, so whoever may list may export.
+  'GET /api/v1/deliveries/export': ALL,
   'GET /api/v1/deliveries/{id}': ALL,
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],

@@ -19,7 +19,11 @@ describe('the API process dies in the middle of creating a delivery', function (
     const bodies = Array.from({ length: 60 }, () => deliveryBody());
     const keys = bodies.map((body) => deliveryKey(partner.user.id, body).key);
     const port = await freePort();
-    const api = spawnEntryPoint('src/server.ts', { PORT: String(port) });
+    // Admission off: all 60 creates of the one partner must be in flight when it dies.
+    const api = spawnEntryPoint('src/server.ts', {
+      PORT: String(port),
+      ADMISSION_MAX_IN_FLIGHT: '0',
+    });
     let answered: unknown[] = [];
     try {
       await waitForReady(baseUrl(port), 'the API process', { timeoutMs: 60_000, child: api.child });

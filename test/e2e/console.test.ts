@@ -164,7 +164,7 @@ describe('dispatch console in a browser', function () {
       fullPage: true,
     });
     await items
-      .getByRole('button', { name: /^Mark .* as read$/ })
+      .getByRole('button', { name: /^Mark as read: / })
       .first()
       .click();
     await waitFor(async () => ((await unread(partnerPage)) === '2' ? true : undefined), '2 unread');

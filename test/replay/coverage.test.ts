@@ -115,6 +115,10 @@ const SHAPES: [string, (run: RecordedRun) => boolean][] = [
         ['sendEmails', 'deliverWebhook'].every((a) => r.outbound!.some((j) => j.activity === a)),
       ),
   ],
+  [
+    'one change’s sendEmails and deliverWebhook jobs sent by one sendNotifications activity',
+    (run) => schedules(run, 'sendNotifications'),
+  ],
   ...WORKFLOW_EVENT_TYPES.map((type): [string, (run: RecordedRun) => boolean] => [
     `the ${type} event recorded`,
     (run) => recordsOf(run, type).length > 0,

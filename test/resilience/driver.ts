@@ -115,6 +115,9 @@ export interface Lifecycle {
   outcome: Outcome;
   /** Statuses of each step's final answer, in order. */
   answers: number[];
+  /** When the create was first sent and when the last step was answered (epoch ms). */
+  startedAt: number;
+  endedAt: number;
 }
 
 const OUTCOMES: Outcome[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
@@ -129,6 +132,7 @@ export async function runLifecycle(
   serial: number,
 ): Promise<Lifecycle> {
   const outcome = OUTCOMES[serial % OUTCOMES.length]!;
+  const startedAt = Date.now();
   const body = {
     product_name: `Resilience ${serial} ${randomUUID()}`,
     delivery_address: '1 Main St, Springfield',
@@ -158,5 +162,6 @@ export async function runLifecycle(
     );
     answers.push(answer.status);
   }
-  return { id, workflowId: created.body.workflow_id as string, outcome, answers };
+  const workflowId = created.body.workflow_id as string;
+  return { id, workflowId, outcome, answers, startedAt, endedAt: Date.now() };
 }

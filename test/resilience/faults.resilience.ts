@@ -2,11 +2,15 @@ import { expect } from 'chai';
 import { createDb, type Db } from '../../src/db/knex';
 import { connectClient } from '../../src/temporal/connect';
 import { createUserOverHttp, signIn } from '../support/platform-http';
+import type { ClusterService } from '../support/temporal-cluster';
 import { waitFor } from '../support/wait-for';
 import { RetryingClient, runLifecycle, type Actors, type Lifecycle, type Outcome } from './driver';
 import { Fleet } from './fleet';
 
 const LANES = 6;
+
+/** One at a time, in this order; the worker service (Temporal's system workflows) is left alone. */
+const CLUSTER_RESTARTS: ClusterService[] = ['history', 'matching', 'frontend'];
 
 const EXPECTED_EVENTS: Record<Outcome, string[]> = {
   COMPLETED: [
@@ -84,7 +88,7 @@ describe('the production build under faults (npm run test:resilience)', function
     await fleet?.stop();
   });
 
-  it('when a worker is SIGKILLed, PostgreSQL stops for 10 s, Temporal restarts on its file and an API is SIGTERMed mid-flight, then every delivery ends once in its state, every notification and email arrives once, and clients saw only 2xx and 503', async () => {
+  it('when a worker is SIGKILLed, PostgreSQL stops for 10 s under Temporal and the read model, Temporal history, matching and frontend restart one at a time and an API is SIGTERMed mid-flight, then every delivery ends once in its state, every notification and email arrives once, and clients saw only 2xx and 503', async () => {
     const client = new RetryingClient(() => fleet.apiBases());
     const done: Lifecycle[] = [];
     let stopping = false;
@@ -101,6 +105,13 @@ describe('the production build under faults (npm run test:resilience)', function
       );
     };
     const log = (line: string) => console.log(`      ${new Date().toISOString()} ${line}`);
+    // How long after a restart the first lifecycle begun after it ends: the platform works again.
+    const restarts: { what: string; stoppedIn: number; at: number }[] = [];
+    const recoveries = () =>
+      restarts.map(({ what, stoppedIn, at }) => {
+        const after = done.filter((l) => l.startedAt >= at).map((l) => l.endedAt - at);
+        return `${what}: stopped in ${stoppedIn} ms; recovered: a lifecycle begun after its start ended ${Math.min(...after)} ms after it`;
+      });
 
     const terminated = fleet.apiBases()[0]!;
     let sigtermAt = Infinity;
@@ -114,20 +125,26 @@ describe('the production build under faults (npm run test:resilience)', function
         },
       ],
       [
-        'PostgreSQL stopped 10 s',
+        "PostgreSQL (Temporal's and the read model's) stopped 10 s",
         async () => {
+          const stopping = Date.now();
           await fleet.infra.stopPostgres();
+          const stoppedIn = Date.now() - stopping;
           await sleep(10_000);
           await fleet.infra.startPostgres();
+          restarts.push({ what: 'PostgreSQL', stoppedIn, at: Date.now() });
         },
       ],
-      [
-        'Temporal restarted on its file',
+      ...CLUSTER_RESTARTS.map((service): [string, () => Promise<void>] => [
+        `Temporal ${service} restarted`,
         async () => {
-          await fleet.infra.stopTemporal();
-          fleet.infra.startTemporal();
+          const stopping = Date.now();
+          await fleet.infra.cluster.stopService(service);
+          const at = Date.now();
+          fleet.infra.cluster.startService(service);
+          restarts.push({ what: `Temporal ${service}`, stoppedIn: at - stopping, at });
         },
-      ],
+      ]),
       [
         'API 0 SIGTERMed mid-flight',
         async () => {
@@ -154,7 +171,12 @@ describe('the production build under faults (npm run test:resilience)', function
     await Promise.all(lanes);
     log(`${done.length} lifecycles done`);
     for (const line of client.report()) log(line);
+    for (const line of recoveries()) log(line);
 
+    expect(
+      fleet.infra.cluster.unexpectedExits(),
+      'Temporal services that ended by themselves',
+    ).to.deep.equal([]);
     const unexpected = client.exchanges.filter(
       (e) => e.status !== null && ![200, 201, 503].includes(e.status),
     );

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { baseUrl } from '../support/base-url';
 import { spawnBuiltEntryPoint, type SpawnedEntryPoint } from '../support/entry-points';
 import { freePort } from '../support/free-port';
-import { productionEnv, startLoopbackInfra, type LoopbackInfra } from '../support/loopback-infra';
+import { productionEnv } from '../support/loopback-infra';
 import { waitForReady } from '../support/platform-http';
 import { startFakePostmark, type FakePostmark } from '../support/postmark-server';
+import { startClusterInfra, type ClusterInfra } from './cluster-infra';
 
 type Role = 'api' | 'worker';
 
@@ -21,32 +22,38 @@ interface Member {
 
 /**
  * The production build as a deployment runs it: two API and two worker processes on loopback
- * against one PostgreSQL, one Temporal dev server persisting to a file, and a Postmark-like server.
- * Every process can be killed and started again on its own port.
+ * against one PostgreSQL, a Temporal cluster (frontend, history, matching and worker processes on
+ * that PostgreSQL) and a Postmark-like server. Every process can be killed and started again on
+ * its own port.
  */
 export class Fleet {
   readonly superAdmin = { email: 'boss@example.test', password: randomBytes(12).toString('hex') };
   private readonly members: Member[] = [];
 
   private constructor(
-    readonly infra: LoopbackInfra,
+    readonly infra: ClusterInfra,
     readonly postmark: FakePostmark,
     private readonly env: Record<string, string>,
   ) {}
 
   static async start(): Promise<Fleet> {
-    const [infra, postmark] = await Promise.all([startLoopbackInfra(), startFakePostmark()]);
+    const [infra, postmark] = await Promise.all([startClusterInfra(), startFakePostmark()]);
     const fleet = new Fleet(infra, postmark, {
       ...productionEnv(infra, 'resilience'),
       POSTMARK_SERVER_TOKEN: postmark.token,
       POSTMARK_API_URL: postmark.url,
     });
-    await fleet.setup();
-    for (let index = 0; index < 2; index += 1) {
-      fleet.spawn('worker', index, 0);
-      fleet.spawn('api', index, await freePort());
+    try {
+      await fleet.setup();
+      for (let index = 0; index < 2; index += 1) {
+        fleet.spawn('worker', index, 0);
+        fleet.spawn('api', index, await freePort());
+      }
+      await Promise.all(fleet.apiBases().map((base) => fleet.waitReady(base)));
+    } catch (error) {
+      await fleet.stop();
+      throw error;
     }
-    await Promise.all(fleet.apiBases().map((base) => fleet.waitReady(base)));
     return fleet;
   }
 

@@ -55,6 +55,19 @@ export function deliveryBody(overrides: Record<string, unknown> = {}): Record<st
   };
 }
 
+/** Creates a delivery through the API as the partner (`deliveryBody` with the overrides); its id. */
+export async function createdDeliveryId(
+  partner: { token: string },
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await request(stack().app.callback())
+    .post('/api/v1/deliveries')
+    .set(bearer(partner.token))
+    .send(deliveryBody(overrides));
+  expect(res.status).to.equal(201);
+  return res.body.id as string;
+}
+
 /**
  * A delivery taken through the API (the stack's unless given) up to `upTo`, with its partner, its
  * admin and a super admin, each a fresh user with a token.

@@ -2,26 +2,30 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { embeddedPostgresUrl } from '../../src/dev/database-url';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer, type RunningTemporal } from '../../src/dev/temporal-dev-server';
 import { freePort } from './free-port';
 
 /**
- * A PostgreSQL and a Temporal dev server on loopback for processes started outside the test
- * process (containers, the production build), each stoppable and restartable on its own data:
- * PostgreSQL keeps its cluster, Temporal its SQLite file.
+ * A PostgreSQL and a Temporal on loopback for processes started outside the test process
+ * (containers, the production build); PostgreSQL is stoppable and restartable on its cluster.
  */
-export interface LoopbackInfra {
+export interface RestartableInfra {
   databaseUrl: string;
   temporalAddress: string;
-  /** The folder holding both data sets (removed by `close`). */
+  /** The folder holding the data (removed by `close`). */
   dir: string;
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** With a Temporal dev server, restartable on its SQLite file. */
+export interface LoopbackInfra extends RestartableInfra {
   stopTemporal(): Promise<void>;
   startTemporal(): void;
-  close(): Promise<void>;
 }
 
 /**
@@ -29,7 +33,10 @@ export interface LoopbackInfra {
  * `infra` is given: a task queue of its own run, a fresh JWT secret shared by the processes,
  * loopback only and quiet logs. Callers add their own (PORT, the super admin, Postmark).
  */
-export function productionEnv(infra: LoopbackInfra, queuePrefix: string): Record<string, string> {
+export function productionEnv(
+  infra: RestartableInfra,
+  queuePrefix: string,
+): Record<string, string> {
   return {
     DATABASE_URL: infra.databaseUrl,
     TEMPORAL_ADDRESS: infra.temporalAddress,
@@ -40,25 +47,53 @@ export function productionEnv(infra: LoopbackInfra, queuePrefix: string): Record
   };
 }
 
-export async function startLoopbackInfra(database = 'deliveries'): Promise<LoopbackInfra> {
+/** An embedded PostgreSQL on `port` keeping its cluster under `dir`/postgres across restarts. */
+export interface RestartablePostgres {
+  readonly url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function restartablePostgres(
+  dir: string,
+  port: number,
+  database: string,
+): RestartablePostgres {
+  let running: RunningPostgres | undefined;
+  return {
+    url: embeddedPostgresUrl(port, database),
+    async start() {
+      running = await startEmbeddedPostgres({
+        dataDir: path.join(dir, 'postgres'),
+        port,
+        database,
+        persistent: true,
+      });
+    },
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+  };
+}
+
+/** A folder for loopback data that embedded-postgres (run as a user of its own) can reach. */
+export async function loopbackDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'loopback-infra-'));
   // embedded-postgres runs as an unprivileged user when we are root; it must reach the folder.
   await chmod(dir, 0o755);
+  return dir;
+}
+
+export async function startLoopbackInfra(database = 'deliveries'): Promise<LoopbackInfra> {
+  const dir = await loopbackDir();
   const [cli, pgPort, temporalPort] = await Promise.all([
     ensureTemporalCli({ log: () => undefined }),
     freePort(),
     freePort(),
   ]);
-  let postgres: RunningPostgres | undefined;
+  const postgres = restartablePostgres(dir, pgPort, database);
   let temporal: RunningTemporal | undefined;
-  const startPostgres = async () => {
-    postgres = await startEmbeddedPostgres({
-      dataDir: path.join(dir, 'postgres'),
-      port: pgPort,
-      database,
-      persistent: true,
-    });
-  };
   const startTemporal = () => {
     temporal = startTemporalDevServer({
       cliPath: cli.path,
@@ -68,27 +103,23 @@ export async function startLoopbackInfra(database = 'deliveries'): Promise<Loopb
       namespace: 'default',
     });
   };
-  const stopPostgres = async () => {
-    await postgres?.stop();
-    postgres = undefined;
-  };
   const stopTemporal = async () => {
     await temporal?.stop();
     temporal = undefined;
   };
   startTemporal();
-  await startPostgres();
+  await postgres.start();
   return {
-    databaseUrl: postgres!.url,
+    databaseUrl: postgres.url,
     temporalAddress: temporal!.address,
     dir,
-    stopPostgres,
-    startPostgres,
+    stopPostgres: postgres.stop,
+    startPostgres: postgres.start,
     stopTemporal,
     startTemporal,
     async close() {
       await stopTemporal();
-      await stopPostgres();
+      await postgres.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DispatchActivities } from '../../src/activities/dispatch';
+import { createNotificationActivities } from '../../src/activities/notifications';
 import type { OutboundActivities } from '../../src/activities/outbound';
 import type { ReadModelActivities } from '../../src/activities/read-model';
 import type { DeliveryEventRecord, DeliveryFanOut } from '../../src/workflows/delivery-event';
@@ -35,6 +36,7 @@ const unexpected = (name: string) => async (): Promise<never> => {
 /**
  * Runs `body` while a worker with the real workflow code and the given activity stand-ins polls
  * a fresh task queue of the time-skipping server; outbound activities a test does not give fail.
+ * A change's batch (`sendNotifications`) is the real one, over the stand-ins.
  */
 export async function withMockedWorker<T>(
   env: TestWorkflowEnvironment,
@@ -43,15 +45,16 @@ export async function withMockedWorker<T>(
   body: (taskQueue: string) => Promise<T>,
 ): Promise<T> {
   const taskQueue = `unit-${randomUUID()}`;
+  const outbound: OutboundActivities = {
+    sendEmails: unexpected('sendEmails'),
+    deliverWebhook: unexpected('deliverWebhook'),
+    ...activities,
+  };
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: await workflowBundle() },
-    activities: {
-      sendEmails: unexpected('sendEmails'),
-      deliverWebhook: unexpected('deliverWebhook'),
-      ...activities,
-    },
+    activities: { ...activities, ...outbound, ...createNotificationActivities(outbound) },
   });
   return worker.runUntil(body(taskQueue));
 }

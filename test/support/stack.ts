@@ -88,8 +88,14 @@ export async function startStack({
     WORKER_SHUTDOWN_GRACE_SECONDS: '0',
     // Every suite's tracking requests come from 127.0.0.1; the rate-limit test builds its own app.
     TRACKING_RATE_LIMIT_PER_MINUTE: '1000000',
+    // The benchmark's storms come from one partner; the request-limit test builds its own app.
+    RATE_LIMIT_PER_KEY: '1000000',
+    RATE_LIMIT_PER_PARTNER: '1000000',
     // Headroom for a loaded 2-core machine; the outage tests set their own short deadline.
     TEMPORAL_UPDATE_TIMEOUT_MS: '30000',
+    // Suites fire bursts from one caller on a loaded machine; admission has tests of its own
+    // (test/unit/admission.test.ts, test/api/admission.test.ts) and the bench's capacity phase.
+    ADMISSION_MAX_IN_FLIGHT: '0',
   });
   const logger = createLogger(config.LOG_LEVEL, 'test');
   installTemporalRuntime(logger, { ownSignals: true });

@@ -36,7 +36,7 @@ function sampleRun(): BenchRun {
       node: 'v20.20.2',
       loadAverage: { start: 0.25, end: 2.5 },
     },
-    options: { starts: 2000, workerNice: 10 },
+    options: { starts: 2000, capacity: 1 },
     bareStart: { stats: stats(100, 250), cores: 'temporal 1.20, node 0.30' },
     create: { stats: stats(150, 210), cores: 'node 1.00', statuses: { '201': 2000 } },
     drain: {
@@ -169,6 +169,98 @@ describe('the benchmark report (bench/report.ts)', () => {
     }
   });
 
+  const step = (rate: number, held: boolean, p99: number, statuses: Record<string, number>) => ({
+    rate,
+    lifecycles: rate * 15,
+    finished: held ? rate * 15 : rate * 15 - 2,
+    calls: { ...stats(p99 / 2), p99, n: rate * 60 },
+    statuses,
+    cpuMsPerLifecycle: { api: 20, worker: 40, temporal: 100, postgres: 30, load: 10 },
+    held,
+  });
+  const capacity = (): NonNullable<BenchRun['capacity']> => ({
+    stack: 'dev',
+    seconds: 15,
+    bare: {
+      steps: [step(8, true, 200, { '200': 360, '201': 120 }), step(10, false, 700, { '200': 600 })],
+      capacity: 8,
+      perLifecycle: {
+        samples: 10,
+        events: 20,
+        workflowTasks: 4,
+        activityTasks: 0,
+        localActivities: 0,
+      },
+    },
+    platform: {
+      steps: [step(4, true, 300, { '200': 180, '201': 60 }), step(5, false, 400, { '503': 3 })],
+      capacity: 4,
+      perLifecycle: {
+        samples: 10,
+        events: 47,
+        workflowTasks: 6,
+        activityTasks: 3,
+        localActivities: 5,
+      },
+    },
+    overload: {
+      rate: 8,
+      seconds: 15,
+      lifecycles: 120,
+      createsAccepted: 70,
+      finished: 70,
+      statuses: { 'create 201': 70, 'create 503': 50, 'change 200': 210, 'change 503': 12 },
+      all: { ...stats(100), max: 900 },
+      accepted: { ...stats(100), p99: 450 },
+      refused: { ...stats(5), max: 40 },
+      cpuMsPerLifecycle: { api: 20 },
+    },
+  });
+
+  it('when the capacity phase ran, then its rows give both rates, their ratio, CPU, tasks and the overload judged', () => {
+    const run = { ...sampleRun(), capacity: capacity() };
+    expect(row(run, 'Lifecycles/s at the service level, bare engine').result).to.equal(
+      '8/s: 8/s held, 10/s failed (p99 700.0 ms, 2 unfinished)',
+    );
+    expect(row(run, 'Lifecycles/s at the service level, platform').measure).to.contain('dev stack');
+    expect(row(run, 'Lifecycles/s at the service level, platform').result).to.equal(
+      '4/s: 4/s held, 5/s failed (3 not 2xx, 2 unfinished)',
+    );
+    expect(row(run, 'Platform / bare engine lifecycles per second')).to.include({
+      result: '0.50×',
+      met: false,
+    });
+    expect(row(run, 'CPU per lifecycle at 4/s by process, platform').result).to.equal(
+      'api 20.0, worker 40.0, temporal 100.0, postgres 30.0 (total 190.0 ms; load generator 10.0 ms)',
+    );
+    expect(row(run, 'Per lifecycle, platform').result).to.equal(
+      '47.0 history events, 6.0 workflow tasks, 3.0 activity tasks, 5.0 local activities',
+    );
+    // The CPU goal is the production shape's: on the dev stack it is shown, not judged.
+    expect(row(run, 'API + worker CPU per lifecycle')).to.include({ result: '60.0 ms', met: null });
+    expect(row(run, 'Overload: 8/s offered').met).to.equal(true);
+    expect(row(run, 'Overload: refused').met).to.equal(true);
+    expect(row(run, 'Overload: accepted').met).to.equal(true);
+    expect(row(run, 'Overload: lifecycles whose create was accepted')).to.include({
+      result: '70 of 70 (120 offered)',
+      met: true,
+    });
+    expect(renderLatest(run)).to.contain('## Capacity steps');
+    const lost = capacity();
+    lost.overload!.finished = 69;
+    lost.overload!.refused!.max = 150;
+    const judged = { ...sampleRun(), capacity: lost };
+    expect(row(judged, 'Overload: lifecycles whose create was accepted').met).to.equal(false);
+    expect(row(judged, 'Overload: refused').met).to.equal(false);
+  });
+
+  it('when the capacity phase was skipped or the record predates it, then there is no capacity row', () => {
+    for (const run of [{ ...sampleRun(), capacity: null }, sampleRun()]) {
+      expect(summaryRows(run).some((r) => r.measure.startsWith('Lifecycles/s'))).to.equal(false);
+      expect(renderLatest(run)).not.to.contain('## Capacity steps');
+    }
+  });
+
   it('when the list phase was skipped, then the summary has no list row', () => {
     const run = { ...sampleRun(), lists: null };
     expect(summaryRows(run).some((r) => r.measure.startsWith('Lists'))).to.equal(false);
@@ -191,7 +283,8 @@ describe('the benchmark report (bench/report.ts)', () => {
     const run = sampleRun();
     const table = renderPerformanceTable(run);
     expect(table).to.contain('2030-01-02 03:04 UTC, commit abc1234,');
-    expect(table).to.contain('options `{"starts":2000,"workerNice":10}`');
+    expect(table).to.contain('on the dev stack (embedded PostgreSQL, the Temporal dev server)');
+    expect(table).to.contain('options `{"starts":2000,"capacity":1}`');
     for (const r of summaryRows(run)) expect(table).to.contain(`| ${r.measure} | ${r.result} |`);
   });
 

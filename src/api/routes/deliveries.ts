@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import {
   changeDelivery,
@@ -6,6 +7,7 @@ import {
   type DeliveryChangeRequest,
 } from '../../deliveries/change-delivery';
 import { createDelivery } from '../../deliveries/create-delivery';
+import { exportDeliveriesCsv } from '../../deliveries/delivery-export';
 import {
   deliveryTimeline,
   listDeliveries,
@@ -13,11 +15,14 @@ import {
 } from '../../db/repositories/deliveries';
 import { revokeTrackingLink } from '../../deliveries/tracking-link';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
+import { utcDate } from '../../domain/utc-date';
 import { EXAMPLE_ID, IdParams } from '../../schemas/common';
 import {
   AssignRequest,
   CancelRequest,
   CreateDeliveryRequest,
+  DeliveryCsv,
+  DeliveryExportQuery,
   DeliveryListQuery,
   DeliveryResource,
   DeliveryPage,
@@ -157,6 +162,30 @@ export function deliveryRoutes(deps: AppDeps) {
         return {
           status: 200,
           body: { data: page.rows.map(resource), next_cursor: page.next_cursor },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/deliveries/export',
+      summary: 'Download the visible deliveries matching the list filters as CSV',
+      description:
+        "The same deliveries `GET /deliveries` would list with the same filters (partner: own; admin: assigned; super admin: all), every page of them, newest first, streamed as RFC 4180 CSV in UTF-8 with a header row. A text cell that starts like a spreadsheet formula (`=`, `+`, `-`, `@`) is prefixed with `'`. The answer is streamed as it is read, so its size is not known in advance; a download cut short lacks its last CRLF.",
+      tag: 'deliveries',
+      access: { roles: ['partner', 'admin', 'super_admin'] },
+      query: DeliveryExportQuery,
+      responses: {
+        200: { description: 'The CSV file', schema: DeliveryCsv, contentType: 'text/csv' },
+      },
+      handle: async ({ user, query }) => {
+        const csv = await exportDeliveriesCsv(deps.db, deps.config.PUBLIC_URL, user, query);
+        return {
+          status: 200,
+          body: Readable.from(csv),
+          headers: {
+            'Content-Type': 'text/csv; charset=utf-8; header=present',
+            'Content-Disposition': `attachment; filename="deliveries-${utcDate(Date.now())}.csv"`,
+          },
         };
       },
     }),

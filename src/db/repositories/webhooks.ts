@@ -44,6 +44,18 @@ export async function insertWebhookAttempt(
   await WebhookAttemptModel.query(db).insert(attempt);
 }
 
+/** The HTTP status of every earlier attempt at one event (null where none was received). */
+export async function webhookAttemptStatuses(
+  db: Queryable,
+  partnerId: string,
+  eventId: string,
+): Promise<(number | null)[]> {
+  const rows = await WebhookAttemptModel.query(db)
+    .where({ partner_id: partnerId, event_id: eventId })
+    .select('status_code');
+  return rows.map((row) => row.status_code);
+}
+
 function toAttempt(row: WebhookAttemptModel): WebhookAttempt {
   return {
     id: row.id,
