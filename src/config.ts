@@ -22,6 +22,8 @@ const ConfigSchema = Type.Object({
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 7233 }),
   TEMPORAL_UI_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8233 }),
+  /** Where ops open the Temporal UI (production); the setup CLI prints the ops views under it. */
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ format: 'uri' })),
   TEMPORAL_NAMESPACE: Type.String({ minLength: 1, default: 'default' }),
   TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1, default: 'deliveries' }),
   TEMPORAL_UPDATE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),

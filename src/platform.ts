@@ -21,6 +21,7 @@ import { startTemporalDevServer } from './dev/temporal-dev-server';
 import { createLogger } from './logger';
 import { tracingFromConfig } from './telemetry/tracing';
 import { ensureSearchAttributes } from './temporal/connect';
+import { opsViewLines } from './temporal/ops-views';
 import { installTemporalRuntime } from './temporal/runtime';
 
 type Stop = { name: string; stop: () => Promise<unknown> };
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     });
 
     const port = (server.address() as AddressInfo).port;
+    const opsUi = temporalUi ?? config.TEMPORAL_UI_URL ?? null;
     const url = `http://localhost:${port}`;
     console.log(
       [
@@ -131,6 +133,16 @@ async function main(): Promise<void> {
         superAdmin
           ? `  Super admin  ${superAdmin.email} / ${config.SUPERADMIN_PASSWORD ? '(SUPERADMIN_PASSWORD)' : superAdmin.password}`
           : '  Super admin  (not bootstrapped: set SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD)',
+        ...(opsUi
+          ? [
+              '  Ops views in the Temporal UI:',
+              ...opsViewLines(
+                opsUi,
+                config.TEMPORAL_NAMESPACE,
+                new Date().toISOString().slice(0, 10),
+              ),
+            ]
+          : []),
         '  Stop with Ctrl-C.',
         '',
       ].join('\n'),

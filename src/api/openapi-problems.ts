@@ -1,6 +1,7 @@
 import { binaryContent } from '../schemas/binary';
 import { EXAMPLE_REQUEST_ID, Problem } from '../schemas/common';
 import { invalidInputDetail, MAX_REPORTED_ERRORS } from '../schemas/validate';
+import { formatInWords } from '../schemas/refusal-words';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
 import { inMebibytes } from './middleware/request-body';
 import { problemFor, type ProblemCode } from './problem';
@@ -29,7 +30,7 @@ const EXAMPLE_CODE: Record<number, ProblemCode> = {
 
 /** How the validator words a refused value of this field's schema. */
 function refusal(field: Record<string, unknown> | undefined): string {
-  if (typeof field?.['format'] === 'string') return `must match format "${field['format']}"`;
+  if (typeof field?.['format'] === 'string') return formatInWords(field['format']);
   if (Array.isArray(field?.['enum'])) return `must be one of: ${field['enum'].join(', ')}`;
   return 'is invalid';
 }

@@ -9,6 +9,7 @@ import {
   STREAM_POSITION_REFUSAL,
   UUID_PATTERN,
 } from './common';
+import { formatInWords, refusalInWords } from './refusal-words';
 
 // No coercion, bodies and queries alike: ajv's would read `1e2`, `0x10` and ` 5` as numbers.
 // Query text is converted by `fromQueryText` before validation. `verbose` hands each error its
@@ -83,7 +84,7 @@ export const invalidInputDetail = (where: InputPart) =>
 /** Patterns refused in words rather than as a regex. */
 const PATTERN_MESSAGES: Record<string, string> = {
   // The Uuid pattern only narrows its format to the canonical form: one refusal, said once.
-  [UUID_PATTERN]: 'must match format "uuid"',
+  [UUID_PATTERN]: formatInWords('uuid'),
   [NOT_BLANK_PATTERN]: 'must not be blank',
   [STREAM_POSITION_PATTERN]: STREAM_POSITION_REFUSAL,
 };
@@ -113,7 +114,10 @@ function toFieldError(where: string, e: ErrorObject): FieldError {
   }
   const patternMessage =
     e.keyword === 'pattern' ? PATTERN_MESSAGES[String(e.params['pattern'])] : undefined;
-  return { field: base || where, message: patternMessage ?? e.message ?? 'is invalid' };
+  return {
+    field: base || where,
+    message: patternMessage ?? refusalInWords(e) ?? e.message ?? 'is invalid',
+  };
 }
 
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -81,7 +81,7 @@ describe('dispatch console in a browser', function () {
     const partnerPage = await signIn(partner, PHONE);
     await partnerPage.getByRole('button', { name: 'Create delivery' }).click();
     await partnerPage.getByText('Product must not be blank').waitFor();
-    await partnerPage.getByText('Delivery date must match format "date"').waitFor();
+    await partnerPage.getByText('Delivery date must be a date like 2030-01-31').waitFor();
 
     const product = `Espresso machine ${randomUUID().slice(0, 8)}`;
     await partnerPage.getByLabel('Product').fill(product);
@@ -218,7 +218,7 @@ describe('dispatch console in a browser', function () {
     await form.getByLabel('First name').fill('Nia');
     await form.getByLabel('Last name').fill('New');
     await form.getByRole('button', { name: 'Create user' }).click();
-    await form.getByText('Password must NOT have fewer than 10 characters').waitFor();
+    await form.getByText('Password must be at least 10 characters').waitFor();
     await form.getByLabel('Password').fill('a-long-enough-password');
     await form.getByRole('button', { name: 'Create user' }).click();
     await superPage.getByText(`User ${email} created.`).waitFor();

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
-import { deliveryBody } from '../support/deliveries';
+import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
+import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
+import { connectClient, ensureSearchAttributes } from '../../src/temporal/connect';
+import { opsViews, temporalUiListUrl } from '../../src/temporal/ops-views';
+import { deliveryWorkflow } from '../../src/workflows';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { deliveryBody, deliveryInput } from '../support/deliveries';
+import { freePort } from '../support/free-port';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -63,6 +70,11 @@ describe('the ops queries of docs/operations.md, run through the Temporal CLI', 
     expect(
       (await change(assigned.id, 'assign', boss.token, { admin_id: admin.user.id })).status,
     ).to.equal(200);
+    const inTransit = await create();
+    await change(inTransit.id, 'assign', boss.token, { admin_id: admin.user.id });
+    expect(
+      (await change(inTransit.id, 'status', admin.token, { status: 'IN_TRANSIT' })).status,
+    ).to.equal(200);
     const failed = await create();
     await change(failed.id, 'assign', boss.token, { admin_id: admin.user.id });
     await change(failed.id, 'status', admin.token, { status: 'IN_TRANSIT' });
@@ -78,11 +90,15 @@ describe('the ops queries of docs/operations.md, run through the Temporal CLI', 
     const terminated = await create();
     await stack().client.workflow.getHandle(terminated.workflowId).terminate('ops test');
 
-    const live = [waiting, assigned].map((d) => d.workflowId);
+    const live = [waiting, assigned, inTransit].map((d) => d.workflowId);
     const expected: Record<string, string[]> = {
       "DeliveryId='<delivery-id>'": [waiting.workflowId],
       "DeliveryStatus='CREATED' AND ExecutionStatus='Running'": [waiting.workflowId],
-      "AssignedAdminId='<admin-id>' AND ExecutionStatus='Running'": [assigned.workflowId],
+      "DeliveryStatus='IN_TRANSIT' AND ExecutionStatus='Running'": [inTransit.workflowId],
+      "AssignedAdminId='<admin-id>' AND ExecutionStatus='Running'": [
+        assigned.workflowId,
+        inTransit.workflowId,
+      ],
       "PartnerId='<partner-id>' AND DeliveryStatus IN ('CREATED','ASSIGNED','IN_TRANSIT')": [
         ...live,
         terminated.workflowId,
@@ -104,7 +120,7 @@ describe('the ops queries of docs/operations.md, run through the Temporal CLI', 
         .replaceAll('<delivery-date>', overdue ? dayAfter : date);
 
     const queries = await documentedQueries();
-    expect(queries.length).to.be.at.least(8);
+    expect(queries.length).to.be.at.least(9);
     for (const args of queries) {
       const template = args.at(-1)!;
       const query = fill(template, template.includes('DeliveryDate <'));
@@ -134,8 +150,40 @@ describe('the ops queries of docs/operations.md, run through the Temporal CLI', 
     );
     expect(metadata).to.contain('**Status** ASSIGNED');
     expect(metadata).to.contain(admin.user.id);
-    for (const d of [waiting, assigned]) {
+    for (const d of [waiting, assigned, inTransit]) {
       await stack().client.workflow.getHandle(d.workflowId).terminate('test finished');
+    }
+  });
+
+  it('when ops open the Unassigned view the platform prints, then the Temporal UI opens filtered to it and lists the waiting delivery', async function () {
+    this.timeout(120_000);
+    const [port, uiPort] = await Promise.all([freePort(), freePort()]);
+    const temporal = startTemporalDevServer({
+      cliPath: stack().cliPath,
+      port,
+      uiPort,
+      dbFile: null,
+      namespace: 'default',
+    });
+    const browser = await launchBrowser();
+    try {
+      const client = await connectClient({ address: temporal.address, namespace: 'default' });
+      await ensureSearchAttributes(client);
+      // No worker polls this server: the run waits at its first task, listed by its start.
+      const input = deliveryInput((await createUserWithToken({ role: 'partner' })).user.id);
+      await client.workflow.start(deliveryWorkflow, deliveryStartOptions(stack().config, input));
+      await client.connection.close();
+
+      const unassigned = opsViews('2030-01-01').find((view) => view.title === 'Unassigned')!;
+      const page = await (
+        await browser.newContext({ viewport: { width: 1280, height: 720 } })
+      ).newPage();
+      await page.goto(temporalUiListUrl(temporal.uiUrl!, 'default', unassigned.query));
+      await page.getByText(input.idempotencyKey).first().waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: screenshotPath('temporal-ui-unassigned-view') });
+    } finally {
+      await browser.close();
+      await temporal.stop();
     }
   });
 });

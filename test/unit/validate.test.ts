@@ -60,7 +60,9 @@ describe('validate', () => {
     for (const id of ['not-a-uuid', 'urn:uuid:3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b']) {
       const error = validationErrorOf(() => validate(IdParams, { id }, 'params'));
       expect(error.message).to.equal('The request path is invalid.');
-      expect(error.errors).to.deep.equal([{ field: 'id', message: 'must match format "uuid"' }]);
+      expect(error.errors).to.deep.equal([
+        { field: 'id', message: 'must be an id like 3f2b7c1e-8d4a-4c2e-9b1f-5a6d7e8f9a0b' },
+      ]);
     }
   });
 
@@ -106,7 +108,7 @@ describe('validate', () => {
     expect(error.message).to.equal('The request query is invalid.');
     expect(error.errors).to.deep.equal([
       { field: 'status', message: 'must be given once' },
-      { field: 'limit', message: 'must be >= 1' },
+      { field: 'limit', message: 'must be 1 or more' },
     ]);
   });
 
