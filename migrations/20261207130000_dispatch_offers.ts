@@ -53,9 +53,15 @@ export async function up(knex: Knex): Promise<void> {
     // Auto-dispatch found nobody (or ran out of offers): the delivery waits for a super admin.
     t.timestamp('returned_to_queue_at', { useTz: true });
   });
+  // The super admins' list of deliveries handed back (few, newest first).
+  await knex.schema.raw(
+    `create index deliveries_returned_to_queue on deliveries (created_at desc, id desc)
+       where returned_to_queue_at is not null and status = 'CREATED'`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.raw('drop index if exists deliveries_returned_to_queue');
   await knex.schema.alterTable('deliveries', (t) => {
     t.dropColumn('returned_to_queue_at');
   });

@@ -202,6 +202,12 @@ const deliveryFilters = {
         'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
     }),
   ),
+  returned_to_queue: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only deliveries auto-dispatch handed back for a human (nobody accepted its offers) that are still CREATED',
+    }),
+  ),
 };
 
 export const DeliveryListQuery = Type.Object(

@@ -70,10 +70,11 @@ export const DeclineOfferRequest = Type.Union([
   Type.Null(),
 ]);
 
-/** An offer as its admin sees it: enough of the delivery to decide (GET /offers). */
+/** An open offer: enough of the delivery for its admin to decide (GET /offers). */
 export const OfferResource = Type.Object(
   {
     delivery_id: Uuid,
+    admin_id: Type.String({ ...Uuid, description: 'The admin who holds the offer' }),
     number: Type.Integer({ minimum: 1, description: 'Which offer of this delivery this is' }),
     status: StringEnum(OFFER_STATUSES),
     offered_at: Type.String({ format: 'date-time' }),

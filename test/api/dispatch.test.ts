@@ -135,7 +135,14 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
 
       const listed = await api().get('/api/v1/offers').set(bearer(holder.token));
       expect(listed.body.data).to.have.length(1);
-      expect(listed.body.data[0]).to.include({ delivery_id: id, number: 1, status: 'pending' });
+      expect(listed.body.data[0]).to.include({
+        delivery_id: id,
+        admin_id: holder.user.id,
+        number: 1,
+        status: 'pending',
+      });
+      const all = await api().get('/api/v1/offers').set(bearer(boss.token));
+      expect(all.body.data.map((o: { delivery_id: string }) => o.delivery_id)).to.include(id);
       const notMine = await api()
         .post(`/api/v1/deliveries/${id}/offer/accept`)
         .set(bearer(other.token));
@@ -233,6 +240,20 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
           expect(settled).not.to.include('assigned');
         }
       }
+      // The super admins' queue of deliveries that came back for a human holds the expired ones.
+      const queue = await api()
+        .get('/api/v1/deliveries?returned_to_queue=true&limit=100')
+        .set(bearer(boss.token));
+      const queued = (queue.body.data as { id: string }[]).map((d) => d.id);
+      for (const { id, accepted } of outcomes) expect(queued.includes(id)).to.equal(!accepted);
+      const notices = await stack()
+        .db('notifications')
+        .whereIn(
+          'delivery_id',
+          outcomes.filter((o) => !o.accepted).map((o) => o.id),
+        )
+        .where({ type: 'delivery.returned_to_queue', user_id: boss.user.id });
+      expect(notices).to.have.length(outcomes.filter((o) => !o.accepted).length);
       await Promise.all(deliveries.map(({ handle }) => handle.terminate('test finished')));
     } finally {
       await restore();

@@ -40,7 +40,7 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'PUT /api/v1/settings/dispatch': ['super_admin'],
   'PUT /api/v1/users/me/availability': ['admin'],
   'PUT /api/v1/users/{id}/capacity': ['super_admin'],
-  'GET /api/v1/offers': ['admin'],
+  'GET /api/v1/offers': ['admin', 'super_admin'],
   'POST /api/v1/deliveries/{id}/offer/accept': ['admin'],
   'POST /api/v1/deliveries/{id}/offer/decline': ['admin'],
   'POST /api/v1/deliveries': ['partner'],

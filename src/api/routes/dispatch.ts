@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { answerOffer } from '../../deliveries/answer-offer';
 import {
-  pendingOffersFor,
+  pendingOffers,
   readDispatchSettings,
   setAvailability,
   setCapacity,
@@ -126,13 +126,16 @@ export function dispatchRoutes(deps: AppDeps) {
     defineRoute({
       method: 'get',
       path: '/offers',
-      summary: 'Your open offers, with the delivery and the deadline (admins)',
+      summary:
+        'Open offers with the delivery and the deadline: your own (admins), or all (super admins)',
+      description:
+        'An admin sees the offers waiting for its answer; a super admin sees who holds which offer.',
       tag: 'dispatch',
-      access: { roles: ['admin'] },
+      access: { roles: ['admin', 'super_admin'] },
       responses: { 200: { description: 'Oldest first (not paginated)', schema: OfferList } },
       handle: async ({ user }) => ({
         status: 200,
-        body: { data: await pendingOffersFor(deps.db, user.id) },
+        body: { data: await pendingOffers(deps.db, user.role === 'admin' ? user.id : null) },
       }),
     }),
     defineRoute({

@@ -183,14 +183,23 @@ export async function markReturnedToQueue(db: Queryable, deliveryId: string, at:
   await db('deliveries').where({ id: deliveryId }).update({ returned_to_queue_at: at });
 }
 
-/** The admin's open offers with what the delivery is, oldest first (GET /offers). */
-export async function pendingOffersFor(db: Queryable, adminId: string): Promise<OfferResource[]> {
-  const rows = (await db('delivery_offers as o')
+/**
+ * Open offers with what the delivery is, oldest first (GET /offers): the admin's own, or every
+ * admin's when `adminId` is null (a super admin asking who holds which offer).
+ */
+export async function pendingOffers(
+  db: Queryable,
+  adminId: string | null,
+): Promise<OfferResource[]> {
+  const query = db('delivery_offers as o')
     .join('deliveries as d', 'd.id', 'o.delivery_id')
-    .where({ 'o.admin_id': adminId, 'o.status': 'pending' })
+    .where({ 'o.status': 'pending' });
+  if (adminId !== null) query.where({ 'o.admin_id': adminId });
+  const rows = (await query
     .orderBy('o.offered_at')
     .select(
       'o.delivery_id',
+      'o.admin_id',
       'o.number',
       'o.status',
       'o.offered_at',

@@ -115,6 +115,9 @@ export async function listDeliveries(
   if (filters.status) query.where('deliveries.status', filters.status);
   if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
   if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
+  if (filters.returned_to_queue) {
+    query.whereNotNull('deliveries.returned_to_queue_at').where('deliveries.status', 'CREATED');
+  }
   if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
   if (filters.date_to) {
     query.where('deliveries.delivery_date', '<=', filters.date_to);
