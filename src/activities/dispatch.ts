@@ -12,7 +12,7 @@ import {
   type OfferedAdmin,
 } from '../db/repositories/dispatch';
 import { insertNotifications } from '../db/repositories/notifications';
-import { findActiveSuperAdmins } from '../db/repositories/users';
+import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
 import type { DispatchEventType } from '../domain/delivery-events';
 import { OFFER_CLOSING_EVENTS, type OfferOutcome } from '../domain/dispatch';
 import type { NotificationContent } from '../domain/notification-rules';
@@ -199,13 +199,11 @@ export function createDispatchActivities(db: Db, settings: NotificationSettings)
         if (outcome === 'accepted') return { recorded: closed, outbound: [] };
         const content = closingContent(delivery, outcome);
         const notices: Notice[] = content
-          ? [
-              {
-                user: { id: closing.adminId, email: '' },
-                eventKey: `${closing.eventKey}:${closing.adminId}`,
-                content,
-              },
-            ]
+          ? (await findUsersByIds(trx, [closing.adminId])).map((user) => ({
+              user,
+              eventKey: `${closing.eventKey}:${user.id}`,
+              content,
+            }))
           : [];
         return record(
           trx,

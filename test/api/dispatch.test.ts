@@ -194,6 +194,47 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     }
   });
 
+  it('when a super admin assigns by hand while an offer is pending, then the offer is withdrawn, its admin told, and its accept is a 409 saying so', async () => {
+    const ada = await createUserWithToken({ role: 'admin' });
+    const other = await createUserWithToken({ role: 'admin' });
+    const restore = await onlyThese([ada]);
+    try {
+      await setDispatch({ mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 });
+      const created = await api()
+        .post('/api/v1/deliveries')
+        .set(bearer(partner.token))
+        .send(deliveryBody());
+      const id = created.body.id as string;
+      await waitFor(async () => (await offersOf(id))[0], 'the offer');
+      const assigned = await api()
+        .post(`/api/v1/deliveries/${id}/assign`)
+        .set(bearer(boss.token))
+        .send({ admin_id: other.user.id });
+      expect(assigned.status).to.equal(200);
+
+      const late = await api().post(`/api/v1/deliveries/${id}/offer/accept`).set(bearer(ada.token));
+      expect(late.status).to.equal(409);
+      expect(late.body).to.include({ offer_status: 'withdrawn' });
+      expect(late.body.detail).to.match(/withdrawn/);
+      const [offer] = await offersOf(id);
+      expect(offer).to.include({ status: 'withdrawn', admin_id: ada.user.id });
+      expect(await eventTypes(id)).to.deep.equal([
+        'created',
+        'offered',
+        'offer_withdrawn',
+        'assigned',
+      ]);
+      const told = await stack()
+        .db('notifications')
+        .where({ delivery_id: id, user_id: ada.user.id })
+        .orderBy('seq')
+        .pluck('type');
+      expect(told).to.deep.equal(['delivery.offered', 'delivery.offer_withdrawn']);
+    } finally {
+      await restore();
+    }
+  });
+
   it('when accepts race the offer timeout, then each offer has exactly one outcome: accepted and assigned, or expired and refused', async () => {
     const admins = await Promise.all(
       [1, 2, 3, 4].map(() => createUserWithToken({ role: 'admin' })),
