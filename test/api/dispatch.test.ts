@@ -58,6 +58,17 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     return res;
   }
 
+  /** A delivery created through the API in auto mode with ten-minute offers; its id. */
+  async function createdInAutoMode(): Promise<string> {
+    await setDispatch({ mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 });
+    const created = await api()
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody());
+    expect(created.status).to.equal(201);
+    return created.body.id as string;
+  }
+
   // Other suites create deliveries expecting today's manual behaviour.
   afterEach(async () => {
     await setDispatch({ mode: 'manual', offer_timeout_seconds: 120, max_offers: 3 });
@@ -123,13 +134,7 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     const bob = await createUserWithToken({ role: 'admin', first_name: 'Bob' });
     const restore = await onlyThese([ada, bob]);
     try {
-      await setDispatch({ mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 });
-      const created = await api()
-        .post('/api/v1/deliveries')
-        .set(bearer(partner.token))
-        .send(deliveryBody());
-      expect(created.status).to.equal(201);
-      const id = created.body.id as string;
+      const id = await createdInAutoMode();
       const first = await waitFor(async () => (await offersOf(id))[0], 'the first offer');
       const [holder, other] = first.admin_id === ada.user.id ? [ada, bob] : [bob, ada];
 
@@ -199,12 +204,7 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     const other = await createUserWithToken({ role: 'admin' });
     const restore = await onlyThese([ada]);
     try {
-      await setDispatch({ mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 });
-      const created = await api()
-        .post('/api/v1/deliveries')
-        .set(bearer(partner.token))
-        .send(deliveryBody());
-      const id = created.body.id as string;
+      const id = await createdInAutoMode();
       await waitFor(async () => (await offersOf(id))[0], 'the offer');
       const assigned = await api()
         .post(`/api/v1/deliveries/${id}/assign`)
