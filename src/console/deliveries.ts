@@ -165,6 +165,11 @@ const EVENT_LABELS: Record<DeliveryEventType, string> = {
   assignment_overdue: 'Not assigned in time',
   delivery_overdue: 'Past its delivery date',
   delivery_late: 'Running late (window ended)',
+  offered: 'Offered to an admin',
+  offer_declined: 'Offer declined',
+  offer_expired: 'Offer expired',
+  offer_withdrawn: 'Offer withdrawn',
+  returned_to_queue: 'Back in the queue for a human',
 };
 
 function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {

@@ -101,6 +101,8 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
       .set(bearer(admin.token))
       .send({ available: false });
     expect(off.body).to.deep.equal({ user_id: admin.user.id, available: false });
+    const read = await api().get('/api/v1/users/me/availability').set(bearer(admin.token));
+    expect(read.body).to.deep.equal(off.body);
     const cap = await api()
       .put(`/api/v1/users/${admin.user.id}/capacity`)
       .set(bearer(boss.token))

@@ -38,6 +38,7 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   // Issue 20: super admins run dispatch; an admin says whether it is available and answers offers.
   'GET /api/v1/settings/dispatch': ['super_admin'],
   'PUT /api/v1/settings/dispatch': ['super_admin'],
+  'GET /api/v1/users/me/availability': ['admin'],
   'PUT /api/v1/users/me/availability': ['admin'],
   'PUT /api/v1/users/{id}/capacity': ['super_admin'],
   'GET /api/v1/offers': ['admin', 'super_admin'],

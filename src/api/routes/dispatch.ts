@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { answerOffer } from '../../deliveries/answer-offer';
 import {
+  isAvailable,
   pendingOffers,
   readDispatchSettings,
   setAvailability,
@@ -86,6 +87,18 @@ export function dispatchRoutes(deps: AppDeps) {
         );
         return { status: 200, body: settingsBody(saved) };
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/users/me/availability',
+      summary: 'Whether auto-dispatch may offer you deliveries (admins)',
+      tag: 'dispatch',
+      access: { roles: ['admin'] },
+      responses: { 200: { description: 'Your availability', schema: Availability } },
+      handle: async ({ user }) => ({
+        status: 200,
+        body: { user_id: user.id, available: await isAvailable(deps.db, user.id) },
+      }),
     }),
     defineRoute({
       method: 'put',

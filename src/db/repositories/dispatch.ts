@@ -62,6 +62,12 @@ export async function setAvailability(
   return updated > 0;
 }
 
+export async function isAvailable(db: Queryable, userId: string): Promise<boolean> {
+  const row = (await db('users').where({ id: userId }).first('available')) as
+    { available: boolean } | undefined;
+  return row?.available ?? false;
+}
+
 /** Sets an admin's capacity (null: no limit); false when no admin has this id. */
 export async function setCapacity(
   db: Queryable,
