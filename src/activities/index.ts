@@ -38,7 +38,7 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
  */
 export function createActivities(deps: ActivityDeps) {
   const email = createEmailActivities(deps);
-  const webhooks = createWebhookActivities(deps.db, deps.webhooks);
+  const webhooks = createWebhookActivities({ ...deps, sendEmail: email.sendEmail });
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
     ...createDispatchActivities(deps.db, deps.notifications),

@@ -61,7 +61,15 @@ export async function composeWorker(
       workflowService: connection.workflowService,
       namespace: config.TEMPORAL_NAMESPACE,
     };
-    await promoteWhereDue(temporalApi, versioning.version, versioning.mode, parts.logger);
+    // In the background: the server takes a version once its pollers have arrived, which is
+    // after the caller starts the worker.
+    const { version, mode } = versioning;
+    promoteWhereDue(temporalApi, version, mode, parts.logger).catch((error: unknown) =>
+      parts.logger.error(
+        { err: error, ...version },
+        'this worker version could not be made current: use temporal worker deployment set-current-version',
+      ),
+    );
   }
   return {
     worker,

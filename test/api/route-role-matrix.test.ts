@@ -63,7 +63,12 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/notifications/stream': ALL,
   'PUT /api/v1/webhooks/endpoint': ['partner'],
   'DELETE /api/v1/webhooks/endpoint': ['partner'],
-  'GET /api/v1/webhooks/attempts': ['partner'],
+  // Issue 21: the partner reads its endpoint's state and re-enables it; the log and its replays
+  // are the partner's own and, for support, every partner's for super admins.
+  'GET /api/v1/webhooks/endpoint': ['partner'],
+  'POST /api/v1/webhooks/endpoint/enable': ['partner'],
+  'GET /api/v1/webhooks/attempts': ['partner', 'super_admin'],
+  'POST /api/v1/webhooks/attempts/{id}/replay': ['partner', 'super_admin'],
   // Issue 13: partners manage their own keys; super admins list and revoke any partner's.
   'POST /api/v1/api-keys': ['partner'],
   'GET /api/v1/api-keys': ['partner', 'super_admin'],

@@ -181,7 +181,8 @@ export function deliveryRoutes(deps: AppDeps) {
         const csv = await exportDeliveriesCsv(deps.db, deps.config.PUBLIC_URL, user, query);
         return {
           status: 200,
-          body: Readable.from(csv),
+          // One page ahead at most: the socket's pace decides when the next page is read.
+          body: Readable.from(csv, { highWaterMark: 1 }),
           headers: {
             'Content-Type': 'text/csv; charset=utf-8; header=present',
             'Content-Disposition': `attachment; filename="deliveries-${utcDate(Date.now())}.csv"`,

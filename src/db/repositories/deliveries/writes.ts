@@ -56,7 +56,9 @@ function rowOf({
   };
 }
 
-function eventOf(event: NewDeliveryEvent): Omit<RowInput<DeliveryEventModel>, 'seq'> {
+function eventOf(
+  event: NewDeliveryEvent,
+): Omit<RowInput<DeliveryEventModel>, 'seq' | 'assigned_to'> {
   return {
     delivery_id: event.deliveryId,
     event_key: event.eventKey,
@@ -201,12 +203,12 @@ export async function updateDeliveryWithEvent(
   await db.raw(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?
-        where id = ? returning id
+        where id = ? returning id, assigned_to
      )
-     insert into delivery_events (${EVENT_COLUMNS})
+     insert into delivery_events (${EVENT_COLUMNS}, assigned_to)
      select id, ${eventValues(event)
        .map(() => '?')
-       .join(', ')} from moved
+       .join(', ')}, assigned_to from moved
      on conflict (event_key) do nothing`,
     [
       delivery.status,
