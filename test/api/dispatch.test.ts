@@ -9,6 +9,7 @@ import { changeArgs } from '../support/delivery-input';
 import { expectDocumented } from '../support/openapi-contract';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken, type TestUser } from '../support/users';
+import { startTestWorker } from '../support/test-worker';
 import { waitFor } from '../support/wait-for';
 
 const api = () => request(stack().app.callback());
@@ -233,6 +234,32 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
         .pluck('type');
       expect(told).to.deep.equal(['delivery.offered', 'delivery.offer_withdrawn']);
     } finally {
+      await restore();
+    }
+  });
+
+  it('when the worker is down while an offer runs out, then a restarted worker expires it and offers the next admin: the offer is a durable timer', async () => {
+    const admins = await Promise.all([1, 2].map(() => createUserWithToken({ role: 'admin' })));
+    const restore = await onlyThese(admins);
+    let worker = await startTestWorker();
+    try {
+      const dispatch = { mode: 'auto' as const, offerTimeoutSeconds: 2, maxOffers: 3 };
+      const { input, handle } = await startDelivery({ dispatch, taskQueue: worker.taskQueue });
+      const first = await waitFor(async () => (await offersOf(input.deliveryId))[0], 'an offer');
+      await worker.stop();
+      // The deadline passes with no worker polling.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await offersOf(input.deliveryId))[0].status).to.equal('pending');
+      worker = await startTestWorker({ taskQueue: worker.taskQueue });
+      const second = await waitFor(
+        async () => (await offersOf(input.deliveryId))[1],
+        'the next offer',
+      );
+      expect(second.admin_id).not.to.equal(first.admin_id);
+      expect((await offersOf(input.deliveryId))[0].status).to.equal('expired');
+      await handle.terminate('test finished');
+    } finally {
+      await worker.stop();
       await restore();
     }
   });
