@@ -92,7 +92,10 @@ export class Dispatch {
     return this.offers.find((offer) => offer.status === 'pending');
   }
 
-  /** For the answers' validators: the caller's offer (one per admin and delivery), open, on a delivery nobody else took. */
+  /**
+   * For the answers' validators: the caller's offer (one per admin and delivery), still open, on a
+   * delivery no change already accepted will take away.
+   */
   openOfferOf(actor: Actor): Offer {
     const offer = this.offers.find((o) => o.adminId === actor.id);
     const open = offer?.status === 'pending' && this.changes.projected().status === 'CREATED';
