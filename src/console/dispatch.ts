@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { DISPATCH_MODES } from '../domain/dispatch';
 import type { Availability, DispatchSettingsBody, OfferList } from '../schemas/dispatch';
 import { newIdempotencyKey } from './api';
+import { timeLeft } from './countdown';
 import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
@@ -9,14 +10,6 @@ import { clearProblems, showProblem } from './problem';
 
 type Offer = Static<typeof OfferList>['data'][number];
 type Settings = Static<typeof DispatchSettingsBody>;
-
-/** "1:05 left", or "expired" once the deadline passed (the workflow's timer decides, not this). */
-export function timeLeft(expiresAt: string, now: number): string {
-  const seconds = Math.ceil((Date.parse(expiresAt) - now) / 1000);
-  if (seconds <= 0) return 'expired';
-  const minutes = Math.floor(seconds / 60);
-  return `${minutes}:${String(seconds % 60).padStart(2, '0')} left`;
-}
 
 function when(offer: Offer): string {
   return offer.dropoff_window
