@@ -184,6 +184,12 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
         'declined',
         'accepted',
       ]);
+      const metrics = (await api().get('/metrics')).text;
+      for (const type of ['accept_offer', 'decline_offer']) {
+        expect(metrics).to.match(
+          new RegExp(`^delivery_changes_total\\{type="${type}",outcome="applied"\\} [1-9]`, 'm'),
+        );
+      }
       expect(offers[0].reason).to.equal('Van is full');
       expect(await eventTypes(id)).to.deep.equal([
         'created',

@@ -51,6 +51,8 @@ const keyOf = (headers: Record<string, unknown>) =>
 
 /** Offers and auto-dispatch (issue 20): settings, availability, capacity, and the answers. */
 export function dispatchRoutes(deps: AppDeps) {
+  const counted = (type: 'accept_offer' | 'decline_offer', replayed: boolean) =>
+    deps.metrics.deliveryChanges.inc({ type, outcome: replayed ? 'replayed' : 'applied' });
   return [
     defineRoute({
       method: 'get',
@@ -174,6 +176,7 @@ export function dispatchRoutes(deps: AppDeps) {
           { kind: 'accept' },
           keyOf(headers),
         );
+        counted('accept_offer', replayed);
         const body = deliveryResource(deps.config.PUBLIC_URL, delivery);
         return replayed
           ? { status: 200, body, headers: { 'Idempotent-Replayed': 'true' } }
@@ -196,13 +199,14 @@ export function dispatchRoutes(deps: AppDeps) {
         503: UNAVAILABLE,
       },
       handle: async ({ user, params, body, headers }): Promise<RouteResult> => {
-        await answerOffer(
+        const { replayed } = await answerOffer(
           deps,
           user,
           params.id,
           { kind: 'decline', reason: body?.reason ?? null },
           keyOf(headers),
         );
+        counted('decline_offer', replayed);
         return { status: 200, body: { delivery_id: params.id, status: 'declined' } };
       },
     }),
