@@ -7,6 +7,7 @@ import {
   type NotificationSettings,
 } from '../notifications/notification-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
+import { createDispatchActivities } from './dispatch';
 import { createEmailActivities } from './email';
 import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
@@ -32,7 +33,7 @@ export function activityDepsFrom(config: Config, db: Db, logger: Logger): Activi
 
 /**
  * All activities the delivery worker registers: the read model's record (run as a local
- * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
+ * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
  * `sendNotifications`, a change's emails and webhook in one activity.
  */
 export function createActivities(deps: ActivityDeps) {
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
   const webhooks = createWebhookActivities({ ...deps, sendEmail: email.sendEmail });
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
+    ...createDispatchActivities(deps.db, deps.notifications),
     ...email,
     ...webhooks,
     ...createNotificationActivities({ ...email, ...webhooks }),

@@ -5,6 +5,7 @@ import { apiKeyRoutes } from './api-keys';
 import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
 import { deliveryRoutes } from './deliveries';
+import { dispatchRoutes } from './dispatch';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
@@ -21,6 +22,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...userRoutes(deps),
     ...adminRoutes(deps),
     ...deliveryRoutes(deps),
+    ...dispatchRoutes(deps),
     ...attachmentRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
