@@ -4,6 +4,7 @@ import { adminRoutes } from './admins';
 import { apiKeyRoutes } from './api-keys';
 import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
+import { batchRoutes } from './batches';
 import { deliveryRoutes } from './deliveries';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
@@ -20,6 +21,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...batchRoutes(deps),
     ...deliveryRoutes(deps),
     ...attachmentRoutes(deps),
     ...notificationRoutes(deps),

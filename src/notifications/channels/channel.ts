@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
+import type {
+  DeliveryWebhookEventType,
+  NotificationContent,
+} from '../../domain/notification-rules';
 import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
 import type { NotificationSettings } from '../notification-settings';
 
@@ -35,7 +38,7 @@ export interface ChannelContext {
   /** What the delivery's recipient is told, if it has an email address and hears of this. */
   recipient: RecipientNotice | null;
   /** The partner-facing event type, for changes only (deadlines are not published to partners). */
-  partnerEvent: WebhookEventType | null;
+  partnerEvent: DeliveryWebhookEventType | null;
   links: DeliveryLinks;
 }
 

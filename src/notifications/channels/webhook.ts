@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { findWebhookEndpoint } from '../../db/repositories/webhooks';
-import type { WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryWebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../workflows/delivery-event';
 import { deliveryResource } from '../../tracking/delivery-resource';
 import type { WebhookEvent } from '../webhook-message';
@@ -14,7 +14,7 @@ function webhookEventId(eventKey: string): string {
 
 function webhookEvent(
   record: DeliveryEventRecord,
-  type: WebhookEventType,
+  type: DeliveryWebhookEventType,
   links: DeliveryLinks,
 ): WebhookEvent {
   // Presented as the API presents it, so a partner reads one shape in both places.
