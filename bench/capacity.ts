@@ -82,9 +82,11 @@ export function cpuByRole(roles: ProcessRoles): Record<string, number> {
           ? 'api'
           : pid === roles.worker
             ? 'worker'
-            : cpu.name === 'temporal' || cpu.name === 'postgres'
-              ? cpu.name
-              : null;
+            : cpu.name === 'temporal' || cpu.name === 'temporal-server' // the dev server, a cluster
+              ? 'temporal'
+              : cpu.name === 'postgres'
+                ? 'postgres'
+                : null;
     if (role) totals[role]! += cpu.seconds;
   }
   return totals;

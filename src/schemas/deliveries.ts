@@ -174,6 +174,16 @@ export const TimelineEvent = Type.Object(
     actor_key_name: Type.Union([Type.String(), Type.Null()], {
       description: "The name of the partner's API key that made the change, if one did",
     }),
+    actor_name: Type.Union([Type.String(), Type.Null()], {
+      description: 'The first and last name of the user who made the change, if a user did',
+    }),
+    assigned_to: Type.Union([Uuid, Type.Null()], {
+      description:
+        'Who the delivery was assigned to once this event happened (null when nobody was, and on events recorded before this field existed)',
+    }),
+    assignee_name: Type.Union([Type.String(), Type.Null()], {
+      description: 'The first and last name of `assigned_to`',
+    }),
     reason: Nullable(Type.String()),
     failure_reason: Type.Union([FailureReasonCode, Type.Null()]),
     proof: Type.Union([proofOf(ProofAttachmentLink), Type.Null()]),

@@ -16,6 +16,14 @@ export interface ResumedState {
   /** Absent in runs resumed before failure codes and proofs existed. */
   failureReason?: FailureReason | null;
   proof?: DeliveryProof | null;
+  /** How the previous run ended, as Temporal recorded it (absent in runs resumed before). */
+  closedBy?: RunClosure | null;
+}
+
+/** An operator's Terminate: who (the client identity Temporal recorded) and the reason typed. */
+export interface RunClosure {
+  identity: string;
+  reason: string;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   type ChangeAnswer,
   type ChangeArgs,
   type DeliveryWorkflowInput,
+  type RunClosure,
   type TransitionArgs,
 } from './delivery-messages';
 import { DeliveryState } from './delivery-state';
@@ -36,6 +37,15 @@ const transition = (a: TransitionArgs): DeliveryCommand => ({
   status: a.status,
 });
 const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
+
+/** The `resumed` event's reason: the operator's own words when Temporal kept them. */
+function resumedBecause(closedBy: RunClosure | null | undefined): string {
+  if (!closedBy) {
+    return 'The previous workflow run was closed by an operator; this run resumes from the stored state.';
+  }
+  const said = closedBy.reason ? `: "${closedBy.reason}"` : ' (no reason given)';
+  return `An operator (${closedBy.identity || 'unknown'}) terminated the previous workflow run${said}; this run resumes from the stored state.`;
+}
 
 /** What a FAILED or COMPLETED change adds to its event (nothing for the other changes). */
 function detailsOf(args: ChangeArgs & Partial<TransitionArgs>): { details?: DeliveryEventDetails } {
@@ -76,8 +86,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
           eventKey: `${deliveryId}:resumed:${run}`,
           type: 'resumed',
           actor: null,
-          reason:
-            'The previous workflow run was closed by an operator; this run resumes from the stored state.',
+          reason: resumedBecause(input.resumeFrom.closedBy),
           toStatus: state.status,
           assignedTo: state.assignedTo,
         })

@@ -155,6 +155,17 @@ describe('dispatch console in a browser', function () {
     const events = await stack().db('delivery_events').where({ delivery_id: deliveryId });
     expect(events).to.have.length(4);
     expect(await partnerPage.locator('.timeline li').count()).to.equal(4);
+    // Who did what, in words: the partner reads names, and its own step as "you".
+    const adminName = `${admin.user.first_name} ${admin.user.last_name}`;
+    const steps = (await partnerPage.locator('.timeline li span').allInnerTexts()).map((t) =>
+      t.trim(),
+    );
+    expect(steps).to.deep.equal([
+      'Created by you',
+      `Assigned to ${adminName} by Sam Super`,
+      `Marked in transit by ${adminName}`,
+      `Delivered by ${adminName}`,
+    ]);
     await partnerPage.getByRole('button', { name: /^Notifications/ }).click();
     const items = partnerPage.locator('.notification');
     expect(await items.count()).to.equal(3);

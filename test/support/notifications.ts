@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryChangeType, DeliveryProof } from '../../src/domain/delivery-events';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
 import type { FailureReason } from '../../src/domain/failure-reasons';
+import { findWebhookEndpoint } from '../../src/db/repositories/webhooks';
 import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookEvent, WebhookJob } from '../../src/notifications/webhook-message';
@@ -114,9 +115,14 @@ export function webhookIn(
 
 /**
  * Stores the in-app notifications of a change as the record activity does, in a transaction,
- * with the notice's tracking token standing for the stored row's.
+ * with the notice's tracking token standing for the stored row's and the partner's endpoint read
+ * as the activity reads it with the row.
  */
 export function recordDeliveryNotifications(n: Notice) {
   const links = { settings: stack().activityDeps.notifications, trackingToken: n.trackingToken };
-  return stack().db.transaction((trx) => planDeliveryFanOut(trx, recordOf(n), links));
+  const record = recordOf(n);
+  return stack().db.transaction(async (trx) => {
+    const webhookEndpoint = Boolean(await findWebhookEndpoint(trx, record.delivery.partner_id));
+    return planDeliveryFanOut(trx, record, links, { store: true, webhookEndpoint });
+  });
 }

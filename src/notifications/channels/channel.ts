@@ -37,7 +37,10 @@ export interface ChannelContext {
   notices: readonly Notice[];
   /** What the delivery's recipient is told, if it has an email address and hears of this. */
   recipient: RecipientNotice | null;
-  /** The partner-facing event type, for changes only (deadlines are not published to partners). */
+  /**
+   * The partner-facing event type when the partner's systems hear of it: a change (deadlines are
+   * not published to partners), and the partner has an endpoint (read with the row).
+   */
   partnerEvent: DeliveryWebhookEventType | null;
   links: DeliveryLinks;
 }

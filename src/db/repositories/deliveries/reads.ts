@@ -135,6 +135,8 @@ export async function deliveryTimeline(
 ): Promise<StoredTimelineEvent[]> {
   const rows = await db('delivery_events as e')
     .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
+    .leftJoin('users as actor', 'actor.id', 'e.actor_id')
+    .leftJoin('users as assignee', 'assignee.id', 'e.assigned_to')
     .where({ 'e.delivery_id': deliveryId })
     .orderBy('e.seq')
     .select(
@@ -143,6 +145,9 @@ export async function deliveryTimeline(
       'e.to_status',
       'e.actor_id',
       'k.name as actor_key_name',
+      db.raw("nullif(trim(actor.first_name || ' ' || actor.last_name), '') as actor_name"),
+      'e.assigned_to',
+      db.raw("nullif(trim(assignee.first_name || ' ' || assignee.last_name), '') as assignee_name"),
       'e.reason',
       'e.details',
       'e.at',
