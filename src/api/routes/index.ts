@@ -4,6 +4,7 @@ import { adminRoutes } from './admins';
 import { apiKeyRoutes } from './api-keys';
 import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
+import { batchRoutes } from './batches';
 import { deliveryRoutes } from './deliveries';
 import { dispatchRoutes } from './dispatch';
 import { healthRoutes } from './health';
@@ -21,6 +22,7 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...batchRoutes(deps),
     ...deliveryRoutes(deps),
     ...dispatchRoutes(deps),
     ...attachmentRoutes(deps),
