@@ -38,6 +38,13 @@ export async function deleteWebhookEndpoint(db: Queryable, partnerId: string): P
   await WebhookEndpointModel.query(db).deleteById(partnerId);
 }
 
+/**
+ * A SQL condition: the partner in `partnerColumn` has an endpoint, for statements of other
+ * repositories that read it with their row (the record activity's lock).
+ */
+export const partnerHasWebhookEndpoint = (partnerColumn: string): string =>
+  `exists (select 1 from ${WebhookEndpointModel.tableName} w where w.partner_id = ${partnerColumn})`;
+
 export async function findWebhookEndpoint(
   db: Queryable,
   partnerId: string,
