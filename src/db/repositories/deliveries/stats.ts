@@ -5,7 +5,7 @@ import type { Queryable } from '../../knex';
 
 export type StoredDeliveryStats = Omit<DeliveryStats, 'temporal_ui'>;
 
-// Each predicate matches a partial index of the migration 20261207150000_delivery_stats_indexes
+// Each predicate matches a partial index of the migration 20261207160000_delivery_stats_indexes
 // word for word, so the planner reads the last 30 days of those events and nothing else.
 const FINISHED_EVENT =
   "e.type in ('status_changed', 'cancelled') and e.to_status in ('COMPLETED', 'FAILED', 'CANCELLED')";
