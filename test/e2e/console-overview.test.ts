@@ -63,6 +63,8 @@ describe('console overview in a browser', function () {
         .getAttribute('data-count');
       expect(Number(shown), status).to.equal(stats.by_status[status]);
     }
+    const createdToday = page.locator('.today-counts [data-key="created"] dd');
+    expect(Number(await createdToday.getAttribute('data-count'))).to.equal(stats.created_today);
     expect(await page.locator('svg.stacked-bars g.bar').count()).to.equal(30);
     await page.getByRole('img', { name: /On-time rate/ }).waitFor();
     await page.getByRole('img', { name: /Deliveries finished per day/ }).waitFor();
