@@ -55,7 +55,7 @@ function daysPanel(stats: DeliveryStats) {
   const sums = FINAL.map(
     (key) => `${stats.days.reduce((n, d) => n + d[key], 0)} ${STATUS_LABELS[key].toLowerCase()}`,
   );
-  return panel(
+  const box = panel(
     'Last 30 days',
     stackedBars({
       bars: stats.days,
@@ -70,6 +70,9 @@ function daysPanel(stats: DeliveryStats) {
       ),
     ),
   );
+  // The chart takes the grid's whole width: thirty bars in a third of it are unreadable.
+  box.classList.add('wide');
+  return box;
 }
 
 function onTimePanel(stats: DeliveryStats) {

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { DELIVERY_STATUSES } from '../../src/domain/delivery-status';
-import { browserSuite } from '../support/browser';
+import { browserSuite, screenshotPath } from '../support/browser';
 import { createdDeliveryId } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUser, createUserWithToken, type TestUser } from '../support/users';
@@ -73,6 +73,7 @@ describe('console overview in a browser', function () {
       .locator(`tr[data-admin-id="${admin.user.id}"]`)
       .getByText(`Olga Load${tag}`)
       .waitFor();
+    await page.screenshot({ path: screenshotPath('console-overview'), fullPage: true });
     await page.context().close();
   });
 
