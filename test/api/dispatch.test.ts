@@ -203,6 +203,16 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
         .where({ delivery_id: id, type: 'delivery.offered' })
         .pluck('user_id');
       expect(notices.sort()).to.deep.equal([ada.user.id, bob.user.id].sort());
+      // The offer email opens the admin's offers: the delivery's own page is not theirs yet.
+      const email = await waitFor(
+        () =>
+          stack()
+            .db('email_messages')
+            .where({ to_address: holder.user.email, tag: 'delivery.offered' })
+            .first(),
+        'the offer email',
+      );
+      expect(email.text_body).to.include(`${stack().config.PUBLIC_URL}/console#/offers`);
     } finally {
       await restore();
     }
