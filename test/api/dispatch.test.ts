@@ -164,11 +164,18 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
       const second = await waitFor(async () => (await offersOf(id))[1], 'the second offer');
       expect(second.admin_id).to.equal(other.user.id);
 
-      const accepted = await api()
-        .post(`/api/v1/deliveries/${id}/offer/accept`)
-        .set(bearer(other.token));
+      const accept = () =>
+        api()
+          .post(`/api/v1/deliveries/${id}/offer/accept`)
+          .set(bearer(other.token))
+          .set('Idempotency-Key', 'tap-1');
+      const accepted = await accept();
       expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
       expect(accepted.body).to.include({ status: 'ASSIGNED', assigned_to: other.user.id });
+      // A repeated tap (a lost answer) gets the first answer, not a refusal.
+      const repeated = await accept();
+      expect(repeated.status).to.equal(200);
+      expect(repeated.headers['idempotent-replayed']).to.equal('true');
 
       const late = await api()
         .post(`/api/v1/deliveries/${id}/offer/accept`)
