@@ -53,7 +53,7 @@ interface Cast {
 }
 
 /** Plays one scenario to its end; returns the run whose history is recorded. */
-type Scenario = (cast: Cast) => Promise<DeliveryHandle>;
+type Scenario = (cast: Cast) => Promise<Pick<WorkflowHandle, 'result' | 'fetchHistory'>>;
 
 const actor = async (role: Actor['role']): Promise<Actor> => ({
   id: (await createUser({ role })).user.id,
@@ -572,6 +572,34 @@ function withAdmins(
   };
 }
 
+/**
+ * A bulk create of 30 deliveries (two chunks, one item refused) by a webhook partner: the batch
+ * workflow's chunk activities, finishBatch and the batch.completed webhook.
+ */
+async function batchCompleted({ receiver }: Cast) {
+  const partner = await webhookPartner(receiver);
+  const deliveries = Array.from({ length: 30 }, (_, i) => ({
+    idempotency_key: `recorded-${i}-${randomUUID()}`,
+    ...deliveryBody(),
+    ...(i === 7 ? { delivery_date: '2020-01-01' } : {}),
+  }));
+  const res = await api()
+    .post('/api/v1/deliveries/batches')
+    .set(bearer(partner.token))
+    .send({ deliveries });
+  expectStatus(res, 202, 'sending the batch');
+  const { workflow_id } = await stack()
+    .db('delivery_batches')
+    .where({ id: res.body.id })
+    .first('workflow_id');
+  const handle = stack().client.workflow.getHandle(workflow_id as string);
+  await handle.result();
+  if (!receiver.received.some((hook) => hook.body.includes(res.body.id))) {
+    throw new Error('the receiver got no batch.completed webhook');
+  }
+  return handle;
+}
+
 /** Every scenario, by the name of its history file; new ones are added, none is renamed. */
 const SCENARIOS: Record<string, Scenario> = {
   completed: started(completed),
@@ -615,6 +643,8 @@ const SCENARIOS: Record<string, Scenario> = {
   ),
   'offer-withdrawn': withAdmins(2, offerWithdrawn, autoDispatch(600, 3)),
   'offer-expired-returned-to-queue': withAdmins(1, returnedToQueue, autoDispatch(2, 3)),
+  // Not a delivery: the bulk create's own workflow (deliveryBatchWorkflow).
+  'batch-completed': batchCompleted,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

@@ -7,6 +7,7 @@ import { dispatchView, offersView } from './dispatch';
 import { button, field, h, input, replaceChildren } from './dom';
 import { ROLE_LABELS, personName, type AdminChoice, type ConsoleContext, type View } from './model';
 import { NotificationCentre } from './notifications';
+import { overviewView } from './overview';
 import { createDeliveryForm } from './partner';
 import { apiForm, submitButton } from './forms';
 import { Session, type ConsoleUser } from './session';
@@ -105,6 +106,7 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
             }),
         },
         { hash: '#/dispatch', label: 'Dispatch', view: () => dispatchView(context) },
+        { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },
       ];
     default: {

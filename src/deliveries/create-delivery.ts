@@ -111,6 +111,8 @@ export async function createDelivery(
   idempotencyHeader: string | undefined,
 ): Promise<CreatedDelivery> {
   assertEmailVerified(partner);
+  // Past capacity, refused before any read: the refusal must stay fast when everything is slow.
+  deps.admission.assertRoom('create', partner.id);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
   // The dispatch settings in force now travel with the delivery: a later switch leaves it be.
   const [existing, dispatch] = await Promise.all([

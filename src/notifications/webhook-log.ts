@@ -14,7 +14,7 @@ import type { Viewer } from '../domain/delivery-visibility';
 import { conflict, notFound } from '../domain/errors';
 import type { WebhookEndpointStatus } from '../schemas/webhooks';
 import { sendAndLogWebhook, type WebhookSettings } from './webhook-delivery';
-import type { WebhookEvent } from './webhook-message';
+import type { PartnerEvent } from './webhook-message';
 
 /**
  * Whose attempts a viewer reads: a partner its own (another partner's id filters to nothing), a
@@ -88,7 +88,7 @@ export async function replayWebhookAttempt(
   if (endpoint.disabled_at) {
     throw conflict('The webhook endpoint is disabled; re-enable it first.');
   }
-  const job = { partnerId: original.partner_id, event: original.payload as WebhookEvent };
+  const job = { partnerId: original.partner_id, event: original.payload as PartnerEvent };
   const { outcome, logged } = await sendAndLogWebhook(db, job, 1, settings, { replayOf: id });
   if (outcome.kind === 'delivered') await clearWebhookFailures(db, original.partner_id);
   // Read again between the two awaits above, the endpoint could have gone: nothing was sent.

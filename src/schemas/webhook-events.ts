@@ -35,6 +35,24 @@ export const WebhookDeliveryData = Type.Object(
 );
 export type WebhookDeliveryData = Static<typeof WebhookDeliveryData>;
 
+/** What `batch.completed` tells the partner: the batch's counts, as GET /deliveries/batches/{id} shows them. */
+export const BatchCompletedData = Type.Object(
+  {
+    batch_id: Type.String({ format: 'uuid' }),
+    total: Type.Integer({ minimum: 1 }),
+    created: Type.Integer({ minimum: 0 }),
+    replayed: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+    completed_at: Type.String({ format: 'date-time' }),
+    batch_url: Type.String({
+      format: 'uri',
+      description: "GET it (with your credentials) for each item's result",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type BatchCompletedData = Static<typeof BatchCompletedData>;
+
 /** When each event is sent, as the catalogue documents it. */
 export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
   'delivery.created': 'A delivery was requested (status `CREATED`).',
@@ -42,6 +60,8 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEventType, string> = {
   'delivery.status_changed':
     'The delivery moved on: `IN_TRANSIT`, `COMPLETED` (with its `proof`, if any) or `FAILED` (with its `failure_reason`).',
   'delivery.cancelled': 'The partner or a super admin cancelled the delivery.',
+  'batch.completed':
+    'Every delivery of a bulk create (POST /deliveries/batches) was tried: created, replayed or refused.',
 };
 
 /** One event type's body: the same envelope, its `type` fixed. */
@@ -55,7 +75,7 @@ export const webhookEventSchema = (type: WebhookEventType) =>
       }),
       type: Type.Literal(type),
       created_at: Type.String({ format: 'date-time' }),
-      data: WebhookDeliveryData,
+      data: type === 'batch.completed' ? BatchCompletedData : WebhookDeliveryData,
     },
     { additionalProperties: false, description: WEBHOOK_EVENT_DESCRIPTIONS[type] },
   );

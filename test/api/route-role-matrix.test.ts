@@ -48,7 +48,12 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/deliveries': ALL,
   // Issue 21: the export shows what the list shows, so whoever may list may export.
   'GET /api/v1/deliveries/export': ALL,
+  // Issue 22: every partner's numbers and every admin's load, so super admins only.
+  'GET /api/v1/deliveries/stats': ['super_admin'],
   'GET /api/v1/deliveries/{id}': ALL,
+  // Issue 21: bulk create is a partner's create; a batch is seen by the partner that sent it.
+  'POST /api/v1/deliveries/batches': ['partner'],
+  'GET /api/v1/deliveries/batches/{id}': ['partner'],
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],
   'POST /api/v1/deliveries/{id}/cancel': ['partner', 'super_admin'],

@@ -90,6 +90,10 @@ describe('accessibility of every page (axe-core)', function () {
         `super admin queue and its assign forms at ${width}`,
       );
       await visit(boss, '#/deliveries', 'All deliveries', `super admin deliveries at ${width}`);
+      await boss.evaluate(`location.hash = '#/overview'`);
+      await boss.locator('.status-counts').waitFor();
+      await boss.locator('.delivery-table tbody tr').first().waitFor();
+      await expectAccessible(boss, `super admin overview, its charts and table at ${width}`);
       await visit(boss, '#/users', 'Users', `super admin users at ${width}`);
       await visit(
         boss,

@@ -5,7 +5,7 @@ import type { FailureReason } from '../../src/domain/failure-reasons';
 import { findWebhookEndpoint } from '../../src/db/repositories/webhooks';
 import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
 import type { EmailMessage } from '../../src/notifications/email-message';
-import type { WebhookJob } from '../../src/notifications/webhook-message';
+import type { WebhookEvent, WebhookJob } from '../../src/notifications/webhook-message';
 import type { DropoffWindow } from '../../src/schemas/deliveries';
 import { newTrackingToken } from '../../src/tracking/tracking-token';
 import type { DeliveryEventRecord, OutboundJob } from '../../src/workflows/delivery-event';
@@ -105,8 +105,12 @@ export function emailsIn(jobs: readonly OutboundJob[]): EmailMessage[] {
 }
 
 /** The partner webhook a fan-out sends (its `deliverWebhook` job), or null. */
-export function webhookIn(jobs: readonly OutboundJob[]): WebhookJob | null {
-  return (jobs.find((job) => job.activity === 'deliverWebhook')?.payload as WebhookJob) ?? null;
+/** The delivery change's webhook job, if it has one (a change's event is a delivery event). */
+export function webhookIn(
+  jobs: readonly OutboundJob[],
+): (WebhookJob & { event: WebhookEvent }) | null {
+  const job = jobs.find((candidate) => candidate.activity === 'deliverWebhook');
+  return (job?.payload as (WebhookJob & { event: WebhookEvent }) | undefined) ?? null;
 }
 
 /**

@@ -130,7 +130,7 @@ export async function startStack({
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
-  const activityDeps = activityDepsFrom(config, db, logger);
+  const activityDeps = activityDepsFrom(config, db, logger, client);
   if (inProcessWorker) {
     const worker = await composeWorker(config, {
       logger,

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
+import type {
+  DeliveryWebhookEventType,
+  NotificationContent,
+} from '../../domain/notification-rules';
 import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
 import type { NotificationSettings } from '../notification-settings';
 
@@ -40,7 +43,7 @@ export interface ChannelContext {
    * The partner-facing event type when the partner's systems hear of it: a change (deadlines are
    * not published to partners), and the partner has an endpoint (read with the row).
    */
-  partnerEvent: WebhookEventType | null;
+  partnerEvent: DeliveryWebhookEventType | null;
   links: DeliveryLinks;
 }
 

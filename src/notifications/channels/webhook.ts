@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryWebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../workflows/delivery-event';
 import { deliveryResource } from '../../tracking/delivery-resource';
 import type { WebhookEvent } from '../webhook-message';
@@ -13,7 +13,7 @@ function webhookEventId(eventKey: string): string {
 
 function webhookEvent(
   record: DeliveryEventRecord,
-  type: WebhookEventType,
+  type: DeliveryWebhookEventType,
   links: DeliveryLinks,
 ): WebhookEvent {
   // Presented as the API presents it, so a partner reads one shape in both places.
