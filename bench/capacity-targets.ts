@@ -9,9 +9,14 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Delivery } from '../src/schemas/deliveries';
+import { connectDeliveryClient } from '../src/composition/api';
+import { ensureSearchAttributes } from '../src/temporal/connect';
+import { startClusterInfra } from '../test/resilience/cluster-infra';
 import { spawnEntryPoint } from '../test/support/entry-points';
 import { freePort } from '../test/support/free-port';
 import { waitForReady } from '../test/support/platform-http';
+import { startStack, stopStack, type TestStack } from '../test/support/stack';
+import { createUserWithToken } from '../test/support/users';
 import { waitFor } from '../test/support/wait-for';
 import {
   closedInTime,
@@ -23,18 +28,15 @@ import {
   type LifecycleDriver,
   type ProcessRoles,
 } from './capacity';
-import type { CapacityRecord } from './report';
+import { capacityRows, type CapacityRecord } from './report';
+import { backlogEmpty, postTo, startWorkerOn, type Post } from './platform-client';
+import { intOption } from './support';
 import { LIFECYCLE_UPDATES, noopLifecycleWorkflow, noopUpdate } from './workflows/noop';
 
 /** Lifecycles per second offered in turn, until one fails. */
-export const CAPACITY_RATES = [2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40] as const;
-
-export type CapacityPost = (
-  urlPath: string,
-  token: string,
-  body: unknown,
-  headers?: Record<string, string>,
-) => Promise<CallAnswer & { body: unknown }>;
+export const CAPACITY_RATES = [
+  1, 2, 3, 4, 5, 6, 8, 10, 12, 14, 16, 18, 20, 24, 28, 32, 40,
+] as const;
 
 interface Token {
   token: string;
@@ -42,19 +44,36 @@ interface Token {
 }
 
 export interface CapacityBench {
-  client: Client;
-  temporalAddress: string;
-  /** The delivery worker's task queue and its process. */
-  taskQueue: string;
+  stack: TestStack;
+  superAdmin: Token;
+  /** The delivery worker's process. */
   workerPid: number | null;
-  /** A POST to the API at `base` (the API process started here). */
-  postTo: (base: string) => CapacityPost;
-  users: { partner: Token; superAdmin: Token; admins: Token[] };
-  newDelivery: (label: string) => unknown;
-  /** Resolves once the task queue has had no workflow-task backlog for a moment. */
-  backlogEmpty: (taskQueue: string) => Promise<unknown>;
+  /** Seconds each rate is offered. */
   seconds: number;
+  /** Offered in the overload phase instead of twice the capacity (0: twice the capacity). */
+  overloadRate?: number;
+  /** The Temporal server both targets run on; by default the stack's dev server. */
+  engine?: Engine;
 }
+
+/** A Temporal server and a client of it. */
+export interface Engine {
+  stack: CapacityRecord['stack'];
+  address: string;
+  client: Client;
+}
+
+interface Users {
+  partners: Token[];
+  superAdmin: Token;
+  admins: Token[];
+}
+
+const newDelivery = () => ({
+  product_name: `Capacity ${randomUUID()}`,
+  delivery_address: '1 Benchmark Road',
+  delivery_date: '2099-01-01',
+});
 
 const answered = (status: number) => (): CallAnswer => ({ status, retryAfterSeconds: null });
 
@@ -72,16 +91,13 @@ function bareDriver(client: Client, taskQueue: string): LifecycleDriver {
   };
 }
 
-function platformDriver(bench: CapacityBench, post: CapacityPost, retry: boolean): LifecycleDriver {
-  const { partner, superAdmin, admins } = bench.users;
+function platformDriver(client: Client, users: Users, post: Post, retry: boolean): LifecycleDriver {
+  const { partners, superAdmin, admins } = users;
   return async (i, timed) => {
     let delivery: Delivery | null = null;
     const created = await timed('create', async () => {
-      const answer = await post(
-        '/deliveries',
-        partner.token,
-        bench.newDelivery(`capacity ${randomUUID()}`),
-      );
+      const partner = partners[i % partners.length]!;
+      const answer = await post('/deliveries', partner.token, newDelivery());
       delivery = answer.body as Delivery;
       return answer;
     });
@@ -97,7 +113,7 @@ function platformDriver(bench: CapacityBench, post: CapacityPost, retry: boolean
       () => post(`/deliveries/${id}/status`, admin.token, { status: 'COMPLETED' }, key('c')),
     ];
     const changed = await thenChanges(timed, changes, retry);
-    return { workflowId, finished: changed && (await closedInTime(bench.client, workflowId)) };
+    return { workflowId, finished: changed && (await closedInTime(client, workflowId)) };
   };
 }
 
@@ -134,9 +150,13 @@ async function startNoopWorker(temporalAddress: string, taskQueue: string) {
 }
 
 /** The API entry point as its own process on a free port. */
-async function startApiProcess() {
+async function startApiProcess(temporalAddress: string) {
   const port = await freePort();
-  const api = spawnEntryPoint('src/server.ts', { PORT: String(port), HOST: '127.0.0.1' });
+  const api = spawnEntryPoint('src/server.ts', {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TEMPORAL_ADDRESS: temporalAddress,
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitForReady(base, () => `the API process (${api.output()})`, {
     child: api.child,
@@ -154,39 +174,117 @@ async function startApiProcess() {
 
 /** Bare engine, then platform, rates rising; then the platform at twice its capacity. */
 export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecord> {
-  const api = await startApiProcess();
+  const { taskQueue } = bench.stack;
+  const engine: Engine = bench.engine ?? {
+    stack: 'dev',
+    address: bench.stack.temporalAddress,
+    client: bench.stack.client,
+  };
+  const { client, address: temporalAddress } = engine;
+  // Several of each, as in production: no one caller's share or request limit is what is measured.
+  const team = (role: 'partner' | 'admin') =>
+    Promise.all([1, 2, 3, 4].map(() => createUserWithToken({ role })));
+  const [partners, admins] = await Promise.all([team('partner'), team('admin')]);
+  const users: Users = { partners, superAdmin: bench.superAdmin, admins };
+  const api = await startApiProcess(temporalAddress);
   try {
     const bareQueue = `bench-capacity-${randomUUID().slice(0, 8)}`;
-    const noop = await startNoopWorker(bench.temporalAddress, bareQueue);
+    const noop = await startNoopWorker(temporalAddress, bareQueue);
     let bare;
     try {
-      const roles: ProcessRoles = { api: api.pid, worker: noop.pid };
-      bare = await risingRates('bare', bench.client, bareDriver(bench.client, bareQueue), roles, {
+      // The platform's API process idles meanwhile: not the bare engine's CPU.
+      const roles: ProcessRoles = { api: null, worker: noop.pid };
+      bare = await risingRates('bare', client, bareDriver(client, bareQueue), roles, {
         rates: CAPACITY_RATES,
         seconds: bench.seconds,
-        settle: () => bench.backlogEmpty(bareQueue),
+        settle: () => backlogEmpty(client, bareQueue),
       });
     } finally {
       await noop.stop();
     }
     const roles: ProcessRoles = { api: api.pid, worker: bench.workerPid };
-    const post = bench.postTo(api.base);
-    const settle = () => bench.backlogEmpty(bench.taskQueue);
+    const post = postTo(api.base);
+    const settle = () => backlogEmpty(client, taskQueue);
     const platform = await risingRates(
       'platform',
-      bench.client,
-      platformDriver(bench, post, false),
+      client,
+      platformDriver(client, users, post, false),
       roles,
       { rates: CAPACITY_RATES, seconds: bench.seconds, settle },
     );
-    const twice = platform.capacity * 2;
+    const twice = bench.overloadRate || platform.capacity * 2;
     const overloaded =
       twice > 0
-        ? await overload(twice, bench.seconds, platformDriver(bench, post, true), roles)
+        ? await overload(twice, bench.seconds, platformDriver(client, users, post, true), roles)
         : null;
     await settle();
-    return { stack: 'dev', seconds: bench.seconds, bare, platform, overload: overloaded };
+    return { stack: engine.stack, seconds: bench.seconds, bare, platform, overload: overloaded };
   } finally {
     await api.stop();
   }
+}
+
+/** The production shape's engine: a Temporal cluster on PostgreSQL (`cluster-infra.ts`). */
+export async function productionEngine(
+  stack: TestStack,
+): Promise<Engine & { close(): Promise<void> }> {
+  const infra = await startClusterInfra();
+  const client = await connectDeliveryClient(stack.config, infra.temporalAddress);
+  await ensureSearchAttributes(client);
+  return {
+    stack: 'production',
+    address: infra.temporalAddress,
+    client,
+    close: async () => {
+      await client.connection.close();
+      await infra.close();
+    },
+  };
+}
+
+/**
+ * Alone: `npx tsx bench/capacity-targets.ts`, printing its rows; BENCH_CAPACITY_SECONDS (15),
+ * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing, and
+ * BENCH_CAPACITY_PRODUCTION=1 to run both targets on a Temporal cluster over PostgreSQL (the
+ * resilience suite's) instead of the dev server; the read model stays on the embedded PostgreSQL.
+ */
+async function main(): Promise<void> {
+  const stack = await startStack({ inProcessWorker: false });
+  const production =
+    intOption('BENCH_CAPACITY_PRODUCTION', 0) === 1 ? await productionEngine(stack) : null;
+  const address = production?.address ?? stack.temporalAddress;
+  const worker = await startWorkerOn(production?.client ?? stack.client, stack.taskQueue, {
+    TEMPORAL_ADDRESS: address,
+  });
+  try {
+    const record = await benchCapacity({
+      stack,
+      superAdmin: await createUserWithToken({ role: 'super_admin' }),
+      workerPid: worker.pid,
+      seconds: intOption('BENCH_CAPACITY_SECONDS', 15),
+      overloadRate: intOption('BENCH_OVERLOAD_RATE', 0),
+      ...(production ? { engine: production } : {}),
+    });
+    const rows: string[] = [];
+    capacityRows(record, (measure, result, goal = '—', met = null) =>
+      rows.push(
+        `| ${measure} | ${result} | ${goal} | ${met === null ? '' : met ? 'met' : 'NOT MET'} |`,
+      ),
+    );
+    console.log(
+      ['', '| Measure | Result | Goal | Met |', '| --- | --- | --- | --- |', ...rows].join('\n'),
+    );
+    console.log(JSON.stringify(record));
+  } finally {
+    await worker.stop();
+    await production?.close();
+    await stopStack();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -82,7 +82,7 @@ export function cpuByRole(roles: ProcessRoles): Record<string, number> {
           ? 'api'
           : pid === roles.worker
             ? 'worker'
-            : cpu.name === 'temporal' || cpu.name === 'temporal-server' // the dev server, a cluster
+            : cpu.name.startsWith('temporal') // the dev server, or a cluster's temporal-server
               ? 'temporal'
               : cpu.name === 'postgres'
                 ? 'postgres'

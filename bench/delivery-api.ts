@@ -24,10 +24,11 @@
  * BENCH_CHANGES (1000), BENCH_CHANGE_DELIVERIES (100), BENCH_CHANGE_CONCURRENCY (16),
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
  * BENCH_LIST_REQUESTS (200), BENCH_CAPACITY (1; 0 skips the capacity phase),
- * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_TRACKING (1; 0 skips the tracking page),
- * BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_TEMPORAL_CLUSTER (0; 1 runs on
- * Temporal's server as a cluster on the stack's PostgreSQL, the production shape, instead of the
- * dev server).
+ * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_CAPACITY_PRODUCTION (0; 1 runs the
+ * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking
+ * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_TEMPORAL_CLUSTER (0; 1
+ * runs every phase on Temporal's server as a cluster on the stack's PostgreSQL, the production
+ * shape, instead of the dev server).
  */
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -42,10 +43,16 @@ import { closeServer, listen } from '../src/api/listen';
 import type { Delivery } from '../src/schemas/deliveries';
 import { startStack, stopStack, type TestStack } from '../test/support/stack';
 import { baseUrl } from '../test/support/base-url';
-import { spawnEntryPoint } from '../test/support/entry-points';
-import { waitForReady } from '../test/support/platform-http';
 import { createUserWithToken } from '../test/support/users';
-import { benchCapacity } from './capacity-targets';
+import { benchCapacity, productionEngine } from './capacity-targets';
+import {
+  backlogEmpty,
+  postTo,
+  startWorkerOn,
+  startWorkerProcess,
+  type Answer,
+  type Post,
+} from './platform-client';
 import { benchLists } from './lists';
 import { benchTracking } from './tracking';
 import {
@@ -83,6 +90,7 @@ const OPTIONS = {
   listRequests: intOption('BENCH_LIST_REQUESTS', 200),
   capacity: intOption('BENCH_CAPACITY', 1),
   capacitySeconds: intOption('BENCH_CAPACITY_SECONDS', 15),
+  capacityProduction: intOption('BENCH_CAPACITY_PRODUCTION', 0),
   tracking: intOption('BENCH_TRACKING', 1),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
@@ -91,20 +99,8 @@ const OPTIONS = {
 /** Calls before each timed load, so connections, JIT and caches are warm. */
 const WARMUP = 64;
 const RUN = randomUUID().slice(0, 8);
-const { EventType, TaskQueueType } = temporal.api.enums.v1;
+const { EventType } = temporal.api.enums.v1;
 
-interface Answer {
-  status: number;
-  body: unknown;
-  replayed: boolean;
-  retryAfterSeconds: number | null;
-}
-type Post = (
-  path: string,
-  token: string,
-  body: unknown,
-  headers?: Record<string, string>,
-) => Promise<Answer>;
 type BenchUser = Awaited<ReturnType<typeof createUserWithToken>>;
 
 interface Bench {
@@ -119,24 +115,6 @@ const recordLoad = (l: Load<unknown>): LoadRecord => ({
   cores: l.cores,
 });
 
-function postTo(baseUrl: string): Post {
-  return async (path, token, body, headers = {}) => {
-    const res = await fetch(`${baseUrl}/api/v1${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-    });
-    const text = await res.text();
-    const retryAfter = res.headers.get('retry-after');
-    return {
-      status: res.status,
-      body: text ? JSON.parse(text) : null,
-      replayed: res.headers.get('idempotent-replayed') === 'true',
-      retryAfterSeconds: retryAfter === null ? null : Number(retryAfter),
-    };
-  };
-}
-
 function deliveryFrom(answer: Answer, status: number): Delivery {
   if (answer.status !== status) {
     throw new Error(`expected ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
@@ -149,29 +127,6 @@ const newDelivery = (label: string) => ({
   delivery_address: `${label} Benchmark Road`,
   delivery_date: '2099-01-01',
 });
-
-async function backlogOf(client: Client, taskQueue: string): Promise<number> {
-  const described = await client.workflowService.describeTaskQueue({
-    namespace: client.options.namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-    reportStats: true,
-  });
-  return Number(String(described.stats?.approximateBacklogCount ?? 0));
-}
-
-/** Resolves when three polls in a row saw no workflow-task backlog; returns that time (epoch ms). */
-async function backlogEmpty(client: Client, taskQueue: string): Promise<number> {
-  let emptyPolls = 0;
-  let firstEmptyAt = Date.now();
-  for (const deadline = Date.now() + 600_000; Date.now() < deadline; await sleep(200)) {
-    const now = Date.now();
-    if ((await backlogOf(client, taskQueue)) > 0) emptyPolls = 0;
-    else if (emptyPolls++ === 0) firstEmptyAt = now;
-    if (emptyPolls === 3) return firstEmptyAt;
-  }
-  throw new Error(`the backlog of ${taskQueue} did not drain in 10 minutes`);
-}
 
 /** When the run started, its first workflow task was picked up and completed (server clock). */
 async function firstTask(client: Client, workflowId: string) {
@@ -473,44 +428,31 @@ function machine(loadAtStart: number): BenchRun['machine'] {
 }
 
 /**
- * The delivery worker runs as its own process (the production entry point), as deployed, at the
- * same priority as everything else: the API's answers never wait for it.
+ * Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0; with
+ * BENCH_CAPACITY_PRODUCTION=1 on the production shape: a Temporal cluster over PostgreSQL, with a
+ * delivery worker process of its own.
  */
-async function startWorkerProcess(base: string) {
-  const worker = spawnEntryPoint('src/worker.ts', {});
-  await waitForReady(base, 'the worker process', {
-    withWorker: true,
-    child: worker.child,
-    timeoutMs: 60_000,
-  });
-  return {
-    pid: worker.child.pid ?? null,
-    stop: async () => {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    },
-  };
-}
-
-/** Whole lifecycles per second (`bench/capacity.ts`), unless BENCH_CAPACITY=0. */
 async function capacity(bench: Bench, workerPid: number | null): Promise<BenchRun['capacity']> {
   if (OPTIONS.capacity === 0) return null;
-  const [partner, ...admins] = await Promise.all(
-    ['partner', 'admin', 'admin', 'admin', 'admin'].map((role) =>
-      createUserWithToken({ role: role as 'partner' | 'admin' }),
-    ),
-  );
-  return benchCapacity({
-    client: bench.stack.client,
-    temporalAddress: bench.stack.temporalAddress,
-    taskQueue: bench.stack.taskQueue,
-    workerPid,
-    postTo,
-    users: { partner: partner!, superAdmin: bench.superAdmin, admins },
-    newDelivery,
-    backlogEmpty: (taskQueue) => backlogEmpty(bench.stack.client, taskQueue),
+  const settings = {
+    stack: bench.stack,
+    superAdmin: bench.superAdmin,
     seconds: OPTIONS.capacitySeconds,
-  });
+  };
+  if (OPTIONS.capacityProduction === 0) return benchCapacity({ ...settings, workerPid });
+  const engine = await productionEngine(bench.stack);
+  try {
+    const worker = await startWorkerOn(engine.client, bench.stack.taskQueue, {
+      TEMPORAL_ADDRESS: engine.address,
+    });
+    try {
+      return await benchCapacity({ ...settings, workerPid: worker.pid, engine });
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await engine.close();
+  }
 }
 
 async function main(): Promise<void> {

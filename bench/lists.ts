@@ -219,7 +219,7 @@ export function listCases(partnerId: string, adminId: string): ListCase[] {
 
 function queryString(c: ListCase): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(c.filters)) if (value) params.set(key, value);
+  for (const [key, value] of Object.entries(c.filters)) if (value) params.set(key, String(value));
   if (c.cursor) params.set('cursor', c.cursor);
   return params.toString();
 }

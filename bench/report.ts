@@ -389,13 +389,14 @@ export function capacityRows(capacity: CapacityRecord, row: AddRow): void {
       production ? appCpu <= 50 : null,
     );
   }
-  if (capacity.overload) overloadRows(capacity.overload, row);
+  if (capacity.overload) overloadRows(capacity.overload, capacity.platform.capacity, row);
 }
 
-function overloadRows(o: OverloadRecord, row: AddRow): void {
+function overloadRows(o: OverloadRecord, capacity: number, row: AddRow): void {
   const lost = o.createsAccepted - o.finished;
+  const times = capacity > 0 ? `${(o.rate / capacity).toFixed(1)}× the capacity` : 'no rate held';
   row(
-    `Overload: ${o.rate}/s offered for ${o.seconds} s (twice the capacity), answers`,
+    `Overload: ${o.rate}/s offered for ${o.seconds} s (${times}), answers`,
     `${JSON.stringify(o.statuses)}; every answer within ${ms(o.all.max)}`,
     'every answer within 1 s',
     o.all.max <= 1000,
@@ -465,7 +466,7 @@ export function renderLatest(run: BenchRun): string {
       `${machine.loadAverage.end.toFixed(2)} at the end (other work on the machine skews every number)`,
     `- One stack: embedded PostgreSQL, ${engineLabel(run)}, API and load in one Node process, ` +
       `the worker in its own (no process niced); the capacity phase runs the API as its own ` +
-      `process too`,
+      `process too, on ${run.capacity?.stack === 'production' ? 'a Temporal cluster over PostgreSQL (the production shape)' : 'the same dev server'}`,
     `- Options: ${JSON.stringify(run.options)}`,
     '',
     ...summaryTable(run),
@@ -536,9 +537,10 @@ function capacityCpuLines(capacity: CapacityRecord): string[] {
 export function renderPerformanceTable(run: BenchRun): string {
   const more = run.lists ? 'every list filter and the CPU per phase are' : 'the CPU per phase is';
   const stack =
-    run.capacity?.stack === 'production'
-      ? 'the production shape (API and worker processes, a Temporal server on PostgreSQL)'
-      : 'the dev stack (embedded PostgreSQL, the Temporal dev server)';
+    'the dev stack (embedded PostgreSQL, the Temporal dev server)' +
+    (run.capacity?.stack === 'production'
+      ? ', its capacity phase on the production shape (API and worker processes on a Temporal cluster over PostgreSQL)'
+      : '');
   return [
     `The last run of \`npm run bench\` on ${stack}, ${utcMinute(run.startedAt)}, commit ` +
       `${commitLabel(run.commit)}, on ${machineLabel(run.machine)}, load average ` +

@@ -8,6 +8,7 @@ import {
   type NotificationSettings,
 } from '../notifications/notification-settings';
 import { webhookSettingsFrom, type WebhookSettings } from '../notifications/webhook-delivery';
+import { createDispatchActivities } from './dispatch';
 import type { DeliveryDeps } from '../deliveries/deps';
 import { Admission } from '../temporal/admission';
 import { createBatchActivities } from './batches';
@@ -53,7 +54,7 @@ export function activityDepsFrom(
 
 /**
  * All activities the delivery worker registers: the read model's record (run as a local
- * activity), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
+ * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
  * `sendNotifications`, a change's emails and webhook in one activity; and a bulk create's
  * `createBatchItems` and `finishBatch`.
  */
@@ -62,6 +63,7 @@ export function createActivities(deps: ActivityDeps) {
   const webhooks = createWebhookActivities({ ...deps, sendEmail: email.sendEmail });
   return {
     ...createReadModelActivities(deps.db, deps.notifications),
+    ...createDispatchActivities(deps.db, deps.notifications),
     ...email,
     ...webhooks,
     ...createNotificationActivities({ ...email, ...webhooks }),

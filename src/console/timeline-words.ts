@@ -41,6 +41,12 @@ const SENTENCES: Record<DeliveryEventType, Sentence> = {
   assignment_overdue: () => 'Not assigned in time',
   delivery_overdue: () => 'Past its delivery date',
   delivery_late: () => 'Running late: the drop-off window ended',
+  // Auto-dispatch: `reason` names the admin an offer went to; a decline's actor is that admin.
+  offered: () => 'Offered to an admin',
+  offer_declined: (_, names) => `Offer declined${by(names)}`,
+  offer_expired: () => 'Offer expired unanswered',
+  offer_withdrawn: () => 'Offer withdrawn',
+  returned_to_queue: () => 'Back in the queue: no admin accepted it',
 };
 
 /** `viewerId` is who reads it: their own name reads "you". */

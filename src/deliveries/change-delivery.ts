@@ -206,6 +206,8 @@ export async function changeDelivery(
   idempotencyHeader?: string,
 ): Promise<ChangedDelivery> {
   assertIdempotencyHeader(idempotencyHeader);
+  // Past capacity, refused before any read: the refusal must stay fast when everything is slow.
+  deps.admission.assertRoom('change', user.id);
   // Both reads at once; the delivery's 404 still comes before the assignee's 422.
   const [found, assignee] = await Promise.allSettled([
     findVisibleDelivery(deps.db, user, id),

@@ -166,7 +166,7 @@ export const TimelineEvent = Type.Object(
   {
     type: StringEnum(DELIVERY_EVENT_TYPES, {
       description:
-        'created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal',
+        "created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal; offered, offer_declined, offer_expired, offer_withdrawn and returned_to_queue record auto-dispatch (the offered admin is named in `reason`; a decline's actor is the admin who declined)",
     }),
     from_status: Type.Union([Status, Type.Null()]),
     to_status: Status,
@@ -210,6 +210,12 @@ const deliveryFilters = {
       maxLength: 200,
       description:
         'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
+    }),
+  ),
+  returned_to_queue: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only deliveries auto-dispatch handed back for a human (nobody accepted its offers) that are still CREATED',
     }),
   ),
 };

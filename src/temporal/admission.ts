@@ -22,7 +22,9 @@ const DECREASE = 0.75;
 /** At most one decrease per this long: one slow burst is one signal, not dozens. */
 const DECREASE_SPACING_MS = 250;
 const BACKLOG_FRESH_MS = 1000;
-/** A lane answered slower than its target within this long: it is congested. */
+/** Weight of the newest answer in a lane's moving average of latency. */
+const AVERAGE_WEIGHT = 0.2;
+/** A lane whose average is over its target is congested while it answered within this long. */
 const CONGESTION_MS = 1000;
 
 export const overloaded = (lane: Lane, why: string, retryAfterSeconds: number) =>
@@ -47,7 +49,9 @@ export class LaneLimit {
   inFlight = 0;
   limit: number;
   private lastDecrease = -Infinity;
-  private lastSlow = -Infinity;
+  /** Moving average of the lane's latency (ms), and when it last answered. */
+  averageMs = NaN;
+  private lastAnswer = -Infinity;
   private readonly byCaller = new Map<string, number>();
 
   constructor(
@@ -56,9 +60,13 @@ export class LaneLimit {
     this.limit = settings.maxInFlight;
   }
 
-  /** Whether a call of this lane answered slower than the target within the last second. */
+  /**
+   * Whether the lane's calls answer slower than its target on average (one slow answer among
+   * fast ones is not enough), as long as it answered within the last second.
+   */
   congested(now: number): boolean {
-    return this.settings.maxInFlight !== 0 && now - this.lastSlow < CONGESTION_MS;
+    const { maxInFlight, targetMs } = this.settings;
+    return maxInFlight !== 0 && this.averageMs > targetMs && now - this.lastAnswer < CONGESTION_MS;
   }
 
   /** Calls `caller` has in flight in this lane. */
@@ -81,8 +89,11 @@ export class LaneLimit {
     else this.byCaller.delete(caller);
     const { targetMs, minInFlight, maxInFlight } = this.settings;
     if (maxInFlight === 0) return;
+    this.lastAnswer = now;
+    this.averageMs = Number.isNaN(this.averageMs)
+      ? latencyMs
+      : this.averageMs + AVERAGE_WEIGHT * (latencyMs - this.averageMs);
     if (latencyMs > targetMs) {
-      this.lastSlow = now;
       if (now - this.lastDecrease < DECREASE_SPACING_MS) return;
       this.lastDecrease = now;
       this.limit = Math.max(minInFlight, this.limit * DECREASE);
@@ -119,8 +130,7 @@ export class Admission {
    */
   async admit<T>(lane: Lane, caller: string, call: () => Promise<T>): Promise<T> {
     const limit = this.lanes[lane];
-    this.assertCallerShare(lane, caller);
-    if (lane === 'create') this.assertCreateRoom();
+    this.assertAdmissible(lane, caller);
     if (!limit.tryAcquire(caller)) throw overloaded(lane, 'too many calls in flight', 1);
     const started = this.now();
     try {
@@ -128,6 +138,23 @@ export class Admission {
     } finally {
       limit.release(this.now() - started, this.now(), caller);
     }
+  }
+
+  /**
+   * Throws the refusal `admit` would give now, so a request past capacity is refused before it
+   * reads anything; `admit` checks again, as the room may be gone by the time it calls.
+   */
+  assertRoom(lane: Lane, caller: string): void {
+    this.assertAdmissible(lane, caller);
+    const limit = this.lanes[lane];
+    if (this.settings.maxInFlight !== 0 && limit.inFlight >= Math.floor(limit.limit)) {
+      throw overloaded(lane, 'too many calls in flight', 1);
+    }
+  }
+
+  private assertAdmissible(lane: Lane, caller: string): void {
+    this.assertCallerShare(lane, caller);
+    if (lane === 'create') this.assertCreateRoom();
   }
 
   private assertCallerShare(lane: Lane, caller: string): void {

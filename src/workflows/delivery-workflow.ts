@@ -15,9 +15,12 @@ import type { Delivery } from '../schemas/deliveries';
 import { ChangeQueue } from './change-queue';
 import { createdEventKey } from './delivery-event';
 import { watchDeadlines } from './delivery-deadlines';
+import { Dispatch } from './dispatch';
 import {
+  acceptOfferUpdate,
   assignUpdate,
   cancelUpdate,
+  declineOfferUpdate,
   getDeliveryQuery,
   transitionUpdate,
   type AssignArgs,
@@ -37,6 +40,8 @@ const transition = (a: TransitionArgs): DeliveryCommand => ({
   status: a.status,
 });
 const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
+/** The update's ID names its event, so a re-applied update (after a reset) adds none. */
+const updateIdNow = () => currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
 
 /** The `resumed` event's reason: the operator's own words when Temporal kept them. */
 function resumedBecause(closedBy: RunClosure | null | undefined): string {
@@ -74,6 +79,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   const state = new DeliveryState(input);
   const timeline = new Timeline(state);
   const changes = new ChangeQueue(state);
+  const dispatch = new Dispatch(state, changes, (event) => timeline.record(event));
   const { deliveryId } = input;
   const run = workflowInfo().originalExecutionRunId;
 
@@ -124,6 +130,17 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     description: 'Cancel before transit (POST /deliveries/{id}/cancel)',
   });
 
+  // Auto-dispatch (`dispatch.ts`): the offered admin accepts (→ `assigned`, as assign does) or
+  // declines (→ `offer_declined`, and the next candidate is offered).
+  setHandler(acceptOfferUpdate, (a) => dispatch.accept(a, `${deliveryId}:${updateIdNow()}`), {
+    validator: (a) => void dispatch.openOfferOf(a.actor),
+    description: 'Accept the offer made to you (POST /deliveries/{id}/offer/accept)',
+  });
+  setHandler(declineOfferUpdate, (a) => dispatch.decline(a, `${deliveryId}:${updateIdNow()}`), {
+    validator: (a) => void dispatch.openOfferOf(a.actor),
+    description: 'Decline the offer made to you (POST /deliveries/{id}/offer/decline)',
+  });
+
   // Signals: the workflow defines none (Send Signal in the Temporal UI changes nothing).
   setDefaultSignalHandler((signal) => {
     log.warn('The delivery workflow defines no signals; this one is ignored', { signal });
@@ -131,9 +148,15 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
 
   /** An accepted update's change, re-checked in its turn: a racing change may have run first. */
   function change(args: ChangeArgs, command: DeliveryCommand): Promise<ChangeAnswer> {
-    // Read now: the update ID names the event, so a re-applied update (after a reset) adds none.
-    const updateId = currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
+    const updateId = updateIdNow();
+    // A manual assignment or a cancel takes a pending offer back from its admin.
+    const withdrawn = dispatch.claimFor(command);
     return changes.inTurn(command, async () => {
+      await dispatch.recordWithdrawal(
+        withdrawn,
+        `${deliveryId}:${updateId}:offer-withdrawn`,
+        `Withdrawn: ${EVENT_OF_COMMAND[command.kind]} by ${args.actor.role} ${args.actor.id}.`,
+      );
       changes.recheck(args.actor, command);
       const assignedTo = command.kind === 'assign' ? command.adminId : state.assignedTo;
       if (!(command.kind === 'assign' && assignedTo === state.assignedTo)) {
@@ -174,6 +197,11 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
         });
         return;
       }
+      await dispatch.recordWithdrawal(
+        dispatch.claimFor(cancel()),
+        `${eventKey}:offer-withdrawn`,
+        `Withdrawn: ${OPERATOR_CANCEL}`,
+      );
       const type = 'cancelled';
       const reason = OPERATOR_CANCEL;
       await timeline.record({
@@ -213,6 +241,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   await CancellationScope.nonCancellable(async () => {
     await begun;
     watchDeadlines(state, overdue, input.deadlines, input.createdAt);
+    dispatch.start(input);
     let cancelHandled = false;
     const cancelPending = () => cancelRequested && !cancelHandled;
     while (!state.terminal) {
@@ -224,6 +253,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     }
     await condition(allHandlersFinished);
     await timeline.settled();
+    await dispatch.settled();
   });
   return closeRun(state);
 }

@@ -35,10 +35,21 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'PATCH /api/v1/users/{id}': ['super_admin'],
   // Issue 12's console needs it; it shows every admin's workload, so super admins only.
   'GET /api/v1/admins/workload': ['super_admin'],
+  // Issue 20: super admins run dispatch; an admin says whether it is available and answers offers.
+  'GET /api/v1/settings/dispatch': ['super_admin'],
+  'PUT /api/v1/settings/dispatch': ['super_admin'],
+  'GET /api/v1/users/me/availability': ['admin'],
+  'PUT /api/v1/users/me/availability': ['admin'],
+  'PUT /api/v1/users/{id}/capacity': ['super_admin'],
+  'GET /api/v1/offers': ['admin', 'super_admin'],
+  'POST /api/v1/deliveries/{id}/offer/accept': ['admin'],
+  'POST /api/v1/deliveries/{id}/offer/decline': ['admin'],
   'POST /api/v1/deliveries': ['partner'],
   'GET /api/v1/deliveries': ALL,
   // Issue 21: the export shows what the list shows, so whoever may list may export.
   'GET /api/v1/deliveries/export': ALL,
+  // Issue 22: every partner's numbers and every admin's load, so super admins only.
+  'GET /api/v1/deliveries/stats': ['super_admin'],
   'GET /api/v1/deliveries/{id}': ALL,
   // Issue 21: bulk create is a partner's create; a batch is seen by the partner that sent it.
   'POST /api/v1/deliveries/batches': ['partner'],

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { AccessTokens } from '../../src/accounts/access-tokens';
 import { createApp } from '../../src/api/app';
-import { browserSuite, screenshotPath } from '../support/browser';
+import { browserSuite, screenshotPath, signInToConsole } from '../support/browser';
 import { stack } from '../support/stack';
 import { deliveryBody, deliveryThrough } from '../support/deliveries';
 import { bearer, createUser, tokenFor, type TestUser } from '../support/users';
@@ -44,14 +44,7 @@ describe('dispatch console in a browser', function () {
   });
 
   async function signIn(who: TestUser, viewport = DESKTOP): Promise<Page> {
-    const context = await browser().newContext({ viewport });
-    const page = await context.newPage();
-    await page.goto(`${base()}/console`);
-    await page.getByLabel('Email').fill(who.user.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('.live-status[data-state="live"]').waitFor();
-    return page;
+    return signInToConsole(browser(), base(), who, viewport);
   }
 
   const unread = (page: Page) => page.locator('.bell .badge').getAttribute('data-count');

@@ -238,7 +238,9 @@ describe('the benchmark report (bench/report.ts)', () => {
     );
     // The CPU goal is the production shape's: on the dev stack it is shown, not judged.
     expect(row(run, 'API + worker CPU per lifecycle')).to.include({ result: '60.0 ms', met: null });
-    expect(row(run, 'Overload: 8/s offered').met).to.equal(true);
+    expect(row(run, 'Overload: 8/s offered for 15 s (2.0× the capacity), answers').met).to.equal(
+      true,
+    );
     expect(row(run, 'Overload: refused').met).to.equal(true);
     expect(row(run, 'Overload: accepted').met).to.equal(true);
     expect(row(run, 'Overload: lifecycles whose create was accepted')).to.include({
@@ -283,7 +285,12 @@ describe('the benchmark report (bench/report.ts)', () => {
     const run = sampleRun();
     const table = renderPerformanceTable(run);
     expect(table).to.contain('2030-01-02 03:04 UTC, commit abc1234,');
-    expect(table).to.contain('on the dev stack (embedded PostgreSQL, the Temporal dev server)');
+    expect(table).to.contain('on the dev stack (embedded PostgreSQL, the Temporal dev server),');
+    const production = { ...run, capacity: { ...capacity(), stack: 'production' as const } };
+    expect(renderPerformanceTable(production)).to.contain(
+      'its capacity phase on the production shape (API and worker processes on a Temporal cluster over PostgreSQL)',
+    );
+    expect(row(production, 'API + worker CPU per lifecycle')).to.include({ met: false });
     expect(table).to.contain('options `{"starts":2000,"capacity":1}`');
     for (const r of summaryRows(run)) expect(table).to.contain(`| ${r.measure} | ${r.result} |`);
   });

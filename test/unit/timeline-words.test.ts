@@ -114,6 +114,24 @@ describe('the timeline in words', () => {
       SAM,
       'Corrected to Created after an operator reset',
     ],
+    [
+      'an offer by auto-dispatch',
+      { type: 'offered', from_status: 'CREATED', reason: `Offered to Ann Admin (${ANN}).` },
+      SAM,
+      'Offered to an admin',
+    ],
+    [
+      'an offer declined, read by the admin who declined it',
+      { type: 'offer_declined', from_status: 'CREATED', actor_id: ANN, actor_name: 'Ann Admin' },
+      ANN,
+      'Offer declined by you',
+    ],
+    [
+      'a delivery handed back for a human',
+      { type: 'returned_to_queue', from_status: 'CREATED' },
+      SAM,
+      'Back in the queue: no admin accepted it',
+    ],
   ];
   for (const [what, overrides, viewer, sentence] of cases) {
     it(`when the event is ${what}, then it reads "${sentence}"`, () => {

@@ -6,6 +6,8 @@ import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
 import { batchRoutes } from './batches';
 import { deliveryRoutes } from './deliveries';
+import { dispatchRoutes } from './dispatch';
+import { deliveryStatsRoutes } from './delivery-stats';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
@@ -22,7 +24,9 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...userRoutes(deps),
     ...adminRoutes(deps),
     ...batchRoutes(deps),
+    ...deliveryStatsRoutes(deps),
     ...deliveryRoutes(deps),
+    ...dispatchRoutes(deps),
     ...attachmentRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),
