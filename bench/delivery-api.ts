@@ -25,8 +25,10 @@
  * BENCH_LIFECYCLES (10), BENCH_DUPLICATES (200), BENCH_LIST_ROWS (100000; 0 skips the lists),
  * BENCH_LIST_REQUESTS (200), BENCH_CAPACITY (1; 0 skips the capacity phase),
  * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_CAPACITY_PRODUCTION (0; 1 runs the
- * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking page),
- * BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000).
+ * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking
+ * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_TEMPORAL_CLUSTER (0; 1
+ * runs every phase on Temporal's server as a cluster on the stack's PostgreSQL, the production
+ * shape, instead of the dev server).
  */
 import type { Client } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -92,6 +94,7 @@ const OPTIONS = {
   tracking: intOption('BENCH_TRACKING', 1),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
+  temporalCluster: intOption('BENCH_TEMPORAL_CLUSTER', 0),
 };
 /** Calls before each timed load, so connections, JIT and caches are warm. */
 const WARMUP = 64;
@@ -456,7 +459,10 @@ async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   const startedAt = new Date().toISOString();
   const commit = revision();
-  const stack = await startStack({ inProcessWorker: false });
+  const stack = await startStack({
+    inProcessWorker: false,
+    temporal: OPTIONS.temporalCluster ? 'cluster' : 'dev-server',
+  });
   const server = await listen(stack.app, 0, '127.0.0.1');
   const base = baseUrl(server);
   const worker = await startWorkerProcess(base);

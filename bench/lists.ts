@@ -219,7 +219,7 @@ export function listCases(partnerId: string, adminId: string): ListCase[] {
 
 function queryString(c: ListCase): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(c.filters)) if (value) params.set(key, value);
+  for (const [key, value] of Object.entries(c.filters)) if (value) params.set(key, String(value));
   if (c.cursor) params.set('cursor', c.cursor);
   return params.toString();
 }
@@ -254,7 +254,7 @@ export function formatListResult(r: ListResult): string {
   );
 }
 
-async function createOwners(db: Knex, role: 'partner' | 'admin', count: number) {
+export async function createOwners(db: Knex, role: 'partner' | 'admin', count: number) {
   const run = randomUUID();
   const rows = Array.from({ length: count }, (_, i) => ({
     email: `bench-${role}-${i}-${run}@example.test`,
@@ -271,7 +271,7 @@ async function createOwners(db: Knex, role: 'partner' | 'admin', count: number) 
  * four times slower. While seeding they batch their upkeep; VACUUM then merges the pending list,
  * as autovacuum would have long done on a real table, and the setting is put back.
  */
-async function withBatchedGinUpkeep(db: Knex, seed: () => Promise<unknown>): Promise<void> {
+export async function withBatchedGinUpkeep(db: Knex, seed: () => Promise<unknown>): Promise<void> {
   const { rows } = await db.raw<{ rows: { name: string }[] }>(
     `select c.relname as name
        from pg_index i join pg_class c on c.oid = i.indexrelid join pg_am am on am.oid = c.relam

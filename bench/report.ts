@@ -451,6 +451,13 @@ export function machineLabel(machine: BenchRun['machine']): string {
 export const utcMinute = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** The full record: `bench/results/latest.md`. */
+/** Which Temporal the run measured. */
+function engineLabel(run: BenchRun): string {
+  return run.options['temporalCluster']
+    ? "Temporal's server as a cluster (frontend, history, matching, worker) on that PostgreSQL"
+    : 'Temporal dev server';
+}
+
 export function renderLatest(run: BenchRun): string {
   const { machine } = run;
   const lines = [
@@ -463,7 +470,7 @@ export function renderLatest(run: BenchRun): string {
     `- Machine: ${machineLabel(machine)}`,
     `- Load average (1 min): ${machine.loadAverage.start.toFixed(2)} at the start, ` +
       `${machine.loadAverage.end.toFixed(2)} at the end (other work on the machine skews every number)`,
-    `- One stack: embedded PostgreSQL, Temporal dev server, API and load in one Node process, ` +
+    `- One stack: embedded PostgreSQL, ${engineLabel(run)}, API and load in one Node process, ` +
       `the worker in its own (no process niced); the capacity phase runs the API as its own ` +
       `process too, on ${run.capacity?.stack === 'production' ? 'a Temporal cluster over PostgreSQL (the production shape)' : 'the same dev server'}`,
     `- Options: ${JSON.stringify(run.options)}`,

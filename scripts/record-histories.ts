@@ -20,8 +20,10 @@ import request from 'supertest';
 import type { Actor } from '../src/domain/delivery-rules';
 import type { deliveryWorkflow } from '../src/workflows';
 import {
+  acceptOfferUpdate,
   assignUpdate,
   cancelUpdate,
+  declineOfferUpdate,
   getDeliveryQuery,
   transitionUpdate,
   type DeliveryDeadlines,
@@ -51,7 +53,7 @@ interface Cast {
 }
 
 /** Plays one scenario to its end; returns the run whose history is recorded. */
-type Scenario = (cast: Cast) => Promise<DeliveryHandle>;
+type Scenario = (cast: Cast) => Promise<Pick<WorkflowHandle, 'result' | 'fetchHistory'>>;
 
 const actor = async (role: Actor['role']): Promise<Actor> => ({
   id: (await createUser({ role })).user.id,
@@ -494,6 +496,110 @@ async function signalIgnored({ receiver }: Cast): Promise<DeliveryHandle> {
   return delivery.handle();
 }
 
+// ---------------------------------------------------------------------------------------------
+// Auto-dispatch (issue 20): deliveries started in auto mode with offers of a few seconds, among
+// admins of their own (every other admin of the stack is made unavailable first).
+
+/** `count` fresh admins, the only available ones, in the order the dispatch lock ranks them. */
+async function onlyAvailableAdmins(count: number): Promise<Actor[]> {
+  await stack().db('users').where({ role: 'admin' }).update({ available: false });
+  const admins: Actor[] = [];
+  for (let i = 0; i < count; i += 1) admins.push(await actor('admin'));
+  return admins;
+}
+
+const autoDispatch = (offerTimeoutSeconds: number, maxOffers: number) => () => ({
+  dispatch: { mode: 'auto' as const, offerTimeoutSeconds, maxOffers },
+});
+
+/** Waits for offer number `number` of the delivery and returns the admin it went to. */
+const untilOffer = (deliveryId: string, number: number) =>
+  waitFor(
+    async () =>
+      (await stack().db('delivery_offers').where({ delivery_id: deliveryId, number }).first()) as
+        { admin_id: string } | undefined,
+    `offer ${number}`,
+  );
+
+const asAdmin = (id: string): Actor => ({ id, role: 'admin' });
+
+async function inTransitThenCompleted(handle: DeliveryHandle, admin: Actor): Promise<void> {
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'IN_TRANSIT' }],
+  });
+  await handle.executeUpdate(transitionUpdate, {
+    args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
+  });
+}
+
+/** Offered three times: declined, left to expire, accepted; then delivered. */
+async function offersDeclinedExpiredAccepted({ handle, input }: StartedDelivery) {
+  const id = input.deliveryId;
+  const first = await untilOffer(id, 1);
+  await handle.executeUpdate(declineOfferUpdate, {
+    args: [changeArgs(asAdmin(first.admin_id), 'Van is full')],
+  });
+  await untilOffer(id, 2);
+  await untilEvent(id, 'offer_expired');
+  const third = await untilOffer(id, 3);
+  await handle.executeUpdate(acceptOfferUpdate, { args: [changeArgs(asAdmin(third.admin_id))] });
+  await inTransitThenCompleted(handle, asAdmin(third.admin_id));
+}
+
+/** A super admin assigns by hand while an offer is pending: the offer is withdrawn. */
+async function offerWithdrawn({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+  await untilOffer(input.deliveryId, 1);
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await inTransitThenCompleted(handle, admin);
+}
+
+/** The only offer expires: back to the queue for a human, who assigns it. */
+async function returnedToQueue({ handle, input }: StartedDelivery, boss: Actor, admin: Actor) {
+  await untilEvent(input.deliveryId, 'returned_to_queue');
+  await handle.executeUpdate(assignUpdate, { args: [{ ...changeArgs(boss), adminId: admin.id }] });
+  await inTransitThenCompleted(handle, admin);
+}
+
+/** Run `play` once the stack's only available admins are `count` fresh ones. */
+function withAdmins(
+  count: number,
+  play: (delivery: StartedDelivery, boss: Actor, admin: Actor) => Promise<void>,
+  options: () => Parameters<typeof startDelivery>[0],
+): Scenario {
+  return async (cast) => {
+    await onlyAvailableAdmins(count);
+    return started(play, options)(cast);
+  };
+}
+
+/**
+ * A bulk create of 30 deliveries (two chunks, one item refused) by a webhook partner: the batch
+ * workflow's chunk activities, finishBatch and the batch.completed webhook.
+ */
+async function batchCompleted({ receiver }: Cast) {
+  const partner = await webhookPartner(receiver);
+  const deliveries = Array.from({ length: 30 }, (_, i) => ({
+    idempotency_key: `recorded-${i}-${randomUUID()}`,
+    ...deliveryBody(),
+    ...(i === 7 ? { delivery_date: '2020-01-01' } : {}),
+  }));
+  const res = await api()
+    .post('/api/v1/deliveries/batches')
+    .set(bearer(partner.token))
+    .send({ deliveries });
+  expectStatus(res, 202, 'sending the batch');
+  const { workflow_id } = await stack()
+    .db('delivery_batches')
+    .where({ id: res.body.id })
+    .first('workflow_id');
+  const handle = stack().client.workflow.getHandle(workflow_id as string);
+  await handle.result();
+  if (!receiver.received.some((hook) => hook.body.includes(res.body.id))) {
+    throw new Error('the receiver got no batch.completed webhook');
+  }
+  return handle;
+}
+
 /** Every scenario, by the name of its history file; new ones are added, none is renamed. */
 const SCENARIOS: Record<string, Scenario> = {
   completed: started(completed),
@@ -530,6 +636,15 @@ const SCENARIOS: Record<string, Scenario> = {
   // The same lifecycle as outbound-email-and-webhook since 'one-outbound-activity-per-change':
   // each change's emails and webhook in one sendNotifications activity.
   'outbound-one-activity-per-change': outboundEmailAndWebhook,
+  'offers-declined-expired-accepted': withAdmins(
+    3,
+    offersDeclinedExpiredAccepted,
+    autoDispatch(3, 3),
+  ),
+  'offer-withdrawn': withAdmins(2, offerWithdrawn, autoDispatch(600, 3)),
+  'offer-expired-returned-to-queue': withAdmins(1, returnedToQueue, autoDispatch(2, 3)),
+  // Not a delivery: the bulk create's own workflow (deliveryBatchWorkflow).
+  'batch-completed': batchCompleted,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

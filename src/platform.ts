@@ -111,7 +111,16 @@ async function main(): Promise<void> {
     });
     stops.push({ name: 'worker', stop: worker.runInBackground() });
 
-    const api = await composeApi(config, { logger, db, databaseUrl, temporal: client, ...traced });
+    // The console links each delivery to its workflow in the dev server's UI, as ops' would.
+    const apiConfig =
+      temporalUi && !config.TEMPORAL_UI_URL ? { ...config, TEMPORAL_UI_URL: temporalUi } : config;
+    const api = await composeApi(apiConfig, {
+      logger,
+      db,
+      databaseUrl,
+      temporal: client,
+      ...traced,
+    });
     stops.push({ name: 'notification hub', stop: () => api.close() });
     const server = await listen(api.app, config.PORT, config.HOST);
     stops.push({

@@ -39,6 +39,7 @@ function ensureTemporalServer() {
   const build = {
     version: VERSION,
     toolchain: TOOLCHAIN,
+    recipe: `${VERSION} built with ${TOOLCHAIN}`,
     needs: `Go (it fetches ${TOOLCHAIN} itself) is needed for the resilience suite's Temporal cluster`,
   };
   const server = ensureGoTool({

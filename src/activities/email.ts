@@ -7,6 +7,7 @@ import {
   markEmailSent,
   recordEmailError,
   redactEmailBodies,
+  writeEmailsToOutbox,
 } from '../db/repositories/email-messages';
 import type { Logger } from '../logger';
 import { activityContext } from './context';
@@ -90,12 +91,7 @@ export function createEmailActivities(deps: EmailActivityDeps) {
     }
     if (!client) {
       await markEmailOutbox(deps.db, message.key);
-      const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
-      log.info(
-        { key: message.key, to: message.to, subject: message.subject, text },
-        'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
-      );
-      return { key: message.key, outcome: 'outbox' };
+      return wroteToOutbox(message);
     }
     try {
       activityContext()?.heartbeat();
@@ -132,6 +128,53 @@ export function createEmailActivities(deps: EmailActivityDeps) {
     }
   }
 
+  function wroteToOutbox(message: EmailMessage): EmailOutcome {
+    const text = message.sensitive ? '(holds a secret: see npm run outbox)' : message.textBody;
+    log.info(
+      { key: message.key, to: message.to, subject: message.subject, text },
+      'email written to the outbox (no POSTMARK_SERVER_TOKEN)',
+    );
+    return { key: message.key, outcome: 'outbox' };
+  }
+
+  /**
+   * Without Postmark a change's emails go to the outbox in one statement (two per email
+   * otherwise); only those an earlier attempt finished take the one-by-one path, which tells
+   * `sent-before` from a recorded rejection.
+   */
+  async function sendToOutbox(messages: EmailMessage[]): Promise<EmailOutcome[]> {
+    let written: Set<string>;
+    try {
+      written = await writeEmailsToOutbox(deps.db, messages);
+    } catch (error) {
+      // Nothing written (one statement): every message is tried again.
+      messages.forEach(() => countOutcome('email_outcomes', 'retrying'));
+      throw error;
+    }
+    const outcomes: EmailOutcome[] = [];
+    for (const message of messages) {
+      if (written.has(message.key)) {
+        countOutcome('email_outcomes', 'outbox');
+        outcomes.push(wroteToOutbox(message));
+      } else {
+        outcomes.push(await settledEarlier(message));
+      }
+    }
+    return outcomes;
+  }
+
+  /** A message an earlier attempt finished: sent before, or rejected for good. */
+  async function settledEarlier(message: EmailMessage): Promise<EmailOutcome> {
+    try {
+      return await sendEmail(message);
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.nonRetryable) {
+        return { key: message.key, outcome: 'rejected', reason: error.message };
+      }
+      throw error;
+    }
+  }
+
   /** An earlier attempt's send, or null; a failed lookup is transient (sending blind could double). */
   async function lookUpEarlierSend(
     postmark: ServerClient,
@@ -156,6 +199,7 @@ export function createEmailActivities(deps: EmailActivityDeps) {
      * permanent rejection is recorded and skipped, a transient failure retries the rest.
      */
     async sendEmails(messages: EmailMessage[]): Promise<EmailOutcome[]> {
+      if (!client) return sendToOutbox(messages);
       const outcomes: EmailOutcome[] = [];
       let transient: unknown;
       // Each Postmark request heartbeats first, so a worker that dies mid-batch is noticed at the

@@ -3,7 +3,7 @@ import { activityContext } from './context';
 const DESCRIPTIONS = {
   email_outcomes: 'Email attempts by outcome (sent, outbox, sent-before, rejected, retrying)',
   webhook_outcomes:
-    'Webhook attempts by outcome (delivered, settled-before, no-endpoint, rejected, retrying)',
+    'Webhook attempts by outcome (delivered, settled-before, no-endpoint, endpoint-disabled, rejected, retrying)',
 } as const;
 
 /**

@@ -3,7 +3,6 @@ import type { Db } from '../db/knex';
 import { isPermanentDataError } from '../db/postgres-errors';
 import { newTrackingToken } from '../tracking/tracking-token';
 import {
-  announceDeliveryChange,
   appendDeliveryEvent,
   findRecordedEvent,
   insertDeliveryRow,
@@ -15,6 +14,7 @@ import {
 import { isChangeEvent, isDeadlineEvent } from '../domain/delivery-events';
 import { planDeadlineFanOut, planDeliveryFanOut } from '../notifications/delivery-notifications';
 import type { NotificationSettings } from '../notifications/notification-settings';
+import { findWebhookEndpoint } from '../db/repositories/webhooks';
 import type { DeliveryEventRecord, DeliveryFanOut } from '../workflows/delivery-event';
 
 const eventOf = (record: DeliveryEventRecord): NewDeliveryEvent => ({
@@ -90,15 +90,23 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
           const links = { settings, trackingToken: stored.trackingToken };
           const outbound = await planDeliveryFanOut(db, { ...record, type }, links, {
             store: false,
+            webhookEndpoint: stored.webhookEndpoint,
           });
           return { recorded: false, outbound };
         }
         return db.transaction(async (trx) => {
-          const { row, eventExists } = await lockDeliveryForEvent(
+          // Whoever the change may tell, read with the row: its partner and both assignees.
+          const people = [record.delivery.assigned_to, record.previousAssignee].filter(
+            (id): id is string => id !== null,
+          );
+          const locked = await lockDeliveryForEvent(
             trx,
             record.delivery.id,
             record.eventKey,
+            people,
           );
+          const { row, eventExists } = locked;
+          let { webhookEndpoint } = locked;
           // No row means no event either (events reference their row).
           let trackingToken: string;
           if (!row) {
@@ -109,14 +117,14 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
               trackingToken: newTrackingToken(),
             });
             await appendDeliveryEvent(trx, eventOf(record));
+            webhookEndpoint = Boolean(await findWebhookEndpoint(trx, record.delivery.partner_id));
           } else {
             trackingToken = row.tracking_token;
             if (!eventExists) {
               const correction = reconciliation(record, row);
               if (correction) await appendDeliveryEvent(trx, correction);
-              await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
               // Open tracking pages re-read the delivery once this transaction commits.
-              await announceDeliveryChange(trx, record.delivery.id);
+              await updateDeliveryWithEvent(trx, record.delivery, eventOf(record));
             }
           }
           const links = { settings, trackingToken };
@@ -130,10 +138,12 @@ export function createReadModelActivities(db: Db, settings: NotificationSettings
           if (!isChangeEvent(type)) return { recorded, outbound: [] };
           const told =
             !eventExists && row ? { previousAssignee: replacedAssignee(record, row) } : {};
-          return {
-            recorded,
-            outbound: await planDeliveryFanOut(trx, { ...record, ...told, type }, links),
-          };
+          const outbound = await planDeliveryFanOut(trx, { ...record, ...told, type }, links, {
+            store: true,
+            webhookEndpoint,
+            people: locked.people,
+          });
+          return { recorded, outbound };
         });
       });
     },

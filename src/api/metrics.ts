@@ -26,7 +26,7 @@ export class ApiMetrics {
 
   readonly deliveryChanges = new Counter({
     name: 'delivery_changes_total',
-    help: 'Changes answered 200, by type (assign, transition, cancel) and outcome (applied, replayed)',
+    help: 'Changes answered 200, by type (assign, transition, cancel, accept_offer, decline_offer) and outcome (applied, replayed)',
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -2,7 +2,7 @@ import { binaryContent } from '../schemas/binary';
 import { EXAMPLE_REQUEST_ID, Problem } from '../schemas/common';
 import { invalidInputDetail, MAX_REPORTED_ERRORS } from '../schemas/validate';
 import { formatInWords } from '../schemas/refusal-words';
-import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './middleware/json-limits';
+import { DEFAULT_JSON_LIMITS, MAX_JSON_DEPTH } from './middleware/json-limits';
 import { inMebibytes } from './middleware/request-body';
 import { problemFor, type ProblemCode } from './problem';
 import type { ResponseSpec, Route } from './route';
@@ -96,8 +96,9 @@ export function commonResponses(route: Route): Record<number, ResponseSpec> {
       `The Content-Type is not one of ${binary.mediaTypes.join(', ')}, or the body has a Content-Encoding other than identity`,
     );
   } else if (route.body) {
+    const limits = route.jsonLimits ?? DEFAULT_JSON_LIMITS;
     statuses[413] = problemResponse(
-      `The request body exceeds 1 MiB, ${MAX_JSON_DEPTH} levels of nesting or ${MAX_JSON_VALUES} values`,
+      `The request body exceeds ${inMebibytes(limits.bytes)}, ${MAX_JSON_DEPTH} levels of nesting or ${limits.values} values`,
     );
     statuses[415] = problemResponse(
       'The request body is not JSON, declares a charset other than UTF-8, or has a Content-Encoding other than identity',

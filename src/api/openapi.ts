@@ -1,6 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { binaryContent } from '../schemas/binary';
 import { commonResponses, problemExample } from './openapi-problems';
+import { webhookCatalogue } from './openapi-webhooks';
 import { API_DESCRIPTION, operationDescription, securitySchemes, type Json } from './openapi-text';
 import { fullPath } from './router';
 import type { ResponseSpec, Route } from './route';
@@ -155,6 +156,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
     },
     components: { securitySchemes: securitySchemes(routes) },
     paths,
+    webhooks: webhookCatalogue((schema) => plain(schema as TSchema)),
   };
 }
 

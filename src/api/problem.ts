@@ -30,6 +30,7 @@ const TABLE: Record<ProblemCode, { status: number; title: string }> = {
   'request-timeout': { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict' },
   'invalid-transition': { status: 409, title: 'Invalid status transition' },
+  'offer-not-pending': { status: 409, title: 'Offer no longer open' },
   'payload-too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'Unprocessable request' },
@@ -55,7 +56,7 @@ export function problemFor(code: ProblemCode, detail: string): ProblemBody {
 }
 
 /** Context keys a domain error may expose to clients; anything else stays in the logs. */
-const PUBLIC_CONTEXT = ['allowed', 'current_status', 'retry_after'] as const;
+const PUBLIC_CONTEXT = ['allowed', 'current_status', 'retry_after', 'offer_status'] as const;
 
 export function problemFromDomainError(error: DomainError): ProblemBody {
   const body = problemFor(error.code, error.message);

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Context } from 'koa';
 import type { AuthUser } from '../accounts/auth-user';
 import type { Role } from '../domain/roles';
+import type { JsonLimits } from './middleware/json-limits';
 import type { ProblemCode } from './problem';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -79,6 +80,8 @@ export interface Route<
   example?: () => Input<B>;
   query?: Q;
   params?: P;
+  /** A JSON body larger than the usual 1 MiB and 1,000 values (a bulk create). */
+  jsonLimits?: JsonLimits;
   /**
    * What a request whose path parameters fail `params` gets instead of the router's 400. For a
    * secret in the path (a tracking token): a malformed one must read exactly like an unknown one.

@@ -122,7 +122,7 @@ async function readBody(ctx: Context, route: Route): Promise<unknown> {
   if (!route.body) return undefined;
   const binary = binaryContent(route.body);
   if (binary) return readBinaryBody(ctx, binary);
-  return validate(route.body, (await readJsonBody(ctx)) ?? null, 'body');
+  return validate(route.body, (await readJsonBody(ctx, route.jsonLimits)) ?? null, 'body');
 }
 
 /**

@@ -3,6 +3,7 @@
  * and the test stack use it. Apart from the API's composition (`./api`), so neither production
  * process loads the other's code (test/unit/entry-point-modules.test.ts).
  */
+import { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -43,7 +44,9 @@ export async function composeWorker(
     parts.deploymentVersion && config.WORKER_VERSIONING !== 'off'
       ? { version: parts.deploymentVersion, mode: config.WORKER_VERSIONING }
       : null;
-  const activityDeps = activityDepsFrom(config, parts.db, parts.logger);
+  // The batch activities start delivery workflows: a client on the worker's own connection.
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const activityDeps = activityDepsFrom(config, parts.db, parts.logger, client);
   const worker = await createDeliveryWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -61,7 +64,15 @@ export async function composeWorker(
       workflowService: connection.workflowService,
       namespace: config.TEMPORAL_NAMESPACE,
     };
-    await promoteWhereDue(temporalApi, versioning.version, versioning.mode, parts.logger);
+    // In the background: the server takes a version once its pollers have arrived, which is
+    // after the caller starts the worker.
+    const { version, mode } = versioning;
+    promoteWhereDue(temporalApi, version, mode, parts.logger).catch((error: unknown) =>
+      parts.logger.error(
+        { err: error, ...version },
+        'this worker version could not be made current: use temporal worker deployment set-current-version',
+      ),
+    );
   }
   return {
     worker,

@@ -1,5 +1,4 @@
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
-import type { DeliveryEventType } from '../domain/delivery-events';
 import type { PageBody } from './api';
 import { deliveryActions, type ActionKind } from './delivery-actions';
 import { field, formatTime, h, input, replaceChildren, select } from './dom';
@@ -15,6 +14,7 @@ import { KeptForms } from './forms';
 import { failureReasonWording } from '../domain/failure-reasons';
 import { failureText, ObjectUrls, proofPhotos, trackingLink, windowText } from './outcome-view';
 import { ApiProblem, describe, showProblem } from './problem';
+import { timelineSentence } from './timeline-words';
 
 export type FilterName = 'status' | 'q' | 'assigned_to' | 'partner_id' | 'date_from' | 'date_to';
 
@@ -154,34 +154,12 @@ export function deliveryList(context: ConsoleContext, options: ListOptions): Vie
   };
 }
 
-const EVENT_LABELS: Record<DeliveryEventType, string> = {
-  created: 'Created',
-  assigned: 'Assigned',
-  status_changed: 'Status changed',
-  cancelled: 'Cancelled',
-  cancel_refused: 'Cancellation refused',
-  resumed: 'Resumed by an operator',
-  reconciled: 'Corrected after an operator reset',
-  assignment_overdue: 'Not assigned in time',
-  delivery_overdue: 'Past its delivery date',
-  delivery_late: 'Running late (window ended)',
-};
-
 function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {
-  const by =
-    event.actor_id === context.user.id
-      ? 'by you'
-      : event.actor_key_name
-        ? `by API key "${event.actor_key_name}"`
-        : '';
-  const move = event.from_status
-    ? `${STATUS_LABELS[event.from_status]} → ${STATUS_LABELS[event.to_status]}`
-    : STATUS_LABELS[event.to_status];
   return h(
     'li',
     {},
     h('time', { datetime: event.at }, formatTime(event.at)),
-    h('span', {}, ` ${EVENT_LABELS[event.type]} (${move}) ${by}`),
+    h('span', {}, ` ${timelineSentence(event, context.user.id)}`),
     event.failure_reason &&
       h(
         'p',

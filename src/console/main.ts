@@ -3,9 +3,11 @@ import type { Role } from '../domain/roles';
 import { loadAdminChoices } from './admins';
 import { Api } from './api';
 import { deliveryDetail, deliveryList } from './deliveries';
+import { dispatchView, offersView } from './dispatch';
 import { button, field, h, input, replaceChildren } from './dom';
 import { ROLE_LABELS, personName, type AdminChoice, type ConsoleContext, type View } from './model';
 import { NotificationCentre } from './notifications';
+import { overviewView } from './overview';
 import { createDeliveryForm } from './partner';
 import { apiForm, submitButton } from './forms';
 import { Session, type ConsoleUser } from './session';
@@ -64,6 +66,7 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
               empty: 'Nothing is assigned to you.',
             }),
         },
+        { hash: '#/offers', label: 'Offers', view: () => offersView(context) },
       ];
     case 'super_admin':
       return [
@@ -90,6 +93,20 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
               empty: 'No delivery matches.',
             }),
         },
+        {
+          hash: '#/returned',
+          label: 'Back for a human',
+          view: () =>
+            deliveryList(context, {
+              title: 'Deliveries auto-dispatch handed back',
+              filters: ['q'],
+              fixed: { returned_to_queue: 'true' },
+              actions: ['assign'],
+              empty: 'Every offered delivery found an admin.',
+            }),
+        },
+        { hash: '#/dispatch', label: 'Dispatch', view: () => dispatchView(context) },
+        { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },
       ];
     default: {

@@ -1,5 +1,4 @@
 import type { Static } from '@sinclair/typebox';
-import type { DeliveryStatus } from '../domain/delivery-status';
 import type { DeliveryResource, TimelineEvent } from '../schemas/deliveries';
 import type { Notification as NotificationSchema } from '../schemas/notifications';
 import type { Role } from '../domain/roles';
@@ -36,14 +35,7 @@ export interface View {
   dispose?(): void;
 }
 
-export const STATUS_LABELS: Record<DeliveryStatus, string> = {
-  CREATED: 'Created',
-  ASSIGNED: 'Assigned',
-  IN_TRANSIT: 'In transit',
-  COMPLETED: 'Completed',
-  FAILED: 'Failed',
-  CANCELLED: 'Cancelled',
-};
+export { STATUS_LABELS } from './status-labels';
 
 export const ROLE_LABELS: Record<Role, string> = {
   super_admin: 'Super admin',

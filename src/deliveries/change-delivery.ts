@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Queryable } from '../db/knex';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
@@ -24,6 +24,7 @@ import {
   type ChangeAnswer,
   type ChangeArgs,
   type DeliveryWorkflowInput,
+  type RunClosure,
   type TransitionArgs,
 } from '../workflows/delivery-messages';
 import { deliveryWorkflow } from '../workflows';
@@ -142,6 +143,7 @@ async function resumeWith(
       updatedAt: row.updated_at,
       failureReason: row.failure_reason,
       proof: row.proof,
+      closedBy: await terminationOf(deps.temporal, row.workflow_id),
     },
   };
   const startWorkflowOperation = new WithStartWorkflowOperation(deliveryWorkflow, {
@@ -153,6 +155,26 @@ async function resumeWith(
     ChangeAnswer,
     [ChangeArgs]
   >(update.name, { args: [update.args], updateId, startWorkflowOperation });
+}
+
+/**
+ * The operator's Terminate that closed the last run, read from the run's last history event
+ * (one event, newest first), so its reason reaches the timeline; null for any other ending.
+ */
+async function terminationOf(client: Client, workflowId: string): Promise<RunClosure | null> {
+  try {
+    const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: client.options.namespace,
+      execution: { workflowId },
+      maximumPageSize: 1,
+    });
+    const terminated = history?.events?.[0]?.workflowExecutionTerminatedEventAttributes;
+    return terminated
+      ? { identity: terminated.identity ?? '', reason: terminated.reason ?? '' }
+      : null;
+  } catch {
+    return null; // the timeline then says only that an operator closed the run
+  }
 }
 
 function requestOf(row: Delivery): DeliveryWorkflowInput['request'] {

@@ -8,6 +8,7 @@ import {
   type DeliveryWithKey,
   type StoredDelivery,
 } from '../db/repositories/deliveries';
+import { readDispatchSettings } from '../db/repositories/dispatch';
 import { newTrackingToken } from '../tracking/tracking-token';
 import { DomainError } from '../domain/errors';
 import type { CreateDeliveryRequest } from '../schemas/deliveries';
@@ -113,7 +114,11 @@ export async function createDelivery(
   // Past capacity, refused before any read: the refusal must stay fast when everything is slow.
   deps.admission.assertRoom('create', partner.id);
   const { key, payloadHash } = deliveryKey(partner.id, request, idempotencyHeader);
-  const existing = await findDeliveryByKey(deps.db, key);
+  // The dispatch settings in force now travel with the delivery: a later switch leaves it be.
+  const [existing, dispatch] = await Promise.all([
+    findDeliveryByKey(deps.db, key),
+    readDispatchSettings(deps.db),
+  ]);
   if (existing) return replay(existing, payloadHash);
   const settled = settleDeliveryRequest(request, Date.now(), deps.config.BUSINESS_TIMEZONE);
 
@@ -126,6 +131,8 @@ export async function createDelivery(
     createdAt: new Date().toISOString(),
     // Only when there is one, so a signed-in partner's workflow input keeps its usual shape.
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
+    // Only in auto mode, so a manual delivery's workflow input keeps its usual shape.
+    ...(dispatch.mode === 'auto' ? { dispatch } : {}),
   };
   try {
     await deps.admission.admit('create', partner.id, () =>

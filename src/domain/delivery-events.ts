@@ -25,7 +25,8 @@ export interface DeliveryEventDetails {
 /**
  * What a delivery's timeline can record. Changes move the state machine; cancel_refused, resumed
  * and reconciled record what an operator did to the workflow from the Temporal UI or CLI, so the
- * API can explain it; the overdue events record a deadline the delivery missed.
+ * API can explain it; the overdue events record a deadline the delivery missed; the offer events
+ * and returned_to_queue record auto-dispatch (`src/workflows/dispatch.ts`).
  */
 export const DELIVERY_EVENT_TYPES = [
   'created',
@@ -38,6 +39,11 @@ export const DELIVERY_EVENT_TYPES = [
   'assignment_overdue',
   'delivery_overdue',
   'delivery_late',
+  'offered',
+  'offer_declined',
+  'offer_expired',
+  'offer_withdrawn',
+  'returned_to_queue',
 ] as const;
 export type DeliveryEventType = (typeof DELIVERY_EVENT_TYPES)[number];
 
@@ -68,6 +74,16 @@ const DEADLINE_EVENT_TYPES = [
 ] as const satisfies readonly DeliveryEventType[];
 export type DeadlineEventType = (typeof DEADLINE_EVENT_TYPES)[number];
 
+/** What auto-dispatch records: an offer made, closed, or the delivery handed back to a human. */
+export const DISPATCH_EVENT_TYPES = [
+  'offered',
+  'offer_declined',
+  'offer_expired',
+  'offer_withdrawn',
+  'returned_to_queue',
+] as const satisfies readonly DeliveryEventType[];
+export type DispatchEventType = (typeof DISPATCH_EVENT_TYPES)[number];
+
 export const isDeadlineEvent = (type: DeliveryEventType): type is DeadlineEventType =>
   (DEADLINE_EVENT_TYPES as readonly DeliveryEventType[]).includes(type);
 
@@ -90,6 +106,11 @@ export function isChangeEvent(type: DeliveryEventType): type is DeliveryChangeTy
     case 'assignment_overdue':
     case 'delivery_overdue':
     case 'delivery_late':
+    case 'offered':
+    case 'offer_declined':
+    case 'offer_expired':
+    case 'offer_withdrawn':
+    case 'returned_to_queue':
       return false;
     default: {
       const unknown: never = type;

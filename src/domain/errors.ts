@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'not-found'
   | 'conflict'
   | 'invalid-transition'
+  | 'offer-not-pending'
   | 'unprocessable'
   | 'unsupported-media-type'
   | 'idempotency-key-mismatch'

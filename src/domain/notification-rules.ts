@@ -28,19 +28,24 @@ export interface Recipient {
   as: RecipientRole;
 }
 
-export const WEBHOOK_EVENT_TYPES = [
+/** The events a delivery's changes send its partner. */
+export const DELIVERY_WEBHOOK_EVENT_TYPES = [
   'delivery.created',
   'delivery.assigned',
   'delivery.status_changed',
   'delivery.cancelled',
 ] as const;
+export type DeliveryWebhookEventType = (typeof DELIVERY_WEBHOOK_EVENT_TYPES)[number];
+
+/** The whole catalogue: the delivery events, and the end of a bulk create. */
+export const WEBHOOK_EVENT_TYPES = [...DELIVERY_WEBHOOK_EVENT_TYPES, 'batch.completed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface NotificationPlan {
   /** In-app (and email) recipients, each once. */
   recipients: Recipient[];
   /** The event the partner's webhook receives, if it has an endpoint. */
-  webhook: WebhookEventType;
+  webhook: DeliveryWebhookEventType;
 }
 
 /** Statuses the partner hears about through a `status_changed` change. */
@@ -72,9 +77,9 @@ function candidates(change: DeliveryChange): [string | null, RecipientRole][] {
   }
 }
 
-function webhookType(change: DeliveryChange): WebhookEventType {
+function webhookType(change: DeliveryChange): DeliveryWebhookEventType {
   if (isCancellation(change)) return 'delivery.cancelled';
-  return `delivery.${change.type}` as WebhookEventType;
+  return `delivery.${change.type}` as DeliveryWebhookEventType;
 }
 
 export function planNotifications(change: DeliveryChange): NotificationPlan {

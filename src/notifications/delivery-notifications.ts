@@ -7,7 +7,7 @@ import {
   planNotifications,
   type DeliveryChange,
 } from '../domain/notification-rules';
-import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
+import { findActiveSuperAdmins, findUsersByIds, type UserAddress } from '../db/repositories/users';
 import { insertNotifications } from '../db/repositories/notifications';
 import type { DeadlineEventType, DeliveryChangeType } from '../domain/delivery-events';
 import type { DeliveryEventRecord, OutboundJob } from '../workflows/delivery-event';
@@ -59,28 +59,37 @@ function recipientNoticeOf(
   return content && { email, eventKey: `${record.eventKey}:recipient`, content };
 }
 
+/** What the record read with the row, so that planning reads nothing it already has. */
+export interface FanOutOptions {
+  /** False when the change was recorded before, with its notifications: only read. */
+  store: boolean;
+  /** Whether the partner has a webhook endpoint. */
+  webhookEndpoint: boolean;
+  /** Addresses of users the change may tell; any other recipient is looked up. */
+  people?: readonly UserAddress[];
+}
+
 /**
  * Stores one in-app notification per recipient of the change inside the caller's transaction
  * (a retry inserts nothing twice) and returns what every other channel sends next, the
- * delivery's recipient included. With `store: false` (the change was recorded before, with its
+ * delivery's recipient included, and the partner's endpoint when `webhookEndpoint` (read with the
+ * row) says it has one. With `store: false` (the change was recorded before, with its
  * notifications) it only reads.
  */
 export async function planDeliveryFanOut(
   trx: Knex,
   record: DeliveryEventRecord & { type: DeliveryChangeType },
   links: DeliveryLinks,
-  { store }: { store: boolean } = { store: true },
+  options: FanOutOptions,
 ): Promise<OutboundJob[]> {
+  const { store, webhookEndpoint, people = [] } = options;
   const change = changeOf(record);
   const plan = planNotifications(change);
   const label = deliveryLabel(record);
-  const users =
-    plan.recipients.length > 0
-      ? await findUsersByIds(
-          trx,
-          plan.recipients.map((r) => r.userId),
-        )
-      : [];
+  const ids = plan.recipients.map((r) => r.userId);
+  const known = ids.every((id) => people.some((person) => person.id === id));
+  const users: readonly UserAddress[] =
+    ids.length === 0 ? [] : known ? people : await findUsersByIds(trx, ids);
   // A recipient whose account is gone has nobody to read it; retrying would not change that.
   const notices = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);
@@ -90,7 +99,8 @@ export async function planDeliveryFanOut(
   });
   if (store) await storeInApp(trx, record.delivery.id, notices);
   const recipient = recipientNoticeOf(record, change, links);
-  return planOutbound({ trx, record, notices, recipient, partnerEvent: plan.webhook, links });
+  const partnerEvent = webhookEndpoint ? plan.webhook : null;
+  return planOutbound({ trx, record, notices, recipient, partnerEvent, links });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { WEBHOOK_CATALOGUE_VERSION } from '../schemas/webhook-events';
 
 /**
  * Standard Webhooks signing (https://www.standardwebhooks.com): the secret is `whsec_` + base64 key
@@ -26,7 +27,7 @@ export function webhookHeaders(
   const timestamp = Math.floor(now.getTime() / 1000);
   return {
     'Content-Type': 'application/json',
-    'User-Agent': 'delivery-aggregator-webhooks/1',
+    'User-Agent': `delivery-aggregator-webhooks/${WEBHOOK_CATALOGUE_VERSION}`,
     'Webhook-Id': id,
     'Webhook-Timestamp': String(timestamp),
     'Webhook-Signature': signWebhook(secret, id, timestamp, body),

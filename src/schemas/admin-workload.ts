@@ -16,6 +16,17 @@ export const AdminWorkload = Type.Object(
       minimum: 0,
       description: `Deliveries assigned to them in status ${OPEN_STATUSES.join(' or ')}`,
     }),
+    available: Type.Boolean({
+      description: 'Whether auto-dispatch may offer them deliveries (PUT /users/me/availability)',
+    }),
+    capacity: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+      description:
+        'Most open deliveries plus unanswered offers auto-dispatch gives them (PUT /users/{id}/capacity); null: no limit',
+    }),
+    pending_offers: Type.Integer({
+      minimum: 0,
+      description: 'Offers made to them that they have not answered yet',
+    }),
   },
   { additionalProperties: false },
 );
@@ -34,6 +45,9 @@ export const AdminWorkloadList = Type.Object(
             first_name: 'Grace',
             last_name: 'Hopper',
             open_deliveries: 0,
+            available: true,
+            capacity: 5,
+            pending_offers: 1,
           },
           {
             admin_id: '8a1d2e3f-4b5c-4d6e-8f7a-9b0c1d2e3f4a',
@@ -41,6 +55,9 @@ export const AdminWorkloadList = Type.Object(
             first_name: 'Alan',
             last_name: 'Turing',
             open_deliveries: 3,
+            available: false,
+            capacity: null,
+            pending_offers: 0,
           },
         ],
       },

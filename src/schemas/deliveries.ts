@@ -166,13 +166,23 @@ export const TimelineEvent = Type.Object(
   {
     type: StringEnum(DELIVERY_EVENT_TYPES, {
       description:
-        'created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal',
+        "created/assigned/status_changed/cancelled change the delivery; cancel_refused, resumed and reconciled record what an operator did to its workflow in Temporal; offered, offer_declined, offer_expired, offer_withdrawn and returned_to_queue record auto-dispatch (the offered admin is named in `reason`; a decline's actor is the admin who declined)",
     }),
     from_status: Type.Union([Status, Type.Null()]),
     to_status: Status,
     actor_id: Nullable(Uuid),
     actor_key_name: Type.Union([Type.String(), Type.Null()], {
       description: "The name of the partner's API key that made the change, if one did",
+    }),
+    actor_name: Type.Union([Type.String(), Type.Null()], {
+      description: 'The first and last name of the user who made the change, if a user did',
+    }),
+    assigned_to: Type.Union([Uuid, Type.Null()], {
+      description:
+        'Who the delivery was assigned to once this event happened (null when nobody was, and on events recorded before this field existed)',
+    }),
+    assignee_name: Type.Union([Type.String(), Type.Null()], {
+      description: 'The first and last name of `assigned_to`',
     }),
     reason: Nullable(Type.String()),
     failure_reason: Type.Union([FailureReasonCode, Type.Null()]),
@@ -200,6 +210,12 @@ const deliveryFilters = {
       maxLength: 200,
       description:
         'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
+    }),
+  ),
+  returned_to_queue: Type.Optional(
+    Type.Boolean({
+      description:
+        'true: only deliveries auto-dispatch handed back for a human (nobody accepted its offers) that are still CREATED',
     }),
   ),
 };

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import type { VersioningBehavior, WorkerDeploymentVersion } from '@temporalio/common';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -61,33 +61,47 @@ export async function promoteWhereDue(
   version: WorkerDeploymentVersion,
   versioning: Exclude<Config['WORKER_VERSIONING'], 'off'>,
   logger: Logger,
+  patienceMs = PROMOTION_PATIENCE_MS,
 ): Promise<void> {
-  const { workflowService, namespace } = temporalApi;
   const { deploymentName, buildId } = version;
-  const current = await currentBuildId(temporalApi, deploymentName);
-  if (current === buildId) return;
-  if (current !== null && versioning === 'pinned') {
-    logger.info(
-      { deploymentName, buildId, current },
-      `this worker's version is not current: deliveries created from now on still start on ${current}. ` +
-        `Make it current with: temporal worker deployment set-current-version --deployment-name ${deploymentName} --build-id ${buildId}`,
-    );
-    return;
-  }
-  try {
-    await workflowService.setWorkerDeploymentCurrentVersion({
-      namespace,
-      deploymentName,
-      buildId,
-      identity: `worker ${buildId}`,
-      allowNoPollers: true,
-    });
-    logger.info({ deploymentName, buildId, previous: current }, 'made this worker version current');
-  } catch (error) {
-    // Two workers of a new version start together: one of them wins, the other finds it done.
-    if ((await currentBuildId(temporalApi, deploymentName)) !== buildId) throw error;
+  const giveUpAt = Date.now() + patienceMs;
+  for (;;) {
+    const current = await currentBuildId(temporalApi, deploymentName);
+    if (current === buildId) return;
+    if (current !== null && versioning === 'pinned') {
+      logger.info(
+        { deploymentName, buildId, current },
+        `this worker's version is not current: deliveries created from now on still start on ${current}. ` +
+          `Make it current with: temporal worker deployment set-current-version --deployment-name ${deploymentName} --build-id ${buildId}`,
+      );
+      return;
+    }
+    try {
+      await temporalApi.workflowService.setWorkerDeploymentCurrentVersion({
+        namespace: temporalApi.namespace,
+        deploymentName,
+        buildId,
+        identity: `worker ${buildId}`,
+        allowNoPollers: true,
+      });
+      logger.info(
+        { deploymentName, buildId, previous: current },
+        'made this worker version current',
+      );
+      return;
+    } catch (error) {
+      // The server refuses a version until its pollers have reached it on every task queue the
+      // current version had, which takes a poll or two after the worker starts; and two workers
+      // of a new version promote together, so the loser's retry finds it done.
+      const notYet = (error as { code?: number }).code === FAILED_PRECONDITION;
+      if (!notYet || Date.now() > giveUpAt) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 }
+
+const PROMOTION_PATIENCE_MS = 60_000;
+const FAILED_PRECONDITION = 9; // gRPC status
 
 /** The worker's own connection (or a client's) and the namespace its deployment lives in. */
 export interface TemporalApi {
@@ -112,3 +126,20 @@ export async function currentBuildId(
 }
 
 const NOT_FOUND = 5; // gRPC status: the deployment has never been seen
+
+const { ROUTING_CONFIG_UPDATE_STATE_COMPLETED } = temporal.api.enums.v1.RoutingConfigUpdateState;
+
+/**
+ * Whether the deployment's last routing change (a new current version) has reached every task
+ * queue partition: until then, a workflow started may still go to the version before.
+ */
+export async function routingSettled(
+  { workflowService, namespace }: TemporalApi,
+  deploymentName: string,
+): Promise<boolean> {
+  const { workerDeploymentInfo } = await workflowService.describeWorkerDeployment({
+    namespace,
+    deploymentName,
+  });
+  return workerDeploymentInfo?.routingConfigUpdateState === ROUTING_CONFIG_UPDATE_STATE_COMPLETED;
+}

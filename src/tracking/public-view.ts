@@ -80,6 +80,12 @@ function stepOf(event: TrackedEvent): TrackingStepCode | null {
     case 'assignment_overdue':
     case 'delivery_overdue':
     case 'delivery_late':
+    case 'offered':
+    case 'offer_declined':
+    case 'offer_expired':
+    case 'offer_withdrawn':
+    case 'returned_to_queue':
+      // Who was offered the delivery is the platform's business, not the recipient's.
       return null;
     default: {
       const unknown: never = event.type;

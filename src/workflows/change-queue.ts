@@ -48,7 +48,8 @@ export class ChangeQueue {
     return run;
   }
 
-  private projected(): DeliveryParties {
+  /** Where the changes accepted so far will leave the delivery. */
+  projected(): DeliveryParties {
     return this.pending.reduce(
       (parties, command) => ({
         ...parties,

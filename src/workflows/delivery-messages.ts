@@ -3,6 +3,7 @@ import type { DeliveryProof } from '../domain/delivery-events';
 import type { Actor } from '../domain/delivery-rules';
 import type { FailureReason } from '../domain/failure-reasons';
 import type { AdminSettableStatus, DeliveryStatus } from '../domain/delivery-status';
+import type { DispatchSettings } from '../domain/dispatch';
 import type { CreateDeliveryRequest, Delivery } from '../schemas/deliveries';
 
 /** The request as the API accepted it, its date settled (a window's end date when not given). */
@@ -16,6 +17,14 @@ export interface ResumedState {
   /** Absent in runs resumed before failure codes and proofs existed. */
   failureReason?: FailureReason | null;
   proof?: DeliveryProof | null;
+  /** How the previous run ended, as Temporal recorded it (absent in runs resumed before). */
+  closedBy?: RunClosure | null;
+}
+
+/** An operator's Terminate: who (the client identity Temporal recorded) and the reason typed. */
+export interface RunClosure {
+  identity: string;
+  reason: string;
 }
 
 /**
@@ -49,6 +58,11 @@ export interface DeliveryWorkflowInput {
   actorApiKeyId?: string;
   /** Absent in runs started before durable deadlines existed. */
   deadlines?: DeliveryDeadlines;
+  /**
+   * The dispatch settings in force when the API accepted it (issue 20): `auto` offers it to
+   * admins (`dispatch.ts`). Absent in manual mode and in runs started before auto-dispatch.
+   */
+  dispatch?: DispatchSettings;
 }
 
 /** Every change carries who asks and, for idempotent repeats, what was asked. */
@@ -85,7 +99,11 @@ export interface ChangeAnswer {
 }
 
 /** Failure types the workflow throws; the API maps them to problem codes of the same name. */
-export const DELIVERY_FAILURE_TYPES = ['invalid-transition', 'forbidden'] as const;
+export const DELIVERY_FAILURE_TYPES = [
+  'invalid-transition',
+  'forbidden',
+  'offer-not-pending',
+] as const;
 
 /** Failure types a finished delivery's run closes with, so the Temporal UI shows the outcome. */
 export const DELIVERY_OUTCOME_FAILURES = {
@@ -96,4 +114,9 @@ export const DELIVERY_OUTCOME_FAILURES = {
 export const assignUpdate = defineUpdate<ChangeAnswer, [AssignArgs]>('assign');
 export const transitionUpdate = defineUpdate<ChangeAnswer, [TransitionArgs]>('transition');
 export const cancelUpdate = defineUpdate<ChangeAnswer, [CancelArgs]>('cancel');
+/** The offered admin's answer (POST /deliveries/{id}/offer/accept or …/decline). */
+export type OfferAnswerArgs = ChangeArgs;
+
+export const acceptOfferUpdate = defineUpdate<ChangeAnswer, [OfferAnswerArgs]>('acceptOffer');
+export const declineOfferUpdate = defineUpdate<ChangeAnswer, [OfferAnswerArgs]>('declineOffer');
 export const getDeliveryQuery = defineQuery<Delivery>('getDelivery');

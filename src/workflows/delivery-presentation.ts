@@ -53,6 +53,8 @@ export interface CurrentDetailsFields {
   /** FAILED's code; COMPLETED's receiver and photo count. */
   failureReason?: FailureReason | null;
   proof?: { receivedBy: string; photos: number } | null;
+  /** Auto-dispatch's pending offer: to whom, until when, which of how many. */
+  offer?: { adminId: string; expiresAt: string; number: number; of: number } | null;
 }
 
 const NEXT_WORDS: Record<DeliveryStatus, string> = {
@@ -78,6 +80,10 @@ export function currentDetails(fields: CurrentDetailsFields): string {
     lines.push(
       `**Received by** ${oneLine(receivedBy, 200)} (${photos} photo${photos === 1 ? '' : 's'})`,
     );
+  }
+  if (fields.offer) {
+    const { adminId, expiresAt, number, of } = fields.offer;
+    lines.push(`**Offer** ${number} of ${of} to \`${adminId}\`, open until ${expiresAt}`);
   }
   const next = allowedNextStatuses(fields.status);
   lines.push(`**Next** ${NEXT_WORDS[fields.status]}${next.length ? ` (${next.join(', ')})` : ''}`);

@@ -15,15 +15,19 @@ import type { Delivery } from '../schemas/deliveries';
 import { ChangeQueue } from './change-queue';
 import { createdEventKey } from './delivery-event';
 import { watchDeadlines } from './delivery-deadlines';
+import { Dispatch } from './dispatch';
 import {
+  acceptOfferUpdate,
   assignUpdate,
   cancelUpdate,
+  declineOfferUpdate,
   getDeliveryQuery,
   transitionUpdate,
   type AssignArgs,
   type ChangeAnswer,
   type ChangeArgs,
   type DeliveryWorkflowInput,
+  type RunClosure,
   type TransitionArgs,
 } from './delivery-messages';
 import { DeliveryState } from './delivery-state';
@@ -36,6 +40,17 @@ const transition = (a: TransitionArgs): DeliveryCommand => ({
   status: a.status,
 });
 const cancel = (): DeliveryCommand => ({ kind: 'cancel' });
+/** The update's ID names its event, so a re-applied update (after a reset) adds none. */
+const updateIdNow = () => currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
+
+/** The `resumed` event's reason: the operator's own words when Temporal kept them. */
+function resumedBecause(closedBy: RunClosure | null | undefined): string {
+  if (!closedBy) {
+    return 'The previous workflow run was closed by an operator; this run resumes from the stored state.';
+  }
+  const said = closedBy.reason ? `: "${closedBy.reason}"` : ' (no reason given)';
+  return `An operator (${closedBy.identity || 'unknown'}) terminated the previous workflow run${said}; this run resumes from the stored state.`;
+}
 
 /** What a FAILED or COMPLETED change adds to its event (nothing for the other changes). */
 function detailsOf(args: ChangeArgs & Partial<TransitionArgs>): { details?: DeliveryEventDetails } {
@@ -64,6 +79,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   const state = new DeliveryState(input);
   const timeline = new Timeline(state);
   const changes = new ChangeQueue(state);
+  const dispatch = new Dispatch(state, changes, (event) => timeline.record(event));
   const { deliveryId } = input;
   const run = workflowInfo().originalExecutionRunId;
 
@@ -76,8 +92,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
           eventKey: `${deliveryId}:resumed:${run}`,
           type: 'resumed',
           actor: null,
-          reason:
-            'The previous workflow run was closed by an operator; this run resumes from the stored state.',
+          reason: resumedBecause(input.resumeFrom.closedBy),
           toStatus: state.status,
           assignedTo: state.assignedTo,
         })
@@ -115,6 +130,17 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     description: 'Cancel before transit (POST /deliveries/{id}/cancel)',
   });
 
+  // Auto-dispatch (`dispatch.ts`): the offered admin accepts (→ `assigned`, as assign does) or
+  // declines (→ `offer_declined`, and the next candidate is offered).
+  setHandler(acceptOfferUpdate, (a) => dispatch.accept(a, `${deliveryId}:${updateIdNow()}`), {
+    validator: (a) => void dispatch.openOfferOf(a.actor),
+    description: 'Accept the offer made to you (POST /deliveries/{id}/offer/accept)',
+  });
+  setHandler(declineOfferUpdate, (a) => dispatch.decline(a, `${deliveryId}:${updateIdNow()}`), {
+    validator: (a) => void dispatch.openOfferOf(a.actor),
+    description: 'Decline the offer made to you (POST /deliveries/{id}/offer/decline)',
+  });
+
   // Signals: the workflow defines none (Send Signal in the Temporal UI changes nothing).
   setDefaultSignalHandler((signal) => {
     log.warn('The delivery workflow defines no signals; this one is ignored', { signal });
@@ -122,9 +148,15 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
 
   /** An accepted update's change, re-checked in its turn: a racing change may have run first. */
   function change(args: ChangeArgs, command: DeliveryCommand): Promise<ChangeAnswer> {
-    // Read now: the update ID names the event, so a re-applied update (after a reset) adds none.
-    const updateId = currentUpdateInfo()?.id ?? `${workflowInfo().historyLength}`;
+    const updateId = updateIdNow();
+    // A manual assignment or a cancel takes a pending offer back from its admin.
+    const withdrawn = dispatch.claimFor(command);
     return changes.inTurn(command, async () => {
+      await dispatch.recordWithdrawal(
+        withdrawn,
+        `${deliveryId}:${updateId}:offer-withdrawn`,
+        `Withdrawn: ${EVENT_OF_COMMAND[command.kind]} by ${args.actor.role} ${args.actor.id}.`,
+      );
       changes.recheck(args.actor, command);
       const assignedTo = command.kind === 'assign' ? command.adminId : state.assignedTo;
       if (!(command.kind === 'assign' && assignedTo === state.assignedTo)) {
@@ -165,6 +197,11 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
         });
         return;
       }
+      await dispatch.recordWithdrawal(
+        dispatch.claimFor(cancel()),
+        `${eventKey}:offer-withdrawn`,
+        `Withdrawn: ${OPERATOR_CANCEL}`,
+      );
       const type = 'cancelled';
       const reason = OPERATOR_CANCEL;
       await timeline.record({
@@ -204,6 +241,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   await CancellationScope.nonCancellable(async () => {
     await begun;
     watchDeadlines(state, overdue, input.deadlines, input.createdAt);
+    dispatch.start(input);
     let cancelHandled = false;
     const cancelPending = () => cancelRequested && !cancelHandled;
     while (!state.terminal) {
@@ -215,6 +253,7 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     }
     await condition(allHandlersFinished);
     await timeline.settled();
+    await dispatch.settled();
   });
   return closeRun(state);
 }

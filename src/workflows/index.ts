@@ -1,2 +1,3 @@
 export { deliveryWorkflow } from './delivery-workflow';
 export { accountEmailWorkflow } from './account-email-workflow';
+export { deliveryBatchWorkflow } from './batch-workflow';

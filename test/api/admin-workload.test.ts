@@ -14,6 +14,9 @@ interface Workload {
   first_name: string;
   last_name: string;
   open_deliveries: number;
+  available: boolean;
+  capacity: number | null;
+  pending_offers: number;
 }
 
 type Admin = TestUser & { token: string };
@@ -106,6 +109,9 @@ describe('GET /admins/workload', () => {
         first_name: user.first_name,
         last_name: user.last_name,
         open_deliveries: open,
+        available: true,
+        capacity: null,
+        pending_offers: 0,
       })),
     );
     const counts = rows.map((row) => row.open_deliveries);

@@ -102,6 +102,21 @@ describe('deliveries API: creation and lifecycle', () => {
     ]);
     const times = detail.body.timeline.map((e: { at: string }) => e.at);
     expect([...times].sort()).to.deep.equal(times);
+    // Who did what, by name, and to whom it was assigned after each step.
+    const name = (who: { user: { first_name: string; last_name: string } }) =>
+      `${who.user.first_name} ${who.user.last_name}`;
+    expect(
+      detail.body.timeline.map((e: Record<string, unknown>) => [
+        e['actor_name'],
+        e['assigned_to'],
+        e['assignee_name'],
+      ]),
+    ).to.deep.equal([
+      [name(partner), null, null],
+      [name(boss), admin.user.id, name(admin)],
+      [name(admin), admin.user.id, name(admin)],
+      [name(admin), admin.user.id, name(admin)],
+    ]);
 
     const handle = stack().client.workflow.getHandle(row.workflow_id);
     expect(await handle.result()).to.include({ status: 'COMPLETED' });

@@ -35,11 +35,25 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'PATCH /api/v1/users/{id}': ['super_admin'],
   // Issue 12's console needs it; it shows every admin's workload, so super admins only.
   'GET /api/v1/admins/workload': ['super_admin'],
+  // Issue 20: super admins run dispatch; an admin says whether it is available and answers offers.
+  'GET /api/v1/settings/dispatch': ['super_admin'],
+  'PUT /api/v1/settings/dispatch': ['super_admin'],
+  'GET /api/v1/users/me/availability': ['admin'],
+  'PUT /api/v1/users/me/availability': ['admin'],
+  'PUT /api/v1/users/{id}/capacity': ['super_admin'],
+  'GET /api/v1/offers': ['admin', 'super_admin'],
+  'POST /api/v1/deliveries/{id}/offer/accept': ['admin'],
+  'POST /api/v1/deliveries/{id}/offer/decline': ['admin'],
   'POST /api/v1/deliveries': ['partner'],
   'GET /api/v1/deliveries': ALL,
   // Issue 21: the export shows what the list shows, so whoever may list may export.
   'GET /api/v1/deliveries/export': ALL,
+  // Issue 22: every partner's numbers and every admin's load, so super admins only.
+  'GET /api/v1/deliveries/stats': ['super_admin'],
   'GET /api/v1/deliveries/{id}': ALL,
+  // Issue 21: bulk create is a partner's create; a batch is seen by the partner that sent it.
+  'POST /api/v1/deliveries/batches': ['partner'],
+  'GET /api/v1/deliveries/batches/{id}': ['partner'],
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],
   'POST /api/v1/deliveries/{id}/cancel': ['partner', 'super_admin'],
@@ -54,7 +68,12 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/notifications/stream': ALL,
   'PUT /api/v1/webhooks/endpoint': ['partner'],
   'DELETE /api/v1/webhooks/endpoint': ['partner'],
-  'GET /api/v1/webhooks/attempts': ['partner'],
+  // Issue 21: the partner reads its endpoint's state and re-enables it; the log and its replays
+  // are the partner's own and, for support, every partner's for super admins.
+  'GET /api/v1/webhooks/endpoint': ['partner'],
+  'POST /api/v1/webhooks/endpoint/enable': ['partner'],
+  'GET /api/v1/webhooks/attempts': ['partner', 'super_admin'],
+  'POST /api/v1/webhooks/attempts/{id}/replay': ['partner', 'super_admin'],
   // Issue 13: partners manage their own keys; super admins list and revoke any partner's.
   'POST /api/v1/api-keys': ['partner'],
   'GET /api/v1/api-keys': ['partner', 'super_admin'],

@@ -9,10 +9,11 @@ import { baseUrl } from '../support/base-url';
 import { notice, recordDeliveryNotifications, webhookIn } from '../support/notifications';
 import { stack } from '../support/stack';
 import { bearer, createUserWithToken } from '../support/users';
+import { partnerWithEndpoint, WEBHOOK_TEST_SETTINGS } from '../support/webhooks';
 import { WebhookReceiver, type ReceivedWebhook } from '../support/webhook-receiver';
 
 const api = () => request(stack().app.callback());
-const SETTINGS = { allowPrivateTargets: true, timeoutMs: 2000 };
+const SETTINGS = WEBHOOK_TEST_SETTINGS;
 
 /**
  * What a partner would write from docs/api.md, deliberately not importing the signer: Standard
@@ -37,16 +38,6 @@ function verifyLikeAPartner(
         version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected)
       );
     });
-}
-
-async function partnerWithEndpoint(receiver: WebhookReceiver) {
-  const partner = await createUserWithToken({ role: 'partner' });
-  const res = await api()
-    .put('/api/v1/webhooks/endpoint')
-    .set(bearer(partner.token))
-    .send({ url: receiver.url });
-  expect(res.status).to.equal(200);
-  return { ...partner, secret: res.body.secret as string };
 }
 
 describe('partner webhooks', () => {

@@ -75,6 +75,7 @@ describe('accessibility of every page (axe-core)', function () {
 
       const admin = await signIn(delivery.admin, viewport);
       await visit(admin, '#/', 'My assigned deliveries', `admin list at ${width}`);
+      await visit(admin, '#/offers', 'Offers', `admin offers at ${width}`);
       await visit(admin, `#/deliveries/${id}`, product, `admin delivery at ${width}`);
       // The outcome forms are on the page; a failure without its reason shows the form's errors.
       await admin.getByRole('button', { name: 'Mark failed' }).first().click();
@@ -89,7 +90,18 @@ describe('accessibility of every page (axe-core)', function () {
         `super admin queue and its assign forms at ${width}`,
       );
       await visit(boss, '#/deliveries', 'All deliveries', `super admin deliveries at ${width}`);
+      await boss.evaluate(`location.hash = '#/overview'`);
+      await boss.locator('.status-counts').waitFor();
+      await boss.locator('.delivery-table tbody tr').first().waitFor();
+      await expectAccessible(boss, `super admin overview, its charts and table at ${width}`);
       await visit(boss, '#/users', 'Users', `super admin users at ${width}`);
+      await visit(
+        boss,
+        '#/returned',
+        'Deliveries auto-dispatch handed back',
+        `super admin returned queue at ${width}`,
+      );
+      await visit(boss, '#/dispatch', 'Dispatch mode', `super admin dispatch at ${width}`);
       await visit(boss, `#/deliveries/${id}`, product, `super admin delivery at ${width}`);
       await boss.context().close();
       await admin.context().close();

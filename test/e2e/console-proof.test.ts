@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import request from 'supertest';
 import { MAX_ATTACHMENT_BYTES } from '../../src/attachments/limits';
-import { browserSuite, screenshotPath } from '../support/browser';
+import { browserSuite, screenshotPath, signInToConsole } from '../support/browser';
 import { deliveryBody, deliveryThrough } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, type TestUser } from '../support/users';
@@ -35,14 +35,7 @@ describe('console: proof of delivery and failure reasons in a browser', function
   const { base, browser } = browserSuite();
 
   async function signIn(who: TestUser, viewport = DESKTOP): Promise<Page> {
-    const context = await browser().newContext({ viewport });
-    const page = await context.newPage();
-    await page.goto(`${base()}/console`);
-    await page.getByLabel('Email').fill(who.user.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('.live-status[data-state="live"]').waitFor();
-    return page;
+    return signInToConsole(browser(), base(), who, viewport);
   }
 
   const overflow = (page: Page) =>

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { AccessTokens } from '../../src/accounts/access-tokens';
 import { createApp } from '../../src/api/app';
-import { browserSuite, screenshotPath } from '../support/browser';
+import { browserSuite, screenshotPath, signInToConsole } from '../support/browser';
 import { stack } from '../support/stack';
 import { deliveryBody, deliveryThrough } from '../support/deliveries';
 import { bearer, createUser, tokenFor, type TestUser } from '../support/users';
@@ -44,14 +44,7 @@ describe('dispatch console in a browser', function () {
   });
 
   async function signIn(who: TestUser, viewport = DESKTOP): Promise<Page> {
-    const context = await browser().newContext({ viewport });
-    const page = await context.newPage();
-    await page.goto(`${base()}/console`);
-    await page.getByLabel('Email').fill(who.user.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByLabel('Password').press('Enter');
-    await page.locator('.live-status[data-state="live"]').waitFor();
-    return page;
+    return signInToConsole(browser(), base(), who, viewport);
   }
 
   const unread = (page: Page) => page.locator('.bell .badge').getAttribute('data-count');
@@ -155,6 +148,17 @@ describe('dispatch console in a browser', function () {
     const events = await stack().db('delivery_events').where({ delivery_id: deliveryId });
     expect(events).to.have.length(4);
     expect(await partnerPage.locator('.timeline li').count()).to.equal(4);
+    // Who did what, in words: the partner reads names, and its own step as "you".
+    const adminName = `${admin.user.first_name} ${admin.user.last_name}`;
+    const steps = (await partnerPage.locator('.timeline li span').allInnerTexts()).map((t) =>
+      t.trim(),
+    );
+    expect(steps).to.deep.equal([
+      'Created by you',
+      `Assigned to ${adminName} by Sam Super`,
+      `Marked in transit by ${adminName}`,
+      `Delivered by ${adminName}`,
+    ]);
     await partnerPage.getByRole('button', { name: /^Notifications/ }).click();
     const items = partnerPage.locator('.notification');
     expect(await items.count()).to.equal(3);

@@ -19,6 +19,7 @@ import { createLogger } from '../../src/logger';
 import {
   currentBuildId,
   promoteWhereDue,
+  routingSettled,
   versionedWorkerOptions,
 } from '../../src/temporal/worker-deployment';
 import { deliveryBody, deliveryThrough } from '../support/deliveries';
@@ -112,6 +113,10 @@ describe('Worker Versioning: shipping a workflow change', function () {
       'the CLI to make version 2 current',
     );
     expect(await currentBuildId(temporalApi(), deploymentName)).to.equal('v2');
+    await waitFor(
+      async () => ((await routingSettled(temporalApi(), deploymentName)) ? true : undefined),
+      'the new routing to reach the task queue',
+    );
 
     const fresh = await deliveryThrough('ASSIGNED', deliveryBody(), app);
     const freshHandle = client.workflow.getHandle(fresh.workflowId);

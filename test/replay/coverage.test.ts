@@ -206,3 +206,24 @@ describe('the recorded histories cover every shape the workflow takes today', ()
     });
   }
 });
+
+describe('the recorded histories cover the bulk create workflow', () => {
+  it('when the histories are read, then one is a deliveryBatchWorkflow run with its chunks, its finish and its batch.completed webhook', async () => {
+    const batches = (await recordedRuns()).filter(
+      (run) =>
+        run.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ===
+        'deliveryBatchWorkflow',
+    );
+    const complete = batches.filter(
+      (run) =>
+        ['createBatchItems', 'finishBatch', 'deliverWebhook'].every((a) => schedules(run, a)) &&
+        run.events.filter(
+          (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createBatchItems',
+        ).length > 1,
+    );
+    expect(
+      complete.length,
+      'no batch history with two chunks, finishBatch and its webhook',
+    ).to.be.at.least(1);
+  });
+});

@@ -16,6 +16,9 @@ export interface Exchange {
 
 const GIVE_UP_MS = 120_000;
 
+/** Answers a client retries (after their Retry-After): the platform asked it to come back. */
+export const RETRIED_STATUSES = [503, 429];
+
 function failureOf(error: unknown): { failure: 'refused' | 'reset'; detail: string } {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const detail = `${cause?.code ?? ''} ${cause?.message ?? String(error)}`.trim();
@@ -24,7 +27,8 @@ function failureOf(error: unknown): { failure: 'refused' | 'reset'; detail: stri
 
 /**
  * An HTTP client that retries like a well-behaved integration: the same request again after a 503
- * (waiting its Retry-After, at most a second) or a failed connection, alternating between the APIs.
+ * or a 429 (admission's refusal of a caller over its share), waiting its Retry-After (at most a
+ * second), or after a failed connection, alternating between the APIs.
  * Every attempt is recorded.
  */
 export class RetryingClient {
@@ -41,7 +45,7 @@ export class RetryingClient {
     return this.inFlight.get(api) ?? 0;
   }
 
-  /** Per phase: the answers and failures seen, the longest wait, and why 503s were given. */
+  /** Per phase: the answers and failures seen, the longest wait, and why 503s and 429s were given. */
   report(): string[] {
     return [...new Set(this.exchanges.map((e) => e.phase))].flatMap((phase) => {
       const attempts = this.exchanges.filter((e) => e.phase === phase);
@@ -51,11 +55,13 @@ export class RetryingClient {
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }
       const reasons = new Set(
-        attempts.filter((e) => e.status === 503).map((e) => `${e.what.split(' ')[0]}: ${e.detail}`),
+        attempts
+          .filter((e) => e.status !== null && e.detail !== undefined)
+          .map((e) => `${e.status} ${e.what.split(' ')[0]}: ${e.detail}`),
       );
       return [
         `${phase}: ${JSON.stringify(Object.fromEntries(seen))}, longest wait ${this.longestWait.get(phase) ?? 0} ms`,
-        ...[...reasons].map((reason) => `  503 ${reason}`),
+        ...[...reasons].map((reason) => `  ${reason}`),
       ];
     });
   }
@@ -73,7 +79,8 @@ export class RetryingClient {
       this.inFlight.set(api, this.inFlightTo(api) + 1);
       try {
         answer = await call(api, method, urlPath, options);
-        const detail = answer.status === 503 ? String(answer.body?.detail) : undefined;
+        const retried = RETRIED_STATUSES.includes(answer.status);
+        const detail = retried ? String(answer.body?.detail) : undefined;
         this.exchanges.push({
           phase,
           api,
@@ -83,7 +90,7 @@ export class RetryingClient {
           failure: null,
           detail,
         });
-        if (answer.status !== 503) {
+        if (!retried) {
           const waited = Date.now() - firstAt;
           const longest = this.longestWait.get(firstPhase) ?? 0;
           this.longestWait.set(firstPhase, Math.max(waited, longest));

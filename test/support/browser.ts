@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { closeServer } from '../../src/api/listen';
 import { stack } from './stack';
 import { baseUrl } from './base-url';
@@ -67,4 +67,21 @@ export function browserSuite(handler: () => RequestListener = () => stack().app.
     base: () => base!,
     browser: () => browser!,
   };
+}
+
+/** A fresh browser context signed in to the console as `who`, once its live stream is up. */
+export async function signInToConsole(
+  browser: Browser,
+  base: string,
+  who: { user: { email: string }; password: string },
+  viewport = { width: 1280, height: 860 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  await page.goto(`${base}/console`);
+  await page.getByLabel('Email').fill(who.user.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByLabel('Password').press('Enter');
+  await page.locator('.live-status[data-state="live"]').waitFor();
+  return page;
 }

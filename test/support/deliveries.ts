@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { deliveryStartOptions } from '../../src/deliveries/delivery-runs';
+import type { DispatchSettings } from '../../src/domain/dispatch';
 import { deliveryWorkflow } from '../../src/workflows';
 import type {
   DeliveryDeadlines,
@@ -27,12 +28,21 @@ export interface StartedDelivery {
  * the row (the API is not involved here).
  */
 export async function startDelivery(
-  opts: { partnerId?: string; taskQueue?: string; deadlines?: DeliveryDeadlines } = {},
+  opts: {
+    partnerId?: string;
+    taskQueue?: string;
+    deadlines?: DeliveryDeadlines;
+    dispatch?: DispatchSettings;
+  } = {},
 ): Promise<StartedDelivery> {
   const { client, config, db } = stack();
-  const { taskQueue = stack().taskQueue, deadlines } = opts;
+  const { taskQueue = stack().taskQueue, deadlines, dispatch } = opts;
   const partnerId = opts.partnerId ?? (await createUser({ role: 'partner' })).user.id;
-  const input = { ...deliveryInput(partnerId), ...(deadlines ? { deadlines } : {}) };
+  const input = {
+    ...deliveryInput(partnerId),
+    ...(deadlines ? { deadlines } : {}),
+    ...(dispatch ? { dispatch } : {}),
+  };
   const handle = await client.workflow.start(
     deliveryWorkflow,
     deliveryStartOptions({ ...config, TEMPORAL_TASK_QUEUE: taskQueue }, input),

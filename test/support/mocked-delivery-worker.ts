@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import type { DispatchActivities } from '../../src/activities/dispatch';
 import { createNotificationActivities } from '../../src/activities/notifications';
 import type { OutboundActivities } from '../../src/activities/outbound';
 import type { ReadModelActivities } from '../../src/activities/read-model';
@@ -39,7 +40,8 @@ const unexpected = (name: string) => async (): Promise<never> => {
  */
 export async function withMockedWorker<T>(
   env: TestWorkflowEnvironment,
-  activities: Pick<DeliveryActivities, 'recordDeliveryEvent'> & Partial<DeliveryActivities>,
+  activities: Pick<DeliveryActivities, 'recordDeliveryEvent'> &
+    Partial<DeliveryActivities & DispatchActivities>,
   body: (taskQueue: string) => Promise<T>,
 ): Promise<T> {
   const taskQueue = `unit-${randomUUID()}`;

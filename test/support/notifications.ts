@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryChangeType, DeliveryProof } from '../../src/domain/delivery-events';
 import type { DeliveryStatus } from '../../src/domain/delivery-status';
 import type { FailureReason } from '../../src/domain/failure-reasons';
+import { findWebhookEndpoint } from '../../src/db/repositories/webhooks';
 import { planDeliveryFanOut } from '../../src/notifications/delivery-notifications';
 import type { EmailMessage } from '../../src/notifications/email-message';
-import type { WebhookJob } from '../../src/notifications/webhook-message';
+import type { WebhookEvent, WebhookJob } from '../../src/notifications/webhook-message';
 import type { DropoffWindow } from '../../src/schemas/deliveries';
 import { newTrackingToken } from '../../src/tracking/tracking-token';
 import type { DeliveryEventRecord, OutboundJob } from '../../src/workflows/delivery-event';
@@ -104,15 +105,24 @@ export function emailsIn(jobs: readonly OutboundJob[]): EmailMessage[] {
 }
 
 /** The partner webhook a fan-out sends (its `deliverWebhook` job), or null. */
-export function webhookIn(jobs: readonly OutboundJob[]): WebhookJob | null {
-  return (jobs.find((job) => job.activity === 'deliverWebhook')?.payload as WebhookJob) ?? null;
+/** The delivery change's webhook job, if it has one (a change's event is a delivery event). */
+export function webhookIn(
+  jobs: readonly OutboundJob[],
+): (WebhookJob & { event: WebhookEvent }) | null {
+  const job = jobs.find((candidate) => candidate.activity === 'deliverWebhook');
+  return (job?.payload as (WebhookJob & { event: WebhookEvent }) | undefined) ?? null;
 }
 
 /**
  * Stores the in-app notifications of a change as the record activity does, in a transaction,
- * with the notice's tracking token standing for the stored row's.
+ * with the notice's tracking token standing for the stored row's and the partner's endpoint read
+ * as the activity reads it with the row.
  */
 export function recordDeliveryNotifications(n: Notice) {
   const links = { settings: stack().activityDeps.notifications, trackingToken: n.trackingToken };
-  return stack().db.transaction((trx) => planDeliveryFanOut(trx, recordOf(n), links));
+  const record = recordOf(n);
+  return stack().db.transaction(async (trx) => {
+    const webhookEndpoint = Boolean(await findWebhookEndpoint(trx, record.delivery.partner_id));
+    return planDeliveryFanOut(trx, record, links, { store: true, webhookEndpoint });
+  });
 }

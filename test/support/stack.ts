@@ -9,6 +9,7 @@ import { composeApi, connectDeliveryClient } from '../../src/composition/api';
 import { composeWorker } from '../../src/composition/worker';
 import { loadConfig, type Config } from '../../src/config';
 import { createDb, migrateToLatest, type Db } from '../../src/db/knex';
+import { EMBEDDED_CREDENTIALS } from '../../src/dev/database-url';
 import { startEmbeddedPostgres } from '../../src/dev/embedded-postgres';
 import { ensureTemporalCli } from '../../src/dev/temporal-cli';
 import { startTemporalDevServer } from '../../src/dev/temporal-dev-server';
@@ -16,6 +17,7 @@ import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/connect';
 import { installTemporalRuntime } from '../../src/temporal/runtime';
 import { freePort } from './free-port';
+import { startTemporalCluster } from './temporal-cluster';
 
 /** One real PostgreSQL and one real Temporal dev server for the whole test run. */
 export interface TestStack {
@@ -43,10 +45,27 @@ export function stack(): TestStack {
 export interface StackOptions {
   /** Run the delivery worker in this process (default); the bench runs it as its own process. */
   inProcessWorker?: boolean;
+  /**
+   * The dev server (default), or Temporal's server as a cluster of four processes on the stack's
+   * PostgreSQL (test/support/temporal-cluster.ts): the bench's production shape.
+   */
+  temporal?: 'dev-server' | 'cluster';
+}
+
+/** Temporal's server as a cluster on the stack's PostgreSQL, stopped before it (stops run last first). */
+async function startCluster(tmp: string, pgPort: number): Promise<string> {
+  const cluster = await startTemporalCluster({
+    dir: tmp,
+    postgres: { port: pgPort, ...EMBEDDED_CREDENTIALS },
+    namespace: 'default',
+  });
+  stops.push(cluster.stop);
+  return cluster.address;
 }
 
 export async function startStack({
   inProcessWorker = true,
+  temporal: temporalKind = 'dev-server',
 }: StackOptions = {}): Promise<TestStack> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'delivery-test-'));
   stops.push(() => rm(tmp, { recursive: true, force: true }));
@@ -55,14 +74,17 @@ export async function startStack({
 
   const cli = await ensureTemporalCli();
   const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
-  const temporal = startTemporalDevServer({
-    cliPath: cli.path,
-    port: temporalPort,
-    uiPort: null,
-    dbFile: null,
-    namespace: 'default',
-  });
-  stops.push(temporal.stop);
+  const devServer =
+    temporalKind === 'dev-server'
+      ? startTemporalDevServer({
+          cliPath: cli.path,
+          port: temporalPort,
+          uiPort: null,
+          dbFile: null,
+          namespace: 'default',
+        })
+      : undefined;
+  if (devServer) stops.push(devServer.stop);
   const pg = await startEmbeddedPostgres({
     dataDir: path.join(tmp, 'postgres'),
     port: pgPort,
@@ -70,6 +92,7 @@ export async function startStack({
     persistent: false,
   });
   stops.push(pg.stop);
+  const temporal = { address: devServer?.address ?? (await startCluster(tmp, pgPort)) };
 
   const taskQueue = `test-deliveries-${process.pid}`;
   const config = loadConfig({
@@ -107,7 +130,7 @@ export async function startStack({
   stops.push(() => client.connection.close());
   await ensureSearchAttributes(client);
 
-  const activityDeps = activityDepsFrom(config, db, logger);
+  const activityDeps = activityDepsFrom(config, db, logger, client);
   if (inProcessWorker) {
     const worker = await composeWorker(config, {
       logger,

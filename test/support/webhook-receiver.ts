@@ -9,8 +9,8 @@ export interface ReceivedWebhook {
 /** A local partner endpoint: records every request and answers with the next scripted status. */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
-  /** Statuses to answer, in order; once used up, 200. */
-  script: number[] = [];
+  /** Statuses (or statuses with a body) to answer, in order; once used up, 200. */
+  script: (number | { status: number; body: string })[] = [];
   private server!: http.Server;
 
   async start(): Promise<this> {
@@ -20,7 +20,9 @@ export class WebhookReceiver {
       req.on('data', (chunk: string) => (body += chunk));
       req.on('end', () => {
         this.received.push({ headers: req.headers, body });
-        res.writeHead(this.script.shift() ?? 200).end();
+        const next = this.script.shift() ?? 200;
+        if (typeof next === 'number') res.writeHead(next).end();
+        else res.writeHead(next.status, { 'Content-Type': 'text/plain' }).end(next.body);
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));

@@ -53,6 +53,14 @@ describe('the compose stack and the resilience suite’s Temporal cluster', () =
       expect(service(name).image, name).to.equal(`temporalio/admin-tools:${version}`);
   });
 
+  it('when the resilience suite runs on a fresh clone, then its npm script builds the server first', () => {
+    const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const steps = scripts['test:resilience']!.split(' && ');
+    const build = steps.indexOf('node scripts/ensure-temporal-server.js');
+    expect(build, 'the build step').to.be.greaterThan(-1);
+    expect(build).to.be.lessThan(steps.findIndex((step) => step.startsWith('mocha')));
+  });
+
   it('when compose sets up the schema and the namespace, then it runs the scripts the cluster runs', () => {
     for (const [name, script] of [
       ['temporal-schema', SCHEMA_SCRIPT],

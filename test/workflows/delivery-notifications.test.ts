@@ -152,9 +152,13 @@ describe('delivery notifications, end to end through the workflow', () => {
     expect(failed!.headers['webhook-id']).to.equal(delivered!.headers['webhook-id']);
     expect(JSON.parse(delivered!.body).type).to.equal('delivery.created');
 
-    const list = await request(stack().app.callback())
-      .get('/api/v1/webhooks/attempts')
-      .set(bearer(partner.token));
+    // The attempt is recorded once the partner's answer is read, just after the receiver saw it.
+    const list = await waitFor(async () => {
+      const res = await request(stack().app.callback())
+        .get('/api/v1/webhooks/attempts')
+        .set(bearer(partner.token));
+      return res.body.data.length >= 2 ? res : undefined;
+    }, 'both attempts listed');
     expect(
       list.body.data.map((a: { status_code: number; attempt: number }) => [
         a.status_code,

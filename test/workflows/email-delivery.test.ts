@@ -196,4 +196,41 @@ describe('email through Postmark: the real client against a Postmark-like server
     );
     expect(stdout).to.include(`To: ${msg.to}`).and.include(msg.textBody).and.include('outbox');
   });
+
+  it('when a change’s emails go to the outbox and the activity is retried, then each is written once and the retry reports what an earlier try finished', async () => {
+    const outbox = createEmailActivities(stack().activityDeps);
+    const [first, second, rejected] = [message(), message(), message()];
+    await stack().db('email_messages').insert({
+      key: rejected.key,
+      to_address: rejected.to,
+      subject: rejected.subject,
+      text_body: rejected.textBody,
+      html_body: rejected.htmlBody,
+      tag: rejected.tag,
+      status: 'failed',
+      attempts: 1,
+      last_error: 'Inactive recipient',
+    });
+
+    const once = await new MockActivityEnvironment().run(outbox.sendEmails, [first]);
+    const again = await new MockActivityEnvironment().run(outbox.sendEmails, [
+      first,
+      second,
+      rejected,
+    ]);
+
+    expect(once).to.deep.equal([{ key: first.key, outcome: 'outbox' }]);
+    expect(again).to.deep.equal([
+      { key: first.key, outcome: 'sent-before' },
+      { key: second.key, outcome: 'outbox' },
+      { key: rejected.key, outcome: 'rejected', reason: 'Inactive recipient' },
+    ]);
+    for (const msg of [first, second]) {
+      expect(await findEmailByKey(stack().db, msg.key)).to.include({
+        status: 'outbox',
+        attempts: 1,
+        text_body: msg.textBody,
+      });
+    }
+  });
 });

@@ -20,7 +20,24 @@ interface LifecycleCost {
   activities: string[];
 }
 
-function costOf(events: HistoryEvent[]): LifecycleCost {
+/**
+ * The history without workflow tasks that never completed (timed out on a loaded machine, say):
+ * the machine's weather, not the workflow's cost; their retry is counted like any task.
+ */
+function withoutLostTasks(history: HistoryEvent[]): HistoryEvent[] {
+  const lost = new Set<string>();
+  for (const e of history) {
+    const attempt = e.workflowTaskTimedOutEventAttributes ?? e.workflowTaskFailedEventAttributes;
+    if (!attempt) continue;
+    for (const id of [e.eventId, attempt.scheduledEventId, attempt.startedEventId]) {
+      if (id) lost.add(id.toString());
+    }
+  }
+  return history.filter((e) => !lost.has(e.eventId!.toString()));
+}
+
+function costOf(history: HistoryEvent[]): LifecycleCost {
+  const events = withoutLostTasks(history);
   const activities = events.flatMap(
     (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
   );

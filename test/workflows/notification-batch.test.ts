@@ -3,12 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { expect } from 'chai';
+import { createActivities } from '../../src/activities';
 import {
   createNotificationActivities,
   type NotificationOutcome,
 } from '../../src/activities/notifications';
 import type { OutboundJob } from '../../src/activities/outbound';
-import { createWebhookActivities } from '../../src/activities/webhooks';
 import { upsertWebhookEndpoint } from '../../src/db/repositories/webhooks';
 import type { EmailMessage } from '../../src/notifications/email-message';
 import type { WebhookJob } from '../../src/notifications/webhook-message';
@@ -72,7 +72,7 @@ describe('one change’s emails and webhook in one activity (sendNotifications)'
   function emailsFailingOnce(sent: EmailMessage[][] = []) {
     let tries = 0;
     return createNotificationActivities({
-      ...createWebhookActivities(stack().db, stack().activityDeps.webhooks),
+      deliverWebhook: createActivities(stack().activityDeps).deliverWebhook,
       async sendEmails(messages) {
         tries += 1;
         if (tries === 1) throw ApplicationFailure.retryable('503', 'email-transient');
@@ -116,7 +116,7 @@ describe('one change’s emails and webhook in one activity (sendNotifications)'
 
     // Without a transient failure beside it, the refusal is the batch's answer, not a retry.
     const alone = createNotificationActivities({
-      ...createWebhookActivities(stack().db, stack().activityDeps.webhooks),
+      deliverWebhook: createActivities(stack().activityDeps).deliverWebhook,
       sendEmails: async () => [],
     });
     receiver.script = [410];

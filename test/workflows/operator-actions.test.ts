@@ -106,6 +106,11 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       'resumed',
       'status_changed',
     ]);
+    // The operator's own reason, and who Temporal says they were, reach the timeline.
+    const resumed = (await timeline(id)).find((e) => e.type === 'resumed');
+    expect(resumed?.reason).to.match(
+      /^An operator \(.+\) terminated the previous workflow run: "stuck\?"; this run resumes from the stored state\.$/,
+    );
     const done = await setStatus(id, admin.token, 'COMPLETED');
     expect(done.status).to.equal(200);
     await stack().client.workflow.getHandle(workflowId).result();

@@ -1,10 +1,8 @@
 import type { Context } from 'koa';
 import { problemFor } from '../problem';
 import { HttpProblem } from './errors';
-import { jsonLimitExceeded } from './json-limits';
+import { DEFAULT_JSON_LIMITS, jsonLimitExceeded, type JsonLimits } from './json-limits';
 import { assertIdentityEncoding, hasBody, readBoundedBody, unsupported } from './request-body';
-
-const LIMIT_BYTES = 1024 * 1024;
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -33,15 +31,18 @@ function decodeUtf8(bytes: Buffer): string {
 
 /**
  * Reads a JSON request body, exactly as sent or not at all: not JSON, another charset or a
- * content encoding → 415; over 1 MiB, too deep or too many values → 413; not UTF-8 or unparsable
- * → 400. An absent body reads as `undefined` so the route's schema decides whether that is allowed.
+ * content encoding → 415; over its bytes (1 MiB unless the route allows more), too deep or too
+ * many values → 413; not UTF-8 or unparsable → 400. An absent body reads as `undefined` so the route's schema decides whether that is allowed.
  */
-export async function readJsonBody(ctx: Context): Promise<unknown> {
+export async function readJsonBody(
+  ctx: Context,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): Promise<unknown> {
   if (!hasBody(ctx)) return undefined;
   assertPlainJson(ctx);
-  const text = decodeUtf8(await readBoundedBody(ctx, LIMIT_BYTES, 'malformed-json'));
+  const text = decodeUtf8(await readBoundedBody(ctx, limits.bytes, 'malformed-json'));
   if (text.trim() === '') return undefined;
-  const exceeded = jsonLimitExceeded(text);
+  const exceeded = jsonLimitExceeded(text, limits.values);
   if (exceeded) {
     throw new HttpProblem(problemFor('payload-too-large', `The request body ${exceeded}.`));
   }

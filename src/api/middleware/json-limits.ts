@@ -3,6 +3,14 @@ export const MAX_JSON_DEPTH = 32;
 /** Members and elements in all: far above any real request, far below what costs the server. */
 export const MAX_JSON_VALUES = 1000;
 
+/** A JSON body's bounds: its bytes and its members and elements in all. */
+export interface JsonLimits {
+  bytes: number;
+  values: number;
+}
+
+export const DEFAULT_JSON_LIMITS: JsonLimits = { bytes: 1024 * 1024, values: MAX_JSON_VALUES };
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -15,7 +23,7 @@ const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * parsed, so a hostile body is refused for the price of reading it. Malformed text is left to
  * JSON.parse; this only counts brackets and commas outside strings.
  */
-export function jsonLimitExceeded(text: string): string | null {
+export function jsonLimitExceeded(text: string, maxValues = MAX_JSON_VALUES): string | null {
   let depth = 0;
   let values = 0;
   let inString = false;
@@ -40,7 +48,7 @@ export function jsonLimitExceeded(text: string): string | null {
       justOpened = true;
       if (depth > MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
     } else if (CLOSE.has(c)) depth--;
-    if (values > MAX_JSON_VALUES) return `holds more than ${MAX_JSON_VALUES} values`;
+    if (values > maxValues) return `holds more than ${maxValues} values`;
   }
   return null;
 }

@@ -4,7 +4,10 @@ import { adminRoutes } from './admins';
 import { apiKeyRoutes } from './api-keys';
 import { attachmentRoutes } from './attachments';
 import { authRoutes } from './auth';
+import { batchRoutes } from './batches';
 import { deliveryRoutes } from './deliveries';
+import { dispatchRoutes } from './dispatch';
+import { deliveryStatsRoutes } from './delivery-stats';
 import { healthRoutes } from './health';
 import { notificationRoutes } from './notifications';
 import { selfServiceRoutes } from './self-service';
@@ -20,7 +23,10 @@ export function allRoutes(deps: AppDeps): Route[] {
     ...selfServiceRoutes(deps),
     ...userRoutes(deps),
     ...adminRoutes(deps),
+    ...batchRoutes(deps),
+    ...deliveryStatsRoutes(deps),
     ...deliveryRoutes(deps),
+    ...dispatchRoutes(deps),
     ...attachmentRoutes(deps),
     ...notificationRoutes(deps),
     ...webhookRoutes(deps),

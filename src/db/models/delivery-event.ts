@@ -15,6 +15,8 @@ export class DeliveryEventModel extends Model {
   to_status!: DeliveryStatus;
   actor_id!: string | null;
   actor_api_key_id!: string | null;
+  /** The assignee once this event happened (null before the column existed). */
+  assigned_to!: string | null;
   reason!: string | null;
   details!: DeliveryEventDetails | null;
   at!: Date;

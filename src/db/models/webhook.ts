@@ -7,6 +7,8 @@ export class WebhookEndpointModel extends Model {
   partner_id!: string;
   url!: string;
   secret!: string;
+  failing_since!: Date | null;
+  disabled_at!: Date | null;
   created_at!: Date;
   updated_at!: Date;
 }
@@ -22,5 +24,10 @@ export class WebhookAttemptModel extends Model {
   status_code!: number | null;
   error!: string | null;
   attempt!: number;
+  payload!: unknown;
+  response_excerpt!: string | null;
+  duration_ms!: number | null;
+  next_retry_at!: Date | null;
+  replay_of!: string | null;
   created_at!: Date;
 }

@@ -32,6 +32,30 @@ export async function beginEmailAttempt(
   return result.rows[0] ?? (await findEmailByKey(db, message.key))!;
 }
 
+/**
+ * Writes messages to the outbox (no Postmark token), all in one statement: new ones as their
+ * first attempt, pending ones as another. Returns the keys written now; the others had reached a
+ * final status before (read them with `findEmailByKey`).
+ */
+export async function writeEmailsToOutbox(
+  db: Queryable,
+  messages: readonly EmailMessage[],
+): Promise<Set<string>> {
+  // One row may be affected once per statement: a key twice would fail the whole batch.
+  const unique = [...new Map(messages.map((m) => [m.key, m])).values()];
+  if (unique.length === 0) return new Set();
+  const result = await db.raw<{ rows: { key: string }[] }>(
+    `insert into ${TABLE} (key, to_address, subject, text_body, html_body, tag, attempts, status)
+     values ${unique.map(() => "(?, ?, ?, ?, ?, ?, 1, 'outbox')").join(', ')}
+     on conflict (key) do update
+       set attempts = ${TABLE}.attempts + 1, status = 'outbox', updated_at = now()
+       where ${TABLE}.status = 'pending'
+     returning key`,
+    unique.flatMap((m) => [m.key, m.to, m.subject, m.textBody, m.htmlBody, m.tag]),
+  );
+  return new Set(result.rows.map((row) => row.key));
+}
+
 export async function findEmailByKey(db: Queryable, key: string): Promise<EmailRecord | undefined> {
   return emails(db).where({ key }).first();
 }

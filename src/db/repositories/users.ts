@@ -39,6 +39,20 @@ export async function findUserById(db: Queryable, id: string): Promise<UserModel
   return UserModel.query(db).findById(id);
 }
 
+/** Who a message goes to: a user's id and address. */
+export interface UserAddress {
+  id: string;
+  email: string;
+}
+
+/**
+ * A SQL expression for statements of other repositories: the addresses of the users matching
+ * `condition` (over `u`), as a JSON array, read with their row instead of in a query of their own.
+ */
+export const userAddressesWhere = (condition: string): string =>
+  `(select coalesce(json_agg(json_build_object('id', u.id, 'email', u.email)), '[]'::json)
+      from users u where ${condition})`;
+
 export async function findUsersByIds(db: Queryable, ids: readonly string[]): Promise<UserModel[]> {
   return UserModel.query(db).findByIds(ids as string[]);
 }

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import type { NotificationContent, WebhookEventType } from '../../domain/notification-rules';
+import type {
+  DeliveryWebhookEventType,
+  NotificationContent,
+} from '../../domain/notification-rules';
 import type { DeliveryEventRecord, OutboundJob } from '../../workflows/delivery-event';
 import type { NotificationSettings } from '../notification-settings';
 
@@ -9,6 +12,8 @@ export interface Notice {
   /** Unique per event and recipient: dedupes the in-app row and every channel's message. */
   eventKey: string;
   content: NotificationContent;
+  /** Where the console shows it to this person: the delivery's page unless given. */
+  consoleUrl?: string;
 }
 
 /** The person the parcel is for: an email address on the delivery, not a user. */
@@ -34,8 +39,11 @@ export interface ChannelContext {
   notices: readonly Notice[];
   /** What the delivery's recipient is told, if it has an email address and hears of this. */
   recipient: RecipientNotice | null;
-  /** The partner-facing event type, for changes only (deadlines are not published to partners). */
-  partnerEvent: WebhookEventType | null;
+  /**
+   * The partner-facing event type when the partner's systems hear of it: a change (deadlines are
+   * not published to partners), and the partner has an endpoint (read with the row).
+   */
+  partnerEvent: DeliveryWebhookEventType | null;
   links: DeliveryLinks;
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { findWebhookEndpoint } from '../../db/repositories/webhooks';
-import type { WebhookEventType } from '../../domain/notification-rules';
+import type { DeliveryWebhookEventType } from '../../domain/notification-rules';
 import type { DeliveryEventRecord } from '../../workflows/delivery-event';
 import { deliveryResource } from '../../tracking/delivery-resource';
 import type { WebhookEvent } from '../webhook-message';
@@ -14,7 +13,7 @@ function webhookEventId(eventKey: string): string {
 
 function webhookEvent(
   record: DeliveryEventRecord,
-  type: WebhookEventType,
+  type: DeliveryWebhookEventType,
   links: DeliveryLinks,
 ): WebhookEvent {
   // Presented as the API presents it, so a partner reads one shape in both places.
@@ -42,13 +41,15 @@ function webhookEvent(
   };
 }
 
-/** The partner's registered endpoint hears every change of its deliveries, signed. */
+/**
+ * The partner's registered endpoint hears every change of its deliveries, signed. No endpoint,
+ * no job (`partnerEvent` is null), so no activity: the sender reads the endpoint again anyway.
+ */
 export const webhookChannel: NotificationChannel = {
   name: 'webhook',
-  async plan({ trx, record, partnerEvent, links }) {
+  async plan({ record, partnerEvent, links }) {
     if (!partnerEvent) return null;
     const partnerId = record.delivery.partner_id;
-    if (!(await findWebhookEndpoint(trx, partnerId))) return null;
     return webhookJob({ partnerId, event: webhookEvent(record, partnerEvent, links) });
   },
 };

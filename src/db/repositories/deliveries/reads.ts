@@ -115,6 +115,9 @@ export async function listDeliveries(
   if (filters.status) query.where('deliveries.status', filters.status);
   if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
   if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
+  if (filters.returned_to_queue) {
+    query.whereNotNull('deliveries.returned_to_queue_at').where('deliveries.status', 'CREATED');
+  }
   if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
   if (filters.date_to) {
     query.where('deliveries.delivery_date', '<=', filters.date_to);
@@ -135,6 +138,8 @@ export async function deliveryTimeline(
 ): Promise<StoredTimelineEvent[]> {
   const rows = await db('delivery_events as e')
     .leftJoin('api_keys as k', 'k.id', 'e.actor_api_key_id')
+    .leftJoin('users as actor', 'actor.id', 'e.actor_id')
+    .leftJoin('users as assignee', 'assignee.id', 'e.assigned_to')
     .where({ 'e.delivery_id': deliveryId })
     .orderBy('e.seq')
     .select(
@@ -143,6 +148,9 @@ export async function deliveryTimeline(
       'e.to_status',
       'e.actor_id',
       'k.name as actor_key_name',
+      db.raw("nullif(trim(actor.first_name || ' ' || actor.last_name), '') as actor_name"),
+      'e.assigned_to',
+      db.raw("nullif(trim(assignee.first_name || ' ' || assignee.last_name), '') as assignee_name"),
       'e.reason',
       'e.details',
       'e.at',
@@ -219,8 +227,8 @@ export async function findTrackedDelivery(
 }
 
 /**
- * Every active admin with the count of deliveries in their hands, least loaded first, then by
- * name. One statement: the open deliveries come from the (status, created_at, id) index and are
+ * Every active admin with the count of deliveries in their hands, their availability, capacity
+ * and unanswered offers, least loaded first, then by name. One statement: the open deliveries come from the (status, created_at, id) index and are
  * joined to the admins, so the cost follows the open deliveries, not the whole history.
  */
 export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
@@ -237,7 +245,13 @@ export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
       'users.email',
       'users.first_name',
       'users.last_name',
+      'users.available',
+      'users.capacity',
       db.raw('count(deliveries.id)::int as open_deliveries'),
+      // Auto-dispatch's unanswered offers: one small indexed count per admin, same statement.
+      db.raw(
+        "(select count(*) from delivery_offers o where o.admin_id = users.id and o.status = 'pending')::int as pending_offers",
+      ),
     )
     .orderByRaw(
       "open_deliveries, lower(trim(users.first_name || ' ' || users.last_name)), lower(users.email), users.id",

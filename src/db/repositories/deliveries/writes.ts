@@ -5,6 +5,8 @@ import type { Delivery } from '../../../schemas/deliveries';
 import type { DeliveryModel } from '../../models/delivery';
 import type { DeliveryEventModel } from '../../models/delivery-event';
 import type { RowInput } from '../../models/row-input';
+import { userAddressesWhere, type UserAddress } from '../users';
+import { partnerHasWebhookEndpoint } from '../webhooks';
 
 /** A new delivery row as the API or the workflow writes it; both write the same values. */
 export interface NewDeliveryRow {
@@ -56,7 +58,9 @@ function rowOf({
   };
 }
 
-function eventOf(event: NewDeliveryEvent): Omit<RowInput<DeliveryEventModel>, 'seq'> {
+function eventOf(
+  event: NewDeliveryEvent,
+): Omit<RowInput<DeliveryEventModel>, 'seq' | 'assigned_to'> {
   return {
     delivery_id: event.deliveryId,
     event_key: event.eventKey,
@@ -85,6 +89,19 @@ const bindings = (values: unknown[]): Knex.RawBinding[] =>
 const eventValues = (event: NewDeliveryEvent) => bindings(Object.values(eventOf(event)).slice(1));
 
 /**
+ * A CTE appending the event to the row `source` returned (its bindings: `eventValues`), with the
+ * assignee the row was left with when `source` returns it.
+ */
+const eventFrom = (source: string, event: NewDeliveryEvent, { withAssignee = false } = {}) =>
+  `event as (
+       insert into delivery_events (${EVENT_COLUMNS}${withAssignee ? ', assigned_to' : ''})
+       select id, ${eventValues(event)
+         .map(() => '?')
+         .join(', ')}${withAssignee ? ', assigned_to' : ''} from ${source}
+       on conflict (event_key) do nothing
+     )`;
+
+/**
  * Inserts the row and its creation event in one statement, unless the key already has a row (a
  * repeat, or the workflow wrote it first). Returns the stored row's tracking token: this one, or
  * the one the other writer stored.
@@ -103,13 +120,7 @@ export async function insertNewDelivery(
          .join(', ')})
        on conflict do nothing
        returning id
-     ), event as (
-       insert into delivery_events (${EVENT_COLUMNS})
-       select id, ${eventValues(created)
-         .map(() => '?')
-         .join(', ')} from inserted
-       on conflict (event_key) do nothing
-     )
+     ), ${eventFrom('inserted', created)}
      select ?::text as tracking_token from inserted
      union all
      select tracking_token from deliveries where id = ? and not exists (select 1 from inserted)`,
@@ -134,25 +145,42 @@ export async function insertNewDelivery(
  */
 export type StoredState = Pick<DeliveryModel, 'status' | 'assigned_to' | 'tracking_token'>;
 
+/** What the record activity learns with the row, so that planning its messages reads nothing more. */
+export interface LockedDelivery {
+  row: StoredState | undefined;
+  eventExists: boolean;
+  /** Whether the delivery's partner has a webhook endpoint registered now. */
+  webhookEndpoint: boolean;
+  /** The addresses of the partner, the stored assignee and the `people` asked for. */
+  people: UserAddress[];
+}
+
 /**
- * The row's state, locked for the rest of the transaction, and whether the event is already
- * stored (one round trip). No row means no event either: events reference their row.
+ * The row's state, locked for the rest of the transaction, whether the event is already stored,
+ * whether the partner has a webhook endpoint and who may hear of the change (one round trip). No
+ * row means no event either: events reference their row.
  */
 export async function lockDeliveryForEvent(
   trx: Knex.Transaction,
   deliveryId: string,
   eventKey: string,
-): Promise<{ row: StoredState | undefined; eventExists: boolean }> {
-  const result = await trx.raw<{ rows: (StoredState & { recorded: boolean })[] }>(
+  people: readonly string[] = [],
+): Promise<LockedDelivery> {
+  const asked = people.map(() => '?::uuid');
+  const result = await trx.raw<{
+    rows: (StoredState & { recorded: boolean; webhook_endpoint: boolean; people: UserAddress[] })[];
+  }>(
     `select d.status, d.assigned_to, d.tracking_token,
-            exists (select 1 from delivery_events e where e.event_key = ?) as recorded
+            exists (select 1 from delivery_events e where e.event_key = ?) as recorded,
+            ${partnerHasWebhookEndpoint('d.partner_id')} as webhook_endpoint,
+            ${userAddressesWhere(`u.id in (${['d.partner_id', 'd.assigned_to', ...asked].join(', ')})`)} as people
        from deliveries d where d.id = ? for update of d`,
-    [eventKey, deliveryId],
+    [eventKey, ...people, deliveryId],
   );
   const found = result.rows[0];
-  if (!found) return { row: undefined, eventExists: false };
-  const { recorded, ...row } = found;
-  return { row, eventExists: recorded };
+  if (!found) return { row: undefined, eventExists: false, webhookEndpoint: false, people: [] };
+  const { recorded, webhook_endpoint: webhookEndpoint, people: addresses, ...row } = found;
+  return { row, eventExists: recorded, webhookEndpoint, people: addresses };
 }
 
 /**
@@ -162,12 +190,15 @@ export async function lockDeliveryForEvent(
 export async function findRecordedEvent(
   db: Queryable,
   eventKey: string,
-): Promise<{ trackingToken: string } | undefined> {
+): Promise<{ trackingToken: string; webhookEndpoint: boolean } | undefined> {
   const found = (await db('delivery_events as e')
     .join('deliveries as d', 'd.id', 'e.delivery_id')
     .where('e.event_key', eventKey)
-    .first('d.tracking_token')) as { tracking_token: string } | undefined;
-  return found && { trackingToken: found.tracking_token };
+    .first(
+      'd.tracking_token',
+      db.raw(`${partnerHasWebhookEndpoint('d.partner_id')} as webhook_endpoint`),
+    )) as { tracking_token: string; webhook_endpoint: boolean } | undefined;
+  return found && { trackingToken: found.tracking_token, webhookEndpoint: found.webhook_endpoint };
 }
 
 /**
@@ -192,7 +223,10 @@ export async function insertDeliveryRow(db: Queryable, row: NewDeliveryRow): Pro
   return other.tracking_token;
 }
 
-/** Moves the row to the delivery's new state and appends the event, in one statement. */
+/**
+ * Moves the row to the delivery's new state, appends the event and tells the open tracking pages
+ * (`pg_notify`, delivered on commit), in one statement.
+ */
 export async function updateDeliveryWithEvent(
   db: Queryable,
   delivery: Delivery,
@@ -201,13 +235,9 @@ export async function updateDeliveryWithEvent(
   await db.raw(
     `with moved as (
        update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?
-        where id = ? returning id
-     )
-     insert into delivery_events (${EVENT_COLUMNS})
-     select id, ${eventValues(event)
-       .map(() => '?')
-       .join(', ')} from moved
-     on conflict (event_key) do nothing`,
+        where id = ? returning id, assigned_to
+     ), ${eventFrom('moved', event, { withAssignee: true })}
+     select pg_notify(?, id::text) from moved`,
     [
       delivery.status,
       delivery.assigned_to,
@@ -216,6 +246,7 @@ export async function updateDeliveryWithEvent(
       delivery.updated_at,
       delivery.id,
       ...eventValues(event),
+      DELIVERY_CHANGE_CHANNEL,
     ],
   );
 }
@@ -229,14 +260,6 @@ export async function appendDeliveryEvent(db: Queryable, event: NewDeliveryEvent
  * have changed; every API process LISTENs on it (the live tracking pages).
  */
 export const DELIVERY_CHANGE_CHANNEL = 'delivery_changes';
-
-/**
- * Announces that the delivery changed. Inside the caller's transaction PostgreSQL delivers it on
- * commit, so a listener that reads the delivery back sees the change.
- */
-export async function announceDeliveryChange(db: Queryable, deliveryId: string): Promise<void> {
-  await db.raw('select pg_notify(?, ?)', [DELIVERY_CHANGE_CHANNEL, deliveryId]);
-}
 
 /**
  * The tracking link's new token: the old one matches no row from now on, and the announcement

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import request from 'supertest';
+import { createApp } from '../../src/api/app';
+import { DELIVERY_STATUSES } from '../../src/domain/delivery-status';
+import { browserSuite } from '../support/browser';
+import { createdDeliveryId } from '../support/deliveries';
+import { stack } from '../support/stack';
+import { bearer, createUser, createUserWithToken, type TestUser } from '../support/users';
+
+const TEMPORAL_UI = 'http://temporal-ui.test:8233';
+
+/** The super admin's Overview tab in Chromium, on an app whose TEMPORAL_UI_URL is set. */
+describe('console overview in a browser', function () {
+  this.timeout(120_000);
+  const { base, browser } = browserSuite(() => {
+    const { deps, config } = stack();
+    return createApp({ ...deps, config: { ...config, TEMPORAL_UI_URL: TEMPORAL_UI } }).callback();
+  });
+  let boss: TestUser & { token: string };
+  const tag = randomUUID().slice(0, 8);
+  const products = [`Mango crate ${tag}`, `Apricot box ${tag}`, `Zucchini sack ${tag}`];
+  const ids: string[] = [];
+
+  before(async () => {
+    boss = await createUserWithToken({ role: 'super_admin' });
+    const partner = await createUserWithToken({ role: 'partner' });
+    // More than a page of 20, the newest three ours.
+    for (let i = 0; i < 21; i++) await createdDeliveryId(partner);
+    for (const product_name of products)
+      ids.push(await createdDeliveryId(partner, { product_name }));
+  });
+
+  async function overview(): Promise<Page> {
+    const page = await (
+      await browser().newContext({ viewport: { width: 1280, height: 860 } })
+    ).newPage();
+    await page.goto(`${base()}/console`);
+    await page.getByLabel('Email').fill(boss.user.email);
+    await page.getByLabel('Password').fill(boss.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.locator('.status-counts').waitFor();
+    await page.locator(`tr[data-delivery-id="${ids[2]}"]`).waitFor();
+    return page;
+  }
+
+  const productOrder = (page: Page) =>
+    page
+      .locator('tbody td[data-column="product"]')
+      .evaluateAll((cells) => cells.map((cell) => cell.textContent ?? ''));
+
+  it('when a super admin opens the Overview, then it shows the counts per status the API gives, the charts and every active admin', async () => {
+    const admin = await createUser({ role: 'admin', first_name: 'Olga', last_name: `Load${tag}` });
+    const page = await overview();
+    const stats = (
+      await request(stack().app.callback()).get('/api/v1/deliveries/stats').set(bearer(boss.token))
+    ).body;
+    for (const status of DELIVERY_STATUSES) {
+      const shown = await page
+        .locator(`.status-counts [data-key="${status}"] dd`)
+        .getAttribute('data-count');
+      expect(Number(shown), status).to.equal(stats.by_status[status]);
+    }
+    expect(await page.locator('svg.stacked-bars g.bar').count()).to.equal(30);
+    await page.getByRole('img', { name: /On-time rate/ }).waitFor();
+    await page.getByRole('img', { name: /Deliveries finished per day/ }).waitFor();
+    await page.locator('.medians dt', { hasText: 'Created to assigned' }).waitFor();
+    await page
+      .locator(`tr[data-admin-id="${admin.user.id}"]`)
+      .getByText(`Olga Load${tag}`)
+      .waitFor();
+    await page.context().close();
+  });
+
+  it('when a column header is clicked, then the page sorts by it, and again the other way', async () => {
+    const page = await overview();
+    const sortBy = page.getByRole('button', { name: 'Product' });
+    await sortBy.click();
+    const ascending = await productOrder(page);
+    expect(ascending).to.deep.equal(
+      [...ascending].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())),
+    );
+    expect(await page.locator('th[aria-sort="ascending"]').textContent()).to.equal('Product');
+    const ours = (order: string[]) => order.filter((name) => name.endsWith(tag));
+    expect(ours(ascending)).to.deep.equal([products[1], products[0], products[2]]);
+    await sortBy.click();
+    expect(ours(await productOrder(page))).to.deep.equal([products[2], products[0], products[1]]);
+    await page.context().close();
+  });
+
+  it('when a row is read, then it has its id with a copy button and its workflow link, and the pages move by the size chosen', async () => {
+    const page = await overview();
+    const row = page.locator(`tr[data-delivery-id="${ids[0]}"]`);
+    expect(await row.locator('code.delivery-id').textContent()).to.equal(ids[0]);
+    await row.getByRole('button', { name: `Copy id ${ids[0]}` }).waitFor();
+    const href = await row
+      .getByRole('link', { name: `Workflow of ${ids[0]}` })
+      .getAttribute('href');
+    expect(href).to.equal(
+      `${TEMPORAL_UI}/namespaces/${stack().config.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`DeliveryId='${ids[0]}'`)}`,
+    );
+    expect(await page.locator('.delivery-table tbody tr').count()).to.equal(20);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('Page 2').waitFor();
+    expect(await page.locator(`tr[data-delivery-id="${ids[2]}"]`).count()).to.equal(0);
+    await page.getByLabel('Rows per page').selectOption('50');
+    await page.getByText('Page 1').waitFor();
+    await page.waitForFunction("document.querySelectorAll('.delivery-table tbody tr').length > 20");
+    await page.context().close();
+  });
+
+  it('when an id is pasted into Find by id, then that delivery opens; when it is not an id, then the field says so', async () => {
+    const page = await overview();
+    await page.getByLabel('Find by id').fill('not-an-id');
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByText('Find by id must be a delivery id').waitFor();
+    await page.getByLabel('Find by id').fill(` ${ids[1]!.toUpperCase()} `);
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByRole('heading', { name: products[1] }).waitFor();
+    expect(new URL(page.url()).hash).to.equal(`#/deliveries/${ids[1]}`);
+    await page.context().close();
+  });
+});
