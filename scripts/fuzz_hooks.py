@@ -23,7 +23,7 @@ PROBLEMS = "https://delivery-aggregator.dev/problems/"
 
 @dataclass(frozen=True)
 class Excused:
-    """One problem body, described exactly. `errors` lists (field, message pattern) pairs every
+    """One problem body, described exactly. `errors` lists (field pattern, message pattern) pairs every
     field error must match one of; a problem with no field errors is matched by `detail`."""
 
     status: int
@@ -44,7 +44,8 @@ class Excused:
             and all(
                 isinstance(error, dict)
                 and any(
-                    error.get("field") == field and re.fullmatch(message, str(error.get("message", "")))
+                    re.fullmatch(field, str(error.get("field", "")))
+                    and re.fullmatch(message, str(error.get("message", "")))
                     for field, message in self.errors
                 )
                 for error in errors
@@ -108,6 +109,16 @@ EXCUSED: dict[str, tuple[Excused, ...]] = {
                     r"must be \d{4}-\d{2}-\d{2}, the date the drop-off window ends \([^)]+\), or left out",
                 ),
             ),
+        ),
+        KEY_REUSED,
+    ),
+    "POST /api/v1/deliveries/batches": (
+        Excused(
+            400,
+            "validation",
+            "each item's key names one delivery; JSON Schema's uniqueItems compares whole items, not"
+            " one property of them",
+            errors=((r"deliveries.\d+.idempotency_key", r"must be unique in the batch \(deliveries\.\d+ has it too\)"),),
         ),
         KEY_REUSED,
     ),

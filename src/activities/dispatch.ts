@@ -19,6 +19,7 @@ import type { NotificationContent } from '../domain/notification-rules';
 import type { Notice } from '../notifications/channels';
 import { emailChannel } from '../notifications/channels/email';
 import type { NotificationSettings } from '../notifications/notification-settings';
+import { consoleOffersUrl } from '../tracking/tracking-links';
 import type { Delivery } from '../schemas/deliveries';
 import type { DeliveryFanOut, OutboundJob } from '../workflows/delivery-event';
 
@@ -167,6 +168,7 @@ export function createDispatchActivities(db: Db, settings: NotificationSettings)
           user: admin,
           eventKey: `${request.eventKey}:${admin.id}`,
           content: offerContent(request.delivery, request.expiresAt),
+          consoleUrl: consoleOffersUrl(settings.publicUrl),
         };
         const reason = `Offered to ${adminName(admin)} (${admin.id}) until ${request.expiresAt}.`;
         const fanOut = await record(

@@ -106,7 +106,7 @@ export async function submitBatch(
   if (batch.payload_hash !== payloadHash) {
     throw new DomainError(
       'idempotency-key-mismatch',
-      'This Idempotency-Key was already used with a different batch.',
+      'This Idempotency-Key was already used with a different request body.',
     );
   }
   if (!batch.completed_at) await startBatchRun(deps, batch, partner);

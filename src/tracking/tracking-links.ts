@@ -17,6 +17,9 @@ export const trackingUrl = (publicUrl: string, token: string) =>
 export const attachmentUrl = (publicUrl: string, deliveryId: string, attachmentId: string) =>
   `${publicUrl}/api/v1/deliveries/${deliveryId}/attachments/${attachmentId}`;
 
+/** The admin's offers in the console (`#/offers`): an offered delivery's own page is not theirs yet. */
+export const consoleOffersUrl = (publicUrl: string) => `${publicUrl}${CONSOLE_PATH}#/offers`;
+
 /** The delivery's page in the console (its router's `#/deliveries/<id>`), after signing in. */
 export const consoleDeliveryUrl = (publicUrl: string, deliveryId: string) =>
   `${publicUrl}${CONSOLE_PATH}#/deliveries/${deliveryId}`;

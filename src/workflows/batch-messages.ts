@@ -3,8 +3,8 @@ import type { BatchCompletedData } from '../schemas/webhook-events';
 /** Items one `createBatchItems` activity tries. */
 export const BATCH_CHUNK_SIZE = 25;
 /** `createBatchItems` activities a batch runs at once. */
-export const BATCH_PARALLEL_CHUNKS = 4;
-/** Creates one activity has in flight: a batch has at most 4 × 5 = 20 at a time. */
+export const BATCH_PARALLEL_CHUNKS = 2;
+/** Creates one activity has in flight: a batch has at most 2 × 5 = 10 at a time. */
 export const BATCH_ITEM_CONCURRENCY = 5;
 
 export interface BatchWorkflowInput {

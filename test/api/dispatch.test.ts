@@ -164,11 +164,18 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
       const second = await waitFor(async () => (await offersOf(id))[1], 'the second offer');
       expect(second.admin_id).to.equal(other.user.id);
 
-      const accepted = await api()
-        .post(`/api/v1/deliveries/${id}/offer/accept`)
-        .set(bearer(other.token));
+      const accept = () =>
+        api()
+          .post(`/api/v1/deliveries/${id}/offer/accept`)
+          .set(bearer(other.token))
+          .set('Idempotency-Key', 'tap-1');
+      const accepted = await accept();
       expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
       expect(accepted.body).to.include({ status: 'ASSIGNED', assigned_to: other.user.id });
+      // A repeated tap (a lost answer) gets the first answer, not a refusal.
+      const repeated = await accept();
+      expect(repeated.status).to.equal(200);
+      expect(repeated.headers['idempotent-replayed']).to.equal('true');
 
       const late = await api()
         .post(`/api/v1/deliveries/${id}/offer/accept`)
@@ -203,6 +210,16 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
         .where({ delivery_id: id, type: 'delivery.offered' })
         .pluck('user_id');
       expect(notices.sort()).to.deep.equal([ada.user.id, bob.user.id].sort());
+      // The offer email opens the admin's offers: the delivery's own page is not theirs yet.
+      const email = await waitFor(
+        () =>
+          stack()
+            .db('email_messages')
+            .where({ to_address: holder.user.email, tag: 'delivery.offered' })
+            .first(),
+        'the offer email',
+      );
+      expect(email.text_body).to.include(`${stack().config.PUBLIC_URL}/console#/offers`);
     } finally {
       await restore();
     }

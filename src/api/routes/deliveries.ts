@@ -63,7 +63,8 @@ const IDEMPOTENCY_KEY = Type.String({
   pattern: IDEMPOTENCY_KEY_PATTERN,
   examples: ['order-1042'],
 });
-const changeKeyHeader = {
+/** The Idempotency-Key of a change to a delivery (assign, status, cancel, an offer's answer). */
+export const changeKeyHeader = {
   'Idempotency-Key': {
     description:
       '1–255 printable ASCII characters, not starting or ending with a space, scoped to the caller and the delivery: a repeat returns the original answer (Idempotent-Replayed: true); the same key with another action or body is a 422',
@@ -72,7 +73,7 @@ const changeKeyHeader = {
 };
 
 // Node joins repeated custom headers with ", ", so this is one string or absent.
-const keyOf = (headers: Record<string, unknown>) =>
+export const keyOf = (headers: Record<string, unknown>) =>
   headers['idempotency-key'] as string | undefined;
 
 export function deliveryRoutes(deps: AppDeps) {

@@ -24,6 +24,7 @@ import {
 } from '../../schemas/dispatch';
 import { deliveryResource } from '../../tracking/delivery-resource';
 import type { AppDeps } from '../deps';
+import { changeKeyHeader, keyOf } from './deliveries';
 import { problemResponse } from '../openapi-problems';
 import { defineRoute, type RouteResult } from '../route';
 
@@ -44,10 +45,6 @@ const OFFER_CLOSED = problemResponse(
   'offer-not-pending',
 );
 const UNAVAILABLE = problemResponse('Temporal is unreachable; retry after Retry-After seconds');
-
-// Node joins repeated custom headers with ", ", so this is one string or absent.
-const keyOf = (headers: Record<string, unknown>) =>
-  headers['idempotency-key'] as string | undefined;
 
 /** Offers and auto-dispatch (issue 20): settings, availability, capacity, and the answers. */
 export function dispatchRoutes(deps: AppDeps) {
@@ -162,6 +159,7 @@ export function dispatchRoutes(deps: AppDeps) {
       tag: 'dispatch',
       access: { roles: ['admin'] },
       params: IdParams,
+      headers: changeKeyHeader,
       responses: {
         200: { description: 'The delivery, now ASSIGNED to you', schema: DeliveryResource },
         404: NO_OFFER,
@@ -192,6 +190,7 @@ export function dispatchRoutes(deps: AppDeps) {
       params: IdParams,
       body: DeclineOfferRequest,
       example: () => ({ reason: 'Van is full' }),
+      headers: changeKeyHeader,
       responses: {
         200: { description: 'Declined', schema: OfferDeclined },
         404: NO_OFFER,

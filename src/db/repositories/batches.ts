@@ -1,34 +1,13 @@
 import type { Knex } from 'knex';
+import type { ModelObject } from 'objection';
+import type { BatchItemProblem, BatchOutcome } from '../../deliveries/batch-outcomes';
 import type { Queryable } from '../knex';
+import type { DeliveryBatchItemModel, DeliveryBatchModel } from '../models/delivery-batch';
 
-export type BatchOutcome = 'created' | 'replayed' | 'failed';
+export type { BatchItemProblem, BatchOutcome };
 
-/** The stored problem of a failed item: the domain error's code and words, not an HTTP body. */
-export interface BatchItemProblem {
-  code: string;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
-
-export interface StoredBatch {
-  id: string;
-  partner_id: string;
-  workflow_id: string;
-  payload_hash: string;
-  actor_api_key_id: string | null;
-  total: number;
-  created_at: Date;
-  completed_at: Date | null;
-}
-
-export interface StoredBatchItem {
-  position: number;
-  idempotency_key: string;
-  request: Record<string, unknown>;
-  outcome: BatchOutcome | null;
-  delivery_id: string | null;
-  problem: BatchItemProblem | null;
-}
+export type StoredBatch = ModelObject<DeliveryBatchModel>;
+export type StoredBatchItem = Omit<ModelObject<DeliveryBatchItemModel>, 'batch_id'>;
 
 export interface BatchCounts {
   processed: number;

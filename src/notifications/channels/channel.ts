@@ -12,6 +12,8 @@ export interface Notice {
   /** Unique per event and recipient: dedupes the in-app row and every channel's message. */
   eventKey: string;
   content: NotificationContent;
+  /** Where the console shows it to this person: the delivery's page unless given. */
+  consoleUrl?: string;
 }
 
 /** The person the parcel is for: an email address on the delivery, not a user. */

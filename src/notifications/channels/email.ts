@@ -31,12 +31,13 @@ function email(key: string, to: string, content: NotificationContent, parts: Par
  * To a user (partner or admin): the words, the delivery's page in the console and its id, and
  * for the partner the tracking link to pass on.
  */
-function userEmail({ user, eventKey, content }: Notice, { record, links }: ChannelContext) {
+function userEmail(notice: Notice, { record, links }: ChannelContext) {
+  const { user, eventKey, content } = notice;
   const { publicUrl } = links.settings;
   const { id, partner_id: partnerId } = record.delivery;
   const parts = [
     paragraph(content.message),
-    link('Open it in the console', consoleDeliveryUrl(publicUrl, id)),
+    link('Open it in the console', notice.consoleUrl ?? consoleDeliveryUrl(publicUrl, id)),
   ];
   if (user.id === partnerId) {
     parts.push(
