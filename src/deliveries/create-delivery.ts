@@ -133,6 +133,7 @@ export async function createDelivery(
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
     // Only in auto mode, so a manual delivery's workflow input keeps its usual shape.
     ...(dispatch.mode === 'auto' ? { dispatch } : {}),
+    ...(partner.apiKey?.sandbox ? { sandbox: true as const } : {}),
   };
   try {
     await deps.admission.admit('create', partner.id, () =>

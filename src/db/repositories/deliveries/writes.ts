@@ -50,6 +50,7 @@ function rowOf({
     dropoff_window_start: delivery.dropoff_window?.start ?? null,
     dropoff_window_end: delivery.dropoff_window?.end ?? null,
     proof_required: delivery.proof_required,
+    sandbox: delivery.sandbox,
     failure_reason: delivery.failure_reason,
     proof: delivery.proof,
     tracking_token: trackingToken,

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { deliveryBody } from '../support/deliveries';
+import { emailsIn, notice, recordDeliveryNotifications } from '../support/notifications';
+import { stack } from '../support/stack';
+import { bearer, createUserWithToken } from '../support/users';
+
+const api = () => request(stack().app.callback());
+
+async function createKey(token: string, body: Record<string, unknown>) {
+  const res = await api()
+    .post('/api/v1/api-keys')
+    .set(bearer(token))
+    .send({ name: `shop ${randomUUID()}`, ...body });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return res.body as { id: string; key: string; prefix: string; sandbox: boolean };
+}
+
+async function createDeliveryWith(key: string) {
+  const res = await api()
+    .post('/api/v1/deliveries')
+    .set(bearer(key))
+    .set('Idempotency-Key', randomUUID())
+    .send(deliveryBody({ recipient_email: 'ada@example.test' }));
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return res.body as { id: string; sandbox: boolean };
+}
+
+const listedIds = async (token: string, partnerId: string) => {
+  const res = await api()
+    .get('/api/v1/deliveries')
+    .query({ partner_id: partnerId, limit: 100 })
+    .set(bearer(token));
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  return (res.body.data as { id: string }[]).map((d) => d.id);
+};
+
+describe('the sandbox', () => {
+  it('when a partner asks for a sandbox key, then it is a dak_test_ key, listed as sandbox, beside a live dak_live_ one', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const test = await createKey(partner.token, { sandbox: true });
+    const live = await createKey(partner.token, {});
+    expect(test.key).to.match(/^dak_test_[0-9A-Za-z]{32}$/);
+    expect(test).to.include({ sandbox: true, prefix: test.key.slice(0, 15) });
+    expect(live.key).to.match(/^dak_live_[0-9A-Za-z]{32}$/);
+    expect(live.sandbox).to.equal(false);
+
+    const list = await api().get('/api/v1/api-keys').set(bearer(partner.token));
+    const byId = new Map(
+      (list.body.data as { id: string; sandbox: boolean }[]).map((k) => [k.id, k]),
+    );
+    expect(byId.get(test.id)?.sandbox).to.equal(true);
+    expect(byId.get(live.id)?.sandbox).to.equal(false);
+    const [row] = await stack().db('api_keys').where({ id: test.id });
+    expect(row.sandbox).to.equal(true);
+  });
+
+  it('when a sandbox key creates a delivery, then it is marked sandbox, its partner lists it and no admin or super admin does', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const superAdmin = await createUserWithToken({ role: 'super_admin' });
+    const { key: testKey } = await createKey(partner.token, { sandbox: true });
+    const { key: liveKey } = await createKey(partner.token, {});
+
+    const sandboxed = await createDeliveryWith(testKey);
+    const live = await createDeliveryWith(liveKey);
+    expect(sandboxed.sandbox).to.equal(true);
+    expect(live.sandbox).to.equal(false);
+    const rows = await stack().db('deliveries').whereIn('id', [sandboxed.id, live.id]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.sandbox]))).to.deep.equal({
+      [sandboxed.id]: true,
+      [live.id]: false,
+    });
+
+    const detail = await api().get(`/api/v1/deliveries/${sandboxed.id}`).set(bearer(testKey));
+    expect(detail.body.sandbox).to.equal(true);
+    expect(await listedIds(partner.token, partner.user.id)).to.have.members([
+      sandboxed.id,
+      live.id,
+    ]);
+    expect(await listedIds(superAdmin.token, partner.user.id)).to.deep.equal([live.id]);
+  });
+
+  it('when a sandbox delivery changes, then its recipient is not emailed, while its partner still is', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const change = notice({
+      partnerId: partner.user.id,
+      recipientEmail: 'ada@example.test',
+      sandbox: true,
+    });
+    const emails = emailsIn(await recordDeliveryNotifications(change));
+    expect(emails.map((email) => email.to)).to.deep.equal([partner.user.email]);
+  });
+});
