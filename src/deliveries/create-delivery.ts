@@ -15,6 +15,8 @@ import type { CreateDeliveryRequest } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
+import { sandboxCourierWorkflow } from '../workflows';
+import { sandboxCourierWorkflowId } from '../workflows/sandbox-courier-messages';
 import { settleDeliveryRequest } from './delivery-request';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
@@ -98,6 +100,33 @@ async function joinStartedRun(
 }
 
 /**
+ * The simulated courier of a sandbox delivery; one per delivery (its id), so a repeat starts none.
+ * Started after the delivery's run, whose updates it sends.
+ */
+async function startSandboxCourier(deps: DeliveryDeps, input: DeliveryWorkflowInput) {
+  try {
+    await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.start(sandboxCourierWorkflow, {
+        workflowId: sandboxCourierWorkflowId(input.deliveryId),
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [
+          {
+            deliveryId: input.deliveryId,
+            workflowId: input.idempotencyKey,
+            productName: input.request.product_name,
+          },
+        ],
+        staticSummary: 'Sandbox courier',
+        staticDetails: `Walks sandbox delivery ${input.deliveryId} through its statuses`,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw deliveryErrorFrom(error);
+  }
+}
+
+/**
  * Creates a delivery exactly once per idempotency key. Temporal's start is the arbiter: the
  * workflow ID is the key, so a second start while the run is open is refused and that request
  * joins the first. The API answers once the start is durable and the row is written; it never
@@ -143,5 +172,7 @@ export async function createDelivery(
     if (error instanceof WorkflowExecutionAlreadyStartedError) return joinStartedRun(deps, input);
     throw deliveryErrorFrom(error);
   }
-  return { delivery: await storeRow(deps, input), created: true };
+  const delivery = await storeRow(deps, input);
+  if (input.sandbox) await startSandboxCourier(deps, input);
+  return { delivery, created: true };
 }

@@ -95,6 +95,8 @@ export async function planDeliveryFanOut(
   const notices = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);
     if (!user) return [];
+    // A sandbox delivery is its partner's alone: the courier and admins are simulated or absent.
+    if (record.delivery.sandbox && user.id !== record.delivery.partner_id) return [];
     const content = describeNotification(change, recipient.as, label);
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });

@@ -4,6 +4,8 @@ import request from 'supertest';
 import { deliveryBody } from '../support/deliveries';
 import { emailsIn, notice, recordDeliveryNotifications } from '../support/notifications';
 import { stack } from '../support/stack';
+import { waitFor } from '../support/wait-for';
+import { SANDBOX_COURIER_ID } from '../../src/domain/sandbox';
 import { bearer, createUserWithToken } from '../support/users';
 
 const api = () => request(stack().app.callback());
@@ -17,12 +19,12 @@ async function createKey(token: string, body: Record<string, unknown>) {
   return res.body as { id: string; key: string; prefix: string; sandbox: boolean };
 }
 
-async function createDeliveryWith(key: string) {
+async function createDeliveryWith(key: string, overrides: Record<string, unknown> = {}) {
   const res = await api()
     .post('/api/v1/deliveries')
     .set(bearer(key))
     .set('Idempotency-Key', randomUUID())
-    .send(deliveryBody({ recipient_email: 'ada@example.test' }));
+    .send(deliveryBody({ recipient_email: 'ada@example.test', ...overrides }));
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
   return res.body as { id: string; sandbox: boolean };
 }
@@ -90,5 +92,60 @@ describe('the sandbox', () => {
     });
     const emails = emailsIn(await recordDeliveryNotifications(change));
     expect(emails.map((email) => email.to)).to.deep.equal([partner.user.email]);
+  });
+
+  describe('the simulated courier', () => {
+    const finished = (id: string) =>
+      waitFor(async () => {
+        const [row] = await stack().db('deliveries').where({ id });
+        return ['COMPLETED', 'FAILED'].includes(row.status) ? row : undefined;
+      }, `sandbox delivery ${id} to finish`);
+
+    const steps = async (key: string, id: string) => {
+      const detail = await api().get(`/api/v1/deliveries/${id}`).set(bearer(key));
+      expect(detail.status).to.equal(200);
+      return (
+        detail.body.timeline as { type: string; to_status: string; actor_id: string | null }[]
+      ).map((event) => [event.type, event.to_status, event.actor_id]);
+    };
+
+    it('when a sandbox delivery is created, then the courier assigns it, takes it in transit and completes it, as a person would', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { key } = await createKey(partner.token, { sandbox: true });
+      const delivery = await createDeliveryWith(key);
+
+      const row = await finished(delivery.id);
+      expect(row).to.include({ status: 'COMPLETED', assigned_to: SANDBOX_COURIER_ID });
+      expect(await steps(key, delivery.id)).to.deep.equal([
+        ['created', 'CREATED', partner.user.id],
+        ['assigned', 'ASSIGNED', SANDBOX_COURIER_ID],
+        ['status_changed', 'IN_TRANSIT', SANDBOX_COURIER_ID],
+        ['status_changed', 'COMPLETED', SANDBOX_COURIER_ID],
+      ]);
+    });
+
+    it('when the product name says [fail:address_not_found], then the courier fails it with that reason', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { key } = await createKey(partner.token, { sandbox: true });
+      const delivery = await createDeliveryWith(key, {
+        product_name: `Lamp [fail:address_not_found] ${randomUUID()}`,
+      });
+
+      const row = await finished(delivery.id);
+      expect(row).to.include({ status: 'FAILED', failure_reason: 'address_not_found' });
+    });
+
+    it('when a live key creates a delivery, then no courier touches it', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { key } = await createKey(partner.token, {});
+      const delivery = await createDeliveryWith(key);
+      const courier = stack()
+        .client.workflow.getHandle(`sandbox-courier-${delivery.id}`)
+        .describe();
+      await courier.then(
+        () => expect.fail('a live delivery has no courier'),
+        (error: Error) => expect(error.name).to.equal('WorkflowNotFoundError'),
+      );
+    });
   });
 });
