@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import request from 'supertest';
 import type { Actor } from '../src/domain/delivery-rules';
-import type { deliveryWorkflow } from '../src/workflows';
+import { sandboxRemovalWorkflow, type deliveryWorkflow } from '../src/workflows';
 import {
   acceptOfferUpdate,
   assignUpdate,
@@ -623,6 +623,16 @@ function sandboxDelivery(
   };
 }
 
+/** One run of the hourly removal of expired sandbox deliveries (what its schedule starts). */
+async function sandboxRemoval(): Promise<WorkflowHandle> {
+  const handle = await stack().client.workflow.start(sandboxRemovalWorkflow, {
+    workflowId: `sandbox-removal-${randomUUID()}`,
+    taskQueue: stack().taskQueue,
+  });
+  await handle.result();
+  return handle;
+}
+
 /** Every scenario, by the name of its history file; new ones are added, none is renamed. */
 const SCENARIOS: Record<string, Scenario> = {
   completed: started(completed),
@@ -671,6 +681,7 @@ const SCENARIOS: Record<string, Scenario> = {
   // A sandbox key's delivery (`sandbox: true` in its input) and its simulated courier (issue 21).
   'sandbox-delivery-completed': sandboxDelivery((delivery) => delivery.workflow_id),
   'sandbox-courier': sandboxDelivery((delivery) => `sandbox-courier-${delivery.id}`),
+  'sandbox-removal': sandboxRemoval,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

@@ -7,6 +7,9 @@ import { FAILURE_REASONS, type FailureReason } from './failure-reasons';
  */
 export const SANDBOX_COURIER_ID = '00000000-0000-4000-8000-5a4db0c0e71e';
 
+/** Days a finished sandbox delivery is kept before the hourly removal deletes it. */
+export const SANDBOX_RETENTION_DAYS = 7;
+
 /** Seconds the simulated courier waits before each step. */
 export const SANDBOX_STEP_SECONDS = 3;
 

@@ -6,6 +6,8 @@ import { emailsIn, notice, recordDeliveryNotifications } from '../support/notifi
 import { stack } from '../support/stack';
 import { waitFor } from '../support/wait-for';
 import { SANDBOX_COURIER_ID } from '../../src/domain/sandbox';
+import { sandboxRemovalWorkflow } from '../../src/workflows';
+import { SANDBOX_REMOVAL_SCHEDULE_ID } from '../../src/workflows/sandbox-removal-workflow';
 import { bearer, createUserWithToken } from '../support/users';
 
 const api = () => request(stack().app.callback());
@@ -146,6 +148,53 @@ describe('the sandbox', () => {
         () => expect.fail('a live delivery has no courier'),
         (error: Error) => expect(error.name).to.equal('WorkflowNotFoundError'),
       );
+    });
+  });
+
+  describe('the 7-day removal', () => {
+    const backdate = (ids: string[], days: number) =>
+      stack()
+        .db('deliveries')
+        .whereIn('id', ids)
+        .update({ created_at: stack().db.raw(`now() - make_interval(days => ${days})`) });
+
+    it('when the removal runs, then finished sandbox deliveries older than 7 days go with their events; newer and live ones stay', async () => {
+      const partner = await createUserWithToken({ role: 'partner' });
+      const { key: testKey } = await createKey(partner.token, { sandbox: true });
+      const { key: liveKey } = await createKey(partner.token, {});
+      const old = await createDeliveryWith(testKey);
+      const recent = await createDeliveryWith(testKey);
+      const live = await createDeliveryWith(liveKey);
+      await waitFor(async () => {
+        const rows = await stack().db('deliveries').whereIn('id', [old.id, recent.id]);
+        return rows.every((r) => r.status === 'COMPLETED') ? true : undefined;
+      }, 'the sandbox deliveries to complete');
+      await backdate([old.id, live.id], 8);
+      await backdate([recent.id], 6);
+
+      const removed = await stack().client.workflow.execute(sandboxRemovalWorkflow, {
+        workflowId: `sandbox-removal-test-${randomUUID()}`,
+        taskQueue: stack().taskQueue,
+      });
+      expect(removed).to.be.at.least(1);
+      const left = await stack()
+        .db('deliveries')
+        .whereIn('id', [old.id, recent.id, live.id])
+        .pluck('id');
+      expect(left).to.have.members([recent.id, live.id]);
+      expect(await stack().db('delivery_events').where({ delivery_id: old.id })).to.deep.equal([]);
+    });
+
+    it('when the worker starts, then the hourly removal schedule exists', async () => {
+      const described = await waitFor(
+        () =>
+          stack()
+            .client.schedule.getHandle(SANDBOX_REMOVAL_SCHEDULE_ID)
+            .describe()
+            .catch(() => undefined),
+        'the sandbox-removal schedule',
+      );
+      expect(described.action.workflowType).to.equal('sandboxRemovalWorkflow');
     });
   });
 });
