@@ -100,24 +100,26 @@ async function joinStartedRun(
 }
 
 /**
- * The simulated courier of a sandbox delivery; one per delivery (its id), so a repeat starts none.
- * Started after the delivery's run, whose updates it sends.
+ * The simulated courier of a sandbox delivery: one run per delivery ever (its id, duplicates
+ * rejected), so a repeated create, which also asks, starts none, yet starts the one an earlier
+ * attempt did not reach (the API stopped between the row and the courier).
  */
-async function startSandboxCourier(deps: DeliveryDeps, input: DeliveryWorkflowInput) {
+async function startSandboxCourier(deps: DeliveryDeps, delivery: StoredDelivery) {
   try {
     await withTemporalDeadline(deps, () =>
       deps.temporal.workflow.start(sandboxCourierWorkflow, {
-        workflowId: sandboxCourierWorkflowId(input.deliveryId),
+        workflowId: sandboxCourierWorkflowId(delivery.id),
         taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
         args: [
           {
-            deliveryId: input.deliveryId,
-            workflowId: input.idempotencyKey,
-            productName: input.request.product_name,
+            deliveryId: delivery.id,
+            workflowId: delivery.workflow_id,
+            productName: delivery.product_name,
           },
         ],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         staticSummary: 'Sandbox courier',
-        staticDetails: `Walks sandbox delivery ${input.deliveryId} through its statuses`,
+        staticDetails: `Walks sandbox delivery ${delivery.id} through its statuses`,
       }),
     );
   } catch (error) {
@@ -131,9 +133,22 @@ async function startSandboxCourier(deps: DeliveryDeps, input: DeliveryWorkflowIn
  * workflow ID is the key, so a second start while the run is open is refused and that request
  * joins the first. The API answers once the start is durable and the row is written; it never
  * waits for a worker. Should the API die in between, the workflow's first task writes the same
- * row, so a crash anywhere converges to one row and one run.
+ * row, so a crash anywhere converges to one row and one run. A sandbox delivery also gets its
+ * simulated courier, asked for on every repeat too.
  */
 export async function createDelivery(
+  deps: DeliveryDeps,
+  partner: AuthUser,
+  request: CreateDeliveryRequest,
+  idempotencyHeader: string | undefined,
+): Promise<CreatedDelivery> {
+  const result = await createOrJoin(deps, partner, request, idempotencyHeader);
+  if (result.delivery.sandbox) await startSandboxCourier(deps, result.delivery);
+  return result;
+}
+
+/** The delivery's row and run: new, or those of the request this one repeats. */
+async function createOrJoin(
   deps: DeliveryDeps,
   partner: AuthUser,
   request: CreateDeliveryRequest,
@@ -172,7 +187,5 @@ export async function createDelivery(
     if (error instanceof WorkflowExecutionAlreadyStartedError) return joinStartedRun(deps, input);
     throw deliveryErrorFrom(error);
   }
-  const delivery = await storeRow(deps, input);
-  if (input.sandbox) await startSandboxCourier(deps, input);
-  return { delivery, created: true };
+  return { delivery: await storeRow(deps, input), created: true };
 }

@@ -22,13 +22,15 @@ async function createKey(token: string, body: Record<string, unknown>) {
 }
 
 async function createDeliveryWith(key: string, overrides: Record<string, unknown> = {}) {
+  const idempotencyKey = randomUUID();
+  const body = deliveryBody({ recipient_email: 'ada@example.test', ...overrides });
   const res = await api()
     .post('/api/v1/deliveries')
     .set(bearer(key))
-    .set('Idempotency-Key', randomUUID())
-    .send(deliveryBody({ recipient_email: 'ada@example.test', ...overrides }));
+    .set('Idempotency-Key', idempotencyKey)
+    .send(body);
   expect(res.status, JSON.stringify(res.body)).to.equal(201);
-  return res.body as { id: string; sandbox: boolean };
+  return { ...(res.body as { id: string; sandbox: boolean }), idempotencyKey, body };
 }
 
 const listedIds = async (token: string, partnerId: string) => {
@@ -118,6 +120,17 @@ describe('the sandbox', () => {
 
       const row = await finished(delivery.id);
       expect(row).to.include({ status: 'COMPLETED', assigned_to: SANDBOX_COURIER_ID });
+      const courier = () =>
+        stack().client.workflow.getHandle(`sandbox-courier-${delivery.id}`).describe();
+      const walked = await courier();
+      expect(walked.status.name).to.equal('COMPLETED');
+      const repeat = await api()
+        .post('/api/v1/deliveries')
+        .set(bearer(key))
+        .set('Idempotency-Key', delivery.idempotencyKey)
+        .send(delivery.body);
+      expect(repeat.status, 'a repeat after the walk').to.equal(200);
+      expect((await courier()).runId, 'no second courier').to.equal(walked.runId);
       expect(await steps(key, delivery.id)).to.deep.equal([
         ['created', 'CREATED', partner.user.id],
         ['assigned', 'ASSIGNED', SANDBOX_COURIER_ID],
