@@ -282,13 +282,13 @@ export async function overload(
     finished: outcomes.filter((o) => o.finished).length,
     statuses: countBy(calls, (c) => `${c.lane} ${c.status}`),
     all: recordStats(all),
-    accepted: recordStats(statsOf(accepted.map((c) => c.ms))),
+    accepted: accepted.length > 0 ? recordStats(statsOf(accepted.map((c) => c.ms))) : null,
     refused: refusals.length > 0 ? recordStats(statsOf(refusals.map((c) => c.ms))) : null,
     cpuMsPerLifecycle: result.cpuMsPerLifecycle,
   };
   console.log(
     `overload ${rate}/s: statuses ${JSON.stringify(record.statuses)}; every answer max ` +
-      `${all.max.toFixed(0)} ms; accepted p99 ${record.accepted.p99.toFixed(0)} ms; refused max ` +
+      `${all.max.toFixed(0)} ms; accepted p99 ${record.accepted?.p99.toFixed(0) ?? '—'} ms; refused max ` +
       `${record.refused?.max.toFixed(0) ?? '—'} ms; creates accepted ${record.createsAccepted}, ` +
       `finished ${record.finished}`,
   );

@@ -128,7 +128,8 @@ export interface OverloadRecord {
   /** By lane and status, e.g. `{"create 201": 80, "create 503": 40, "change 200": 240}`. */
   statuses: Record<string, number>;
   all: RecordedStats;
-  accepted: RecordedStats;
+  /** 2xx answers; null when nothing was accepted. */
+  accepted: RecordedStats | null;
   /** 503 and 429 answers; null when nothing was refused. */
   refused: RecordedStats | null;
   cpuMsPerLifecycle: Record<string, number>;
@@ -407,7 +408,12 @@ function overloadRows(o: OverloadRecord, capacity: number, row: AddRow): void {
     'within 100 ms',
     o.refused === null || o.refused.max <= 100,
   );
-  row('Overload: accepted answers', latency(o.accepted), 'p99 ≤ 500 ms', o.accepted.p99 <= 500);
+  row(
+    'Overload: accepted answers',
+    o.accepted ? latency(o.accepted) : 'none accepted',
+    'p99 ≤ 500 ms',
+    o.accepted !== null && o.accepted.p99 <= 500,
+  );
   row(
     'Overload: lifecycles whose create was accepted, finished (changes retried after Retry-After)',
     `${o.finished} of ${o.createsAccepted} (${o.lifecycles} offered)`,

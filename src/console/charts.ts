@@ -99,7 +99,9 @@ export function stackedBars<K extends string>(options: StackedBarsOptions<K>): S
       svg('rect', { x, y: 8, width: SLOT - 4, height: BAR_HEIGHT, class: 'hover-target' }),
     );
     root.append(group);
-    if (i % 7 === 0 || i === options.bars.length - 1) {
+    const last = i === options.bars.length - 1;
+    // A week apart, and the last day, unless a week's label sits too close to it.
+    if (last || (i % 7 === 0 && i < options.bars.length - 4)) {
       root.append(
         svg(
           'text',

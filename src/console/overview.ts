@@ -6,21 +6,9 @@ import { deliveryTable } from './delivery-table';
 import { h, replaceChildren } from './dom';
 import { STATUS_LABELS, type ConsoleContext, type View } from './model';
 import { describe } from './problem';
+import { spanText } from './span-text';
 
 const FINAL = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
-
-/** A median as people say it: "42 s", "14 min", "3 h 20 min", "2 d 5 h"; "—" when none. */
-export function spanText(seconds: number | null): string {
-  if (seconds === null) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
-}
 
 const percent = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
 
@@ -56,6 +44,7 @@ function todayPanel(stats: DeliveryStats) {
     h(
       'dl',
       { class: 'tiles today-counts' },
+      tile('Created', stats.created_today, 'created'),
       ...FINAL.map((s) => tile(STATUS_LABELS[s], today?.[s] ?? 0, s)),
     ),
   );
@@ -66,7 +55,7 @@ function daysPanel(stats: DeliveryStats) {
   const sums = FINAL.map(
     (key) => `${stats.days.reduce((n, d) => n + d[key], 0)} ${STATUS_LABELS[key].toLowerCase()}`,
   );
-  return panel(
+  const box = panel(
     'Last 30 days',
     stackedBars({
       bars: stats.days,
@@ -81,6 +70,9 @@ function daysPanel(stats: DeliveryStats) {
       ),
     ),
   );
+  // The chart takes the grid's whole width: thirty bars in a third of it are unreadable.
+  box.classList.add('wide');
+  return box;
 }
 
 function onTimePanel(stats: DeliveryStats) {

@@ -60,6 +60,7 @@ export const DeliveryStats = Type.Object(
     today: CalendarDate({ description: 'Today in that zone: the last of `days`' }),
     total: count('Every delivery'),
     by_status: StatusCounts,
+    created_today: count('Deliveries created today (in BUSINESS_TIMEZONE)'),
     admins: Type.Array(AdminLoad, {
       description:
         'Every active admin with their open deliveries, most loaded first, then by name (the whole list, not paginated)',
@@ -124,6 +125,7 @@ export const DeliveryStats = Type.Object(
           FAILED: 40,
           CANCELLED: 90,
         },
+        created_today: 41,
         admins: [
           {
             admin_id: EXAMPLE_ID,

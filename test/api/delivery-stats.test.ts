@@ -109,6 +109,8 @@ describe('GET /deliveries/stats', () => {
     idle = { id: (await createUser({ role: 'admin' })).user.id };
     const holder = idle.id;
     await seed(partnerId, origin, [
+      // Created as today began (UTC).
+      { status: 'CREATED', created: 48, dueInDays: 3, steps: [] },
       // Completed on its date: on time; created → assigned 1 h, → completed 20 h.
       {
         status: 'COMPLETED',
@@ -175,9 +177,10 @@ describe('GET /deliveries/stats', () => {
     const stats = res.body;
     expect(stats.time_zone).to.equal('UTC');
     expect(stats.today).to.equal(dateIn(Date.now(), 'UTC'));
-    expect(stats.total).to.equal(9);
+    expect(stats.total).to.equal(10);
+    expect(stats.created_today).to.equal(1);
     expect(stats.by_status).to.deep.equal({
-      CREATED: 1,
+      CREATED: 2,
       ASSIGNED: 1,
       IN_TRANSIT: 1,
       COMPLETED: 4,

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { DELIVERY_STATUSES } from '../../src/domain/delivery-status';
-import { browserSuite } from '../support/browser';
+import { browserSuite, screenshotPath } from '../support/browser';
 import { createdDeliveryId } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUser, createUserWithToken, type TestUser } from '../support/users';
@@ -63,6 +63,8 @@ describe('console overview in a browser', function () {
         .getAttribute('data-count');
       expect(Number(shown), status).to.equal(stats.by_status[status]);
     }
+    const createdToday = page.locator('.today-counts [data-key="created"] dd');
+    expect(Number(await createdToday.getAttribute('data-count'))).to.equal(stats.created_today);
     expect(await page.locator('svg.stacked-bars g.bar').count()).to.equal(30);
     await page.getByRole('img', { name: /On-time rate/ }).waitFor();
     await page.getByRole('img', { name: /Deliveries finished per day/ }).waitFor();
@@ -71,6 +73,7 @@ describe('console overview in a browser', function () {
       .locator(`tr[data-admin-id="${admin.user.id}"]`)
       .getByText(`Olga Load${tag}`)
       .waitFor();
+    await page.screenshot({ path: screenshotPath('console-overview'), fullPage: true });
     await page.context().close();
   });
 

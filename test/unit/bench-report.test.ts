@@ -254,6 +254,13 @@ describe('the benchmark report (bench/report.ts)', () => {
     const judged = { ...sampleRun(), capacity: lost };
     expect(row(judged, 'Overload: lifecycles whose create was accepted').met).to.equal(false);
     expect(row(judged, 'Overload: refused').met).to.equal(false);
+    const none = capacity();
+    none.overload!.accepted = null;
+    const refusedAll = JSON.parse(JSON.stringify({ ...sampleRun(), capacity: none })) as BenchRun;
+    expect(row(refusedAll, 'Overload: accepted')).to.include({
+      result: 'none accepted',
+      met: false,
+    });
   });
 
   it('when the capacity phase was skipped or the record predates it, then there is no capacity row', () => {

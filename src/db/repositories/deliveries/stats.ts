@@ -138,11 +138,23 @@ async function assignmentMedian(db: Queryable, window: Window): Promise<number |
   return result.rows[0]?.median ?? null;
 }
 
+/** Deliveries created since `today` began in the zone, from the (created_at, id) index. */
+async function createdSince(db: Queryable, today: string, window: Window): Promise<number> {
+  const partner = partnerClause('d', window.partnerId);
+  const result = await db.raw<{ rows: { n: number }[] }>(
+    `select count(*)::int as n from deliveries d
+      where d.created_at >= ${WINDOW_START}${partner.sql}`,
+    [today, window.timeZone, ...partner.bindings],
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
 const seconds = (value: number | string | null) =>
   value === null ? null : Math.round(Number(value) * 1000) / 1000;
 
 /**
- * The dispatcher's overview in four statements run side by side: counts per status, each
+ * The dispatcher's overview in five statements run side by side: counts per status, those
+ * created today, each
  * admin's open deliveries, and, over the last STATS_DAYS days in `timeZone` (ending `today`),
  * the deliveries that reached a final status per day, the on-time share of the completed ones
  * and the median times from creation to first assignment and to completion.
@@ -155,8 +167,9 @@ export async function deliveryStats(
     .toISOString()
     .slice(0, 10);
   const window: Window = { since, timeZone: options.timeZone, partnerId: options.partnerId };
-  const [byStatus, admins, finished, toAssigned] = await Promise.all([
+  const [byStatus, createdToday, admins, finished, toAssigned] = await Promise.all([
     statusCounts(db, options.partnerId),
+    createdSince(db, options.today, window),
     adminLoads(db, options.partnerId),
     finishedInWindow(db, window),
     assignmentMedian(db, window),
@@ -167,6 +180,7 @@ export async function deliveryStats(
     today: options.today,
     total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
     by_status: byStatus,
+    created_today: createdToday,
     admins,
     days,
     on_time: { completed, on_time: onTime, rate: completed === 0 ? null : onTime / completed },
