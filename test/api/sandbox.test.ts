@@ -99,11 +99,16 @@ describe('the sandbox', () => {
   });
 
   describe('the simulated courier', () => {
+    // Three steps about 3 s apart; the margin is for a loaded 2-core machine.
     const finished = (id: string) =>
-      waitFor(async () => {
-        const [row] = await stack().db('deliveries').where({ id });
-        return ['COMPLETED', 'FAILED'].includes(row.status) ? row : undefined;
-      }, `sandbox delivery ${id} to finish`);
+      waitFor(
+        async () => {
+          const [row] = await stack().db('deliveries').where({ id });
+          return ['COMPLETED', 'FAILED'].includes(row.status) ? row : undefined;
+        },
+        `sandbox delivery ${id} to finish`,
+        45_000,
+      );
 
     const steps = async (key: string, id: string) => {
       const detail = await api().get(`/api/v1/deliveries/${id}`).set(bearer(key));
@@ -179,10 +184,14 @@ describe('the sandbox', () => {
       const old = await createDeliveryWith(testKey);
       const recent = await createDeliveryWith(testKey);
       const live = await createDeliveryWith(liveKey);
-      await waitFor(async () => {
-        const rows = await stack().db('deliveries').whereIn('id', [old.id, recent.id]);
-        return rows.every((r) => r.status === 'COMPLETED') ? true : undefined;
-      }, 'the sandbox deliveries to complete');
+      await waitFor(
+        async () => {
+          const rows = await stack().db('deliveries').whereIn('id', [old.id, recent.id]);
+          return rows.every((r) => r.status === 'COMPLETED') ? true : undefined;
+        },
+        'the sandbox deliveries to complete',
+        45_000,
+      );
       await backdate([old.id, live.id], 8);
       await backdate([recent.id], 6);
 
