@@ -18,7 +18,7 @@ import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import request from 'supertest';
 import type { Actor } from '../src/domain/delivery-rules';
-import type { deliveryWorkflow } from '../src/workflows';
+import { sandboxRemovalWorkflow, type deliveryWorkflow } from '../src/workflows';
 import {
   acceptOfferUpdate,
   assignUpdate,
@@ -600,6 +600,39 @@ async function batchCompleted({ receiver }: Cast) {
   return handle;
 }
 
+/** A webhook partner's sandbox key creates a delivery; `pick` names the run to record. */
+function sandboxDelivery(
+  pick: (delivery: { id: string; workflow_id: string }) => string,
+): Scenario {
+  return async ({ receiver }: Cast) => {
+    const partner = await webhookPartner(receiver);
+    const keyRes = await api()
+      .post('/api/v1/api-keys')
+      .set(bearer(partner.token))
+      .send({ name: 'Recorded sandbox', sandbox: true });
+    expectStatus(keyRes, 201, 'creating the sandbox key');
+    const res = await api()
+      .post('/api/v1/deliveries')
+      .set(bearer(keyRes.body.key as string))
+      .set('Idempotency-Key', randomUUID())
+      .send(deliveryBody({ recipient_email: 'ada@example.test' }));
+    expectStatus(res, 201, 'creating the sandbox delivery');
+    const courier = stack().client.workflow.getHandle(`sandbox-courier-${res.body.id as string}`);
+    await courier.result();
+    return stack().client.workflow.getHandle(pick(res.body as { id: string; workflow_id: string }));
+  };
+}
+
+/** One run of the hourly removal of expired sandbox deliveries (what its schedule starts). */
+async function sandboxRemoval(): Promise<WorkflowHandle> {
+  const handle = await stack().client.workflow.start(sandboxRemovalWorkflow, {
+    workflowId: `sandbox-removal-${randomUUID()}`,
+    taskQueue: stack().taskQueue,
+  });
+  await handle.result();
+  return handle;
+}
+
 /** Every scenario, by the name of its history file; new ones are added, none is renamed. */
 const SCENARIOS: Record<string, Scenario> = {
   completed: started(completed),
@@ -645,6 +678,10 @@ const SCENARIOS: Record<string, Scenario> = {
   'offer-expired-returned-to-queue': withAdmins(1, returnedToQueue, autoDispatch(2, 3)),
   // Not a delivery: the bulk create's own workflow (deliveryBatchWorkflow).
   'batch-completed': batchCompleted,
+  // A sandbox key's delivery (`sandbox: true` in its input) and its simulated courier (issue 21).
+  'sandbox-delivery-completed': sandboxDelivery((delivery) => delivery.workflow_id),
+  'sandbox-courier': sandboxDelivery((delivery) => `sandbox-courier-${delivery.id}`),
+  'sandbox-removal': sandboxRemoval,
 };
 
 async function recordedHistories(): Promise<Set<string>> {

@@ -11,7 +11,11 @@ import type { Queryable } from '../db/knex';
 import type { Page } from '../db/pagination';
 import { forbidden, notFound, unauthenticated, ValidationError } from '../domain/errors';
 import type { Role } from '../domain/roles';
-import { API_KEY_PREFIX, API_KEY_SECRET_LENGTH } from '../domain/api-key-format';
+import {
+  API_KEY_PREFIX,
+  API_KEY_SECRET_LENGTH,
+  SANDBOX_API_KEY_PREFIX,
+} from '../domain/api-key-format';
 import { refuseUnknownApiKey, type ThrottleLimits } from './login-throttle';
 import { hashOpaqueToken } from './opaque-token';
 
@@ -30,7 +34,8 @@ function randomBase62(length: number): string {
   return out;
 }
 
-export const isApiKey = (bearerToken: string) => bearerToken.startsWith(API_KEY_PREFIX);
+export const isApiKey = (bearerToken: string) =>
+  bearerToken.startsWith(API_KEY_PREFIX) || bearerToken.startsWith(SANDBOX_API_KEY_PREFIX);
 
 /**
  * The key's hash is a plain SHA-256, unlike passwords (argon2id): a password is guessable and
@@ -42,6 +47,7 @@ export const hashApiKey = hashOpaqueToken;
 export interface NewApiKeyRequest {
   name: string;
   expires_at?: string | undefined;
+  sandbox?: boolean | undefined;
 }
 
 export type CreatedApiKey = ApiKey & { key: string };
@@ -58,10 +64,13 @@ export async function createApiKey(
       { field: 'expires_at', message: 'must be in the future' },
     ]);
   }
-  const key = API_KEY_PREFIX + randomBase62(API_KEY_SECRET_LENGTH);
+  const sandbox = request.sandbox ?? false;
+  const prefix = sandbox ? SANDBOX_API_KEY_PREFIX : API_KEY_PREFIX;
+  const key = prefix + randomBase62(API_KEY_SECRET_LENGTH);
   const stored = await insertApiKey(db, {
     partner_id: partner.id,
     name: request.name,
+    sandbox,
     prefix: key.slice(0, SHOWN_LENGTH),
     key_hash: hashApiKey(key),
     expires_at: expiresAt,
@@ -133,5 +142,10 @@ export async function authenticateApiKey(
   const { owner } = found;
   if (!owner.is_active) throw unauthenticated('The account is not active.');
   if (owner.role !== 'partner') throw unauthenticated('API keys act for partners only.');
-  return authUserOf(owner, { id: found.id, name: found.name });
+  // Only a sandbox key says so, so a live key's AuthUser (and what is derived from it) keeps its shape.
+  return authUserOf(owner, {
+    id: found.id,
+    name: found.name,
+    ...(found.sandbox ? { sandbox: true as const } : {}),
+  });
 }

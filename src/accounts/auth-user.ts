@@ -15,8 +15,11 @@ export interface AuthUser {
    * read it rather than query again.
    */
   account: User;
-  /** Set when the request came with a partner's API key rather than a signed-in user's token. */
-  apiKey?: { id: string; name: string };
+  /**
+   * Set when the request came with a partner's API key rather than a signed-in user's token;
+   * `sandbox` only for a sandbox key (`dak_test_…`), whose deliveries are test ones.
+   */
+  apiKey?: { id: string; name: string; sandbox?: true };
 }
 
 /** Who a stored account acts as: a JWT's or a stream ticket's owner, or an API key's partner. */

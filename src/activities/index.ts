@@ -15,6 +15,8 @@ import { createBatchActivities } from './batches';
 import { createEmailActivities } from './email';
 import { createNotificationActivities } from './notifications';
 import { createReadModelActivities } from './read-model';
+import { createSandboxCourierActivities } from './sandbox-courier';
+import { createSandboxRemovalActivities } from './sandbox-removal';
 import { createWebhookActivities } from './webhooks';
 
 export interface ActivityDeps {
@@ -56,7 +58,8 @@ export function activityDepsFrom(
  * All activities the delivery worker registers: the read model's record (run as a local
  * activity), auto-dispatch's offers (local activities too), email (`sendEmails` for deliveries, `sendEmail` for account emails), webhooks, and
  * `sendNotifications`, a change's emails and webhook in one activity; and a bulk create's
- * `createBatchItems` and `finishBatch`.
+ * `createBatchItems` and `finishBatch`; the sandbox courier's `moveSandboxDelivery` and the
+ * hourly `removeSandboxDeliveries`.
  */
 export function createActivities(deps: ActivityDeps) {
   const email = createEmailActivities(deps);
@@ -68,5 +71,7 @@ export function createActivities(deps: ActivityDeps) {
     ...webhooks,
     ...createNotificationActivities({ ...email, ...webhooks }),
     ...createBatchActivities(deps.deliveries, deps.logger),
+    ...createSandboxCourierActivities(deps.deliveries),
+    ...createSandboxRemovalActivities(deps.db),
   };
 }

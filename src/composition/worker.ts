@@ -4,6 +4,7 @@
  * process loads the other's code (test/unit/entry-point-modules.test.ts).
  */
 import { Client } from '@temporalio/client';
+import { ensureSandboxRemovalSchedule } from '../temporal/sandbox-removal-schedule';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../config';
@@ -59,6 +60,10 @@ export async function composeWorker(
       ? { deployment: versionedWorkerOptions(versioning.version, versioning.mode) }
       : {}),
   });
+  // In the background: a Temporal hiccup here must not keep the worker from starting.
+  ensureSandboxRemovalSchedule(client, config.TEMPORAL_TASK_QUEUE).catch((error: unknown) =>
+    parts.logger.error({ err: error }, 'the sandbox-removal schedule could not be created'),
+  );
   if (versioning) {
     const temporalApi = {
       workflowService: connection.workflowService,

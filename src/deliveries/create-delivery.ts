@@ -15,6 +15,8 @@ import type { CreateDeliveryRequest } from '../schemas/deliveries';
 import type { DeliveryWorkflowInput } from '../workflows/delivery-messages';
 import { createdEventKey } from '../workflows/delivery-event';
 import { deliveryView } from '../workflows/delivery-view';
+import { sandboxCourierWorkflow } from '../workflows';
+import { sandboxCourierWorkflowId } from '../workflows/sandbox-courier-messages';
 import { settleDeliveryRequest } from './delivery-request';
 import { startDeliveryRun, type DeliveryRunMemo } from './delivery-runs';
 import { deliveryIdFor, deliveryKey } from './idempotency';
@@ -98,13 +100,55 @@ async function joinStartedRun(
 }
 
 /**
+ * The simulated courier of a sandbox delivery: one run per delivery ever (its id, duplicates
+ * rejected), so a repeated create, which also asks, starts none, yet starts the one an earlier
+ * attempt did not reach (the API stopped between the row and the courier).
+ */
+async function startSandboxCourier(deps: DeliveryDeps, delivery: StoredDelivery) {
+  try {
+    await withTemporalDeadline(deps, () =>
+      deps.temporal.workflow.start(sandboxCourierWorkflow, {
+        workflowId: sandboxCourierWorkflowId(delivery.id),
+        taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+        args: [
+          {
+            deliveryId: delivery.id,
+            workflowId: delivery.workflow_id,
+            productName: delivery.product_name,
+          },
+        ],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: 'Sandbox courier',
+        staticDetails: `Walks sandbox delivery ${delivery.id} through its statuses`,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw deliveryErrorFrom(error);
+  }
+}
+
+/**
  * Creates a delivery exactly once per idempotency key. Temporal's start is the arbiter: the
  * workflow ID is the key, so a second start while the run is open is refused and that request
  * joins the first. The API answers once the start is durable and the row is written; it never
  * waits for a worker. Should the API die in between, the workflow's first task writes the same
- * row, so a crash anywhere converges to one row and one run.
+ * row, so a crash anywhere converges to one row and one run. A sandbox delivery also gets its
+ * simulated courier, asked for on every repeat too.
  */
 export async function createDelivery(
+  deps: DeliveryDeps,
+  partner: AuthUser,
+  request: CreateDeliveryRequest,
+  idempotencyHeader: string | undefined,
+): Promise<CreatedDelivery> {
+  const result = await createOrJoin(deps, partner, request, idempotencyHeader);
+  if (result.delivery.sandbox) await startSandboxCourier(deps, result.delivery);
+  return result;
+}
+
+/** The delivery's row and run: new, or those of the request this one repeats. */
+async function createOrJoin(
   deps: DeliveryDeps,
   partner: AuthUser,
   request: CreateDeliveryRequest,
@@ -133,6 +177,7 @@ export async function createDelivery(
     ...(partner.apiKey ? { actorApiKeyId: partner.apiKey.id } : {}),
     // Only in auto mode, so a manual delivery's workflow input keeps its usual shape.
     ...(dispatch.mode === 'auto' ? { dispatch } : {}),
+    ...(partner.apiKey?.sandbox ? { sandbox: true as const } : {}),
   };
   try {
     await deps.admission.admit('create', partner.id, () =>

@@ -53,7 +53,8 @@ function recipientNoticeOf(
   links: DeliveryLinks,
 ): RecipientNotice | null {
   const { recipient_email: email, dropoff_window: window, product_name } = record.delivery;
-  if (!email) return null;
+  // A sandbox delivery's recipient address is test data, perhaps a real person's: never written to.
+  if (!email || record.delivery.sandbox) return null;
   const phrase = window ? windowPhrase(window, links.settings.timeZone) : null;
   const content = describeForRecipient(change, product_name, phrase);
   return content && { email, eventKey: `${record.eventKey}:recipient`, content };
@@ -94,6 +95,8 @@ export async function planDeliveryFanOut(
   const notices = plan.recipients.flatMap((recipient) => {
     const user = users.find((u) => u.id === recipient.userId);
     if (!user) return [];
+    // A sandbox delivery is its partner's alone: the courier and admins are simulated or absent.
+    if (record.delivery.sandbox && user.id !== record.delivery.partner_id) return [];
     const content = describeNotification(change, recipient.as, label);
     return [{ user, eventKey: `${record.eventKey}:${recipient.userId}`, content }];
   });

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { API_KEY_PATTERN, API_KEY_PREFIX } from '../domain/api-key-format';
+import { API_KEY_PATTERN, API_KEY_PREFIX, SANDBOX_API_KEY_PREFIX } from '../domain/api-key-format';
 import { Page, PageQuery, Uuid } from './common';
 
 const Timestamp = Type.String({ format: 'date-time' });
@@ -15,6 +15,11 @@ export const CreateApiKeyRequest = Type.Object(
     expires_at: Type.Optional(
       Type.String({ format: 'date-time', description: 'When the key stops working (future)' }),
     ),
+    sandbox: Type.Optional(
+      Type.Boolean({
+        description: `A sandbox key (\`${SANDBOX_API_KEY_PREFIX}…\`): its deliveries are test ones (\`sandbox: true\`), which no admin sees and no recipient is emailed about`,
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -27,6 +32,7 @@ export const ApiKey = Type.Object(
     prefix: Type.String({
       description: `The first characters of the key, e.g. \`${API_KEY_PREFIX}3fZq9a\``,
     }),
+    sandbox: Type.Boolean({ description: 'Whether the key creates sandbox deliveries' }),
     created_at: Timestamp,
     last_used_at: Type.Union([Timestamp, Type.Null()], {
       description: 'Updated at most once a minute',
@@ -42,7 +48,7 @@ export const CreatedApiKey = Type.Object(
     ...ApiKey.properties,
     key: Type.String({
       pattern: API_KEY_PATTERN,
-      description: `The secret (\`${API_KEY_PREFIX}…\`), shown only in this response: send it as \`Authorization: Bearer <key>\``,
+      description: `The secret (\`${API_KEY_PREFIX}…\`, or \`${SANDBOX_API_KEY_PREFIX}…\` for a sandbox key), shown only in this response: send it as \`Authorization: Bearer <key>\``,
     }),
   },
   { additionalProperties: false },

@@ -113,6 +113,10 @@ const deliveryFields = {
   recipient_email: Nullable(Type.String()),
   notes: Nullable(Type.String()),
   proof_required: Type.Boolean(),
+  sandbox: Type.Boolean({
+    description:
+      'Created with a sandbox key (`dak_test_…`): a test delivery, walked through by a simulated courier, which no admin sees and no recipient is emailed about',
+  }),
   partner_id: Uuid,
   assigned_to: Nullable(Uuid),
   failure_reason: Type.Union([FailureReasonCode, Type.Null()]),

@@ -11,7 +11,7 @@ export interface BatchWorkflowInput {
   batchId: string;
   partnerId: string;
   /** The API key the batch was sent with, so its deliveries name it as the single creates do. */
-  apiKey?: { id: string; name: string };
+  apiKey?: { id: string; name: string; sandbox?: true };
   total: number;
 }
 
@@ -19,7 +19,7 @@ export interface BatchWorkflowInput {
 export interface BatchChunk {
   batchId: string;
   partnerId: string;
-  apiKey?: { id: string; name: string };
+  apiKey?: { id: string; name: string; sandbox?: true };
   from: number;
   to: number;
 }

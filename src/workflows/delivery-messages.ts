@@ -63,6 +63,11 @@ export interface DeliveryWorkflowInput {
    * admins (`dispatch.ts`). Absent in manual mode and in runs started before auto-dispatch.
    */
   dispatch?: DispatchSettings;
+  /**
+   * Created with a sandbox key (issue 21): no recipient email. Absent for live deliveries and in
+   * runs started before the sandbox, so their input keeps its shape.
+   */
+  sandbox?: true;
 }
 
 /** Every change carries who asks and, for idempotent repeats, what was asked. */

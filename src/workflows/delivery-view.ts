@@ -31,6 +31,7 @@ export function deliveryView(input: DeliveryWorkflowInput, state: DeliveryStateF
     recipient_email: request.recipient_email ?? null,
     notes: request.notes ?? null,
     proof_required: request.proof_required ?? false,
+    sandbox: input.sandbox ?? false,
     partner_id: input.partnerId,
     assigned_to: state.assignedTo,
     failure_reason: state.failureReason,

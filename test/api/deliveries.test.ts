@@ -49,6 +49,7 @@ describe('deliveries API: creation and lifecycle', () => {
         'recipient_email',
         'notes',
         'proof_required',
+        'sandbox',
         'partner_id',
         'assigned_to',
         'failure_reason',

@@ -26,6 +26,7 @@ export interface Notice {
   at: string;
   productName: string;
   recipientEmail: string | null;
+  sandbox: boolean;
   dropoffWindow: DropoffWindow | null;
   failureReason: FailureReason | null;
   proof: DeliveryProof | null;
@@ -50,6 +51,7 @@ export function notice(overrides: Partial<Notice> = {}): Notice {
     at: new Date().toISOString(),
     productName: 'Espresso machine',
     recipientEmail: null,
+    sandbox: false,
     dropoffWindow: null,
     failureReason: null,
     proof: null,
@@ -89,6 +91,7 @@ export function recordOf(n: Notice): DeliveryEventRecord & { type: DeliveryChang
       recipient_email: n.recipientEmail,
       notes: null,
       proof_required: false,
+      sandbox: n.sandbox,
       partner_id: n.partnerId,
       assigned_to: n.assignedTo,
       failure_reason: n.failureReason,

@@ -8,6 +8,7 @@ export class ApiKeyModel extends Model {
   name!: string;
   prefix!: string;
   key_hash!: string;
+  sandbox!: boolean;
   created_at!: Date;
   last_used_at!: Date | null;
   expires_at!: Date | null;

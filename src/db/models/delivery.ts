@@ -24,6 +24,7 @@ export class DeliveryModel extends Model {
   dropoff_window_start!: Date | null;
   dropoff_window_end!: Date | null;
   proof_required!: boolean;
+  sandbox!: boolean;
   failure_reason!: FailureReason | null;
   proof!: DeliveryProof | null;
   /** The public tracking link's last segment; replaced when the link is revoked. */

@@ -8,7 +8,10 @@ import { newestFirstPage, type Page } from '../pagination';
 /** A key as it is listed: never its secret, never its hash. */
 export type ApiKey = Static<typeof ApiKeySchema>;
 
-export type NewApiKey = Pick<ApiKeyModel, 'partner_id' | 'name' | 'prefix' | 'key_hash'> & {
+export type NewApiKey = Pick<
+  ApiKeyModel,
+  'partner_id' | 'name' | 'prefix' | 'key_hash' | 'sandbox'
+> & {
   expires_at: string | null;
 };
 
@@ -21,6 +24,7 @@ function toApiKey(row: ApiKeyModel): ApiKey {
     partner_id: row.partner_id,
     name: row.name,
     prefix: row.prefix,
+    sandbox: row.sandbox,
     created_at: new Date(row.created_at).toISOString(),
     last_used_at: iso(row.last_used_at),
     expires_at: iso(row.expires_at),
@@ -70,6 +74,7 @@ export async function revokeApiKey(
 export interface PresentedApiKey {
   id: string;
   name: string;
+  sandbox: boolean;
   revoked: boolean;
   expired: boolean;
   owner: UserRow;
@@ -78,6 +83,7 @@ export interface PresentedApiKey {
 type PresentedRow = UserRow & {
   key_id: ApiKeyModel['id'];
   key_name: ApiKeyModel['name'];
+  key_sandbox: ApiKeyModel['sandbox'];
   revoked: boolean;
   expired: boolean;
 };
@@ -99,7 +105,7 @@ export async function findPresentedApiKey(
           and (expires_at is null or expires_at > now())
           and (last_used_at is null or last_used_at < now() - interval '1 minute')
      )
-     select k.id as key_id, k.name as key_name,
+     select k.id as key_id, k.name as key_name, k.sandbox as key_sandbox,
             k.revoked_at is not null as revoked,
             coalesce(k.expires_at <= now(), false) as expired,
             u.id, u.email, u.role, u.first_name, u.last_name, u.is_active, u.email_verified_at,
@@ -110,6 +116,6 @@ export async function findPresentedApiKey(
   );
   const row = result.rows[0];
   if (!row) return undefined;
-  const { key_id, key_name, revoked, expired, ...owner } = row;
-  return { id: key_id, name: key_name, revoked, expired, owner };
+  const { key_id, key_name, key_sandbox, revoked, expired, ...owner } = row;
+  return { id: key_id, name: key_name, sandbox: key_sandbox, revoked, expired, owner };
 }

@@ -41,6 +41,7 @@ function toDelivery(row: DeliveryModel): StoredDelivery {
     recipient_email: row.recipient_email,
     dropoff_window: windowStart && windowEnd ? { start: windowStart, end: windowEnd } : null,
     proof_required: row.proof_required,
+    sandbox: row.sandbox,
     partner_id: row.partner_id,
     assigned_to: row.assigned_to,
     failure_reason: row.failure_reason,
@@ -96,14 +97,16 @@ export async function listDeliveries(
 ): Promise<Page<StoredDelivery>> {
   const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
+  // Sandbox deliveries (issue 21) are their partner's alone: no admin's list or queue shows them.
   switch (scope.kind) {
     case 'all':
+      query.where('deliveries.sandbox', false);
       break;
     case 'partner':
       query.where('deliveries.partner_id', scope.partnerId);
       break;
     case 'assignee':
-      query.where('deliveries.assigned_to', scope.adminId);
+      query.where('deliveries.assigned_to', scope.adminId).where('deliveries.sandbox', false);
       break;
     case 'none':
       return { rows: [], next_cursor: null };
@@ -236,7 +239,8 @@ export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
     .leftJoin('deliveries', (join) =>
       join
         .on('deliveries.assigned_to', 'users.id')
-        .andOnIn('deliveries.status', [...OPEN_STATUSES]),
+        .andOnIn('deliveries.status', [...OPEN_STATUSES])
+        .andOnVal('deliveries.sandbox', false),
     )
     .where({ 'users.role': 'admin', 'users.is_active': true })
     .groupBy('users.id')

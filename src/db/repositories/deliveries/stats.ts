@@ -25,10 +25,11 @@ interface Window {
   partnerId: string | undefined;
 }
 
+/** A partner's own numbers include its sandbox deliveries; everyone's (the admins') leave them out. */
 const partnerClause = (alias: string, partnerId: string | undefined) =>
   partnerId
     ? { sql: ` and ${alias}.partner_id = ?`, bindings: [partnerId] }
-    : { sql: '', bindings: [] };
+    : { sql: ` and not ${alias}.sandbox`, bindings: [] };
 
 async function statusCounts(db: Queryable, partnerId: string | undefined) {
   const query = db('deliveries')
@@ -36,6 +37,7 @@ async function statusCounts(db: Queryable, partnerId: string | undefined) {
     .count<{ status: DeliveryStatus; n: string }[]>('* as n')
     .groupBy('status');
   if (partnerId) query.where({ partner_id: partnerId });
+  else query.where({ sandbox: false });
   const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<
     DeliveryStatus,
     number
@@ -57,7 +59,7 @@ async function adminLoads(db: Queryable, partnerId: string | undefined): Promise
               count(*) filter (where d.status = 'ASSIGNED')::int as assigned,
               count(*) filter (where d.status = 'IN_TRANSIT')::int as in_transit
          from deliveries d
-        where d.status in ('ASSIGNED', 'IN_TRANSIT')${partner.sql}
+        where d.status in ('ASSIGNED', 'IN_TRANSIT') and not d.sandbox${partner.sql}
         group by d.assigned_to
      )
      select users.id as admin_id, ${PERSON_NAME} as name, users.email,

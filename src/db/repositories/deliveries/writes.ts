@@ -50,6 +50,7 @@ function rowOf({
     dropoff_window_start: delivery.dropoff_window?.start ?? null,
     dropoff_window_end: delivery.dropoff_window?.end ?? null,
     proof_required: delivery.proof_required,
+    sandbox: delivery.sandbox,
     failure_reason: delivery.failure_reason,
     proof: delivery.proof,
     tracking_token: trackingToken,
@@ -271,4 +272,35 @@ export async function replaceTrackingToken(db: Queryable, deliveryId: string, to
      select pg_notify(?, id::text) from replaced`,
     [token, deliveryId, DELIVERY_CHANGE_CHANNEL],
   );
+}
+
+/**
+ * Removes up to `limit` finished sandbox deliveries created more than `days` ago (the database's
+ * clock), with their events, offers and in-app notifications, in one statement; how many went.
+ * Open ones are kept (their workflow would write the row again), and so are those with stored
+ * attachments, whose files this statement cannot remove.
+ */
+export async function removeExpiredSandboxDeliveries(
+  db: Queryable,
+  days: number,
+  limit: number,
+): Promise<number> {
+  const result = await db.raw<{ rows: { id: string }[] }>(
+    `with gone as (
+       select d.id from deliveries d
+        where d.sandbox and d.created_at < now() - make_interval(days => ?)
+          and d.status in ('COMPLETED', 'FAILED', 'CANCELLED')
+          and not exists (select 1 from delivery_attachments a where a.delivery_id = d.id)
+        limit ?
+     ), events as (
+       delete from delivery_events where delivery_id in (select id from gone)
+     ), offers as (
+       delete from delivery_offers where delivery_id in (select id from gone)
+     ), notices as (
+       delete from notifications where delivery_id in (select id from gone)
+     )
+     delete from deliveries where id in (select id from gone) returning id`,
+    [days, limit],
+  );
+  return result.rows.length;
 }
