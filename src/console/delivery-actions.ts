@@ -1,8 +1,9 @@
 import { rejectCommand, type DeliveryCommand } from '../domain/delivery-rules';
 import { ADMIN_SETTABLE_STATUSES, type AdminSettableStatus } from '../domain/delivery-status';
 import { adminLabel } from './admins';
-import { field, h, input, select } from './dom';
-import { actionForm, KeptForms, submitButton } from './forms';
+import { newIdempotencyKey } from './api';
+import { button, field, h, input, select } from './dom';
+import { actionForm, apiForm, KeptForms, submitButton } from './forms';
 import { completedForm, failedForm } from './outcome-forms';
 import type { ConsoleContext, Delivery } from './model';
 
@@ -83,24 +84,45 @@ function transitionForm(
   }
 }
 
+/**
+ * Cancelling cannot be undone and tells the partner and the assignee, so it asks first: the first
+ * press shows what will happen and turns the button into "Yes, cancel it", beside "Keep it".
+ */
 function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => void) {
   const reason = field(
     'Reason for cancelling (optional)',
     input('reason', { autocomplete: 'off' }),
   );
-  return actionForm(
-    `Cancel ${delivery.product_name}`,
-    (key) => {
-      const text = reason.control.value.trim();
-      return context.api.post(`/deliveries/${delivery.id}/cancel`, {
-        body: text ? { reason: text } : {},
-        idempotencyKey: key,
-      });
-    },
-    done,
-    reason.wrapper,
-    submitButton('Cancel delivery', { class: 'danger' }),
+  const submit = submitButton('Cancel delivery', { class: 'danger' });
+  const question = h(
+    'p',
+    { class: 'confirm', role: 'alert', hidden: true },
+    'Cancel this delivery? It cannot be undone, and the partner and the assigned admin are told.',
   );
+  const keep = button('Keep it', () => ask(false), { hidden: true });
+  let asked = false;
+  const ask = (on: boolean) => {
+    asked = on;
+    question.hidden = !on;
+    keep.hidden = !on;
+    submit.textContent = on ? 'Yes, cancel it' : 'Cancel delivery';
+  };
+  const key = newIdempotencyKey();
+  return apiForm({
+    label: `Cancel ${delivery.product_name}`,
+    class: 'action',
+    children: [reason.wrapper, question, submit, keep],
+    send: () => {
+      if (!asked) return Promise.resolve(ask(true));
+      const text = reason.control.value.trim();
+      return context.api
+        .post(`/deliveries/${delivery.id}/cancel`, {
+          body: text ? { reason: text } : {},
+          idempotencyKey: key,
+        })
+        .then(done);
+    },
+  });
 }
 
 /**

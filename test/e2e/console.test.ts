@@ -192,6 +192,32 @@ describe('dispatch console in a browser', function () {
     }, 'every refresh token of the partner to be revoked');
   });
 
+  it('when a partner presses Cancel delivery, then the console asks first: Keep it leaves the delivery alone, Yes, cancel it cancels it once', async () => {
+    const { id, partner } = await deliveryThrough('CREATED');
+    const page = await signIn(partner);
+    await page.goto(`${base()}/console#/deliveries/${id}`);
+    const status = page.locator('.detail [data-status]');
+    await status.waitFor();
+    const stored = async () => (await stack().db('deliveries').where({ id }).first()).status;
+
+    await page.getByRole('button', { name: 'Cancel delivery' }).click();
+    await page.getByText('Cancel this delivery? It cannot be undone').waitFor();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    await page.getByRole('button', { name: 'Cancel delivery' }).waitFor();
+    expect(await page.getByText('Cancel this delivery?').isVisible()).to.equal(false);
+    expect(await stored()).to.equal('CREATED');
+
+    await page.getByRole('button', { name: 'Cancel delivery' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel it' }).click();
+    await page.locator('.detail [data-status="CANCELLED"]').waitFor();
+    expect(await stored()).to.equal('CANCELLED');
+    const events = await stack()
+      .db('delivery_events')
+      .where({ delivery_id: id, type: 'cancelled' });
+    expect(events).to.have.length(1);
+    await page.context().close();
+  });
+
   it('when a super admin reassigns and administers users, then the changes hold and a deactivated admin is sent back to sign in', async () => {
     const { id, admin, boss } = await deliveryThrough('ASSIGNED');
     const backup = await createUser({ role: 'admin', first_name: 'Ben', last_name: 'Backup' });
