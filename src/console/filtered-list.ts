@@ -41,7 +41,13 @@ export function filteredList<T>(options: FilteredListOptions<T>): FilteredList {
     try {
       page = await options.fetch(query(), cursor);
     } catch (error) {
-      if (mine === generation) showProblem(filters, error);
+      if (mine !== generation) return;
+      showProblem(filters, error);
+      // The old results no longer answer the filters shown: never leave them beside the error.
+      if (!cursor) {
+        replaceChildren(list, h('li', { class: 'empty' }, 'Fix the filters above to see results.'));
+        replaceChildren(more);
+      }
       return;
     }
     if (mine !== generation) return;

@@ -218,6 +218,18 @@ describe('dispatch console in a browser', function () {
     await page.context().close();
   });
 
+  it('when a search is too short, then the refusal shows beside the field and the old results go, not beside them', async () => {
+    const { partner } = await deliveryThrough('CREATED');
+    const page = await signIn(partner);
+    await page.locator('.cards .card').first().waitFor();
+    await page.getByLabel('Search').fill('ab');
+    await page.getByLabel('Search').press('Enter');
+    await page.getByText('must be at least 3 characters').waitFor();
+    await page.getByText('Fix the filters above to see results.').waitFor();
+    expect(await page.locator('.cards .card').count()).to.equal(0);
+    await page.context().close();
+  });
+
   it('when a super admin reassigns and administers users, then the changes hold and a deactivated admin is sent back to sign in', async () => {
     const { id, admin, boss } = await deliveryThrough('ASSIGNED');
     const backup = await createUser({ role: 'admin', first_name: 'Ben', last_name: 'Backup' });
