@@ -60,31 +60,38 @@ function userRow(context: ConsoleContext, user: ConsoleUser, changed: () => void
       { class: 'meta' },
       `${ROLE_LABELS[user.role]} · ${user.is_active ? 'active' : 'deactivated'}`,
     ),
-    h(
-      'div',
-      { class: 'action' },
-      role.wrapper,
-      button(
-        'Change role',
-        () =>
-          change(
-            { role: role.control.value as Role },
-            `${user.email} is now ${ROLE_LABELS[role.control.value as Role]}.`,
+    // The API refuses anyone's change to their own role or active flag: offer none.
+    user.id === context.user.id
+      ? h(
+          'p',
+          { class: 'meta' },
+          'This is you: another super admin can change your role or deactivate you.',
+        )
+      : h(
+          'div',
+          { class: 'action' },
+          role.wrapper,
+          button(
+            'Change role',
+            () =>
+              change(
+                { role: role.control.value as Role },
+                `${user.email} is now ${ROLE_LABELS[role.control.value as Role]}.`,
+              ),
+            { 'aria-label': `Change role of ${user.email}` },
           ),
-        { 'aria-label': `Change role of ${user.email}` },
-      ),
-      user.is_active
-        ? button(
-            'Deactivate',
-            () => change({ is_active: false }, `${user.email} is deactivated.`),
-            { class: 'danger', 'aria-label': `Deactivate ${user.email}` },
-          )
-        : button(
-            'Reactivate',
-            () => change({ is_active: true }, `${user.email} is active again.`),
-            { 'aria-label': `Reactivate ${user.email}` },
-          ),
-    ),
+          user.is_active
+            ? button(
+                'Deactivate',
+                () => change({ is_active: false }, `${user.email} is deactivated.`),
+                { class: 'danger', 'aria-label': `Deactivate ${user.email}` },
+              )
+            : button(
+                'Reactivate',
+                () => change({ is_active: true }, `${user.email} is active again.`),
+                { 'aria-label': `Reactivate ${user.email}` },
+              ),
+        ),
   );
   return row;
 }
