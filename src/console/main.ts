@@ -197,8 +197,12 @@ function showConsole(user: ConsoleUser): void {
     }
     replaceChildren(main, current?.element ?? h('p', {}, 'This role has no pages in the console.'));
     void current?.refresh();
-    // A keyboard or screen-reader user lands on the new page, not on the link they left.
-    if (moved) main.focus();
+    // A keyboard or screen-reader user lands on the new page, not on the link they left; what the
+    // last page announced ("User … created.") stays with that page.
+    if (moved) {
+      announcer.textContent = '';
+      main.focus();
+    }
   };
   const onHashChange = () => route(true);
   window.addEventListener('hashchange', onHashChange);

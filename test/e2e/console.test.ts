@@ -230,6 +230,22 @@ describe('dispatch console in a browser', function () {
     await page.context().close();
   });
 
+  it('when a page announced a success and the user moves to another page, then the announcement stays behind', async () => {
+    const { partner } = await deliveryThrough('CREATED');
+    const page = await signIn(partner);
+    const product = `Lamp ${randomUUID().slice(0, 8)}`;
+    await page.getByLabel('Product').fill(product);
+    await page.getByLabel('Delivery address').fill('1 Main St, Springfield');
+    await page.getByLabel('Delivery date').fill('2030-01-01');
+    await page.getByRole('button', { name: 'Create delivery' }).click();
+    const announcer = page.locator('.announcer');
+    await page.getByText(`Delivery "${product}" created.`).waitFor();
+    await page.locator('.card', { hasText: product }).getByRole('link').first().click();
+    await page.locator('.detail [data-status]').waitFor();
+    expect(await announcer.innerText()).to.equal('');
+    await page.context().close();
+  });
+
   it('when a super admin reassigns and administers users, then the changes hold, their own row offers nothing the API would refuse, and a deactivated admin is sent back to sign in', async () => {
     const { id, admin, boss } = await deliveryThrough('ASSIGNED');
     const backup = await createUser({ role: 'admin', first_name: 'Ben', last_name: 'Backup' });
