@@ -37,6 +37,19 @@ export const DispatchSettingsBody = Type.Object(
 );
 export type DispatchSettingsBody = Static<typeof DispatchSettingsBody>;
 
+/** What a PUT sends: the mode, and either number left out takes its default. */
+export const DispatchSettingsRequest = Type.Object(
+  {
+    mode: DispatchSettingsBody.properties.mode,
+    offer_timeout_seconds: Type.Optional(DispatchSettingsBody.properties.offer_timeout_seconds),
+    max_offers: Type.Optional(DispatchSettingsBody.properties.max_offers),
+  },
+  {
+    additionalProperties: false,
+    examples: [{ mode: 'auto', offer_timeout_seconds: 120, max_offers: 3 }],
+  },
+);
+
 export const AvailabilityRequest = Type.Object(
   { available: Type.Boolean({ description: 'Whether auto-dispatch may offer you deliveries' }) },
   { additionalProperties: false },

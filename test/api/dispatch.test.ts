@@ -93,6 +93,17 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     expect(bad.headers['content-type']).to.match(/^application\/problem\+json/);
     const fields = (bad.body.errors as { field: string }[]).map((e) => e.field);
     expect(fields).to.include.members(['mode', 'offer_timeout_seconds']);
+
+    // The numbers may be left out, as the document says: each takes its default.
+    const modeOnly = await setDispatch({ mode: 'auto' });
+    expect(modeOnly.body).to.deep.equal({
+      mode: 'auto',
+      offer_timeout_seconds: 120,
+      max_offers: 3,
+    });
+    const put = doc.body.paths['/api/v1/settings/dispatch'].put;
+    const required = put.requestBody.content['application/json'].schema.required as string[];
+    expect(required).to.deep.equal(['mode']);
   });
 
   it('when an admin goes unavailable and a super admin sets its capacity, then the workload shows both with the open count', async () => {

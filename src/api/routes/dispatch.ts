@@ -8,7 +8,12 @@ import {
   setCapacity,
   writeDispatchSettings,
 } from '../../db/repositories/dispatch';
-import { OFFER_STATUSES, type DispatchSettings } from '../../domain/dispatch';
+import {
+  DEFAULT_MAX_OFFERS,
+  DEFAULT_OFFER_TIMEOUT_SECONDS,
+  OFFER_STATUSES,
+  type DispatchSettings,
+} from '../../domain/dispatch';
 import { notFound } from '../../domain/errors';
 import { IdParams, StringEnum, Uuid } from '../../schemas/common';
 import { DeliveryResource } from '../../schemas/deliveries';
@@ -19,6 +24,7 @@ import {
   CapacityRequest,
   DeclineOfferRequest,
   DispatchSettingsBody,
+  DispatchSettingsRequest,
   OfferList,
   type DispatchSettingsBody as DispatchSettingsBodyType,
 } from '../../schemas/dispatch';
@@ -71,7 +77,7 @@ export function dispatchRoutes(deps: AppDeps) {
         'In `auto`, each new delivery is offered to the best candidate (an available admin under capacity, fewest open deliveries, then longest since their last offer); a decline or `offer_timeout_seconds` without an answer offers it to the next one, never the same admin twice; with nobody left, or after `max_offers`, it goes back to the unassigned queue and every super admin is notified. A delivery keeps the settings in force when it was created.',
       tag: 'dispatch',
       access: { roles: ['super_admin'] },
-      body: DispatchSettingsBody,
+      body: DispatchSettingsRequest,
       example: () => ({ mode: 'auto' as const, offer_timeout_seconds: 120, max_offers: 3 }),
       responses: { 200: { description: 'The settings saved', schema: DispatchSettingsBody } },
       handle: async ({ body, user }) => {
@@ -79,8 +85,8 @@ export function dispatchRoutes(deps: AppDeps) {
           deps.db,
           {
             mode: body.mode,
-            offerTimeoutSeconds: body.offer_timeout_seconds,
-            maxOffers: body.max_offers,
+            offerTimeoutSeconds: body.offer_timeout_seconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
+            maxOffers: body.max_offers ?? DEFAULT_MAX_OFFERS,
           },
           user.id,
         );
