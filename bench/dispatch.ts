@@ -50,10 +50,14 @@ async function main(): Promise<void> {
         const { rows } = await db.raw<{ rows: { over: number | null }[] }>(
           `select max(load - capacity)::int as over from (
              select u.capacity,
-               (select count(*) from deliveries d where d.assigned_to = u.id
-                  and d.status in ('ASSIGNED', 'IN_TRANSIT'))
-             + (select count(*) from delivery_offers o where o.admin_id = u.id
-                  and o.status = 'pending') as load
+               -- Distinct deliveries: an accepted offer is closed just after its delivery is
+               -- assigned, and must not count twice in that instant.
+               (select count(*) from (
+                  select d.id from deliveries d where d.assigned_to = u.id
+                     and d.status in ('ASSIGNED', 'IN_TRANSIT')
+                  union
+                  select o.delivery_id from delivery_offers o where o.admin_id = u.id
+                     and o.status = 'pending') held) as load
              from users u where u.id = any(?)) loads`,
           [adminIds],
         );
