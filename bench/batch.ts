@@ -17,7 +17,7 @@ import { baseUrl } from '../test/support/base-url';
 import { deliveryBody } from '../test/support/deliveries';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
-import { formatStats, intOption, sleep, statsOf } from './support';
+import { formatStats, intOption, sleep, statsOf, runScript } from './support';
 
 const GOAL_SECONDS = 60;
 
@@ -93,7 +93,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -20,7 +20,7 @@ import { baseUrl } from '../test/support/base-url';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
 import { seedDeliveriesSql } from './lists';
-import { intOption } from './support';
+import { intOption, runScript } from './support';
 
 const MiB = 1024 * 1024;
 const GOAL_MIB = 100;
@@ -127,7 +127,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

@@ -19,7 +19,7 @@ import type { DeliveryFilters } from '../src/db/repositories/deliveries';
 import { baseUrl } from '../test/support/base-url';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
-import { percentile } from './support';
+import { percentile, runScript } from './support';
 
 export type Scope = 'partner' | 'admin' | 'super_admin';
 
@@ -368,9 +368,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

@@ -4,6 +4,7 @@
  * writes "ready" once polling, and stops on SIGTERM.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { runScript } from './support';
 
 async function main(): Promise<void> {
   const address = process.env['TEMPORAL_ADDRESS'];
@@ -23,7 +24,4 @@ async function main(): Promise<void> {
   await connection.close();
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

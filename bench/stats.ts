@@ -16,7 +16,7 @@ import { baseUrl } from '../test/support/base-url';
 import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
 import { createOwners, seedDeliveriesSql, withBatchedGinUpkeep } from './lists';
-import { intOption, statsOf } from './support';
+import { intOption, statsOf, runScript } from './support';
 
 /**
  * The events of the seeded rows (`seed-…` workflow ids), as the workflow would have written
@@ -116,9 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);

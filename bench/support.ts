@@ -13,6 +13,14 @@ export function intOption(name: string, fallback: number): number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A bench script's entry: its failure is printed and the process exits 1. */
+export function runScript(main: () => Promise<void>): void {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
 export interface Stats {
   n: number;
   p50: number;

@@ -25,7 +25,7 @@ import { startStack, stopStack } from '../test/support/stack';
 import { createUserWithToken } from '../test/support/users';
 import type { RecordedStats, TrackingRecord } from './report';
 import { recordStats } from './report';
-import { coresSince, cpuSeconds, intOption, load, statsOf } from './support';
+import { coresSince, cpuSeconds, intOption, load, statsOf, runScript } from './support';
 
 export interface TrackingBenchOptions {
   baseUrl: string;
@@ -223,9 +223,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+if (require.main === module) runScript(main);
