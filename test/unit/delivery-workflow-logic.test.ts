@@ -12,6 +12,7 @@ import {
 import { changeArgs, deliveryInput, testActor } from '../support/delivery-input';
 import { recordingStore, withMockedWorker } from '../support/mocked-delivery-worker';
 import { timeSkippingEnvForSuite } from '../support/time-skipping';
+import { waitFor } from '../support/wait-for';
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -188,6 +189,11 @@ describe('delivery workflow logic (time-skipping server, stand-in activities)', 
       const handle = await start(taskQueue);
       await takeInTransit(handle);
       await handle.cancel();
+      // The request and a completion sent at once may land in one workflow task, in either order.
+      await waitFor(
+        async () => (store.records.some((r) => r.type === 'cancel_refused') ? true : undefined),
+        'the cancel request to be refused',
+      );
       await handle.executeUpdate(transitionUpdate, {
         args: [{ ...changeArgs(admin), status: 'COMPLETED' }],
       });
