@@ -3,7 +3,7 @@ import type { ApiKey, CreatedApiKey } from '../schemas/api-keys';
 import { field, formatTime, h, input, replaceChildren, select } from './dom';
 import { confirmedForm, newItemForm } from './forms';
 import type { ConsoleContext, View } from './model';
-import { showProblem } from './problem';
+import { showListProblem } from './problem';
 import { shownOnce } from './shown-once';
 
 type Key = Static<typeof ApiKey>;
@@ -98,7 +98,7 @@ export function apiKeysView(context: ConsoleContext): View {
         ...keys.map((key) => keyCard(context, key, () => void refresh())),
       );
     } catch (error) {
-      showProblem(list, error);
+      showListProblem(list, error);
     }
   };
   const element = h(

@@ -4,7 +4,7 @@ import { BATCH_CSV_COLUMNS, BatchInputError, parseBatch } from './batch-input';
 import { field, formatTime, h, replaceChildren } from './dom';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
-import { ApiProblem, describe, showProblem } from './problem';
+import { ApiProblem, describe, showListProblem } from './problem';
 
 /** How often the page re-reads its batches while one of them is still processing. */
 const POLL_MS = 2000;
@@ -205,7 +205,7 @@ export function batchesView(context: ConsoleContext): View {
     try {
       page = await context.api.get<PageBody<BatchSummary>>('/deliveries/batches', { limit: '20' });
     } catch (error) {
-      showProblem(list, error);
+      showListProblem(list, error);
       return;
     }
     if (disposed) return;

@@ -4,7 +4,7 @@ import type { PageBody } from './api';
 import { button, field, formatTime, h, input, replaceChildren } from './dom';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
-import { ApiProblem, clearProblems, describe, showProblem } from './problem';
+import { ApiProblem, clearProblems, describe, showListProblem, showProblem } from './problem';
 import { shownOnce } from './shown-once';
 
 type Attempt = Static<typeof WebhookAttempt>;
@@ -177,7 +177,7 @@ export function webhookLogView(context: ConsoleContext): View {
         cursor,
       });
     } catch (error) {
-      if (mine === generation) showProblem(list, error);
+      if (mine === generation) showListProblem(list, error);
       return;
     }
     if (mine !== generation) return;

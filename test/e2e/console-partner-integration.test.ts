@@ -78,7 +78,7 @@ describe('partner console: API keys, batches, webhook log and export in a browse
     await page.context().close();
   });
 
-  it('when a partner pastes a CSV batch with a bad row, then its progress reaches 100% and the bad row’s problem is shown', async () => {
+  it('when a partner pastes a CSV batch with a bad row, then its progress reaches 100% and the bad row’s problem is shown; a refused row is named and a JSON file goes the same way', async () => {
     const partner = await createUserWithToken({ role: 'partner' });
     const page = await signInToConsole(browser(), base(), partner);
     await page.getByRole('link', { name: 'Batches' }).click();
@@ -121,10 +121,27 @@ describe('partner console: API keys, batches, webhook log and export in a browse
     await page.getByRole('button', { name: 'Send batch' }).click();
     await page.getByText(`Delivery 1 (${bad}-x) product_name`).waitFor();
     expect(await page.locator('.card.batch').count()).to.equal(1);
+
+    // A JSON file, as the API takes it, goes the same way.
+    const json = JSON.stringify({
+      deliveries: [{ idempotency_key: `${good}-json`, ...deliveryBody() }],
+    });
+    await page.getByLabel('Or paste CSV or JSON').fill('');
+    await page.getByLabel('CSV or JSON file').setInputFiles({
+      name: 'orders.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(json),
+    });
+    await page.getByRole('button', { name: 'Send batch' }).click();
+    await page.getByText('Batch of 1 accepted.').waitFor();
+    await page.locator('.card.batch[data-status="completed"]').nth(1).waitFor({ timeout: 60_000 });
+    expect(await page.locator('.card.batch').first().innerText()).to.contain(
+      '1 of 1 tried (100%): 1 created',
+    );
     await page.context().close();
   });
 
-  it('when a webhook attempt is in the log and the partner presses Replay, then the receiver gets the same event id again', async () => {
+  it('when a webhook attempt is in the log and the partner presses Replay, then the receiver gets the same event id again, and a disabled endpoint is enabled from the page', async () => {
     const partner = await partnerWithEndpoint(receiver);
     const made = await api()
       .post('/api/v1/deliveries')
@@ -164,6 +181,23 @@ describe('partner console: API keys, batches, webhook log and export in a browse
           : undefined,
       'the replay in the log',
     );
+
+    // An endpoint the platform disabled says so and offers to enable it again.
+    await stack()
+      .db('webhook_endpoints')
+      .where({ partner_id: partner.user.id })
+      .update({ disabled_at: new Date(), failing_since: new Date(Date.now() - 86_400_000) });
+    await page.reload();
+    await page.locator('[data-endpoint="disabled"]').waitFor();
+    await page.getByText('after 24 hours of failures: events are logged, not sent').waitFor();
+    await page.getByRole('button', { name: 'Enable endpoint' }).click();
+    await page.getByText('Webhook endpoint enabled.').waitFor();
+    await page.locator('[data-endpoint="enabled"]').waitFor();
+    const endpoint = await stack()
+      .db('webhook_endpoints')
+      .where({ partner_id: partner.user.id })
+      .first();
+    expect(endpoint.disabled_at).to.equal(null);
     await page.context().close();
   });
 
