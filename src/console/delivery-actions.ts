@@ -2,8 +2,8 @@ import { rejectCommand, type DeliveryCommand } from '../domain/delivery-rules';
 import { ADMIN_SETTABLE_STATUSES, type AdminSettableStatus } from '../domain/delivery-status';
 import { adminLabel } from './admins';
 import { newIdempotencyKey } from './api';
-import { button, field, h, input, select } from './dom';
-import { actionForm, apiForm, KeptForms, submitButton } from './forms';
+import { field, h, input, select } from './dom';
+import { actionForm, confirmedForm, KeptForms, submitButton } from './forms';
 import { completedForm, failedForm } from './outcome-forms';
 import type { ConsoleContext, Delivery } from './model';
 
@@ -93,27 +93,16 @@ function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => voi
     'Reason for cancelling (optional)',
     input('reason', { autocomplete: 'off' }),
   );
-  const submit = submitButton('Cancel delivery', { class: 'danger' });
-  const question = h(
-    'p',
-    { class: 'confirm', role: 'alert', hidden: true },
-    'Cancel this delivery? It cannot be undone, and the partner and the assigned admin are told.',
-  );
-  const keep = button('Keep it', () => ask(false), { hidden: true });
-  let asked = false;
-  const ask = (on: boolean) => {
-    asked = on;
-    question.hidden = !on;
-    keep.hidden = !on;
-    submit.textContent = on ? 'Yes, cancel it' : 'Cancel delivery';
-  };
   const key = newIdempotencyKey();
-  return apiForm({
+  return confirmedForm({
     label: `Cancel ${delivery.product_name}`,
-    class: 'action',
-    children: [reason.wrapper, question, submit, keep],
+    children: [reason.wrapper],
+    action: 'Cancel delivery',
+    confirm: 'Yes, cancel it',
+    question:
+      'Cancel this delivery? It cannot be undone, and the partner and the assigned admin are told.',
+    keep: 'Keep it',
     send: () => {
-      if (!asked) return Promise.resolve(ask(true));
       const text = reason.control.value.trim();
       return context.api
         .post(`/deliveries/${delivery.id}/cancel`, {

@@ -1,13 +1,21 @@
 import { Type } from '@sinclair/typebox';
-import { batchReport, submitBatch, type BatchReport } from '../../deliveries/delivery-batches';
+import {
+  batchReport,
+  listBatches,
+  submitBatch,
+  type BatchReport,
+} from '../../deliveries/delivery-batches';
 import { DomainError, type ErrorCode } from '../../domain/errors';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
 import type { BatchItemProblem, StoredBatchItem } from '../../db/repositories/batches';
 import {
   BATCH_MAX_DELIVERIES,
+  BatchListQuery,
+  BatchPage,
   BatchResource,
   CreateBatchRequest,
   type BatchItem,
+  type BatchSummary,
 } from '../../schemas/batches';
 import { IdParams } from '../../schemas/common';
 import type { AppDeps } from '../deps';
@@ -41,7 +49,7 @@ function itemResource(item: StoredBatchItem): BatchItem {
   };
 }
 
-function batchResource({ batch, counts, items }: BatchReport): BatchResource {
+function batchSummary({ batch, counts }: Omit<BatchReport, 'items'>): BatchSummary {
   return {
     id: batch.id,
     status: batch.completed_at ? 'completed' : 'processing',
@@ -49,8 +57,11 @@ function batchResource({ batch, counts, items }: BatchReport): BatchResource {
     ...counts,
     created_at: new Date(batch.created_at).toISOString(),
     completed_at: batch.completed_at ? new Date(batch.completed_at).toISOString() : null,
-    items: items.map(itemResource),
   };
+}
+
+function batchResource(report: BatchReport): BatchResource {
+  return { ...batchSummary(report), items: report.items.map(itemResource) };
 }
 
 export function batchRoutes(deps: AppDeps) {
@@ -114,6 +125,24 @@ export function batchRoutes(deps: AppDeps) {
             Location: batchLocation(batch.id),
             ...(submitted ? {} : { 'Idempotent-Replayed': 'true' }),
           },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/deliveries/batches',
+      summary: 'Your batches, newest first, each with its progress',
+      description:
+        'Each batch with its counts (`processed` of `total`: `created`, `replayed`, `failed`), without its items: read one batch for those. A batch is `processing` until every item was tried.',
+      tag: 'deliveries',
+      access: { roles: ['partner'] },
+      query: BatchListQuery,
+      responses: { 200: { description: 'A page of batches', schema: BatchPage } },
+      handle: async ({ user, query }) => {
+        const page = await listBatches(deps, user, { ...query, limit: query.limit ?? 20 });
+        return {
+          status: 200,
+          body: { data: page.rows.map(batchSummary), next_cursor: page.next_cursor },
         };
       },
     }),
