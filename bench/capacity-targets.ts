@@ -52,6 +52,8 @@ export interface CapacityBench {
   seconds: number;
   /** Offered in the overload phase instead of twice the capacity (0: twice the capacity). */
   overloadRate?: number;
+  /** The highest rate the ladders offer (0: every rate until one fails). */
+  maxRate?: number;
   /** The Temporal server both targets run on; by default the stack's dev server. */
   engine?: Engine;
 }
@@ -186,6 +188,7 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
     Promise.all([1, 2, 3, 4].map(() => createUserWithToken({ role })));
   const [partners, admins] = await Promise.all([team('partner'), team('admin')]);
   const users: Users = { partners, superAdmin: bench.superAdmin, admins };
+  const rates = CAPACITY_RATES.filter((rate) => !bench.maxRate || rate <= bench.maxRate);
   const api = await startApiProcess(temporalAddress);
   try {
     const bareQueue = `bench-capacity-${randomUUID().slice(0, 8)}`;
@@ -195,7 +198,7 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
       // The platform's API process idles meanwhile: not the bare engine's CPU.
       const roles: ProcessRoles = { api: null, worker: noop.pid };
       bare = await risingRates('bare', client, bareDriver(client, bareQueue), roles, {
-        rates: CAPACITY_RATES,
+        rates,
         seconds: bench.seconds,
         settle: () => backlogEmpty(client, bareQueue),
       });
@@ -210,7 +213,7 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
       client,
       platformDriver(client, users, post, false),
       roles,
-      { rates: CAPACITY_RATES, seconds: bench.seconds, settle },
+      { rates, seconds: bench.seconds, settle },
     );
     const twice = bench.overloadRate || platform.capacity * 2;
     const overloaded =
@@ -244,9 +247,11 @@ export async function productionEngine(
 
 /**
  * Alone: `npx tsx bench/capacity-targets.ts`, printing its rows; BENCH_CAPACITY_SECONDS (15),
- * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing, and
- * BENCH_CAPACITY_PRODUCTION=1 to run both targets on a Temporal cluster over PostgreSQL (the
- * resilience suite's) instead of the dev server; the read model stays on the embedded PostgreSQL.
+ * BENCH_OVERLOAD_RATE (0: twice the platform's capacity) to offer a rate of one's choosing,
+ * BENCH_CAPACITY_MAX_RATE (0) to stop both ladders at that rate (with an overload rate, a quick
+ * look at the overload phase alone), and BENCH_CAPACITY_PRODUCTION=1 to run both targets on a
+ * Temporal cluster over PostgreSQL (the resilience suite's) instead of the dev server; the read
+ * model stays on the embedded PostgreSQL.
  */
 async function main(): Promise<void> {
   const stack = await startStack({ inProcessWorker: false });
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
       workerPid: worker.pid,
       seconds: intOption('BENCH_CAPACITY_SECONDS', 15),
       overloadRate: intOption('BENCH_OVERLOAD_RATE', 0),
+      maxRate: intOption('BENCH_CAPACITY_MAX_RATE', 0),
       ...(production ? { engine: production } : {}),
     });
     const rows: string[] = [];

@@ -5,6 +5,7 @@ import { redeemStreamTicket } from './notification-stream/stream-tickets';
 import { accountPages } from './account-pages';
 import { consoleAssets } from './console';
 import type { AppDeps } from './deps';
+import { EarlyAdmission } from './early-admission';
 import { errorMiddleware } from './middleware/errors';
 import { serverSpans } from './middleware/tracing';
 import { buildOpenApiDocument, builtDaily } from './openapi';
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Koa {
       ticket: (ticket) => redeemStreamTicket(deps.db, ticket),
     },
     createRequestLimiter(requestLimitsFrom(deps.config)),
+    new EarlyAdmission(deps.admission),
   );
   if (deps.tracer) app.use(serverSpans(deps.tracer));
   app.use(deps.metrics.middleware());

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import type { Context } from 'koa';
 import type { AuthUser } from '../accounts/auth-user';
 import type { Role } from '../domain/roles';
+import type { Lane } from '../temporal/admission';
 import type { JsonLimits } from './middleware/json-limits';
 import type { ProblemCode } from './problem';
 
@@ -72,6 +73,12 @@ export interface Route<
    * keys that outlive its own revocation.
    */
   sessionOnly?: true;
+  /**
+   * The admission lane of the Temporal call the route makes (a create, or a change of a running
+   * delivery): past capacity the router refuses it before authenticating against the database or
+   * reading the body (`EarlyAdmission`), so the refusal stays fast when everything is slow.
+   */
+  lane?: Lane;
   body?: B;
   /**
    * A realistic body for Swagger UI's "Try it out" (and schemathesis' examples phase); a function,

@@ -5,6 +5,7 @@ import { forbidden, unauthenticated, ValidationError } from '../domain/errors';
 import { binaryContent } from '../schemas/binary';
 import { validate } from '../schemas/validate';
 import { readBinaryBody } from './middleware/binary-body';
+import type { EarlyAdmission } from './early-admission';
 import { readJsonBody } from './middleware/json-body';
 import type { LimitRequest } from './request-limits';
 import type { AuthUser, Route, RouteResult } from './route';
@@ -138,13 +139,15 @@ function excludeLiteralPaths(router: Router, paths: Set<string>): void {
 
 /**
  * Builds the Koa router from route definitions; authentication, request limits and validation
- * live here only. `limitRequest` counts each authenticated request once its caller is known.
+ * live here only. `limitRequest` counts each authenticated request once its caller is known;
+ * `early` refuses a route's admission lane past capacity before any of that.
  */
 export function buildRouter(
   routes: readonly Route[],
   authenticate: Authenticate,
   credentialResolvers: Readonly<Record<string, CredentialResolver>> = {},
   limitRequest?: LimitRequest,
+  early?: EarlyAdmission,
 ): Router {
   // Every method Node accepts counts as known, so `allowedMethods` answers 405 + Allow for one a
   // route lacks (TRACE, PURGE…) instead of a plain-text 501 that bypasses problem+json. Paths are
@@ -162,7 +165,12 @@ export function buildRouter(
       // Answers carry tokens, keys and personal data: no browser or proxy may keep one, the
       // refusals included (RFC 6749 5.1 asks it of token answers; the rest are per caller too).
       ctx.set('Cache-Control', 'no-store');
+      const { lane } = route;
+      if (lane && early && 'roles' in route.access) {
+        early.refuse(lane, ctx.headers.authorization, route.access.roles);
+      }
       const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
+      if (lane && early && user) early.remember(ctx.headers.authorization, user);
       if (user && limitRequest) await limitRequest(ctx, user);
       let params: unknown;
       try {

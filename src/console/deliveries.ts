@@ -45,6 +45,22 @@ export function statusBadge(delivery: Delivery): HTMLElement {
   );
 }
 
+/**
+ * What an operator's action in Temporal left to fix (super admins only): a badge, what happened
+ * and who can fix it, in the API's words.
+ */
+export function attentionNote(context: ConsoleContext, delivery: Delivery): HTMLElement | null {
+  const { attention } = delivery;
+  if (!attention || context.user.role !== 'super_admin') return null;
+  return h(
+    'div',
+    { class: 'attention', role: 'note', 'aria-label': 'Needs attention' },
+    h('span', { class: 'attention-badge' }, 'Needs attention'),
+    h('p', {}, attention.reason),
+    h('p', {}, attention.who_can_fix),
+  );
+}
+
 async function assigneeText(context: ConsoleContext, delivery: Delivery): Promise<string> {
   if (!delivery.assigned_to) return 'Not assigned';
   if (delivery.assigned_to === context.user.id) return 'You';
@@ -67,6 +83,7 @@ function deliveryCard(
     h('h3', {}, h('a', { href: `#/deliveries/${delivery.id}` }, delivery.product_name)),
     statusBadge(delivery),
     delivery.sandbox && modeBadge(true),
+    attentionNote(context, delivery),
     h('p', {}, delivery.delivery_address),
     h(
       'p',
@@ -257,6 +274,7 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
       element,
       back,
       h('h2', {}, delivery.product_name),
+      attentionNote(context, delivery),
       h(
         'dl',
         {},

@@ -113,6 +113,18 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
               empty: 'Every offered delivery found an admin.',
             }),
         },
+        {
+          hash: '#/attention',
+          label: 'Needs attention',
+          view: () =>
+            deliveryList(context, {
+              title: 'Deliveries that need attention',
+              filters: ['q'],
+              fixed: { needs_attention: 'true' },
+              actions: ['assign'],
+              empty: 'No operator action in Temporal left a delivery to fix.',
+            }),
+        },
         { hash: '#/dispatch', label: 'Dispatch', view: () => dispatchView(context) },
         { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },

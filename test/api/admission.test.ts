@@ -52,6 +52,13 @@ describe('deliveries API: admission past capacity', () => {
     expect(second.headers['retry-after']).to.equal('1');
     expect(second.body.detail).to.match(/at capacity/);
     expect(waited).to.be.lessThan(1000); // the first is held for 3 s
+    // Decided on who the header recently was, before the body is read: not even its 400.
+    const unreadable = await request(app)
+      .post(`/api/v1/deliveries/${created.body.id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: 'not an id' });
+    expect(unreadable.status, JSON.stringify(unreadable.body)).to.equal(503);
+    expect(unreadable.headers['retry-after']).to.equal('1');
     expect((await first).status).to.equal(503); // its own deadline: nobody works that queue
     expect((await first).body.detail).to.match(/did not answer in time/);
     await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');

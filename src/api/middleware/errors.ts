@@ -14,6 +14,16 @@ export class HttpProblem extends Error {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
+ * A 503 is worth a warning; a refusal past capacity is the admission doing its job, many per
+ * second at overload, so it is logged without the stack trace it has no use for.
+ */
+function logUnavailable(logger: Logger, thrown: unknown, error: DomainError, requestId: string) {
+  const lane = error.context['overloaded'];
+  if (lane) logger.warn({ requestId, overloaded: lane }, error.message);
+  else logger.warn({ err: thrown, requestId }, error.message);
+}
+
+/**
  * Registered first: gives every request an id and turns every error into problem+json.
  * Unknown errors are logged in full and answered with a generic 500.
  */
@@ -45,7 +55,7 @@ export function errorMiddleware(logger: Logger): Middleware {
         const retryAfter = error.context['retryAfterSeconds'];
         if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
         if (error.code === 'unauthenticated') ctx.set('WWW-Authenticate', 'Bearer');
-        if (error.code === 'unavailable') logger.warn({ err: thrown, requestId }, error.message);
+        if (error.code === 'unavailable') logUnavailable(logger, thrown, error, requestId);
       } else if (error instanceof HttpProblem) {
         problem = error.problem;
       } else {

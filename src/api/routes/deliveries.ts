@@ -102,6 +102,7 @@ export function deliveryRoutes(deps: AppDeps) {
         'Creates the delivery in status `CREATED` and answers at once; a super admin then assigns it to an admin, and you are notified of each change (in-app, email, webhook). The answer carries `tracking_url`, a public page to forward to your customer. `delivery_date` is today or later in the platform business time zone (BUSINESS_TIMEZONE, UTC by default), the zone whose end of that day makes the delivery overdue; with a `dropoff_window` (both ends in the future, at most 7 days apart) it may be left out and is the date the window ends, and a delivery not finished by the window end is recorded late. With `recipient_email` the recipient is emailed the tracking link when the delivery is assigned, leaves and ends. With `proof_required`, COMPLETED needs a photo. Send an `Idempotency-Key` (your order number, say) so that a retry never creates a second delivery: a repeat answers 200 with `Idempotent-Replayed: true`. Without the header, the same body from the same partner is the key.',
       tag: 'deliveries',
       access: { roles: ['partner'] },
+      lane: 'create',
       body: CreateDeliveryRequest,
       example: () => ({
         product_name: 'Espresso machine',
@@ -219,6 +220,7 @@ export function deliveryRoutes(deps: AppDeps) {
         'Possible while the delivery is `CREATED` or `ASSIGNED`; the admin, the previous one and the partner are notified.',
       tag: 'deliveries',
       access: { roles: ['super_admin'] },
+      lane: 'change',
       params: IdParams,
       body: AssignRequest,
       example: () => ({ admin_id: EXAMPLE_ID }),
@@ -240,6 +242,7 @@ export function deliveryRoutes(deps: AppDeps) {
         '`ASSIGNED` → `IN_TRANSIT` → `COMPLETED` or `FAILED`; a 409 names the current status and the allowed next ones. FAILED needs a `failure_reason` from the catalogue (`recipient_unavailable`, `address_not_found`, `refused`, `damaged`, `other` — then `reason` says why). COMPLETED may carry a `proof` (who received it, a note, the ids of photos uploaded to POST …/attachments); a delivery created with `proof_required` needs one with at least one photo (422 naming `proof`). The partner (and the recipient, with `recipient_email`) is notified.',
       tag: 'deliveries',
       access: { roles: ['admin', 'super_admin'] },
+      lane: 'change',
       params: IdParams,
       body: StatusRequest,
       example: () => ({
@@ -277,6 +280,7 @@ export function deliveryRoutes(deps: AppDeps) {
         'The body is optional. Once the delivery is `IN_TRANSIT` (or finished) a cancel is a 409.',
       tag: 'deliveries',
       access: { roles: ['partner', 'super_admin'] },
+      lane: 'change',
       params: IdParams,
       body: CancelRequest,
       example: () => ({ reason: 'The customer cancelled the order' }),

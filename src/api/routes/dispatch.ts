@@ -164,6 +164,7 @@ export function dispatchRoutes(deps: AppDeps) {
         "The same assignment as a super admin's (`assigned` on the timeline; you and the partner are notified). After the offer expired or was withdrawn it is a 409 saying which.",
       tag: 'dispatch',
       access: { roles: ['admin'] },
+      lane: 'change',
       params: IdParams,
       headers: changeKeyHeader,
       responses: {
@@ -193,6 +194,7 @@ export function dispatchRoutes(deps: AppDeps) {
       summary: 'Decline the offer made to you, with a reason; it goes to the next candidate',
       tag: 'dispatch',
       access: { roles: ['admin'] },
+      lane: 'change',
       params: IdParams,
       body: DeclineOfferRequest,
       example: () => ({ reason: 'Van is full' }),
