@@ -1,7 +1,7 @@
 import type { BatchResource, BatchSummary } from '../schemas/batches';
 import { newIdempotencyKey, type PageBody } from './api';
 import { BATCH_CSV_COLUMNS, BatchInputError, parseBatch } from './batch-input';
-import { field, formatTime, h, replaceChildren } from './dom';
+import { button, field, formatTime, h, replaceChildren } from './dom';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
 import { ApiProblem, describe, showListProblem } from './problem';
@@ -195,6 +195,9 @@ class BatchCard {
  */
 export function batchesView(context: ConsoleContext): View {
   const list = h('ul', { class: 'cards', 'aria-label': 'Batches' });
+  // One page, grown 20 at a time up to the API's 100, so the poll re-reads all that is shown.
+  let limit = 20;
+  const older = h('div', { class: 'more' });
   const cards = new Map<string, BatchCard>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
@@ -203,7 +206,9 @@ export function batchesView(context: ConsoleContext): View {
     clearTimeout(timer);
     let page: PageBody<BatchSummary>;
     try {
-      page = await context.api.get<PageBody<BatchSummary>>('/deliveries/batches', { limit: '20' });
+      page = await context.api.get<PageBody<BatchSummary>>('/deliveries/batches', {
+        limit: String(limit),
+      });
     } catch (error) {
       showListProblem(list, error);
       return;
@@ -216,6 +221,20 @@ export function batchesView(context: ConsoleContext): View {
       return card.element;
     });
     // Cards stay the same elements, so an open list of problems or the focus is not lost.
+    replaceChildren(
+      older,
+      page.next_cursor !== null &&
+        (limit < 100
+          ? button('Show older batches', () => {
+              limit += 20;
+              void refresh();
+            })
+          : h(
+              'p',
+              { class: 'meta' },
+              'The 100 newest batches are shown; GET /deliveries/batches pages through the rest.',
+            )),
+    );
     if (shown.length === 0) replaceChildren(list, h('li', { class: 'empty' }, 'No batch yet.'));
     else if (shown.some((element, index) => list.children[index] !== element)) {
       replaceChildren(list, ...shown);
@@ -229,7 +248,13 @@ export function batchesView(context: ConsoleContext): View {
     'div',
     { class: 'columns' },
     form,
-    h('section', { class: 'list', 'aria-label': 'Your batches' }, h('h2', {}, 'Batches'), list),
+    h(
+      'section',
+      { class: 'list', 'aria-label': 'Your batches' },
+      h('h2', {}, 'Batches'),
+      list,
+      older,
+    ),
   );
   const dispose = () => {
     disposed = true;

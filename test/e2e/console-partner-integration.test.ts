@@ -141,6 +141,32 @@ describe('partner console: API keys, batches, webhook log and export in a browse
     await page.context().close();
   });
 
+  it('when a partner has more batches than the page shows, then Show older batches shows them too', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    await stack()
+      .db('delivery_batches')
+      .insert(
+        Array.from({ length: 21 }, (_, index) => ({
+          id: randomUUID(),
+          partner_id: partner.user.id,
+          workflow_id: `batch-${randomUUID()}`,
+          payload_hash: 'x',
+          total: 1,
+          created_at: new Date(Date.now() - index * 60_000),
+          completed_at: new Date(),
+        })),
+      );
+    const page = await signInToConsole(browser(), base(), partner);
+    await page.getByRole('link', { name: 'Batches' }).click();
+    await page.getByRole('button', { name: 'Show older batches' }).click();
+    await waitFor(
+      async () => ((await page.locator('.card.batch').count()) === 21 ? true : undefined),
+      'the 21st batch',
+    );
+    expect(await page.getByRole('button', { name: 'Show older batches' }).count()).to.equal(0);
+    await page.context().close();
+  });
+
   it('when a webhook attempt is in the log and the partner presses Replay, then the receiver gets the same event id again, and a disabled endpoint is enabled from the page', async () => {
     const partner = await partnerWithEndpoint(receiver);
     const made = await api()
