@@ -1,13 +1,20 @@
 import type { Static } from '@sinclair/typebox';
+import { WEBHOOK_EVENT_TYPES } from '../domain/notification-rules';
 import type { WebhookAttempt, WebhookEndpoint, WebhookEndpointStatus } from '../schemas/webhooks';
 import type { PageBody } from './api';
-import { button, field, formatTime, h, input, replaceChildren } from './dom';
+import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
+import { filteredList } from './filtered-list';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
-import { ApiProblem, clearProblems, describe, showListProblem, showProblem } from './problem';
+import { ApiProblem, clearProblems, describe, showProblem } from './problem';
 import { shownOnce } from './shown-once';
 
 type Attempt = Static<typeof WebhookAttempt>;
+
+const EVENT_TYPE_OPTIONS = [
+  ['', 'Any event'],
+  ...WEBHOOK_EVENT_TYPES.map((type) => [type, type] as const),
+] as const;
 
 function outcome(attempt: Attempt): string {
   const code = attempt.status_code === null ? 'No answer' : `HTTP ${attempt.status_code}`;
@@ -165,36 +172,25 @@ function endpointSection(context: ConsoleContext, changed: () => void) {
  * came back; each event can be sent again with its own id (Replay), so a receiver dedupes it.
  */
 export function webhookLogView(context: ConsoleContext): View {
-  const list = h('ul', { class: 'cards', 'aria-label': 'Attempts' });
-  const more = h('div', { class: 'more' });
-  let generation = 0;
-  const load = async (cursor?: string): Promise<void> => {
-    const mine = ++generation;
-    let page: PageBody<Attempt>;
-    try {
-      page = await context.api.get<PageBody<Attempt>>('/webhooks/attempts', {
-        limit: '20',
-        cursor,
-      });
-    } catch (error) {
-      if (mine === generation) showListProblem(list, error);
-      return;
-    }
-    if (mine !== generation) return;
-    const cards = page.data.map((attempt) => attemptCard(context, attempt, () => void refresh()));
-    if (cursor) list.append(...cards);
-    else
-      replaceChildren(
-        list,
-        cards.length === 0 && h('li', { class: 'empty' }, 'No attempt yet.'),
-        ...cards,
-      );
-    const next = page.next_cursor;
-    replaceChildren(more, next && button('Load more', () => void load(next)));
-  };
+  const log = filteredList<Attempt>({
+    label: 'Webhook log filters',
+    fetch: (query, cursor) =>
+      context.api.get<PageBody<Attempt>>('/webhooks/attempts', { ...query, limit: '20', cursor }),
+    render: (attempt, changed) => attemptCard(context, attempt, changed),
+    empty: 'No attempt matches.',
+  });
+  replaceChildren(
+    log.filters,
+    field('Event type', select('event_type', EVENT_TYPE_OPTIONS)).wrapper,
+    field(
+      'Event id',
+      input('event_id', { type: 'search', placeholder: 'evt_…', spellcheck: 'false' }),
+    ).wrapper,
+    submitButton('Apply filters'),
+  );
   const endpoint = endpointSection(context, () => void refresh());
   const refresh = async () => {
-    await Promise.all([endpoint.refresh(), load()]);
+    await Promise.all([endpoint.refresh(), log.refresh()]);
   };
   const element = h(
     'div',
@@ -209,8 +205,7 @@ export function webhookLogView(context: ConsoleContext): View {
         { class: 'meta' },
         'Every attempt, newest first. Replay sends the same event again, with the same id.',
       ),
-      list,
-      more,
+      log.element,
     ),
   );
   return { element, refresh };

@@ -207,6 +207,17 @@ describe('partner console: API keys, batches, webhook log and export in a browse
           : undefined,
       'the replay in the log',
     );
+    await page.getByLabel('Event type').selectOption('batch.completed');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('No attempt matches.').waitFor();
+    await page.getByLabel('Event type').selectOption('');
+    await page.getByLabel('Event id').fill(eventId);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitFor(
+      async () => ((await page.locator('.attempt').count()) === 2 ? true : undefined),
+      'only the event’s two attempts',
+    );
+    expect(await page.locator(`.attempt[data-event-id="${eventId}"]`).count()).to.equal(2);
 
     // An endpoint the platform disabled says so and offers to enable it again.
     await stack()
