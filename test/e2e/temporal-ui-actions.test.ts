@@ -72,4 +72,49 @@ describe('operator actions pressed in the Temporal UI (Chromium)', function () {
     expect(resumed?.reason).to.match(/: "courier app crashed, ops retry"; this run resumes/);
     await stack().client.workflow.getHandle(workflowId).terminate('test finished');
   });
+
+  it('when an operator resets an assigned delivery in the UI to its first task, excluding updates, then the row follows at once and the admin it left is told why', async () => {
+    const { id, workflowId, admin, boss } = await deliveryThrough('ASSIGNED');
+    const page = await workflowPage(workflowId);
+    await page.getByRole('button', { name: 'More Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Reset' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Reset Workflow').waitFor();
+    // The event picker's button has no accessible name; the UI's own test id is its stable handle.
+    await dialog.getByTestId('workflow-reset-event-id-select-button').click();
+    // The first workflow task: before the assignment, as the issue's operator chose.
+    await dialog.getByRole('option').first().click();
+    await dialog.getByText('Exclude Updates that happened after the Reset point.').click();
+    await dialog.getByPlaceholder('Enter a reason').fill('redo the assignment');
+    await page.screenshot({ path: screenshotPath('temporal-ui-reset-excluding-updates') });
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const row = await waitFor(async () => {
+      const res = await api().get(`/api/v1/deliveries/${id}`).set(bearer(boss.token));
+      return res.body.status === 'CREATED' ? res.body : undefined;
+    }, 'the row to follow the reset workflow');
+    expect(row.assigned_to).to.equal(null);
+    const last = (row.timeline as { type: string; reason: string | null }[]).at(-1)!;
+    expect(last.type).to.equal('reconciled');
+    expect(last.reason).to.match(/reset its workflow in Temporal \(".*redo the assignment"\)/);
+    const told = await stack()
+      .db('notifications')
+      .where({ delivery_id: id, user_id: admin.user.id, type: 'delivery.unassigned' })
+      .pluck('message');
+    expect(told).to.have.length(1);
+
+    const refused = await api()
+      .post(`/api/v1/deliveries/${id}/status`)
+      .set(bearer(admin.token))
+      .send({ status: 'IN_TRANSIT' });
+    expect(refused.status).to.equal(409);
+    expect(refused.body.detail).to.match(/reset this delivery's workflow in Temporal/);
+    const assigned = await api()
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(assigned.status).to.equal(200);
+    await stack().client.workflow.getHandle(workflowId).terminate('test finished');
+  });
 });
