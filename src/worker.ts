@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const bundlePath = path.join(distDir, workflowBundleFile(tracing !== undefined));
   // Versions name built bundles: a worker running workflows from source has no build to name.
   const deploymentVersion = config.isDev ? null : await deploymentVersionFrom(config, distDir);
-  const { worker, connection } = await composeWorker(config, {
+  const { worker, connection, watchRuns } = await composeWorker(config, {
     logger,
     db,
     address: config.TEMPORAL_ADDRESS,
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   let stopRequestedAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => (stopRequestedAt ??= Date.now()));
+  const stopWatching = watchRuns();
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
   try {
     await worker.run();
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     await within(TRACE_FLUSH_MS, async () => tracing?.shutdown()).catch(() => undefined);
     process.exit(1);
   }
+  await stopWatching();
   await connection.close();
   await db.destroy();
   await tracing?.shutdown();

@@ -1,4 +1,8 @@
-import { API_KEY_PREFIX, API_KEY_SECRET_LENGTH } from '../domain/api-key-format';
+import {
+  API_KEY_PREFIX,
+  API_KEY_SECRET_LENGTH,
+  SANDBOX_API_KEY_PREFIX,
+} from '../domain/api-key-format';
 import { STREAM_TICKET_TTL_SECONDS } from './notification-stream/stream-tickets';
 import { API_PREFIX } from './router';
 import type { Route } from './route';
@@ -17,6 +21,8 @@ export const API_DESCRIPTION = `Partners request deliveries; super admins assign
 An integration (a shop's backend) should use an API key instead of a password: create one with \`POST ${API_PREFIX}/api-keys\` and send it as \`Authorization: Bearer ${API_KEY_PREFIX}…\`.
 
 Every answer to a partner carries its request limits (IETF draft-ietf-httpapi-ratelimit-headers), for example \`RateLimit-Policy: "per-key";q=600;w=60, "per-partner";q=1200;w=60\` (quota \`q\` requests per window of \`w\` seconds; \`per-key\` only for a request made with an API key) and \`RateLimit: "per-key";r=42;t=17, …\` (\`r\` requests left, \`t\` seconds until the window resets). Over a limit: 429 with \`Retry-After\`.
+
+Some operations show a \`curl\` example; they read three shell variables: \`API\` (this API's base URL, ending in \`${API_PREFIX}\`), \`KEY\` (an API key; a \`${SANDBOX_API_KEY_PREFIX}…\` sandbox key to try things without real deliveries) and \`TOKEN\` (a signed-in user's \`access_token\`, for what a key may not do).
 
 Each operation says which roles may call it (also in \`x-roles\`). Every error is an RFC 9457 \`application/problem+json\` body (\`type\`, \`title\`, \`status\`, \`detail\`, \`request_id\`; \`errors\` for invalid fields). Besides the statuses each operation lists, any request can get a 404 (unknown path; paths are exact in letter case and trailing slash), a 405 with \`Allow\` (a method the path does not have), a 400 (malformed HTTP), a 408 (the request was not received in time) or a 431 (URL or headers over 16 KB).`;
 
@@ -68,5 +74,13 @@ function who(route: Route): string {
 
 /** The operation's description: who may call it first, so no one has to open the schema. */
 export function operationDescription(route: Route): string {
-  return [`**Roles:** ${who(route)}`, route.description].filter(Boolean).join('\n\n');
+  const example = route.curl && `**Example**\n\n\`\`\`sh\n${route.curl}\n\`\`\``;
+  return [`**Roles:** ${who(route)}`, route.description, example].filter(Boolean).join('\n\n');
+}
+
+/** Redoc's (and other renderers') code samples: the route's curl command. */
+export function codeSamples(route: Route): Json {
+  return route.curl
+    ? { 'x-codeSamples': [{ lang: 'Shell', label: 'curl', source: route.curl }] }
+    : {};
 }

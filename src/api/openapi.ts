@@ -2,7 +2,13 @@ import type { TSchema } from '@sinclair/typebox';
 import { binaryContent } from '../schemas/binary';
 import { commonResponses, problemExample } from './openapi-problems';
 import { webhookCatalogue } from './openapi-webhooks';
-import { API_DESCRIPTION, operationDescription, securitySchemes, type Json } from './openapi-text';
+import {
+  API_DESCRIPTION,
+  codeSamples,
+  operationDescription,
+  securitySchemes,
+  type Json,
+} from './openapi-text';
 import { fullPath } from './router';
 import type { ResponseSpec, Route } from './route';
 import { utcDate } from '../domain/utc-date';
@@ -143,6 +149,7 @@ export function buildOpenApiDocument(routes: readonly Route[], info: { version: 
       'x-roles': 'public' in route.access ? 'public' : route.access.roles,
       parameters: parameters(route),
       responses: responses(route),
+      ...codeSamples(route),
     };
     if (route.body) operation['requestBody'] = requestBody(route, route.body);
     paths[fullPath(route)] = { ...paths[fullPath(route)], [route.method]: operation };

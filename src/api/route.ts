@@ -85,6 +85,12 @@ export interface Route<
    * so dates in it are computed when the document is built.
    */
   example?: () => Input<B>;
+  /**
+   * A `curl` command that calls the route, shown under the description (and as Redoc's
+   * `x-codeSamples`). It reads `$API` (the API's base URL), and `$KEY` (an API key) or `$TOKEN`
+   * (a signed-in user's access token) from the shell, as the document's introduction says.
+   */
+  curl?: string;
   query?: Q;
   params?: P;
   /** A JSON body larger than the usual 1 MiB and 1,000 values (a bulk create). */

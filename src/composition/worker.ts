@@ -12,6 +12,7 @@ import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
 import type { Tracing } from '../telemetry/tracing';
 import { activityDepsFrom } from '../activities';
+import { RunWatcher } from '../deliveries/run-watcher';
 import { promoteWhereDue, versionedWorkerOptions } from '../temporal/worker-deployment';
 import {
   connectWorker,
@@ -23,6 +24,8 @@ import {
 export interface ComposedWorker {
   worker: Worker;
   connection: NativeConnection;
+  /** Starts the run watcher (src/deliveries/run-watcher.ts); the returned function stops it. */
+  watchRuns(): () => Promise<void>;
   /** Runs the worker in the background; the returned function stops it and its connection. */
   runInBackground(): () => Promise<void>;
 }
@@ -79,12 +82,16 @@ export async function composeWorker(
       ),
     );
   }
+  const watchRuns = () => new RunWatcher({ db: parts.db, client, logger: parts.logger }).start();
   return {
     worker,
     connection,
+    watchRuns,
     runInBackground() {
       const running = worker.run();
+      const stopWatching = watchRuns();
       return async () => {
+        await stopWatching();
         worker.shutdown();
         await running;
         await connection.close();

@@ -69,8 +69,15 @@ export class Api {
    * the token goes in a header, so it reads the bytes and shows them from an object URL.
    */
   async blob(path: string): Promise<Blob> {
-    const response = await this.respond('GET', path, {});
-    return response.blob();
+    return (await this.file(path)).blob;
+  }
+
+  /** A file the API answers (an export): its bytes and the name its Content-Disposition gives. */
+  async file(path: string, query?: CallOptions['query']): Promise<{ blob: Blob; name: string }> {
+    const response = await this.respond('GET', path, { query });
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'download';
+    return { blob: await response.blob(), name };
   }
 
   async call<T>(method: string, path: string, options: CallOptions = {}): Promise<T> {

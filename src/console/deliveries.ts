@@ -1,7 +1,7 @@
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
 import type { PageBody } from './api';
 import { deliveryActions, type ActionKind } from './delivery-actions';
-import { field, formatTime, h, input, replaceChildren, select } from './dom';
+import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
 import {
   STATUS_LABELS,
   type ConsoleContext,
@@ -9,6 +9,8 @@ import {
   type TimelineEvent,
   type View,
 } from './model';
+import { modeBadge } from './api-keys';
+import { downloadFile } from './download';
 import { filteredList } from './filtered-list';
 import { KeptForms } from './forms';
 import { failureReasonWording } from '../domain/failure-reasons';
@@ -26,6 +28,8 @@ export interface ListOptions {
   /** Actions offered on each card, when the rules allow them. */
   actions: readonly ActionKind[];
   empty: string;
+  /** A "Download CSV" button: the deliveries matching the filters, from GET /deliveries/export. */
+  exportable?: boolean;
 }
 
 const statusOptions = [
@@ -38,6 +42,22 @@ export function statusBadge(delivery: Delivery): HTMLElement {
     'span',
     { class: `status status-${delivery.status}`, 'data-status': delivery.status },
     STATUS_LABELS[delivery.status],
+  );
+}
+
+/**
+ * What an operator's action in Temporal left to fix (super admins only): a badge, what happened
+ * and who can fix it, in the API's words.
+ */
+export function attentionNote(context: ConsoleContext, delivery: Delivery): HTMLElement | null {
+  const { attention } = delivery;
+  if (!attention || context.user.role !== 'super_admin') return null;
+  return h(
+    'div',
+    { class: 'attention', role: 'note', 'aria-label': 'Needs attention' },
+    h('span', { class: 'attention-badge' }, 'Needs attention'),
+    h('p', {}, attention.reason),
+    h('p', {}, attention.who_can_fix),
   );
 }
 
@@ -62,6 +82,8 @@ function deliveryCard(
     { class: 'card', 'data-delivery-id': delivery.id },
     h('h3', {}, h('a', { href: `#/deliveries/${delivery.id}` }, delivery.product_name)),
     statusBadge(delivery),
+    delivery.sandbox && modeBadge(true),
+    attentionNote(context, delivery),
     h('p', {}, delivery.delivery_address),
     h(
       'p',
@@ -131,7 +153,7 @@ async function filterControls(context: ConsoleContext, names: readonly FilterNam
 /** A filtered, paged list of the deliveries the API shows this user. */
 export function deliveryList(context: ConsoleContext, options: ListOptions): View {
   const kept = new KeptForms();
-  const { filters, element, refresh } = filteredList<Delivery>({
+  const { filters, element, refresh, query } = filteredList<Delivery>({
     label: 'Filters',
     fetch: (query, cursor) =>
       context.api.get<PageBody<Delivery>>('/deliveries', { ...query, ...options.fixed, cursor }),
@@ -149,9 +171,37 @@ export function deliveryList(context: ConsoleContext, options: ListOptions): Vie
     (error: unknown) => showProblem(filters, error),
   );
   return {
-    element: h('section', { class: 'list' }, h('h2', {}, options.title), element),
+    element: h(
+      'section',
+      { class: 'list' },
+      h('h2', {}, options.title),
+      options.exportable && exportButton(context, () => ({ ...query(), ...options.fixed })),
+      element,
+    ),
     refresh,
   };
+}
+
+/** Downloads the deliveries the filters on screen select, as CSV, whole (not only this page). */
+function exportButton(context: ConsoleContext, query: () => Record<string, string>) {
+  const wrapper = h('div', { class: 'export' });
+  const download = button('Download CSV', () => {
+    download.disabled = true;
+    const error = wrapper.querySelector('.form-error');
+    error?.remove();
+    downloadFile(context, '/deliveries/export', query())
+      .then(
+        (name) => context.announce(`Downloaded ${name}.`),
+        (problem: unknown) =>
+          wrapper.append(h('p', { class: 'form-error', role: 'alert' }, describe(problem))),
+      )
+      .finally(() => (download.disabled = false));
+  });
+  wrapper.append(
+    download,
+    h('span', { class: 'meta' }, ' Every delivery matching the filters, as a spreadsheet.'),
+  );
+  return wrapper;
 }
 
 function timelineItem(context: ConsoleContext, event: TimelineEvent): HTMLLIElement {
@@ -224,10 +274,17 @@ export function deliveryDetail(context: ConsoleContext, id: string): View {
       element,
       back,
       h('h2', {}, delivery.product_name),
+      attentionNote(context, delivery),
       h(
         'dl',
         {},
         ...row('Status', statusBadge(delivery)),
+        ...row(
+          'Sandbox',
+          delivery.sandbox
+            ? h('span', {}, modeBadge(true), ' A test delivery: a simulated courier moves it')
+            : null,
+        ),
         ...row('Why it failed', failureText(delivery, delivery.timeline)),
         ...row('Address', delivery.delivery_address),
         ...row('Due', delivery.delivery_date),

@@ -2,8 +2,8 @@ import { rejectCommand, type DeliveryCommand } from '../domain/delivery-rules';
 import { ADMIN_SETTABLE_STATUSES, type AdminSettableStatus } from '../domain/delivery-status';
 import { adminLabel } from './admins';
 import { newIdempotencyKey } from './api';
-import { button, field, h, input, select } from './dom';
-import { actionForm, apiForm, KeptForms, submitButton } from './forms';
+import { field, h, input, select } from './dom';
+import { actionForm, confirmedForm, KeptForms, submitButton } from './forms';
 import { completedForm, failedForm } from './outcome-forms';
 import type { ConsoleContext, Delivery } from './model';
 
@@ -29,6 +29,13 @@ const TRANSITION_LABELS: Record<AdminSettableStatus, string> = {
   FAILED: 'Mark failed',
 };
 
+/**
+ * A delivery as an action form's accessible name gives it: the product and the start of its id,
+ * so two deliveries of the same product on one page are two distinct landmarks.
+ */
+const namedDelivery = (delivery: Delivery) =>
+  `${delivery.product_name} (${delivery.id.slice(0, 8)})`;
+
 async function assignForm(context: ConsoleContext, delivery: Delivery, done: () => void) {
   const admins = await context.admins();
   const choices = admins
@@ -38,7 +45,7 @@ async function assignForm(context: ConsoleContext, delivery: Delivery, done: () 
   const verb = delivery.status === 'ASSIGNED' ? 'Reassign' : 'Assign';
   if (choices.length === 0) return h('p', { class: 'hint' }, 'No other active admin to assign to.');
   return actionForm(
-    `${verb} ${delivery.product_name}`,
+    `${verb} ${namedDelivery(delivery)}`,
     (key) =>
       context.api.post(`/deliveries/${delivery.id}/assign`, {
         body: { admin_id: adminField.control.value },
@@ -60,7 +67,7 @@ function transitionForm(
   status: AdminSettableStatus,
   done: () => void,
 ): HTMLFormElement {
-  const name = `${TRANSITION_LABELS[status]}: ${delivery.product_name}`;
+  const name = `${TRANSITION_LABELS[status]}: ${namedDelivery(delivery)}`;
   switch (status) {
     case 'IN_TRANSIT':
       return actionForm(
@@ -93,27 +100,16 @@ function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => voi
     'Reason for cancelling (optional)',
     input('reason', { autocomplete: 'off' }),
   );
-  const submit = submitButton('Cancel delivery', { class: 'danger' });
-  const question = h(
-    'p',
-    { class: 'confirm', role: 'alert', hidden: true },
-    'Cancel this delivery? It cannot be undone, and the partner and the assigned admin are told.',
-  );
-  const keep = button('Keep it', () => ask(false), { hidden: true });
-  let asked = false;
-  const ask = (on: boolean) => {
-    asked = on;
-    question.hidden = !on;
-    keep.hidden = !on;
-    submit.textContent = on ? 'Yes, cancel it' : 'Cancel delivery';
-  };
   const key = newIdempotencyKey();
-  return apiForm({
-    label: `Cancel ${delivery.product_name}`,
-    class: 'action',
-    children: [reason.wrapper, question, submit, keep],
+  return confirmedForm({
+    label: `Cancel ${namedDelivery(delivery)}`,
+    children: [reason.wrapper],
+    action: 'Cancel delivery',
+    confirm: 'Yes, cancel it',
+    question:
+      'Cancel this delivery? It cannot be undone, and the partner and the assigned admin are told.',
+    keep: 'Keep it',
     send: () => {
-      if (!asked) return Promise.resolve(ask(true));
       const text = reason.control.value.trim();
       return context.api
         .post(`/deliveries/${delivery.id}/cancel`, {

@@ -15,6 +15,8 @@ export interface FilteredList {
   filters: HTMLFormElement;
   element: HTMLElement;
   refresh(): Promise<void>;
+  /** The filters' values as the list sends them (empty ones left out). */
+  query(): Record<string, string>;
 }
 
 /**
@@ -67,5 +69,5 @@ export function filteredList<T>(options: FilteredListOptions<T>): FilteredList {
     event.preventDefault();
     void refresh();
   });
-  return { filters, element: h('div', {}, filters, list, more), refresh };
+  return { filters, element: h('div', {}, filters, list, more), refresh, query };
 }

@@ -1,5 +1,5 @@
 import { newIdempotencyKey } from './api';
-import { h, type Field } from './dom';
+import { button, h, type Field } from './dom';
 import { clearProblems, showProblem } from './problem';
 
 type FormChild = Node | string | null | false;
@@ -76,6 +76,44 @@ export function actionForm(
     class: 'action',
     children,
     send: () => run(key).then(done),
+  });
+}
+
+export interface ConfirmedFormOptions {
+  label: string;
+  class?: string;
+  /** The fields before the question (a reason), if any. */
+  children?: Node[];
+  /** The submit button's words before and after the first press ("Cancel delivery", "Yes, cancel it"). */
+  action: string;
+  confirm: string;
+  /** What will happen, asked on the first press. */
+  question: string;
+  /** The words of the button that backs out ("Keep it"). */
+  keep: string;
+  send: () => Promise<unknown>;
+}
+
+/**
+ * For what cannot be undone (a cancel, a revoked key): the first press says what will happen and
+ * turns the button into `confirm`, beside `keep`; only the second press sends.
+ */
+export function confirmedForm(options: ConfirmedFormOptions): HTMLFormElement {
+  const submit = submitButton(options.action, { class: 'danger' });
+  const question = h('p', { class: 'confirm', role: 'alert', hidden: true }, options.question);
+  const keep = button(options.keep, () => ask(false), { hidden: true });
+  let asked = false;
+  const ask = (on: boolean) => {
+    asked = on;
+    question.hidden = !on;
+    keep.hidden = !on;
+    submit.textContent = on ? options.confirm : options.action;
+  };
+  return apiForm({
+    label: options.label,
+    class: options.class ?? 'action',
+    children: [...(options.children ?? []), question, submit, keep],
+    send: () => (asked ? options.send() : Promise.resolve(ask(true))),
   });
 }
 

@@ -2,6 +2,8 @@ import './console.css';
 import type { Role } from '../domain/roles';
 import { loadAdminChoices } from './admins';
 import { Api } from './api';
+import { apiKeysView } from './api-keys';
+import { batchesView } from './batches';
 import { deliveryDetail, deliveryList } from './deliveries';
 import { dispatchView, offersView } from './dispatch';
 import { button, field, h, input, replaceChildren } from './dom';
@@ -12,6 +14,7 @@ import { createDeliveryForm } from './partner';
 import { apiForm, submitButton } from './forms';
 import { Session, type ConsoleUser } from './session';
 import { usersView } from './users';
+import { webhookLogView } from './webhook-log';
 
 const root = document.getElementById('app') as HTMLElement;
 const session = new Session((message) => showSignIn(message));
@@ -52,7 +55,12 @@ interface Tab {
 function tabsFor(role: Role, context: ConsoleContext): Tab[] {
   switch (role) {
     case 'partner':
-      return [{ hash: '#/', label: 'My deliveries', view: () => partnerHome(context) }];
+      return [
+        { hash: '#/', label: 'My deliveries', view: () => partnerHome(context) },
+        { hash: '#/batches', label: 'Batches', view: () => batchesView(context) },
+        { hash: '#/webhooks', label: 'Webhooks', view: () => webhookLogView(context) },
+        { hash: '#/api-keys', label: 'API keys', view: () => apiKeysView(context) },
+      ];
     case 'admin':
       return [
         {
@@ -105,6 +113,18 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
               empty: 'Every offered delivery found an admin.',
             }),
         },
+        {
+          hash: '#/attention',
+          label: 'Needs attention',
+          view: () =>
+            deliveryList(context, {
+              title: 'Deliveries that need attention',
+              filters: ['q'],
+              fixed: { needs_attention: 'true' },
+              actions: ['assign'],
+              empty: 'No operator action in Temporal left a delivery to fix.',
+            }),
+        },
         { hash: '#/dispatch', label: 'Dispatch', view: () => dispatchView(context) },
         { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },
@@ -123,6 +143,7 @@ function partnerHome(context: ConsoleContext): View {
     filters: ['status', 'q'],
     actions: [],
     empty: 'No deliveries yet.',
+    exportable: true,
   });
   const element = h(
     'div',

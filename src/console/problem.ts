@@ -91,3 +91,8 @@ export function showProblem(form: HTMLElement, error: unknown): void {
   replaceChildren(summary, describe(new ApiProblem(0, problem.title, problem.detail, unowned)));
   summary.hidden = false;
 }
+
+/** A list that could not be read says why in its own place, as a list item (a list holds items). */
+export function showListProblem(list: HTMLUListElement, error: unknown): void {
+  replaceChildren(list, h('li', { class: 'form-error', role: 'alert' }, describe(error)));
+}

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Queryable } from '../db/knex';
 import type { DeliveryDeps } from './deps';
 import type { AuthUser } from '../accounts/auth-user';
 import {
   findDeliveryByKey,
   findDeliveryById,
+  lastTwoEvents,
   type DeliveryWithKey,
   type StoredDelivery,
 } from '../db/repositories/deliveries';
@@ -24,7 +25,6 @@ import {
   type ChangeAnswer,
   type ChangeArgs,
   type DeliveryWorkflowInput,
-  type RunClosure,
   type TransitionArgs,
 } from '../workflows/delivery-messages';
 import { deliveryWorkflow } from '../workflows';
@@ -33,6 +33,7 @@ import { settleOutcome, type SettledOutcome, type StatusChange } from './deliver
 import { assertIdempotencyHeader, changeUpdateId, sha256 } from './idempotency';
 import { isClosedRun, withTemporalDeadline } from '../temporal/calls';
 import { deliveryErrorFrom } from './workflow-refusals';
+import { terminationOf } from './run-closure';
 
 type CommandOf<K extends DeliveryCommand['kind']> = Extract<DeliveryCommand, { kind: K }>;
 type WithReason<C> = C & { reason: string | null };
@@ -157,26 +158,6 @@ async function resumeWith(
   >(update.name, { args: [update.args], updateId, startWorkflowOperation });
 }
 
-/**
- * The operator's Terminate that closed the last run, read from the run's last history event
- * (one event, newest first), so its reason reaches the timeline; null for any other ending.
- */
-async function terminationOf(client: Client, workflowId: string): Promise<RunClosure | null> {
-  try {
-    const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
-      namespace: client.options.namespace,
-      execution: { workflowId },
-      maximumPageSize: 1,
-    });
-    const terminated = history?.events?.[0]?.workflowExecutionTerminatedEventAttributes;
-    return terminated
-      ? { identity: terminated.identity ?? '', reason: terminated.reason ?? '' }
-      : null;
-  } catch {
-    return null; // the timeline then says only that an operator closed the run
-  }
-}
-
 function requestOf(row: Delivery): DeliveryWorkflowInput['request'] {
   const request: DeliveryWorkflowInput['request'] = {
     product_name: row.product_name,
@@ -190,6 +171,41 @@ function requestOf(row: Delivery): DeliveryWorkflowInput['request'] {
   if (row.notes !== null) request.notes = row.notes;
   if (row.proof_required) request.proof_required = true;
   return request;
+}
+
+const resetBy = (status: string) =>
+  `An operator reset this delivery's workflow in Temporal: it is ${status} again`;
+
+/**
+ * The workflow refused on a state the row does not show yet: an operator's reset rewound it and
+ * the run watcher is correcting the row. Say that, not the bare rule the rewound state broke.
+ */
+function rewound(delivery: Delivery, error: unknown): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const current = error.context['current_status'];
+  if (typeof current !== 'string' || current === delivery.status) return error;
+  return new DomainError(
+    'invalid-transition',
+    `${resetBy(current)}, not ${delivery.status} as shown. ${error.message}`,
+    error.context,
+  );
+}
+
+/**
+ * An admin whose delivery a reset took away (the run watcher's `reconciled` event unassigned it)
+ * hears why, instead of a 404 for a delivery they were just working on.
+ */
+async function lostToReset(db: Queryable, user: AuthUser, id: string, error: unknown) {
+  if (user.role !== 'admin' || !(error instanceof DomainError) || error.code !== 'not-found') {
+    return error;
+  }
+  const [last, before] = await lastTwoEvents(db, id);
+  if (last?.type !== 'reconciled' || before?.assigned_to !== user.id) return error;
+  return new DomainError(
+    'invalid-transition',
+    `${resetBy(last.to_status)}, and no longer assigned to you. A super admin can assign it again.`,
+    { allowed: [], current_status: last.to_status },
+  );
 }
 
 /**
@@ -213,7 +229,7 @@ export async function changeDelivery(
     findVisibleDelivery(deps.db, user, id),
     change.kind === 'assign' ? assertActiveAdmin(deps.db, change.adminId) : undefined,
   ]);
-  if (found.status === 'rejected') throw found.reason;
+  if (found.status === 'rejected') throw await lostToReset(deps.db, user, id, found.reason);
   if (assignee.status === 'rejected') throw assignee.reason;
   const delivery = found.value;
   const outcome =
@@ -248,7 +264,7 @@ export async function changeDelivery(
       }),
     );
   } catch (error) {
-    throw deliveryErrorFrom(error);
+    throw rewound(delivery, deliveryErrorFrom(error));
   }
   if (answer.requestHash !== base.requestHash) {
     throw new DomainError(

@@ -4,8 +4,10 @@ import type { AuthUser } from '../accounts/auth-user';
 import {
   batchCounts,
   batchItems,
+  countsOfBatches,
   findBatch,
   insertBatch,
+  listPartnerBatches,
   type BatchCounts,
   type StoredBatch,
   type StoredBatchItem,
@@ -129,4 +131,21 @@ export async function batchReport(
   if (!batch || batch.partner_id !== partner.id) throw notFound('The batch');
   const [counts, items] = await Promise.all([batchCounts(deps.db, id), batchItems(deps.db, id)]);
   return { batch, counts, items };
+}
+
+/** The partner's own batches, newest first, each with its counts (not its items). */
+export async function listBatches(
+  deps: Pick<DeliveryDeps, 'db'>,
+  partner: AuthUser,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ rows: Omit<BatchReport, 'items'>[]; next_cursor: string | null }> {
+  const { rows, next_cursor } = await listPartnerBatches(deps.db, partner.id, page);
+  const counts = await countsOfBatches(
+    deps.db,
+    rows.map((batch) => batch.id),
+  );
+  return {
+    rows: rows.map((batch) => ({ batch, counts: counts.get(batch.id)! })),
+    next_cursor,
+  };
 }

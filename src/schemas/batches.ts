@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { IDEMPOTENCY_KEY_PATTERN } from '../domain/idempotency-key';
-import { StringEnum, Uuid } from './common';
+import { Page, PageQuery, StringEnum, Uuid } from './common';
 import { CreateDeliveryRequest } from './deliveries';
 
 /** The most deliveries one batch may carry. */
@@ -74,19 +74,28 @@ export type BatchItem = Static<typeof BatchItem>;
 
 export const BATCH_STATUSES = ['processing', 'completed'] as const;
 
+const batchFields = {
+  id: Uuid,
+  status: StringEnum(BATCH_STATUSES),
+  total: Type.Integer({ minimum: 1 }),
+  processed: Type.Integer({ minimum: 0, description: 'Items tried so far' }),
+  created: Type.Integer({ minimum: 0 }),
+  replayed: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  created_at: Instant,
+  completed_at: Type.Union([Instant, Type.Null()]),
+};
+
 export const BatchResource = Type.Object(
-  {
-    id: Uuid,
-    status: StringEnum(BATCH_STATUSES),
-    total: Type.Integer({ minimum: 1 }),
-    processed: Type.Integer({ minimum: 0, description: 'Items tried so far' }),
-    created: Type.Integer({ minimum: 0 }),
-    replayed: Type.Integer({ minimum: 0 }),
-    failed: Type.Integer({ minimum: 0 }),
-    created_at: Instant,
-    completed_at: Type.Union([Instant, Type.Null()]),
-    items: Type.Array(BatchItem),
-  },
+  { ...batchFields, items: Type.Array(BatchItem) },
   { additionalProperties: false },
 );
 export type BatchResource = Static<typeof BatchResource>;
+
+/** A batch in the list: its progress without its items (a batch may hold 1,000). */
+export const BatchSummary = Type.Object(batchFields, { additionalProperties: false });
+export type BatchSummary = Static<typeof BatchSummary>;
+
+export const BatchPage = Page(BatchSummary);
+
+export const BatchListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });

@@ -150,9 +150,26 @@ export const AttachmentParams = Type.Object(
   { additionalProperties: false },
 );
 
+export const DeliveryAttention = Type.Object(
+  {
+    reason: Type.String({
+      description: 'What an operator did to the workflow and how the delivery now stands',
+    }),
+    since: Instant,
+    who_can_fix: Type.String({ description: 'Who can put it right, and how' }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The delivery's workflow and its stored state disagree after an operator's action in Temporal that the platform could not reconcile itself (a Terminate while open, a reset of a finished delivery); cleared by the next event the workflow records",
+  },
+);
+export type DeliveryAttention = Static<typeof DeliveryAttention>;
+
 export const DeliveryResource = Type.Object(
   {
     ...deliveryFields,
+    attention: Type.Union([DeliveryAttention, Type.Null()]),
     proof: Type.Union([proofOf(ProofAttachmentLink), Type.Null()], {
       description: 'Who received it and the photos, once COMPLETED with a proof',
     }),
@@ -214,6 +231,11 @@ const deliveryFilters = {
       maxLength: 200,
       description:
         'Case-insensitive substring of the product, the address or the recipient (at least 3 characters, so a trigram index can answer it)',
+    }),
+  ),
+  needs_attention: Type.Optional(
+    Type.Boolean({
+      description: 'true: only deliveries flagged `attention` after an operator action in Temporal',
     }),
   ),
   returned_to_queue: Type.Optional(

@@ -25,9 +25,11 @@ function proofLinks(
  * tracking page, the proof's images). Pure, so the API and the worker's channels share it.
  */
 export function deliveryResource(publicUrl: string, delivery: StoredDelivery): DeliveryResource {
-  const { tracking_token: token, proof, ...fields } = delivery;
+  const { tracking_token: token, proof, attention, ...fields } = delivery;
   return {
     ...fields,
+    // Absent on an answer the workflow gave (a create, a change): the run is live, nothing to flag.
+    attention: attention ?? null,
     proof: proofLinks(publicUrl, delivery.id, proof),
     tracking_url: trackingUrl(publicUrl, token),
   };

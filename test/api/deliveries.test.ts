@@ -35,6 +35,7 @@ describe('deliveries API: creation and lifecycle', () => {
       assigned_to: null,
     });
     expect(created.body.workflow_id).to.match(/^delivery-[0-9a-f]{64}$/);
+    expect(created.body.attention).to.equal(null);
     expect(Object.keys(created.body).sort()).to.deep.equal(
       [
         'id',
@@ -54,6 +55,7 @@ describe('deliveries API: creation and lifecycle', () => {
         'assigned_to',
         'failure_reason',
         'proof',
+        'attention',
         'tracking_url',
         'created_at',
         'updated_at',

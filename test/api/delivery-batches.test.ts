@@ -186,4 +186,43 @@ describe('bulk create: POST /deliveries/batches', () => {
     expect(seen.body.type).to.equal('https://delivery-aggregator.dev/problems/not-found');
     await completedBatch(owner.token, res.body.id);
   });
+
+  it('when a partner lists its batches, then it sees its own, newest first, with their counts and no items, a page at a time', async () => {
+    const owner = await createUserWithToken({ role: 'partner' });
+    const other = await createUserWithToken({ role: 'partner' });
+    const send = (token: string, deliveries: BatchItemBody[]) =>
+      api().post(BATCHES).set(bearer(token)).send({ deliveries });
+    const past = { start: '2020-01-01T09:00:00Z', end: '2020-01-01T11:00:00Z' };
+    const first = await send(owner.token, [
+      item(),
+      item({ delivery_date: undefined, dropoff_window: past }),
+    ]);
+    expect(first.status).to.equal(202);
+    await completedBatch(owner.token, first.body.id);
+    const second = await send(owner.token, [item()]);
+    const theirs = await send(other.token, [item()]);
+
+    const res = await api().get(BATCHES).set(bearer(owner.token)).query({ limit: 1 });
+
+    expect(res.status).to.equal(200);
+    expectDocumented((await api().get('/api/v1/openapi.json')).body, BATCHES, 'get', res);
+    expect(res.body.data.map((b: { id: string }) => b.id)).to.deep.equal([second.body.id]);
+    expect(res.body.data[0]).to.not.have.property('items');
+    const next = await api()
+      .get(BATCHES)
+      .set(bearer(owner.token))
+      .query({ limit: 1, cursor: res.body.next_cursor });
+    expect(next.body.data).to.have.length(1);
+    expect(next.body.data[0]).to.include({
+      id: first.body.id,
+      status: 'completed',
+      total: 2,
+      processed: 2,
+      created: 1,
+      failed: 1,
+    });
+    expect(next.body.next_cursor).to.equal(null);
+    await completedBatch(owner.token, second.body.id);
+    await completedBatch(other.token, theirs.body.id);
+  });
 });

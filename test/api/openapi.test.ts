@@ -117,6 +117,28 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('when a partner reads the integration operations (keys, batches, the webhook log, the export), then each shows a curl command whose body is JSON', () => {
+    const integration =
+      /^(post|get|delete) \/api\/v1\/(api-keys|deliveries\/batches|deliveries\/export|webhooks\/)/;
+    const shown = operations().filter(({ label }) => integration.test(label));
+    expect(shown.map(({ label }) => label)).to.include.members([
+      'post /api/v1/api-keys',
+      'post /api/v1/deliveries/batches',
+      'get /api/v1/deliveries/batches',
+      'get /api/v1/deliveries/export',
+      'get /api/v1/webhooks/attempts',
+      'post /api/v1/webhooks/attempts/{id}/replay',
+      'post /api/v1/webhooks/endpoint/enable',
+    ]);
+    for (const { label, operation } of shown) {
+      const source = operation['x-codeSamples']?.[0]?.source as string | undefined;
+      expect(source, label).to.match(/^curl /);
+      expect(operation['description'], label).to.include(`\`\`\`sh\n${source}\n\`\`\``);
+      const body = /-d '([^']*)'/.exec(source!)?.[1];
+      if (body !== undefined) expect(() => JSON.parse(body), label).to.not.throw();
+    }
+  });
+
   it('when a route takes a body, then its example is valid by its schema and its dates are in the future', () => {
     const today = new Date().toISOString().slice(0, 10);
     for (const { route, label, operation } of operations()) {

@@ -53,6 +53,7 @@ const EXPECTED_ACCESS: Record<string, 'public' | readonly Role[]> = {
   'GET /api/v1/deliveries/{id}': ALL,
   // Issue 21: bulk create is a partner's create; a batch is seen by the partner that sent it.
   'POST /api/v1/deliveries/batches': ['partner'],
+  'GET /api/v1/deliveries/batches': ['partner'],
   'GET /api/v1/deliveries/batches/{id}': ['partner'],
   'POST /api/v1/deliveries/{id}/assign': ['super_admin'],
   'POST /api/v1/deliveries/{id}/status': ['admin', 'super_admin'],

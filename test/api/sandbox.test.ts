@@ -99,6 +99,18 @@ describe('the sandbox', () => {
   });
 
   describe('the simulated courier', () => {
+    it("when a super admin lists users, then the courier's system account is not among the people", async () => {
+      const boss = await createUserWithToken({ role: 'super_admin' });
+      const ids = async (query: Record<string, string | number>) => {
+        const res = await api().get('/api/v1/users').query(query).set(bearer(boss.token));
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        return (res.body.data as { id: string }[]).map((u) => u.id);
+      };
+      expect(await ids({ q: 'Sandbox Courier', limit: 100 })).not.to.include(SANDBOX_COURIER_ID);
+      expect(await ids({ q: 'sandbox-courier@', limit: 100 })).to.deep.equal([]);
+      expect(await ids({ q: boss.user.email, limit: 100 })).to.deep.equal([boss.user.id]);
+    });
+
     // Three steps about 3 s apart; the margin is for a loaded 2-core machine.
     const finished = (id: string) =>
       waitFor(

@@ -24,6 +24,20 @@ async function temporal(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** Reset to the first workflow task, as the UI's Reset does; `extra` picks what is re-applied. */
+const resetToFirstTask = (workflowId: string, reason: string, ...extra: string[]) =>
+  temporal(
+    'workflow',
+    'reset',
+    '--workflow-id',
+    workflowId,
+    '--type',
+    'FirstWorkflowTask',
+    ...extra,
+    '--reason',
+    reason,
+  );
+
 const delivery = deliveryThrough;
 const setStatus = (id: string, token: string, status: string) =>
   api().post(`/api/v1/deliveries/${id}/status`).set(bearer(token)).send({ status });
@@ -118,16 +132,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
 
   it('when an operator resets a delivery to its first task, then the updates are re-applied and nothing is recorded twice', async () => {
     const { id, workflowId, admin } = await delivery('IN_TRANSIT');
-    await temporal(
-      'workflow',
-      'reset',
-      '--workflow-id',
-      workflowId,
-      '--type',
-      'FirstWorkflowTask',
-      '--reason',
-      'bug fix deployed',
-    );
+    await resetToFirstTask(workflowId, 'bug fix deployed');
     const handle = stack().client.workflow.getHandle(workflowId);
     const state = await waitFor(async () => {
       const view = await handle.query(getDeliveryQuery);
@@ -146,18 +151,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
 
   it('when an operator resets without re-applying updates, then a refused change explains the rewound state and the next one reconciles the row', async () => {
     const { id, workflowId, admin, boss } = await delivery('IN_TRANSIT');
-    await temporal(
-      'workflow',
-      'reset',
-      '--workflow-id',
-      workflowId,
-      '--type',
-      'FirstWorkflowTask',
-      '--reapply-exclude',
-      'All',
-      '--reason',
-      'start over',
-    );
+    await resetToFirstTask(workflowId, 'start over', '--reapply-exclude', 'All');
     const refused = await setStatus(id, boss.token, 'COMPLETED');
     expect(refused.status).to.equal(409);
     expect(refused.body).to.include({ current_status: 'CREATED' });
@@ -182,6 +176,70 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       .pluck('type');
     expect(told).to.include('delivery.unassigned');
     await stack().client.workflow.getHandle(workflowId).terminate('test finished');
+  });
+
+  it('when an operator resets an ASSIGNED delivery without re-applying updates, then the platform corrects the row at once, says why and tells the admin', async () => {
+    const { id, workflowId, admin, boss } = await delivery('ASSIGNED');
+    await resetToFirstTask(workflowId, 'replay the assignment', '--reapply-exclude', 'All');
+    // No API call: the worker's run watcher notices the reset run by itself.
+    const row = await waitFor(async () => {
+      const found = await stack().db('deliveries').where({ id }).first();
+      return found.status === 'CREATED' ? found : undefined;
+    }, 'the row to follow the reset workflow');
+    expect(row.assigned_to).to.equal(null);
+    expect(row.attention).to.equal(null);
+    const last = (await timeline(id)).at(-1)!;
+    expect(last).to.include({ type: 'reconciled', from_status: 'ASSIGNED', to_status: 'CREATED' });
+    expect(last.reason).to.match(
+      /^An operator reset its workflow in Temporal \(".*replay the assignment"\) without re-applying later changes: it is CREATED again\. The stored ASSIGNED, assigned to .+ is corrected\.$/,
+    );
+    const told = await stack()
+      .db('notifications')
+      .where({ delivery_id: id, user_id: admin.user.id, type: 'delivery.unassigned' })
+      .first();
+    expect(told.message).to.match(/no longer assigned to you: an operator reset its workflow/);
+    // The admin it left is told why, not a bare refusal.
+    const refused = await setStatus(id, admin.token, 'IN_TRANSIT');
+    expect(refused.status).to.equal(409);
+    expect(refused.body.detail).to.match(
+      /reset this delivery's workflow in Temporal.*no longer assigned to you/,
+    );
+    expect(refused.body).to.include({ current_status: 'CREATED' });
+    const again = await api()
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(again.status).to.equal(200);
+    expect((await setStatus(id, admin.token, 'IN_TRANSIT')).status).to.equal(200);
+    expect((await timeline(id)).filter((e) => e.type === 'reconciled')).to.have.length(1);
+    await stack().client.workflow.getHandle(workflowId).terminate('test finished');
+  });
+
+  it('when an operator terminates an open delivery, then super admins see it needs attention at once, with the reason and who can fix it, until its next change resumes it', async () => {
+    const { id, workflowId, admin, boss } = await delivery('IN_TRANSIT');
+    await temporal('workflow', 'terminate', '--workflow-id', workflowId, '--reason', 'hung task');
+    const flagged = await waitFor(async () => {
+      const res = await api().get(`/api/v1/deliveries/${id}`).set(bearer(boss.token));
+      return res.body.attention ? res.body : undefined;
+    }, 'the delivery to be flagged');
+    expect(flagged.status).to.equal('IN_TRANSIT');
+    expect(flagged.attention.reason).to.match(
+      /^An operator \(.+\) terminated its workflow in Temporal \("hung task"\) while it was IN_TRANSIT; nothing runs for it until it changes\.$/,
+    );
+    expect(flagged.attention.who_can_fix).to.match(/^Its assignee's next status change/);
+    expect(Number.isNaN(Date.parse(flagged.attention.since))).to.equal(false);
+    const listed = await api()
+      .get('/api/v1/deliveries')
+      .query({ needs_attention: true, partner_id: flagged.partner_id })
+      .set(bearer(boss.token));
+    expect(listed.body.data.map((d: { id: string }) => d.id)).to.deep.equal([id]);
+
+    const done = await setStatus(id, admin.token, 'COMPLETED');
+    expect(done.status).to.equal(200);
+    const after = await api().get(`/api/v1/deliveries/${id}`).set(bearer(boss.token));
+    expect(after.body.attention).to.equal(null);
+    expect((await timeline(id)).map((e) => e.type)).to.include('resumed');
+    await stack().client.workflow.getHandle(workflowId).result();
   });
 
   it('when an operator sends a signal the workflow does not define, then it is ignored and the delivery moves on', async () => {

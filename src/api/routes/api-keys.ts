@@ -18,6 +18,7 @@ export function apiKeyRoutes({ db }: AppDeps) {
       path: '/api-keys',
       summary: 'Create an API key for your integration; the secret is shown only in this answer',
       tag: 'api-keys',
+      curl: 'curl -X POST "$API/api-keys" -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\\n  -d \'{"name": "Shop staging", "sandbox": true}\'',
       access: { roles: ['partner'] },
       sessionOnly: true,
       description:
@@ -35,6 +36,7 @@ export function apiKeyRoutes({ db }: AppDeps) {
       path: '/api-keys',
       summary: "List API keys, newest first (partners: their own; super admins: any partner's)",
       tag: 'api-keys',
+      curl: 'curl "$API/api-keys" -H "Authorization: Bearer $TOKEN"',
       access: { roles: ['partner', 'super_admin'] },
       sessionOnly: true,
       query: ApiKeyListQuery,
@@ -52,6 +54,7 @@ export function apiKeyRoutes({ db }: AppDeps) {
       path: '/api-keys/{id}',
       summary: 'Revoke an API key (partners: their own; super admins: any); effective at once',
       tag: 'api-keys',
+      curl: 'curl -X DELETE "$API/api-keys/$KEY_ID" -H "Authorization: Bearer $TOKEN"',
       access: { roles: ['partner', 'super_admin'] },
       sessionOnly: true,
       params: IdParams,

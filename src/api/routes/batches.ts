@@ -1,17 +1,25 @@
 import { Type } from '@sinclair/typebox';
-import { batchReport, submitBatch, type BatchReport } from '../../deliveries/delivery-batches';
+import {
+  batchReport,
+  listBatches,
+  submitBatch,
+  type BatchReport,
+} from '../../deliveries/delivery-batches';
 import { DomainError, type ErrorCode } from '../../domain/errors';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../domain/idempotency-key';
 import type { BatchItemProblem, StoredBatchItem } from '../../db/repositories/batches';
 import {
   BATCH_MAX_DELIVERIES,
+  BatchListQuery,
+  BatchPage,
   BatchResource,
   CreateBatchRequest,
   type BatchItem,
+  type BatchSummary,
 } from '../../schemas/batches';
 import { IdParams } from '../../schemas/common';
 import type { AppDeps } from '../deps';
-import { instantInDays } from '../examples';
+import { dateInDays, instantInDays } from '../examples';
 import { problemResponse } from '../openapi-problems';
 import { problemFromDomainError } from '../problem';
 import { defineRoute } from '../route';
@@ -41,7 +49,7 @@ function itemResource(item: StoredBatchItem): BatchItem {
   };
 }
 
-function batchResource({ batch, counts, items }: BatchReport): BatchResource {
+function batchSummary({ batch, counts }: Omit<BatchReport, 'items'>): BatchSummary {
   return {
     id: batch.id,
     status: batch.completed_at ? 'completed' : 'processing',
@@ -49,8 +57,11 @@ function batchResource({ batch, counts, items }: BatchReport): BatchResource {
     ...counts,
     created_at: new Date(batch.created_at).toISOString(),
     completed_at: batch.completed_at ? new Date(batch.completed_at).toISOString() : null,
-    items: items.map(itemResource),
   };
+}
+
+function batchResource(report: BatchReport): BatchResource {
+  return { ...batchSummary(report), items: report.items.map(itemResource) };
 }
 
 export function batchRoutes(deps: AppDeps) {
@@ -61,6 +72,7 @@ export function batchRoutes(deps: AppDeps) {
       summary: `Request up to ${BATCH_MAX_DELIVERIES.toLocaleString('en')} deliveries at once (asynchronous, idempotent)`,
       description: `Answers 202 at once with the batch and its \`Location\`; a workflow then creates each delivery exactly as \`POST /deliveries\` would with its \`idempotency_key\` as the Idempotency-Key (same checks, same delivery for the same key, in this batch or another, or a single create), 10 at a time. Follow the progress and each item's result at \`GET /deliveries/batches/{id}\`; a \`batch.completed\` webhook announces the end. The envelope is checked whole first: a body the schema refuses (a missing \`product_name\`, a repeated \`idempotency_key\`) is a 400 naming each field as \`deliveries.<index>.<field>\`, and nothing is created. What only the create itself can tell (a window already past, a key used with another body) is that item's \`problem\`, and the others go on. Send an \`Idempotency-Key\` header as the batch key: a repeat answers with the same batch (\`Idempotent-Replayed: true\`) and creates nothing twice; without it, the same body is the key.`,
       tag: 'deliveries',
+      curl: `curl -X POST "$API/deliveries/batches" -H "Authorization: Bearer $KEY" -H "Idempotency-Key: import-2030-01-31" \\\n  -H "Content-Type: application/json" -d '{"deliveries": [\n    {"idempotency_key": "order-1042", "product_name": "Espresso machine", "delivery_address": "12 Rue de la Paix, 75002 Paris", "delivery_date": "${dateInDays(7)}"},\n    {"idempotency_key": "order-1043", "product_name": "Coffee grinder", "delivery_address": "3 Place Bellecour, 69002 Lyon", "delivery_date": "${dateInDays(7)}"}]}'\n# then follow the Location header: curl "$API/deliveries/batches/$BATCH_ID" -H "Authorization: Bearer $KEY"`,
       access: { roles: ['partner'] },
       body: CreateBatchRequest,
       jsonLimits: BATCH_JSON_LIMITS,
@@ -119,11 +131,31 @@ export function batchRoutes(deps: AppDeps) {
     }),
     defineRoute({
       method: 'get',
+      path: '/deliveries/batches',
+      summary: 'Your batches, newest first, each with its progress',
+      description:
+        'Each batch with its counts (`processed` of `total`: `created`, `replayed`, `failed`), without its items: read one batch for those. A batch is `processing` until every item was tried.',
+      tag: 'deliveries',
+      curl: 'curl "$API/deliveries/batches?limit=20" -H "Authorization: Bearer $KEY"',
+      access: { roles: ['partner'] },
+      query: BatchListQuery,
+      responses: { 200: { description: 'A page of batches', schema: BatchPage } },
+      handle: async ({ user, query }) => {
+        const page = await listBatches(deps, user, { ...query, limit: query.limit ?? 20 });
+        return {
+          status: 200,
+          body: { data: page.rows.map(batchSummary), next_cursor: page.next_cursor },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/deliveries/batches/{id}',
       summary: 'A batch: its progress and each item’s result',
       description:
         'Each item is `pending` until tried, then `created`, `replayed` (its key was already a delivery with this body) or `failed` with the `problem` a single create would have answered. The batch is `completed` once every item was tried (the moment `batch.completed` is sent).',
       tag: 'deliveries',
+      curl: 'curl "$API/deliveries/batches/$BATCH_ID" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner'] },
       params: IdParams,
       responses: {

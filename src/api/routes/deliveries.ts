@@ -174,6 +174,7 @@ export function deliveryRoutes(deps: AppDeps) {
       description:
         "The same deliveries `GET /deliveries` would list with the same filters (partner: own; admin: assigned; super admin: all), every page of them, newest first, streamed as RFC 4180 CSV in UTF-8 with a header row. A text cell that starts like a spreadsheet formula (`=`, `+`, `-`, `@`) is prefixed with `'`. The answer is streamed as it is read, so its size is not known in advance; a download cut short lacks its last CRLF.",
       tag: 'deliveries',
+      curl: 'curl "$API/deliveries/export?status=COMPLETED&date_from=2030-01-01" -H "Authorization: Bearer $KEY" -o deliveries.csv',
       access: { roles: ['partner', 'admin', 'super_admin'] },
       query: DeliveryExportQuery,
       responses: {

@@ -31,6 +31,7 @@ export function webhookRoutes(deps: AppDeps) {
       path: '/webhooks/endpoint',
       summary: 'Register or replace your webhook endpoint; returns a new signing secret',
       tag: 'webhooks',
+      curl: `curl -X PUT "$API/webhooks/endpoint" -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \\\n  -d '{"url": "https://shop.example.com/hooks/deliveries"}'`,
       access: { roles: ['partner'] },
       description: `Events (${WEBHOOK_EVENT_TYPES.map((type) => `\`${type}\``).join(', ')}; their bodies are in the document's \`webhooks\` catalogue) are POSTed to this http(s) URL, signed with the returned secret. The host must resolve to a public address (422 otherwise). Registering again also re-enables a disabled endpoint.`,
       body: WebhookEndpointRequest,
@@ -50,6 +51,7 @@ export function webhookRoutes(deps: AppDeps) {
       path: '/webhooks/endpoint',
       summary: 'Your webhook endpoint: its URL, whether it is failing and whether it is disabled',
       tag: 'webhooks',
+      curl: 'curl "$API/webhooks/endpoint" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner'] },
       responses: {
         200: { description: 'The endpoint (never its secret)', schema: WebhookEndpointStatus },
@@ -67,6 +69,7 @@ export function webhookRoutes(deps: AppDeps) {
       description:
         'An endpoint whose every attempt failed for 24 hours is disabled (you get an email): events are then logged but not sent. Enabling it sends the events that come from now on; replay the ones you missed from `GET /webhooks/attempts`.',
       tag: 'webhooks',
+      curl: 'curl -X POST "$API/webhooks/endpoint/enable" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner'] },
       responses: {
         200: { description: 'Enabled', schema: WebhookEndpointStatus },
@@ -79,6 +82,7 @@ export function webhookRoutes(deps: AppDeps) {
       path: '/webhooks/endpoint',
       summary: 'Remove your webhook endpoint (no more events are sent)',
       tag: 'webhooks',
+      curl: 'curl -X DELETE "$API/webhooks/endpoint" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner'] },
       responses: { 204: { description: 'Removed (or there was none)' } },
       handle: async ({ user }) => {
@@ -94,6 +98,7 @@ export function webhookRoutes(deps: AppDeps) {
       description:
         'Each attempt with the event as sent (`payload`), the endpoint’s status code and the first 1,024 bytes of its answer, how long it took and when the platform tries again (`next_retry_at`). Filter by `event_id` to follow one event through its retries and replays.',
       tag: 'webhooks',
+      curl: 'curl "$API/webhooks/attempts?event_type=delivery.created&limit=20" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner', 'super_admin'] },
       query: WebhookAttemptQuery,
       responses: { 200: { description: 'A page of attempts', schema: WebhookAttemptPage } },
@@ -109,6 +114,7 @@ export function webhookRoutes(deps: AppDeps) {
       description:
         'Posts the attempt’s event to the partner’s current endpoint with the same `id` (and `Webhook-Id`), so a receiver that already has it dedupes it, signed afresh with the current secret. One attempt while you wait, logged with `replay_of`; it is not retried. The answer is the new attempt, whatever the endpoint said.',
       tag: 'webhooks',
+      curl: 'curl -X POST "$API/webhooks/attempts/$ATTEMPT_ID/replay" -H "Authorization: Bearer $KEY"',
       access: { roles: ['partner', 'super_admin'] },
       params: IdParams,
       responses: {

@@ -2,6 +2,7 @@ import { Model } from 'objection';
 import type { DeliveryProof } from '../../domain/delivery-events';
 import type { DeliveryStatus } from '../../domain/delivery-status';
 import type { FailureReason } from '../../domain/failure-reasons';
+import type { DeliveryAttention } from '../../schemas/deliveries';
 
 export class DeliveryModel extends Model {
   static override tableName = 'deliveries';
@@ -27,6 +28,8 @@ export class DeliveryModel extends Model {
   sandbox!: boolean;
   failure_reason!: FailureReason | null;
   proof!: DeliveryProof | null;
+  /** Set by the worker's run watcher (src/ops/run-watcher.ts), cleared by the next event. */
+  attention!: DeliveryAttention | null;
   /** The public tracking link's last segment; replaced when the link is revoked. */
   tracking_token!: string;
   created_at!: Date;

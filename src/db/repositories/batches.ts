@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { ModelObject } from 'objection';
 import type { BatchItemProblem, BatchOutcome } from '../../deliveries/batch-outcomes';
 import type { Queryable } from '../knex';
-import type { DeliveryBatchItemModel, DeliveryBatchModel } from '../models/delivery-batch';
+import { DeliveryBatchModel, type DeliveryBatchItemModel } from '../models/delivery-batch';
+import { newestFirstPage, type Page } from '../pagination';
 
 export type { BatchItemProblem, BatchOutcome };
 
@@ -107,15 +108,38 @@ export async function batchItems(db: Queryable, batchId: string): Promise<Stored
 }
 
 export async function batchCounts(db: Queryable, batchId: string): Promise<BatchCounts> {
-  const rows = await db('delivery_batch_items')
-    .where({ batch_id: batchId })
-    .whereNotNull('outcome')
-    .groupBy('outcome')
-    .select('outcome')
-    .count<{ outcome: BatchOutcome; count: string }[]>('* as count');
+  return (await countsOfBatches(db, [batchId])).get(batchId) ?? countsFrom([]);
+}
+
+function countsFrom(rows: readonly { outcome: BatchOutcome; count: string }[]): BatchCounts {
   const counts = { created: 0, replayed: 0, failed: 0 };
   for (const row of rows) counts[row.outcome] = Number(row.count);
   return { ...counts, processed: counts.created + counts.replayed + counts.failed };
+}
+
+/** Each batch's counts in one grouped read. */
+export async function countsOfBatches(
+  db: Queryable,
+  batchIds: readonly string[],
+): Promise<Map<string, BatchCounts>> {
+  if (batchIds.length === 0) return new Map();
+  const rows = await db('delivery_batch_items')
+    .whereIn('batch_id', batchIds)
+    .whereNotNull('outcome')
+    .groupBy('batch_id', 'outcome')
+    .select('batch_id', 'outcome')
+    .count<{ batch_id: string; outcome: BatchOutcome; count: string }[]>('* as count');
+  return new Map(batchIds.map((id) => [id, countsFrom(rows.filter((row) => row.batch_id === id))]));
+}
+
+/** A partner's batches, newest first, a keyset page at a time. */
+export async function listPartnerBatches(
+  db: Queryable,
+  partnerId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<StoredBatch>> {
+  const query = DeliveryBatchModel.query(db).where('delivery_batches.partner_id', partnerId);
+  return newestFirstPage(query, 'delivery_batches', page);
 }
 
 /** Marks the batch completed once (a retry keeps the first time) and returns it. */

@@ -1,5 +1,6 @@
 import { UniqueViolationError } from 'objection';
 import { conflict } from '../../domain/errors';
+import { SANDBOX_COURIER_ID } from '../../domain/sandbox';
 import type { Static } from '@sinclair/typebox';
 import type { Me, UserListQuery } from '../../schemas/users';
 import type { Queryable } from '../knex';
@@ -111,13 +112,14 @@ export async function updateUser(
 
 export type UserFilters = Omit<UserListQuery, 'limit' | 'cursor'>;
 
-/** Newest first, keyset-paginated; `q` matches names, full name or email, case-insensitively. */
+/** Newest first, keyset-paginated, people only; `q` matches names, full name or email, case-insensitively. */
 export async function listUsers(
   db: Queryable,
   filters: UserFilters,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<User>> {
-  const query = UserModel.query(db);
+  // The sandbox's simulated courier is a system account, not a person anyone administers.
+  const query = UserModel.query(db).whereNot('users.id', SANDBOX_COURIER_ID);
   if (filters.role !== undefined) query.where('users.role', filters.role);
   if (filters.is_active !== undefined) query.where('users.is_active', filters.is_active);
   if (filters.q !== undefined) {

@@ -12,7 +12,9 @@ import { likePattern, newestFirstPage, type Page } from '../../pagination';
 import type { Queryable } from '../../knex';
 
 /** A delivery as stored: the record plus its tracking link's current token. */
-export type StoredDelivery = Delivery & Pick<DeliveryModel, 'tracking_token'>;
+export type StoredDelivery = Delivery &
+  Pick<DeliveryModel, 'tracking_token'> &
+  Partial<Pick<DeliveryModel, 'attention'>>;
 
 /** The delivery with the hash of the request that created it, to tell a repeat from a reuse. */
 export type DeliveryWithKey = StoredDelivery & Pick<DeliveryModel, 'payload_hash'>;
@@ -47,6 +49,7 @@ function toDelivery(row: DeliveryModel): StoredDelivery {
     failure_reason: row.failure_reason,
     proof: row.proof,
     tracking_token: row.tracking_token,
+    attention: row.attention,
     created_at: new Date(row.created_at).toISOString(),
     updated_at: new Date(row.updated_at).toISOString(),
   };
@@ -118,6 +121,7 @@ export async function listDeliveries(
   if (filters.status) query.where('deliveries.status', filters.status);
   if (filters.assigned_to) query.where('deliveries.assigned_to', filters.assigned_to);
   if (filters.partner_id) query.where('deliveries.partner_id', filters.partner_id);
+  if (filters.needs_attention) query.whereNotNull('deliveries.attention');
   if (filters.returned_to_queue) {
     query.whereNotNull('deliveries.returned_to_queue_at').where('deliveries.status', 'CREATED');
   }
@@ -260,4 +264,23 @@ export async function adminWorkload(db: Queryable): Promise<AdminWorkload[]> {
     .orderByRaw(
       "open_deliveries, lower(trim(users.first_name || ' ' || users.last_name)), lower(users.email), users.id",
     );
+}
+
+/** The delivery's last two events, newest first: what an admin who lost it is told. */
+export async function lastTwoEvents(
+  db: Queryable,
+  deliveryId: string,
+): Promise<
+  {
+    type: string;
+    to_status: Delivery['status'];
+    assigned_to: string | null;
+    reason: string | null;
+  }[]
+> {
+  return db('delivery_events')
+    .where({ delivery_id: deliveryId })
+    .orderBy('seq', 'desc')
+    .limit(2)
+    .select('type', 'to_status', 'assigned_to', 'reason');
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Queryable } from '../../knex';
 import type { DeliveryEventFields } from '../../../domain/delivery-events';
-import type { Delivery } from '../../../schemas/deliveries';
+import type { Delivery, DeliveryAttention } from '../../../schemas/deliveries';
 import type { DeliveryModel } from '../../models/delivery';
 import type { DeliveryEventModel } from '../../models/delivery-event';
 import type { RowInput } from '../../models/row-input';
@@ -53,6 +53,7 @@ function rowOf({
     sandbox: delivery.sandbox,
     failure_reason: delivery.failure_reason,
     proof: delivery.proof,
+    attention: null,
     tracking_token: trackingToken,
     created_at: delivery.created_at,
     updated_at: delivery.updated_at,
@@ -235,7 +236,8 @@ export async function updateDeliveryWithEvent(
 ): Promise<void> {
   await db.raw(
     `with moved as (
-       update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?
+       update deliveries set status = ?, assigned_to = ?, failure_reason = ?, proof = ?, updated_at = ?,
+                          attention = null
         where id = ? returning id, assigned_to
      ), ${eventFrom('moved', event, { withAssignee: true })}
      select pg_notify(?, id::text) from moved`,
@@ -303,4 +305,23 @@ export async function removeExpiredSandboxDeliveries(
     [days, limit],
   );
   return result.rows.length;
+}
+
+/**
+ * Flags the delivery for super admins (the run watcher), unless it is already flagged; cleared by
+ * the next event the workflow records (`updateDeliveryWithEvent`).
+ */
+export async function flagAttention(
+  db: Queryable,
+  deliveryId: string,
+  attention: DeliveryAttention,
+): Promise<boolean> {
+  const flagged = await db.raw<{ rowCount: number }>(
+    `with flagged as (
+       update deliveries set attention = ?::jsonb where id = ? and attention is null returning id
+     )
+     select pg_notify(?, id::text) from flagged`,
+    [JSON.stringify(attention), deliveryId, DELIVERY_CHANGE_CHANNEL],
+  );
+  return flagged.rowCount > 0;
 }
