@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuthUser } from '../accounts/auth-user';
 import type { Role } from '../domain/roles';
 import type { Admission, Lane } from '../temporal/admission';
 
@@ -6,12 +7,6 @@ import type { Admission, Lane } from '../temporal/admission';
 export const RECALL_MS = 5000;
 /** The most credentials remembered; the oldest go first. */
 const MAX_REMEMBERED = 10_000;
-
-interface Caller {
-  id: string;
-  role: Role;
-  at: number;
-}
 
 const fingerprint = (authorization: string) =>
   createHash('sha256').update(authorization).digest('base64url');
@@ -28,35 +23,41 @@ const fingerprint = (authorization: string) =>
  * check, before it reads anything.
  */
 export class EarlyAdmission {
-  private readonly recent = new Map<string, Caller>();
+  private readonly recent = new Map<string, { user: AuthUser; at: number }>();
 
   constructor(
     private readonly admission: Admission,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Throws the refusal `admission` would give now to the caller this header recently was. */
-  refuse(lane: Lane, authorization: string | undefined, roles: readonly Role[]): void {
-    if (authorization === undefined) return;
+  /**
+   * Whom this header authenticated as within the last few seconds, if a role the route admits
+   * (a caller the route refuses anyway gets that answer, 403, not a capacity one).
+   */
+  recall(authorization: string | undefined, roles: readonly Role[]): AuthUser | null {
+    if (authorization === undefined) return null;
     const key = fingerprint(authorization);
-    const caller = this.recent.get(key);
-    if (!caller) return;
-    if (this.now() - caller.at > RECALL_MS) {
+    const seen = this.recent.get(key);
+    if (!seen) return null;
+    if (this.now() - seen.at > RECALL_MS) {
       this.recent.delete(key);
-      return;
+      return null;
     }
-    // A caller the route refuses anyway gets that answer (403), not a capacity one.
-    if (!roles.includes(caller.role)) return;
+    return roles.includes(seen.user.role) ? seen.user : null;
+  }
+
+  /** Throws the refusal `admission` would give `caller` in `lane` now. */
+  refuse(lane: Lane, caller: AuthUser): void {
     this.admission.assertRoom(lane, caller.id);
   }
 
   /** Notes whom the header authenticated as, now. */
-  remember(authorization: string | undefined, user: { id: string; role: Role }): void {
+  remember(authorization: string | undefined, user: AuthUser): void {
     if (authorization === undefined) return;
     const key = fingerprint(authorization);
     // Deleted first, so the map's order stays the order of last authentication.
     this.recent.delete(key);
-    this.recent.set(key, { id: user.id, role: user.role, at: this.now() });
+    this.recent.set(key, { user, at: this.now() });
     if (this.recent.size > MAX_REMEMBERED) {
       const oldest = this.recent.keys().next().value;
       if (oldest !== undefined) this.recent.delete(oldest);

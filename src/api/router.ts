@@ -127,6 +127,26 @@ async function readBody(ctx: Context, route: Route): Promise<unknown> {
 }
 
 /**
+ * Past capacity, a create or change from a caller authenticated moments ago is refused before its
+ * authentication reads the database or its body is parsed. It is counted against the request
+ * limits first, as every authenticated request is, so a partner's refusal still states them.
+ * True when it was counted (the request goes on, to be authenticated in full).
+ */
+async function admitEarly(
+  ctx: Context,
+  route: Route,
+  early: EarlyAdmission | undefined,
+  limitRequest: LimitRequest | undefined,
+): Promise<boolean> {
+  if (!route.lane || !early || !('roles' in route.access)) return false;
+  const recent = early.recall(ctx.headers.authorization, route.access.roles);
+  if (!recent) return false;
+  if (limitRequest) await limitRequest(ctx, recent);
+  early.refuse(route.lane, recent);
+  return true;
+}
+
+/**
  * Makes the route just registered ignore the given paths, in dispatch and in the methods that
  * OPTIONS and a 405's Allow header list, which both come from the layer's `match`.
  */
@@ -165,13 +185,10 @@ export function buildRouter(
       // Answers carry tokens, keys and personal data: no browser or proxy may keep one, the
       // refusals included (RFC 6749 5.1 asks it of token answers; the rest are per caller too).
       ctx.set('Cache-Control', 'no-store');
-      const { lane } = route;
-      if (lane && early && 'roles' in route.access) {
-        early.refuse(lane, ctx.headers.authorization, route.access.roles);
-      }
+      const counted = await admitEarly(ctx, route, early, limitRequest);
       const user = await resolveUser(ctx, route, authenticate, credentialResolvers);
-      if (lane && early && user) early.remember(ctx.headers.authorization, user);
-      if (user && limitRequest) await limitRequest(ctx, user);
+      if (route.lane && user) early?.remember(ctx.headers.authorization, user);
+      if (user && limitRequest && !counted) await limitRequest(ctx, user);
       let params: unknown;
       try {
         params = pathParams(ctx, route);

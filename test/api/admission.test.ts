@@ -59,6 +59,14 @@ describe('deliveries API: admission past capacity', () => {
       .send({ admin_id: 'not an id' });
     expect(unreadable.status, JSON.stringify(unreadable.body)).to.equal(503);
     expect(unreadable.headers['retry-after']).to.equal('1');
+    // The partner, known from its create, is refused as early and still told its request limits.
+    const cancel = await request(app)
+      .post(`/api/v1/deliveries/${created.body.id}/cancel`)
+      .set(bearer(partner.token))
+      .send({});
+    expect(cancel.status, JSON.stringify(cancel.body)).to.equal(503);
+    expect(cancel.headers['ratelimit-policy']).to.match(/"per-partner"/);
+    expect(cancel.headers['ratelimit']).to.match(/"per-partner";r=\d+/);
     expect((await first).status).to.equal(503); // its own deadline: nobody works that queue
     expect((await first).body.detail).to.match(/did not answer in time/);
     await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
