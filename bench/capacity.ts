@@ -11,7 +11,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { within } from '../src/temporal/deadline';
 import { descendantsOf } from '../test/support/process-tree';
 import type { CapacityRecord, CapacityStep, CapacityTarget, OverloadRecord } from './report';
@@ -28,6 +28,8 @@ export const SERVICE_P99_MS = 500;
 const CLOSE_WAIT_MS = 20_000;
 /** Histories read per target at its capacity (events and tasks per lifecycle). */
 const HISTORY_SAMPLES = 10;
+/** How often the overload phase samples the load generator's own event-loop delay (ms). */
+const LAG_RESOLUTION_MS = 10;
 /** Tries of one refused change in the overload phase before the lifecycle gives up. */
 const OVERLOAD_TRIES = 30;
 
@@ -269,11 +271,18 @@ export async function overload(
   drive: LifecycleDriver,
   roles: ProcessRoles,
 ): Promise<OverloadRecord> {
+  // The measuring process is on the same starved cores: its own delay is part of every timing.
+  const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  lag.enable();
   const result = await openLoop(rate, seconds, drive, roles);
+  lag.disable();
   const { calls, outcomes } = result;
   const accepted = calls.filter((c) => c.status >= 200 && c.status < 300);
   const refusals = calls.filter((c) => c.status === 503 || c.status === 429);
   const all = statsOf(calls.map((c) => c.ms));
+  // The histogram is in nanoseconds, each sample the whole interval: the delay is beyond it.
+  const delayed = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+  const loadLagMs = { p99: delayed(lag.percentile(99)), max: delayed(lag.max) };
   const record: OverloadRecord = {
     rate,
     seconds,
@@ -285,11 +294,13 @@ export async function overload(
     accepted: accepted.length > 0 ? recordStats(statsOf(accepted.map((c) => c.ms))) : null,
     refused: refusals.length > 0 ? recordStats(statsOf(refusals.map((c) => c.ms))) : null,
     cpuMsPerLifecycle: result.cpuMsPerLifecycle,
+    loadLagMs,
   };
   console.log(
     `overload ${rate}/s: statuses ${JSON.stringify(record.statuses)}; every answer max ` +
       `${all.max.toFixed(0)} ms; accepted p99 ${record.accepted?.p99.toFixed(0) ?? '—'} ms; refused max ` +
-      `${record.refused?.max.toFixed(0) ?? '—'} ms; creates accepted ${record.createsAccepted}, ` +
+      `${record.refused?.max.toFixed(0) ?? '—'} ms; load generator's loop delay p99 ` +
+      `${loadLagMs.p99.toFixed(0)} ms max ${loadLagMs.max.toFixed(0)} ms; creates accepted ${record.createsAccepted}, ` +
       `finished ${record.finished}`,
   );
   return record;

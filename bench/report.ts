@@ -133,6 +133,12 @@ export interface OverloadRecord {
   /** 503 and 429 answers; null when nothing was refused. */
   refused: RecordedStats | null;
   cpuMsPerLifecycle: Record<string, number>;
+  /**
+   * The load generator's own event-loop delay during the phase (ms): how long an answer may have
+   * waited in the measuring process before it was timed, not in the platform. Absent in records
+   * from before it was kept.
+   */
+  loadLagMs?: { p99: number; max: number };
 }
 
 export interface CapacityRecord {
@@ -404,7 +410,10 @@ function overloadRows(o: OverloadRecord, capacity: number, row: AddRow): void {
   );
   row(
     'Overload: refused (503/429) answers',
-    o.refused ? `max ${ms(o.refused.max)}, p99 ${ms(o.refused.p99)}` : 'none refused',
+    (o.refused ? `max ${ms(o.refused.max)}, p99 ${ms(o.refused.p99)}` : 'none refused') +
+      (o.loadLagMs
+        ? ` (the load generator's event loop delayed p99 ${ms(o.loadLagMs.p99)}, max ${ms(o.loadLagMs.max)})`
+        : ''),
     'within 100 ms',
     o.refused === null || o.refused.max <= 100,
   );
