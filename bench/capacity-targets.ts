@@ -67,7 +67,7 @@ export interface Engine {
 
 interface Users {
   partners: Token[];
-  superAdmin: Token;
+  superAdmins: Token[];
   admins: Token[];
 }
 
@@ -94,7 +94,7 @@ function bareDriver(client: Client, taskQueue: string): LifecycleDriver {
 }
 
 function platformDriver(client: Client, users: Users, post: Post, retry: boolean): LifecycleDriver {
-  const { partners, superAdmin, admins } = users;
+  const { partners, superAdmins, admins } = users;
   return async (i, timed) => {
     let delivery: Delivery | null = null;
     const created = await timed('create', async () => {
@@ -106,6 +106,7 @@ function platformDriver(client: Client, users: Users, post: Post, retry: boolean
     if (!ok(created) || !delivery) return { workflowId: null, finished: false };
     const { id, workflow_id: workflowId }: Delivery = delivery;
     const admin = admins[i % admins.length]!;
+    const superAdmin = superAdmins[i % superAdmins.length]!;
     // Keys make a retried change safe, as a client retrying after Retry-After would send them.
     const key = (step: string) => ({ 'idempotency-key': `${workflowId}-${step}` });
     const changes = [
@@ -183,11 +184,16 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
     client: bench.stack.client,
   };
   const { client, address: temporalAddress } = engine;
-  // Several of each, as in production: no one caller's share or request limit is what is measured.
-  const team = (role: 'partner' | 'admin') =>
-    Promise.all([1, 2, 3, 4].map(() => createUserWithToken({ role })));
-  const [partners, admins] = await Promise.all([team('partner'), team('admin')]);
-  const users: Users = { partners, superAdmin: bench.superAdmin, admins };
+  // Several of each, as in production: no one caller's share or request limit is what is measured
+  // (with one super admin making every assignment, its share of the change lane failed steps).
+  const team = (role: 'partner' | 'admin' | 'super_admin', count = 4) =>
+    Promise.all(Array.from({ length: count }, () => createUserWithToken({ role })));
+  const [partners, admins, moreSuperAdmins] = await Promise.all([
+    team('partner'),
+    team('admin'),
+    team('super_admin', 3),
+  ]);
+  const users: Users = { partners, superAdmins: [bench.superAdmin, ...moreSuperAdmins], admins };
   const rates = CAPACITY_RATES.filter((rate) => !bench.maxRate || rate <= bench.maxRate);
   const api = await startApiProcess(temporalAddress);
   try {
