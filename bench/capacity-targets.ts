@@ -28,7 +28,7 @@ import {
   type LifecycleDriver,
   type ProcessRoles,
 } from './capacity';
-import { capacityRows, type CapacityRecord } from './report';
+import { capacityRows, type CapacityRecord, type OverloadRecord } from './report';
 import { backlogEmpty, postTo, startWorkerOn, type Post } from './platform-client';
 import { intOption } from './support';
 import { LIFECYCLE_UPDATES, noopLifecycleWorkflow, noopUpdate } from './workflows/noop';
@@ -152,6 +152,22 @@ async function startNoopWorker(temporalAddress: string, taskQueue: string) {
   };
 }
 
+/**
+ * The refusals (503, 429) the API process has timed so far, and how many within 100 ms: its
+ * request histogram (`/metrics`), from the request read to the answer built.
+ */
+async function apiRefusals(base: string): Promise<{ within100ms: number; total: number }> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const counts = { within100ms: 0, total: 0 };
+  for (const line of text.split('\n')) {
+    const bucket = /^http_request_duration_seconds_bucket\{(.*)\} (\d+)$/.exec(line);
+    if (!bucket || !/status="(503|429)"/.test(bucket[1]!)) continue;
+    if (bucket[1]!.includes('le="0.1"')) counts.within100ms += Number(bucket[2]);
+    if (bucket[1]!.includes('le="+Inf"')) counts.total += Number(bucket[2]);
+  }
+  return counts;
+}
+
 /** The API entry point as its own process on a free port. */
 async function startApiProcess(temporalAddress: string) {
   const port = await freePort();
@@ -222,10 +238,24 @@ export async function benchCapacity(bench: CapacityBench): Promise<CapacityRecor
       { rates, seconds: bench.seconds, settle },
     );
     const twice = bench.overloadRate || platform.capacity * 2;
-    const overloaded =
-      twice > 0
-        ? await overload(twice, bench.seconds, platformDriver(client, users, post, true), roles)
-        : null;
+    let overloaded: OverloadRecord | null = null;
+    if (twice > 0) {
+      const before = await apiRefusals(api.base);
+      const record = await overload(
+        twice,
+        bench.seconds,
+        platformDriver(client, users, post, true),
+        roles,
+      );
+      const after = await apiRefusals(api.base);
+      overloaded = {
+        ...record,
+        refusedInApi: {
+          within100ms: after.within100ms - before.within100ms,
+          total: after.total - before.total,
+        },
+      };
+    }
     await settle();
     return { stack: engine.stack, seconds: bench.seconds, bare, platform, overload: overloaded };
   } finally {

@@ -139,6 +139,11 @@ export interface OverloadRecord {
    * from before it was kept.
    */
   loadLagMs?: { p99: number; max: number };
+  /**
+   * The refusals as the API process timed them (its request histogram: from the request read to
+   * the answer built, so without the waits to be read and sent), and how many within 100 ms.
+   */
+  refusedInApi?: { within100ms: number; total: number };
 }
 
 export interface CapacityRecord {
@@ -413,6 +418,9 @@ function overloadRows(o: OverloadRecord, capacity: number, row: AddRow): void {
     (o.refused ? `max ${ms(o.refused.max)}, p99 ${ms(o.refused.p99)}` : 'none refused') +
       (o.loadLagMs
         ? ` (the load generator's event loop delayed p99 ${ms(o.loadLagMs.p99)}, max ${ms(o.loadLagMs.max)})`
+        : '') +
+      (o.refusedInApi
+        ? `; in the API process ${o.refusedInApi.within100ms} of ${o.refusedInApi.total} within 100 ms`
         : ''),
     'within 100 ms',
     o.refused === null || o.refused.max <= 100,

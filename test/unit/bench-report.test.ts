@@ -260,8 +260,9 @@ describe('the benchmark report (bench/report.ts)', () => {
     // A record that kept the load generator's own delay says it beside the refusals.
     const lagged = capacity();
     lagged.overload!.loadLagMs = { p99: 12, max: 95 };
+    lagged.overload!.refusedInApi = { within100ms: 60, total: 62 };
     expect(row({ ...sampleRun(), capacity: lagged }, 'Overload: refused').result).to.equal(
-      "max 40.0 ms, p99 10.0 ms (the load generator's event loop delayed p99 12.0 ms, max 95.0 ms)",
+      "max 40.0 ms, p99 10.0 ms (the load generator's event loop delayed p99 12.0 ms, max 95.0 ms); in the API process 60 of 62 within 100 ms",
     );
     const none = capacity();
     none.overload!.accepted = null;
