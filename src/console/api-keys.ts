@@ -4,18 +4,10 @@ import { field, formatTime, h, input, replaceChildren, select } from './dom';
 import { confirmedForm, newItemForm } from './forms';
 import type { ConsoleContext, View } from './model';
 import { showListProblem } from './problem';
+import { modeBadge } from './mode-badge';
 import { shownOnce } from './shown-once';
 
 type Key = Static<typeof ApiKey>;
-
-/** "Sandbox" or "Live", said in words and in colour, on keys and on deliveries alike. */
-export function modeBadge(sandbox: boolean): HTMLElement {
-  return h(
-    'span',
-    { class: 'mode-badge', 'data-mode': sandbox ? 'sandbox' : 'live' },
-    sandbox ? 'Sandbox' : 'Live',
-  );
-}
 
 function keyState(key: Key): string {
   if (key.revoked_at) return `Revoked ${formatTime(key.revoked_at)}`;
