@@ -29,6 +29,13 @@ const TRANSITION_LABELS: Record<AdminSettableStatus, string> = {
   FAILED: 'Mark failed',
 };
 
+/**
+ * A delivery as an action form's accessible name gives it: the product and the start of its id,
+ * so two deliveries of the same product on one page are two distinct landmarks.
+ */
+const namedDelivery = (delivery: Delivery) =>
+  `${delivery.product_name} (${delivery.id.slice(0, 8)})`;
+
 async function assignForm(context: ConsoleContext, delivery: Delivery, done: () => void) {
   const admins = await context.admins();
   const choices = admins
@@ -38,7 +45,7 @@ async function assignForm(context: ConsoleContext, delivery: Delivery, done: () 
   const verb = delivery.status === 'ASSIGNED' ? 'Reassign' : 'Assign';
   if (choices.length === 0) return h('p', { class: 'hint' }, 'No other active admin to assign to.');
   return actionForm(
-    `${verb} ${delivery.product_name}`,
+    `${verb} ${namedDelivery(delivery)}`,
     (key) =>
       context.api.post(`/deliveries/${delivery.id}/assign`, {
         body: { admin_id: adminField.control.value },
@@ -60,7 +67,7 @@ function transitionForm(
   status: AdminSettableStatus,
   done: () => void,
 ): HTMLFormElement {
-  const name = `${TRANSITION_LABELS[status]}: ${delivery.product_name}`;
+  const name = `${TRANSITION_LABELS[status]}: ${namedDelivery(delivery)}`;
   switch (status) {
     case 'IN_TRANSIT':
       return actionForm(
@@ -95,7 +102,7 @@ function cancelForm(context: ConsoleContext, delivery: Delivery, done: () => voi
   );
   const key = newIdempotencyKey();
   return confirmedForm({
-    label: `Cancel ${delivery.product_name}`,
+    label: `Cancel ${namedDelivery(delivery)}`,
     children: [reason.wrapper],
     action: 'Cancel delivery',
     confirm: 'Yes, cancel it',

@@ -20,6 +20,8 @@ export const WATCH_INTERVAL_MS = 2_000;
 const OVERLAP_MS = 30_000;
 /** A worker that starts looks this far back, for what happened while no worker ran. */
 const LOOKBACK_MS = 60 * 60_000;
+/** How old a row's last change must be before the watcher takes the workflow's word over it. */
+const SETTLING_MS = 3_000;
 /** A run whose delivery keeps moving under the watcher is looked at again, this many times. */
 const MAX_LOOKS = 10;
 
@@ -181,7 +183,9 @@ export class RunWatcher {
     if (latest.status.name !== 'RUNNING') return 'settled';
     const view = await handle.query(getDeliveryQuery);
     if (sameParties(row, view)) return 'settled';
-    // A change in flight shows the workflow ahead of its row for a moment: ask again first.
+    // A run takes its change's result just after the row is written: a fresh row waits a look.
+    if (Date.now() - Date.parse(row.updated_at) < SETTLING_MS) return 'again';
+    // A change in flight can also show the two apart for a moment: ask again first.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const [again, row2] = await Promise.all([
       handle.query(getDeliveryQuery),

@@ -31,6 +31,8 @@ export interface TestStack {
   cliPath: string;
   databaseUrl: string;
   temporalAddress: string;
+  /** The dev server's web UI (null on the cluster): browser tests press its buttons. */
+  temporalUiUrl: string | null;
   taskQueue: string;
 }
 
@@ -73,13 +75,13 @@ export async function startStack({
   await chmod(tmp, 0o755);
 
   const cli = await ensureTemporalCli();
-  const [pgPort, temporalPort] = await Promise.all([freePort(), freePort()]);
+  const [pgPort, temporalPort, uiPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const devServer =
     temporalKind === 'dev-server'
       ? startTemporalDevServer({
           cliPath: cli.path,
           port: temporalPort,
-          uiPort: null,
+          uiPort,
           dbFile: null,
           namespace: 'default',
         })
@@ -158,6 +160,7 @@ export async function startStack({
     cliPath: cli.path,
     databaseUrl: pg.url,
     temporalAddress: temporal.address,
+    temporalUiUrl: devServer?.uiUrl ?? null,
     taskQueue,
   };
   return current;
