@@ -21,7 +21,8 @@ function keyCard(context: ConsoleContext, key: Key, changed: () => void): HTMLLI
   const revoke =
     !key.revoked_at &&
     confirmedForm({
-      label: `Revoke ${key.name}`,
+      // Named with its prefix too: two keys may share a name, two forms may not.
+      label: `Revoke ${key.name} (${key.prefix}…)`,
       action: 'Revoke',
       confirm: 'Yes, revoke it',
       question: `Revoke ${key.name}? Requests with it are refused at once; this cannot be undone.`,
