@@ -79,6 +79,7 @@ EXCUSED: dict[str, tuple[Excused, ...]] = {
     "GET /api/v1/notifications": (CURSOR_NOT_ISSUED,),
     "GET /api/v1/webhooks/attempts": (CURSOR_NOT_ISSUED,),
     "GET /api/v1/api-keys": (CURSOR_NOT_ISSUED,),
+    "GET /api/v1/deliveries/batches": (CURSOR_NOT_ISSUED,),
     "POST /api/v1/auth/verify-email": (TOKEN_NOT_ISSUED,),
     "POST /api/v1/auth/reset-password": (TOKEN_NOT_ISSUED,),
     "POST /api/v1/deliveries": (
@@ -242,6 +243,14 @@ def _accepted_by_its_bearer(failure, response) -> bool:
     )
 
 
+def _from_a_null_link(case) -> bool:
+    """The stateful phase follows links it infers from response schemas (a batch item's
+    `delivery_id` to `GET /deliveries/{id}`); when that field is null (the item is still pending)
+    the link fills the path with Python's None, which no schema generated, so its 400 says nothing
+    about the document."""
+    return any(value is None or value == "None" for value in (case.path_parameters or {}).values())
+
+
 @schemathesis.hook
 def filter_failure(context, failure, case, response):
     """Keeps every failure except a schema-valid request refused as a problem `EXCUSED` lists for
@@ -250,6 +259,8 @@ def filter_failure(context, failure, case, response):
         return False
     if not isinstance(failure, RejectedPositiveData):
         return True
+    if _from_a_null_link(case):
+        return False
     try:
         problem = response.json()
     except Exception:

@@ -4,18 +4,10 @@ import { field, formatTime, h, input, replaceChildren, select } from './dom';
 import { confirmedForm, newItemForm } from './forms';
 import type { ConsoleContext, View } from './model';
 import { showListProblem } from './problem';
+import { modeBadge } from './mode-badge';
 import { shownOnce } from './shown-once';
 
 type Key = Static<typeof ApiKey>;
-
-/** "Sandbox" or "Live", said in words and in colour, on keys and on deliveries alike. */
-export function modeBadge(sandbox: boolean): HTMLElement {
-  return h(
-    'span',
-    { class: 'mode-badge', 'data-mode': sandbox ? 'sandbox' : 'live' },
-    sandbox ? 'Sandbox' : 'Live',
-  );
-}
 
 function keyState(key: Key): string {
   if (key.revoked_at) return `Revoked ${formatTime(key.revoked_at)}`;
@@ -29,7 +21,8 @@ function keyCard(context: ConsoleContext, key: Key, changed: () => void): HTMLLI
   const revoke =
     !key.revoked_at &&
     confirmedForm({
-      label: `Revoke ${key.name}`,
+      // Named with its prefix too: two keys may share a name, two forms may not.
+      label: `Revoke ${key.name} (${key.prefix}…)`,
       action: 'Revoke',
       confirm: 'Yes, revoke it',
       question: `Revoke ${key.name}? Requests with it are refused at once; this cannot be undone.`,

@@ -9,7 +9,7 @@ import {
   type TimelineEvent,
   type View,
 } from './model';
-import { modeBadge } from './api-keys';
+import { modeBadge } from './mode-badge';
 import { downloadFile } from './download';
 import { filteredList } from './filtered-list';
 import { KeptForms } from './forms';

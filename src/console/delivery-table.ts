@@ -2,6 +2,7 @@ import { DELIVERY_STATUSES } from '../domain/delivery-status';
 import type { DeliveryStats } from '../schemas/delivery-stats';
 import { deliveryIdQuery, temporalUiListUrl } from '../temporal/ops-views';
 import type { PageBody } from './api';
+import { copyOrSelect } from './clipboard';
 import { statusBadge } from './deliveries';
 import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
 import { STATUS_LABELS, type ConsoleContext, type Delivery } from './model';
@@ -26,14 +27,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function idCell(context: ConsoleContext, id: string): Node {
   const code = h('code', { class: 'delivery-id' }, id);
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(id);
-      context.announce(`Copied delivery id ${id}`);
-    } catch {
-      // No clipboard outside secure contexts (plain http off localhost): select it instead.
-      getSelection()?.selectAllChildren(code);
-      context.announce('The id is selected: press Ctrl+C (⌘C) to copy it');
-    }
+    const copied = await copyOrSelect(id, () => getSelection()?.selectAllChildren(code));
+    context.announce(
+      copied ? `Copied delivery id ${id}` : 'The id is selected: press Ctrl+C (⌘C) to copy it',
+    );
   };
   return h(
     'span',

@@ -1,4 +1,5 @@
 import { failureReasonWording } from '../domain/failure-reasons';
+import { copyOrSelect } from './clipboard';
 import { button, formatTime, h } from './dom';
 import type { ConsoleContext, Delivery, TimelineEvent } from './model';
 import { describe } from './problem';
@@ -10,19 +11,13 @@ export function windowText(window: Delivery['dropoff_window']): string | null {
   return window ? `${formatTime(window.start)} – ${formatTime(window.end)}` : null;
 }
 
-/**
- * Copies by the Clipboard API where the page may (https, localhost), else selects the link in a
- * field so the reader can copy it themself; either way, says what happened.
- */
+/** Copies the link, or shows it selected where the page may not copy (plain http). */
 async function copy(text: string, fallback: HTMLInputElement): Promise<string> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return 'Tracking link copied.';
-  } catch {
+  const copied = await copyOrSelect(text, () => {
     fallback.hidden = false;
     fallback.select();
-    return 'Copy the selected link.';
-  }
+  });
+  return copied ? 'Tracking link copied.' : 'Copy the selected link.';
 }
 
 /** The public tracking link, to forward to the recipient, with a copy button. */

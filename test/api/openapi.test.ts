@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { EXPORT_COLUMNS } from '../../src/deliveries/delivery-export';
 import request from 'supertest';
 import { apiRoutes } from '../../src/api/app';
 import { fullPath } from '../../src/api/router';
@@ -137,6 +138,16 @@ describe('OpenAPI document', () => {
       const body = /-d '([^']*)'/.exec(source!)?.[1];
       if (body !== undefined) expect(() => JSON.parse(body), label).to.not.throw();
     }
+  });
+
+  it('when the export is read, then its example is the export’s own header row and one delivery', () => {
+    const content = doc['paths']['/api/v1/deliveries/export']['get']['responses']['200']['content'];
+    const [header, row, end] = (content['text/csv']['example'] as string).split('\r\n');
+    expect(header).to.equal(EXPORT_COLUMNS.join(','));
+    expect(row).to.match(
+      /^3f2b8c1e-[^,]+,COMPLETED,Espresso machine,"12 Rue de la Paix, 75002 Paris",/,
+    );
+    expect(end).to.equal('');
   });
 
   it('when a route takes a body, then its example is valid by its schema and its dates are in the future', () => {

@@ -33,7 +33,7 @@ import {
 import type { AppDeps } from '../deps';
 import { deliveryResource, timelineEventResource } from '../../tracking/delivery-resource';
 import { problemResponse } from '../openapi-problems';
-import { instantInDays } from '../examples';
+import { exportCsvExample, instantInDays } from '../examples';
 import { defineRoute, type AuthUser, type RouteResult } from '../route';
 import { API_PREFIX } from '../router';
 
@@ -178,7 +178,11 @@ export function deliveryRoutes(deps: AppDeps) {
       access: { roles: ['partner', 'admin', 'super_admin'] },
       query: DeliveryExportQuery,
       responses: {
-        200: { description: 'The CSV file', schema: DeliveryCsv, contentType: 'text/csv' },
+        200: {
+          description: 'The CSV file',
+          schema: Type.String({ ...DeliveryCsv, examples: [exportCsvExample()] }),
+          contentType: 'text/csv',
+        },
       },
       handle: async ({ user, query }) => {
         const csv = await exportDeliveriesCsv(deps.db, deps.config.PUBLIC_URL, user, query);
