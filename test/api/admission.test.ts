@@ -72,6 +72,23 @@ describe('deliveries API: admission past capacity', () => {
     await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
   });
 
+  it('when a caller known from moments ago is deactivated, then its next change is refused 401 (the remembered identity only ever refuses for capacity)', async () => {
+    const { app } = idleApp(3000, { targetMs: 400, maxInFlight: 4, callerShare: 1 });
+    const partner = await createUserWithToken({ role: 'partner' });
+    const created = await request(app)
+      .post('/api/v1/deliveries')
+      .set(bearer(partner.token))
+      .send(deliveryBody());
+    expect(created.status).to.equal(201);
+    await stack().db('users').where({ id: partner.user.id }).update({ is_active: false });
+    const cancel = await request(app)
+      .post(`/api/v1/deliveries/${created.body.id}/cancel`)
+      .set(bearer(partner.token))
+      .send({});
+    expect(cancel.status, JSON.stringify(cancel.body)).to.equal(401);
+    await stack().client.workflow.getHandle(created.body.workflow_id).terminate('test finished');
+  });
+
   it('when one caller holds its share of the change lane, then its next change is refused at once with 429 and Retry-After while another caller still gets in', async () => {
     const { app, admission } = idleApp(2000, {
       targetMs: 60_000,
