@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 import {
   findDeliveryByKey,
@@ -8,6 +9,7 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { insertNotifications, type NewNotification } from '../db/repositories/notifications';
+import { findActiveSuperAdmins } from '../db/repositories/users';
 import { isTerminal } from '../domain/delivery-status';
 import type { Logger } from '../logger';
 import type { Delivery, DeliveryAttention } from '../schemas/deliveries';
@@ -196,7 +198,8 @@ export class RunWatcher {
     const closure = await terminationOf(client, workflowId, closedRunId);
     if (isTerminal(row.status)) {
       const since = (latest.startTime ?? new Date()).toISOString();
-      await flagAttention(db, row.id, rewoundFinishedAttention(row, view, closure, since));
+      const attention = rewoundFinishedAttention(row, view, closure, since);
+      await db.transaction((trx) => this.flag(trx, row, attention, latest.runId));
       return 'settled';
     }
     return (await this.reconcile(row, view, latest.runId, closure)) ? 'settled' : 'again';
@@ -212,10 +215,31 @@ export class RunWatcher {
       await trx('deliveries').where({ id: row.id }).forUpdate().first('id');
       const latest = await this.deps.client.workflow.getHandle(row.workflow_id).describe();
       if (latest.runId !== closedRunId) return;
-      if (await flagAttention(trx, row.id, attention)) {
-        this.deps.logger.warn({ deliveryId: row.id }, attention.reason);
-      }
+      await this.flag(trx, row, attention, closedRunId);
     });
+  }
+
+  /** Sets the flag and tells every active super admin in-app, once per run it is about. */
+  private async flag(
+    trx: Knex.Transaction,
+    row: Delivery,
+    attention: DeliveryAttention,
+    runId: string,
+  ) {
+    if (!(await flagAttention(trx, row.id, attention))) return;
+    this.deps.logger.warn({ deliveryId: row.id }, attention.reason);
+    const bosses = await findActiveSuperAdmins(trx);
+    await insertNotifications(
+      trx,
+      bosses.map((boss) => ({
+        user_id: boss.id,
+        event_key: `${row.id}:attention:${runId}:${boss.id}`,
+        delivery_id: row.id,
+        type: 'delivery.needs_attention',
+        title: 'Delivery needs attention',
+        message: `Delivery "${row.product_name}": ${attention.reason} ${attention.who_can_fix}`,
+      })),
+    );
   }
 
   /** The row takes the workflow's state, unless a change moved it since it was read. */

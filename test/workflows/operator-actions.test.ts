@@ -227,6 +227,12 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       /^An operator \(.+\) terminated its workflow in Temporal \("hung task"\) while it was IN_TRANSIT; nothing runs for it until it changes\.$/,
     );
     expect(flagged.attention.who_can_fix).to.match(/^Its assignee's next status change/);
+    const told = await stack()
+      .db('notifications')
+      .where({ delivery_id: id, user_id: boss.user.id, type: 'delivery.needs_attention' })
+      .pluck('message');
+    expect(told).to.have.length(1);
+    expect(told[0]).to.contain('("hung task")');
     expect(Number.isNaN(Date.parse(flagged.attention.since))).to.equal(false);
     const listed = await api()
       .get('/api/v1/deliveries')
