@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import type { Db } from '../db/knex';
+import type { Db, Queryable } from '../db/knex';
 import {
   findDeliveryByKey,
   flagAttention,
@@ -9,7 +9,7 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { insertNotifications, type NewNotification } from '../db/repositories/notifications';
-import { findActiveSuperAdmins } from '../db/repositories/users';
+import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
 import { isTerminal } from '../domain/delivery-status';
 import type { Logger } from '../logger';
 import type { Delivery, DeliveryAttention } from '../schemas/deliveries';
@@ -44,8 +44,19 @@ const operator = (closure: RunClosure | null) => {
   return { who, said };
 };
 
-const holding = (d: Delivery) =>
-  d.assigned_to ? `${d.status}, assigned to ${d.assigned_to}` : d.status;
+/** Admins by name ("Ann Admin"), the way the timeline names them; the id if the user is gone. */
+type Names = ReadonlyMap<string, string>;
+
+async function namesOf(db: Queryable, ...deliveries: Delivery[]): Promise<Names> {
+  const ids = deliveries.map((d) => d.assigned_to).filter((id): id is string => id !== null);
+  const users = await findUsersByIds(db, ids);
+  return new Map(users.map((u) => [u.id, `${u.first_name} ${u.last_name}`.trim() || u.email]));
+}
+
+const holding = (d: Delivery, names: Names) =>
+  d.assigned_to
+    ? `${d.status} (assigned to ${names.get(d.assigned_to) ?? d.assigned_to})`
+    : d.status;
 
 /** The terminated run was the last: nothing runs for a delivery the row says is open. */
 export function terminatedAttention(row: Delivery, closure: RunClosure | null, since: string) {
@@ -67,19 +78,20 @@ function rewoundFinishedAttention(
   view: Delivery,
   closure: RunClosure | null,
   since: string,
+  names: Names,
 ) {
   const { who, said } = operator(closure);
   return {
-    reason: `${who} reset its workflow in Temporal${said} to ${holding(view)} after the delivery was ${row.status}; the platform still shows ${row.status}.`,
+    reason: `${who} reset its workflow in Temporal${said} to ${holding(view, names)} after the delivery was ${row.status}; the platform still shows ${row.status}.`,
     since,
     who_can_fix: `An operator with Temporal access: terminate the reset run to keep ${row.status}, or move the delivery on from ${view.status} through the API.`,
   } satisfies DeliveryAttention;
 }
 
 /** What the `reconciled` event says: what the operator's reset did and what the row was. */
-function resetWords(row: Delivery, view: Delivery, closure: RunClosure | null): string {
+function resetWords(row: Delivery, view: Delivery, closure: RunClosure | null, names: Names) {
   const { who, said } = operator(closure);
-  return `${who} reset its workflow in Temporal${said} without re-applying later changes: it is ${holding(view)} again. The stored ${holding(row)} is corrected.`;
+  return `${who} reset its workflow in Temporal${said} without re-applying later changes: it is ${holding(view, names)} again. The stored ${holding(row, names)} is corrected.`;
 }
 
 function noticesOf(row: Delivery, view: Delivery, eventKey: string): NewNotification[] {
@@ -198,7 +210,8 @@ export class RunWatcher {
     const closure = await terminationOf(client, workflowId, closedRunId);
     if (isTerminal(row.status)) {
       const since = (latest.startTime ?? new Date()).toISOString();
-      const attention = rewoundFinishedAttention(row, view, closure, since);
+      const names = await namesOf(db, row, view);
+      const attention = rewoundFinishedAttention(row, view, closure, since, names);
       await db.transaction((trx) => this.flag(trx, row, attention, latest.runId));
       return 'settled';
     }
@@ -254,6 +267,7 @@ export class RunWatcher {
       const locked = await lockDeliveryForEvent(trx, row.id, eventKey);
       if (locked.eventExists) return true;
       if (!locked.row || !sameParties(locked.row, row)) return false;
+      const reason = resetWords(row, view, closure, await namesOf(trx, row, view));
       await updateDeliveryWithEvent(trx, view, {
         deliveryId: row.id,
         eventKey,
@@ -261,11 +275,11 @@ export class RunWatcher {
         fromStatus: row.status,
         toStatus: view.status,
         actorId: null,
-        reason: resetWords(row, view, closure),
+        reason,
         at: new Date().toISOString(),
       });
       await insertNotifications(trx, noticesOf(row, view, eventKey));
-      this.deps.logger.warn({ deliveryId: row.id }, resetWords(row, view, closure));
+      this.deps.logger.warn({ deliveryId: row.id }, reason);
       return true;
     });
   }

@@ -191,7 +191,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     const last = (await timeline(id)).at(-1)!;
     expect(last).to.include({ type: 'reconciled', from_status: 'ASSIGNED', to_status: 'CREATED' });
     expect(last.reason).to.match(
-      /^An operator reset its workflow in Temporal \(".*replay the assignment"\) without re-applying later changes: it is CREATED again\. The stored ASSIGNED, assigned to .+ is corrected\.$/,
+      /^An operator reset its workflow in Temporal \(".*replay the assignment"\) without re-applying later changes: it is CREATED again\. The stored ASSIGNED \(assigned to Test admin\) is corrected\.$/,
     );
     const told = await stack()
       .db('notifications')
