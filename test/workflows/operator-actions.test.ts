@@ -155,6 +155,13 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     const refused = await setStatus(id, boss.token, 'COMPLETED');
     expect(refused.status).to.equal(409);
     expect(refused.body).to.include({ current_status: 'CREATED' });
+    // The admin the row still names is told of the reset, whether or not the run watcher has
+    // corrected the row yet (the workflow's refusal, or the delivery gone from their queue).
+    const theirs = await setStatus(id, admin.token, 'COMPLETED');
+    expect(theirs.status).to.equal(409);
+    expect(theirs.body.detail).to.match(
+      /^An operator reset this delivery's workflow in Temporal: it is CREATED again/,
+    );
     // The rewound workflow no longer knows the admin the row names; that admin still hears of it.
     const next = await createUserWithToken({ role: 'admin' });
     const assigned = await api()
