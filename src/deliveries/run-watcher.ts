@@ -22,6 +22,8 @@ export const WATCH_INTERVAL_MS = 2_000;
 const OVERLAP_MS = 30_000;
 /** A worker that starts looks this far back, for what happened while no worker ran. */
 const LOOKBACK_MS = 60 * 60_000;
+/** How long a stopping worker waits for a look in flight. */
+const STOP_WAIT_MS = 1_000;
 /** How old a row's last change must be before the watcher takes the workflow's word over it. */
 const SETTLING_MS = 3_000;
 /** A run whose delivery keeps moving under the watcher is looked at again, this many times. */
@@ -160,7 +162,12 @@ export class RunWatcher {
     return async () => {
       this.stopped = true;
       clearTimeout(this.timer);
-      await this.running;
+      // A look in flight may be querying a run this very worker no longer serves: a stopping
+      // process waits for it a moment, not for the query's timeout (the next look redoes it).
+      await Promise.race([
+        this.running,
+        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+      ]);
     };
   }
 
