@@ -256,6 +256,27 @@ describe('dispatch console in a browser', function () {
     await page.context().close();
   });
 
+  it("when a notification arrives right after the user's own action, then it is announced beside it, not over it", async () => {
+    const { id, partner, boss } = await deliveryThrough('CREATED');
+    const admin = await createUser({ role: 'admin' });
+    const page = await signIn(partner);
+    const product = `Kettle ${randomUUID().slice(0, 8)}`;
+    await page.getByLabel('Product').fill(product);
+    await page.getByLabel('Delivery address').fill('1 Main St, Springfield');
+    await page.getByLabel('Delivery date').fill('2030-01-01');
+    await page.getByRole('button', { name: 'Create delivery' }).click();
+    const said = `Delivery "${product}" created.`;
+    await page.locator('.announcer', { hasText: said }).waitFor();
+    const assigned = await request(stack().app.callback())
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(assigned.status).to.equal(200);
+    await page.locator('.news', { hasText: /assigned/i }).waitFor();
+    expect(await page.locator('.announcer').innerText()).to.equal(said);
+    await page.context().close();
+  });
+
   it('when a page announced a success and the user moves to another page, then the announcement stays behind', async () => {
     const { partner } = await deliveryThrough('CREATED');
     const page = await signIn(partner);
