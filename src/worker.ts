@@ -41,10 +41,13 @@ async function main(): Promise<void> {
     deploymentVersion,
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, deploymentVersion }, 'worker running');
+  const stopWatching = watchRuns();
   let stopRequestedAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => (stopRequestedAt ??= Date.now()));
-  const stopWatching = watchRuns();
+    process.once(signal, () => {
+      stopRequestedAt ??= Date.now();
+      void stopWatching(); // no new look starts while the worker drains
+    });
   // Worker.run() installs its own SIGINT/SIGTERM handlers and drains in-flight tasks.
   try {
     await worker.run();

@@ -156,6 +156,9 @@ function partnerHome(context: ConsoleContext): View {
 
 function showConsole(user: ConsoleUser): void {
   const announcer = h('p', { class: 'announcer', role: 'status', 'aria-live': 'polite' });
+  // Notifications arriving have their own region, so they never replace what the user's own
+  // action just said ("User … created.") before it was read.
+  const news = h('p', { class: 'news', role: 'status', 'aria-live': 'polite' });
   // Shared by the cards one render asks at once, read afresh by the next render.
   let admins: Promise<AdminChoice[]> | null = null;
   const loadAdmins = () => {
@@ -172,7 +175,11 @@ function showConsole(user: ConsoleUser): void {
   };
   const main = h('main', { id: 'main', tabindex: '-1' });
   let current: View | null = null;
-  const centre = new NotificationCentre(api, () => void current?.refresh(), context.announce);
+  const centre = new NotificationCentre(
+    api,
+    () => void current?.refresh(),
+    (message) => (news.textContent = message),
+  );
   const tabs = tabsFor(user.role, context);
   const nav = h(
     'nav',
@@ -202,6 +209,7 @@ function showConsole(user: ConsoleUser): void {
     nav,
     centre.panel,
     announcer,
+    news,
     main,
   );
 

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { Db } from '../db/knex';
+import type { Knex } from 'knex';
+import type { Db, Queryable } from '../db/knex';
 import {
   findDeliveryByKey,
   flagAttention,
@@ -8,6 +9,7 @@ import {
   type DeliveryWithKey,
 } from '../db/repositories/deliveries';
 import { insertNotifications, type NewNotification } from '../db/repositories/notifications';
+import { findActiveSuperAdmins, findUsersByIds } from '../db/repositories/users';
 import { isTerminal } from '../domain/delivery-status';
 import type { Logger } from '../logger';
 import type { Delivery, DeliveryAttention } from '../schemas/deliveries';
@@ -20,6 +22,8 @@ export const WATCH_INTERVAL_MS = 2_000;
 const OVERLAP_MS = 30_000;
 /** A worker that starts looks this far back, for what happened while no worker ran. */
 const LOOKBACK_MS = 60 * 60_000;
+/** How long a stopping worker waits for a look in flight. */
+const STOP_WAIT_MS = 1_000;
 /** How old a row's last change must be before the watcher takes the workflow's word over it. */
 const SETTLING_MS = 3_000;
 /** A run whose delivery keeps moving under the watcher is looked at again, this many times. */
@@ -42,8 +46,19 @@ const operator = (closure: RunClosure | null) => {
   return { who, said };
 };
 
-const holding = (d: Delivery) =>
-  d.assigned_to ? `${d.status}, assigned to ${d.assigned_to}` : d.status;
+/** Admins by name ("Ann Admin"), the way the timeline names them; the id if the user is gone. */
+type Names = ReadonlyMap<string, string>;
+
+async function namesOf(db: Queryable, ...deliveries: Delivery[]): Promise<Names> {
+  const ids = deliveries.map((d) => d.assigned_to).filter((id): id is string => id !== null);
+  const users = await findUsersByIds(db, ids);
+  return new Map(users.map((u) => [u.id, `${u.first_name} ${u.last_name}`.trim() || u.email]));
+}
+
+const holding = (d: Delivery, names: Names) =>
+  d.assigned_to
+    ? `${d.status} (assigned to ${names.get(d.assigned_to) ?? d.assigned_to})`
+    : d.status;
 
 /** The terminated run was the last: nothing runs for a delivery the row says is open. */
 export function terminatedAttention(row: Delivery, closure: RunClosure | null, since: string) {
@@ -65,19 +80,20 @@ function rewoundFinishedAttention(
   view: Delivery,
   closure: RunClosure | null,
   since: string,
+  names: Names,
 ) {
   const { who, said } = operator(closure);
   return {
-    reason: `${who} reset its workflow in Temporal${said} to ${holding(view)} after the delivery was ${row.status}; the platform still shows ${row.status}.`,
+    reason: `${who} reset its workflow in Temporal${said} to ${holding(view, names)} after the delivery was ${row.status}; the platform still shows ${row.status}.`,
     since,
     who_can_fix: `An operator with Temporal access: terminate the reset run to keep ${row.status}, or move the delivery on from ${view.status} through the API.`,
   } satisfies DeliveryAttention;
 }
 
 /** What the `reconciled` event says: what the operator's reset did and what the row was. */
-function resetWords(row: Delivery, view: Delivery, closure: RunClosure | null): string {
+function resetWords(row: Delivery, view: Delivery, closure: RunClosure | null, names: Names) {
   const { who, said } = operator(closure);
-  return `${who} reset its workflow in Temporal${said} without re-applying later changes: it is ${holding(view)} again. The stored ${holding(row)} is corrected.`;
+  return `${who} reset its workflow in Temporal${said} without re-applying later changes: it is ${holding(view, names)} again. The stored ${holding(row, names)} is corrected.`;
 }
 
 function noticesOf(row: Delivery, view: Delivery, eventKey: string): NewNotification[] {
@@ -146,7 +162,12 @@ export class RunWatcher {
     return async () => {
       this.stopped = true;
       clearTimeout(this.timer);
-      await this.running;
+      // A look in flight may be querying a run this very worker no longer serves: a stopping
+      // process waits for it a moment, not for the query's timeout (the next look redoes it).
+      await Promise.race([
+        this.running,
+        new Promise((resolve) => setTimeout(resolve, STOP_WAIT_MS).unref()),
+      ]);
     };
   }
 
@@ -196,7 +217,9 @@ export class RunWatcher {
     const closure = await terminationOf(client, workflowId, closedRunId);
     if (isTerminal(row.status)) {
       const since = (latest.startTime ?? new Date()).toISOString();
-      await flagAttention(db, row.id, rewoundFinishedAttention(row, view, closure, since));
+      const names = await namesOf(db, row, view);
+      const attention = rewoundFinishedAttention(row, view, closure, since, names);
+      await db.transaction((trx) => this.flag(trx, row, attention, latest.runId));
       return 'settled';
     }
     return (await this.reconcile(row, view, latest.runId, closure)) ? 'settled' : 'again';
@@ -212,10 +235,31 @@ export class RunWatcher {
       await trx('deliveries').where({ id: row.id }).forUpdate().first('id');
       const latest = await this.deps.client.workflow.getHandle(row.workflow_id).describe();
       if (latest.runId !== closedRunId) return;
-      if (await flagAttention(trx, row.id, attention)) {
-        this.deps.logger.warn({ deliveryId: row.id }, attention.reason);
-      }
+      await this.flag(trx, row, attention, closedRunId);
     });
+  }
+
+  /** Sets the flag and tells every active super admin in-app, once per run it is about. */
+  private async flag(
+    trx: Knex.Transaction,
+    row: Delivery,
+    attention: DeliveryAttention,
+    runId: string,
+  ) {
+    if (!(await flagAttention(trx, row.id, attention))) return;
+    this.deps.logger.warn({ deliveryId: row.id }, attention.reason);
+    const bosses = await findActiveSuperAdmins(trx);
+    await insertNotifications(
+      trx,
+      bosses.map((boss) => ({
+        user_id: boss.id,
+        event_key: `${row.id}:attention:${runId}:${boss.id}`,
+        delivery_id: row.id,
+        type: 'delivery.needs_attention',
+        title: 'Delivery needs attention',
+        message: `Delivery "${row.product_name}": ${attention.reason} ${attention.who_can_fix}`,
+      })),
+    );
   }
 
   /** The row takes the workflow's state, unless a change moved it since it was read. */
@@ -230,6 +274,7 @@ export class RunWatcher {
       const locked = await lockDeliveryForEvent(trx, row.id, eventKey);
       if (locked.eventExists) return true;
       if (!locked.row || !sameParties(locked.row, row)) return false;
+      const reason = resetWords(row, view, closure, await namesOf(trx, row, view));
       await updateDeliveryWithEvent(trx, view, {
         deliveryId: row.id,
         eventKey,
@@ -237,11 +282,11 @@ export class RunWatcher {
         fromStatus: row.status,
         toStatus: view.status,
         actorId: null,
-        reason: resetWords(row, view, closure),
+        reason,
         at: new Date().toISOString(),
       });
       await insertNotifications(trx, noticesOf(row, view, eventKey));
-      this.deps.logger.warn({ deliveryId: row.id }, resetWords(row, view, closure));
+      this.deps.logger.warn({ deliveryId: row.id }, reason);
       return true;
     });
   }

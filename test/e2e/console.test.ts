@@ -218,6 +218,32 @@ describe('dispatch console in a browser', function () {
     await page.context().close();
   });
 
+  it('when an operator terminated an open delivery in Temporal, then a super admin finds it under Needs attention with what happened and who can fix it, and its admin sees no flag', async () => {
+    const { id, workflowId, boss, admin } = await deliveryThrough('ASSIGNED');
+    await stack().client.workflow.getHandle(workflowId).terminate('courier app hung');
+    await waitFor(
+      async () => (await stack().db('deliveries').where({ id }).first()).attention ?? undefined,
+      'the run watcher to flag the delivery',
+    );
+    const page = await signIn(boss);
+    await page.getByRole('link', { name: 'Needs attention' }).click();
+    const card = page.locator(`.card[data-delivery-id="${id}"]`);
+    const note = card.getByRole('note', { name: 'Needs attention' });
+    await note.waitFor();
+    expect(await note.textContent()).to.match(
+      /terminated its workflow in Temporal \("courier app hung"\) while it was ASSIGNED.*Its assignee's next status change/,
+    );
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('console-needs-attention') });
+    await page.context().close();
+
+    const theirs = await signIn(admin);
+    await theirs.goto(`${base()}/console#/deliveries/${id}`);
+    await theirs.locator('.detail [data-status="ASSIGNED"]').waitFor();
+    expect(await theirs.getByRole('note', { name: 'Needs attention' }).count()).to.equal(0);
+    await theirs.context().close();
+  });
+
   it('when a search is too short, then the refusal shows beside the field and the old results go, not beside them', async () => {
     const { partner } = await deliveryThrough('CREATED');
     const page = await signIn(partner);
@@ -227,6 +253,27 @@ describe('dispatch console in a browser', function () {
     await page.getByText('must be at least 3 characters').waitFor();
     await page.getByText('Fix the filters above to see results.').waitFor();
     expect(await page.locator('.cards .card').count()).to.equal(0);
+    await page.context().close();
+  });
+
+  it("when a notification arrives right after the user's own action, then it is announced beside it, not over it", async () => {
+    const { id, partner, boss } = await deliveryThrough('CREATED');
+    const admin = await createUser({ role: 'admin' });
+    const page = await signIn(partner);
+    const product = `Kettle ${randomUUID().slice(0, 8)}`;
+    await page.getByLabel('Product').fill(product);
+    await page.getByLabel('Delivery address').fill('1 Main St, Springfield');
+    await page.getByLabel('Delivery date').fill('2030-01-01');
+    await page.getByRole('button', { name: 'Create delivery' }).click();
+    const said = `Delivery "${product}" created.`;
+    await page.locator('.announcer', { hasText: said }).waitFor();
+    const assigned = await request(stack().app.callback())
+      .post(`/api/v1/deliveries/${id}/assign`)
+      .set(bearer(boss.token))
+      .send({ admin_id: admin.user.id });
+    expect(assigned.status).to.equal(200);
+    await page.locator('.news', { hasText: /assigned/i }).waitFor();
+    expect(await page.locator('.announcer').innerText()).to.equal(said);
     await page.context().close();
   });
 

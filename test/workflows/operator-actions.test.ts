@@ -155,6 +155,13 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     const refused = await setStatus(id, boss.token, 'COMPLETED');
     expect(refused.status).to.equal(409);
     expect(refused.body).to.include({ current_status: 'CREATED' });
+    // The admin the row still names is told of the reset, whether or not the run watcher has
+    // corrected the row yet (the workflow's refusal, or the delivery gone from their queue).
+    const theirs = await setStatus(id, admin.token, 'COMPLETED');
+    expect(theirs.status).to.equal(409);
+    expect(theirs.body.detail).to.match(
+      /^An operator reset this delivery's workflow in Temporal: it is CREATED again/,
+    );
     // The rewound workflow no longer knows the admin the row names; that admin still hears of it.
     const next = await createUserWithToken({ role: 'admin' });
     const assigned = await api()
@@ -191,7 +198,7 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
     const last = (await timeline(id)).at(-1)!;
     expect(last).to.include({ type: 'reconciled', from_status: 'ASSIGNED', to_status: 'CREATED' });
     expect(last.reason).to.match(
-      /^An operator reset its workflow in Temporal \(".*replay the assignment"\) without re-applying later changes: it is CREATED again\. The stored ASSIGNED, assigned to .+ is corrected\.$/,
+      /^An operator reset its workflow in Temporal \(".*replay the assignment"\) without re-applying later changes: it is CREATED again\. The stored ASSIGNED \(assigned to Test admin\) is corrected\.$/,
     );
     const told = await stack()
       .db('notifications')
@@ -227,6 +234,12 @@ describe('operator actions from the Temporal UI or CLI never strand a delivery',
       /^An operator \(.+\) terminated its workflow in Temporal \("hung task"\) while it was IN_TRANSIT; nothing runs for it until it changes\.$/,
     );
     expect(flagged.attention.who_can_fix).to.match(/^Its assignee's next status change/);
+    const told = await stack()
+      .db('notifications')
+      .where({ delivery_id: id, user_id: boss.user.id, type: 'delivery.needs_attention' })
+      .pluck('message');
+    expect(told).to.have.length(1);
+    expect(told[0]).to.contain('("hung task")');
     expect(Number.isNaN(Date.parse(flagged.attention.since))).to.equal(false);
     const listed = await api()
       .get('/api/v1/deliveries')
