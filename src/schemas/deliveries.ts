@@ -247,7 +247,17 @@ const deliveryFilters = {
 };
 
 export const DeliveryListQuery = Type.Object(
-  { ...deliveryFilters, ...PageQuery },
+  {
+    ...deliveryFilters,
+    order: Type.Optional(
+      StringEnum(['newest', 'oldest'] as const, {
+        default: 'newest',
+        description:
+          'newest (default): the newest first; oldest: the oldest first, e.g. the delivery that has waited longest in `status=CREATED`',
+      }),
+    ),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;

@@ -136,6 +136,20 @@ describe('deliveries API: visibility and error paths', () => {
     expectProblem(badStatus, 400, 'validation');
   });
 
+  it('when listing with order=oldest, then the oldest come first and the pages walk forward without overlap', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await create(shop));
+    const page = (query: Record<string, string | number>) =>
+      api().get('/api/v1/deliveries').query(query).set(bearer(shop.token));
+    const first = await page({ order: 'oldest', limit: 2 });
+    expect(first.body.data.map((d: { id: string }) => d.id)).to.deep.equal([ids[0], ids[1]]);
+    const second = await page({ order: 'oldest', limit: 2, cursor: first.body.next_cursor });
+    expect(second.body.data.map((d: { id: string }) => d.id)).to.deep.equal([ids[2]]);
+    expect(second.body.next_cursor).to.equal(null);
+    expectProblem(await page({ order: 'random' }), 400, 'validation');
+  });
+
   it('when q holds spaces, commas, wildcards or spans two fields, then it matches one field literally', async () => {
     const shop = await createUserWithToken({ role: 'partner' });
     const mark = randomUUID().slice(0, 8);

@@ -8,7 +8,7 @@ import type { TrackedDelivery, TrackedEvent } from '../../../tracking/public-vie
 /** A timeline event as stored: its proof's attachments without the links the API adds. */
 export type StoredTimelineEvent = Omit<TimelineEvent, 'proof'> & { proof: DeliveryProof | null };
 import { DeliveryModel } from '../../models/delivery';
-import { likePattern, newestFirstPage, type Page } from '../../pagination';
+import { keysetPage, likePattern, type Page, type SortOrder } from '../../pagination';
 import type { Queryable } from '../../knex';
 
 /** A delivery as stored: the record plus its tracking link's current token. */
@@ -73,7 +73,7 @@ export async function findDeliveryByKey(
 
 export type { Viewer };
 
-export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor'>;
+export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor' | 'order'>;
 
 // Due on or after the day it was created (a database constraint, one day of slack): a delivery
 // due by `date_to` was created before `date_to` + 2 days, so the newest-first walk starts there
@@ -91,12 +91,15 @@ const FIELDS_MATCH =
   'coalesce(deliveries.product_name ilike ? or deliveries.delivery_address ilike ? ' +
   'or deliveries.recipient_name ilike ?, false)';
 
-/** Newest first, keyset-paginated, scoped to what the viewer may see, then filtered. */
+/**
+ * Newest first (or oldest first: the queue's longest wait on top), keyset-paginated, scoped to
+ * what the viewer may see, then filtered.
+ */
 export async function listDeliveries(
   db: Queryable,
   viewer: Viewer,
   filters: DeliveryFilters,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; order?: SortOrder | undefined },
 ): Promise<Page<StoredDelivery>> {
   const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
@@ -135,7 +138,7 @@ export async function listDeliveries(
     query.whereRaw(SEARCH_TEXT_MATCHES, [pattern]);
     query.whereRaw(FIELDS_MATCH, [pattern, pattern, pattern]);
   }
-  const result = await newestFirstPage(query, 'deliveries', page);
+  const result = await keysetPage(query, 'deliveries', page);
   return { rows: result.rows.map(toDelivery), next_cursor: result.next_cursor };
 }
 
