@@ -104,6 +104,11 @@ export interface DispatcherTaskRecord {
   /** What the script needed: clicks (a select changed counts as one) and typed (pasted) fields. */
   clicks: number;
   typedFields: number;
+  /**
+   * A person's own pointing, pressing and reading for the actions after the sign-in, by the
+   * Keystroke-Level Model: what the wall time would add to for a human (an estimate).
+   */
+  personEstimateMs: number;
   goalMs: number;
 }
 
@@ -345,7 +350,8 @@ function dispatcherTaskRow(task: DispatcherTaskRecord, row: AddRow): void {
       'assign the oldest unassigned to the least-loaded admin',
     `p50 ${ms(task.p50Ms)}, max ${ms(task.maxMs)} from submitting sign-in to the confirmation ` +
       `(p50 landed ${ms(steps.landed)}, found ${ms(steps.found)}, back ${ms(steps.back)}); ` +
-      `${task.clicks + task.typedFields} actions (${task.clicks} clicks, ${task.typedFields} typed fields)`,
+      `${task.clicks + task.typedFields} actions (${task.clicks} clicks, ${task.typedFields} typed fields)` +
+      `; with a person's pointing and reading (KLM estimate) about ${ms(task.p50Ms + task.personEstimateMs)}`,
     `every run < ${task.goalMs / 1000} s`,
     task.maxMs < task.goalMs,
   );

@@ -39,8 +39,8 @@ function showSignIn(message = ''): void {
       password.wrapper,
       submitButton('Sign in'),
     ],
-    // Signed in, the focus moves to the page itself, as a tab change does: a keyboard user's
-    // first Tab then reaches its first control (the super admin's Find by id).
+    // Signed in, the focus moves to the page (as a tab change does) or to what the landing page
+    // names (the super admin's Find by id: paste an id right away).
     send: () =>
       session
         .signIn(email.control.value, password.control.value)
@@ -230,7 +230,7 @@ function showConsole(user: ConsoleUser, signingIn = false): void {
     main,
   );
 
-  const route = (moved: boolean) => {
+  const route = (moved: boolean, landing = false) => {
     const hash = location.hash || landingFor(user.role);
     const detail = /^#\/deliveries\/([0-9a-fA-F-]{36})$/.exec(hash);
     const tab = tabs.find((t) => t.hash === hash) ?? tabs[0];
@@ -249,11 +249,12 @@ function showConsole(user: ConsoleUser, signingIn = false): void {
       announcer.textContent = '';
       main.focus();
     }
+    if (landing) current?.landingFocus?.();
   };
   const onHashChange = () => route(true);
   window.addEventListener('hashchange', onHashChange);
   centre.start();
-  route(signingIn);
+  route(signingIn, signingIn);
   signedIn = {
     centre,
     dispose: () => {

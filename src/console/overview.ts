@@ -220,11 +220,12 @@ export function overviewView(context: ConsoleContext): View {
         replaceChildren(numbers, h('p', { class: 'form-error', role: 'alert' }, describe(error)));
     }
   };
+  const finder = findByIdForm();
   const element = h(
     'section',
     { class: 'overview' },
     h('h2', {}, 'Overview'),
-    findByIdForm(),
+    finder,
     numbers,
     table.element,
   );
@@ -236,6 +237,8 @@ export function overviewView(context: ConsoleContext): View {
   return {
     element,
     refresh,
+    // Signed in, a dispatcher holding an id pastes it at once.
+    landingFocus: () => finder.querySelector('input')?.focus(),
     dispose: () => {
       generation += 1;
     },

@@ -96,10 +96,11 @@ describe('console overview in a browser', function () {
     ]) {
       const page = await signedIn(viewport);
       expect(await page.locator('nav [aria-current="page"]').textContent()).to.equal('Overview');
-      // The focus is on the page, and the first Tab reaches Find by id.
-      expect(await page.evaluate('document.activeElement?.id')).to.equal('main');
-      await page.keyboard.press('Tab');
+      // The focus is in Find by id: a pasted id needs no click first.
       expect(await page.evaluate("document.activeElement?.getAttribute('name')")).to.equal('id');
+      expect(
+        await page.evaluate("document.activeElement?.closest('form')?.getAttribute('aria-label')"),
+      ).to.equal('Find a delivery by id');
       await page.getByRole('img', { name: /Deliveries finished per day/ }).waitFor();
       await page.locator('.today-counts [data-key="created"]').waitFor();
       const card = page.locator(`.oldest-unassigned [data-delivery-id="${oldest}"]`);
