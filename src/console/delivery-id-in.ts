@@ -18,3 +18,14 @@ export function deliveryIdIn(text: string): string | null {
   const id = WHOLE_ID.exec(trimmed)?.[1] ?? ID_IN_LINK.exec(trimmed)?.[1];
   return id ? id.toLowerCase() : null;
 }
+
+const PREFIX = /^['"`]?([0-9a-f]{8}[0-9a-f-]{0,27})['"`]?$/i;
+
+/**
+ * The start of an id a person typed or pasted (8 hex digits or more, the console's short name of
+ * a delivery), lower case; null when it is not one (or is a whole id: `deliveryIdIn` takes that).
+ */
+export function idPrefixIn(text: string): string | null {
+  const prefix = PREFIX.exec(text.trim())?.[1];
+  return prefix ? prefix.toLowerCase() : null;
+}

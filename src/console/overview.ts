@@ -220,7 +220,7 @@ export function overviewView(context: ConsoleContext): View {
         replaceChildren(numbers, h('p', { class: 'form-error', role: 'alert' }, describe(error)));
     }
   };
-  const finder = findByIdForm();
+  const finder = findByIdForm(context);
   const element = h(
     'section',
     { class: 'overview' },

@@ -150,6 +150,27 @@ describe('deliveries API: visibility and error paths', () => {
     expectProblem(await page({ order: 'random' }), 400, 'validation');
   });
 
+  it('when listing by id_prefix, then the start of an id (with or without hyphens, any case) finds its delivery, only where the viewer may see it', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const id = await create(shop);
+    const ids = (who: Who, id_prefix: string) =>
+      api()
+        .get('/api/v1/deliveries')
+        .query({ id_prefix })
+        .set(bearer(who.token))
+        .then((r) => r.body.data.map((d: { id: string }) => d.id));
+    expect(await ids(shop, id.slice(0, 8))).to.deep.equal([id]);
+    expect(await ids(shop, id.slice(0, 13).toUpperCase())).to.deep.equal([id]);
+    expect(await ids(shop, id.replace(/-/g, '').slice(0, 20))).to.deep.equal([id]);
+    expect(await ids(boss, id)).to.deep.equal([id]);
+    expect(await ids(otherPartner, id.slice(0, 8))).to.deep.equal([]);
+    const refused = await api()
+      .get('/api/v1/deliveries')
+      .query({ id_prefix: id.slice(0, 7) })
+      .set(bearer(shop.token));
+    expectProblem(refused, 400, 'validation');
+  });
+
   it('when q holds spaces, commas, wildcards or spans two fields, then it matches one field literally', async () => {
     const shop = await createUserWithToken({ role: 'partner' });
     const mark = randomUUID().slice(0, 8);

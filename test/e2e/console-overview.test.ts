@@ -173,6 +173,15 @@ describe('console overview in a browser', function () {
     await page.getByLabel('Find by id').press('Enter');
     await page.getByRole('heading', { name: products[1] }).waitFor();
     expect(new URL(page.url()).hash).to.equal(`#/deliveries/${ids[1]}`);
+    // The start of its id (the console's short name for it) opens it too.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Find by id').fill(ids[2]!.slice(0, 8).toUpperCase());
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByRole('heading', { name: products[2] }).waitFor();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Find by id').fill('00000000');
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByText('No delivery you can see has an id starting with 00000000.').waitFor();
     // A console link to the delivery (an email's) opens it too.
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByLabel('Find by id').fill(`${base()}/console#/deliveries/${ids[0]}`);

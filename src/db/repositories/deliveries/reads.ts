@@ -92,6 +92,19 @@ const FIELDS_MATCH =
   'or deliveries.recipient_name ilike ?, false)';
 
 /**
+ * The ids starting with `prefix` (hex digits, hyphens anywhere or nowhere) as a range of the
+ * primary key: a uuid sorts as its hex digits do, so the index answers it. Null when no uuid can
+ * start so.
+ */
+export function idPrefixRange(prefix: string): [string, string] | null {
+  const hex = prefix.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return null;
+  const uuid = (digits: string) =>
+    `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
+  return [uuid(hex.padEnd(32, '0')), uuid(hex.padEnd(32, 'f'))];
+}
+
+/**
  * Newest first (or oldest first: the queue's longest wait on top), keyset-paginated, scoped to
  * what the viewer may see, then filtered.
  */
@@ -127,6 +140,11 @@ export async function listDeliveries(
   if (filters.needs_attention) query.whereNotNull('deliveries.attention');
   if (filters.returned_to_queue) {
     query.whereNotNull('deliveries.returned_to_queue_at').where('deliveries.status', 'CREATED');
+  }
+  if (filters.id_prefix) {
+    const range = idPrefixRange(filters.id_prefix);
+    if (!range) return { rows: [], next_cursor: null };
+    query.whereBetween('deliveries.id', range);
   }
   if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
   if (filters.date_to) {
