@@ -31,7 +31,7 @@ export function findByIdForm(context: ConsoleContext): HTMLFormElement {
     'Find by id',
     input('id', {
       type: 'search',
-      placeholder: 'Paste a delivery id, its start or its console link',
+      placeholder: 'Paste an id, its start or a link',
       autocomplete: 'off',
       spellcheck: 'false',
     }),
