@@ -30,6 +30,7 @@
  * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking
  * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_DISPATCHER (1; 0 skips
  * the dispatcher task), BENCH_DISPATCHER_ROWS (1000), BENCH_DISPATCHER_RUNS (5),
+ * BENCH_DISPATCHER_WIDTH (1280),
  * BENCH_TEMPORAL_CLUSTER (0; 1
  * runs every phase on Temporal's server as a cluster on the stack's PostgreSQL, the production
  * shape, instead of the dev server).
@@ -100,6 +101,7 @@ const OPTIONS = {
   dispatcher: intOption('BENCH_DISPATCHER', 1),
   dispatcherRows: intOption('BENCH_DISPATCHER_ROWS', 1000),
   dispatcherRuns: intOption('BENCH_DISPATCHER_RUNS', 5),
+  dispatcherWidth: intOption('BENCH_DISPATCHER_WIDTH', 1280),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
   temporalCluster: intOption('BENCH_TEMPORAL_CLUSTER', 0),
@@ -398,6 +400,7 @@ async function dispatcherTask(bench: Bench, baseUrl: string): Promise<BenchRun['
     db: bench.stack.db,
     rows: OPTIONS.dispatcherRows,
     runs: OPTIONS.dispatcherRuns,
+    width: OPTIONS.dispatcherWidth,
   });
 }
 

@@ -94,6 +94,8 @@ export interface BenchRun {
 export interface DispatcherTaskRecord {
   /** Deliveries seeded over the last 30 days (besides the unassigned ones the runs assign). */
   deliveries: number;
+  /** The browser's width in CSS px. */
+  width: number;
   runs: number;
   /** From submitting the sign-in form to the assignment's confirmation on screen. */
   p50Ms: number;
@@ -345,7 +347,7 @@ type AddRow = (measure: string, result: string, goal?: string, met?: boolean | n
 function dispatcherTaskRow(task: DispatcherTaskRecord, row: AddRow): void {
   const steps = task.stepsP50Ms;
   row(
-    `Dispatcher task in Chromium (${task.runs} runs, ${task.deliveries.toLocaleString('en')} deliveries): ` +
+    `Dispatcher task in Chromium at ${task.width} px (${task.runs} runs, ${task.deliveries.toLocaleString('en')} deliveries): ` +
       "sign in, read today's counts and the 30-day chart, find one by its pasted id, back, " +
       'assign the oldest unassigned to the least-loaded admin',
     `p50 ${ms(task.p50Ms)}, max ${ms(task.maxMs)} from submitting sign-in to the confirmation ` +

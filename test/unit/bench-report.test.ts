@@ -171,6 +171,7 @@ describe('the benchmark report (bench/report.ts)', () => {
 
   const dispatcherTask = (maxMs: number) => ({
     deliveries: 1000,
+    width: 1280,
     runs: 5,
     p50Ms: 1300,
     maxMs,
@@ -182,13 +183,16 @@ describe('the benchmark report (bench/report.ts)', () => {
   });
 
   it('when the dispatcher task ran, then its row states the goal, the actions and met or not met', () => {
-    const met = row({ ...sampleRun(), dispatcherTask: dispatcherTask(1800) }, 'Dispatcher task');
+    const met = row(
+      { ...sampleRun(), dispatcherTask: dispatcherTask(1800) },
+      'Dispatcher task in Chromium at 1280 px',
+    );
     expect(met).to.include({ goal: 'every run < 10 s', met: true });
     expect(met.result).to.contain('p50 1300.0 ms, max 1800.0 ms');
     expect(met.result).to.contain('7 actions (4 clicks, 3 typed fields)');
     expect(met.result).to.contain('(KLM estimate) about 9110.0 ms');
     const slow = { ...sampleRun(), dispatcherTask: dispatcherTask(10_500) };
-    expect(row(slow, 'Dispatcher task').met).to.equal(false);
+    expect(row(slow, 'Dispatcher task in Chromium at 1280 px').met).to.equal(false);
     for (const run of [{ ...sampleRun(), dispatcherTask: null }, sampleRun()]) {
       expect(summaryRows(run).some((r) => r.measure.startsWith('Dispatcher'))).to.equal(false);
     }
