@@ -153,7 +153,7 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'get',
       path: '/deliveries',
       summary:
-        'List visible deliveries, newest first or with order=oldest oldest first (partner: own; admin: assigned; super admin: all)',
+        'List visible deliveries, newest first or oldest first (partner: own; admin: assigned; super admin: all)',
       tag: 'deliveries',
       access: { roles: ['partner', 'admin', 'super_admin'] },
       query: DeliveryListQuery,
