@@ -16,7 +16,9 @@
  *     platform's capacity, which it must refuse fast and lose nothing of;
  *  8. the public tracking page once the worker is idle: its first paint, and 1,000 open pages
  *     on one delivery through a change (`bench/tracking.ts`);
- *  9. lists at 100,000 rows (`bench/lists.ts`).
+ *  9. the dispatcher's task in Chromium (issue 22's goal): sign in, today's counts and the chart,
+ *     find by id, assign the oldest unassigned, < 10 s (`bench/dispatcher-task.ts`);
+ * 10. lists at 100,000 rows (`bench/lists.ts`).
  * Prints each phase as it goes; at the end `bench/report.ts` writes the run's records: the raw
  * numbers in bench/results/latest.json, and from them the table with each goal in
  * bench/results/latest.md and between the markers of docs/performance.md. Timing goals live
@@ -26,7 +28,10 @@
  * BENCH_LIST_REQUESTS (200), BENCH_CAPACITY (1; 0 skips the capacity phase),
  * BENCH_CAPACITY_SECONDS (15, per offered rate), BENCH_CAPACITY_PRODUCTION (0; 1 runs the
  * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking
- * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_TEMPORAL_CLUSTER (0; 1
+ * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_DISPATCHER (1; 0 skips
+ * the dispatcher task), BENCH_DISPATCHER_ROWS (1000), BENCH_DISPATCHER_RUNS (5),
+ * BENCH_DISPATCHER_WIDTH (1280),
+ * BENCH_TEMPORAL_CLUSTER (0; 1
  * runs every phase on Temporal's server as a cluster on the stack's PostgreSQL, the production
  * shape, instead of the dev server).
  */
@@ -54,6 +59,7 @@ import {
   type Post,
 } from './platform-client';
 import { benchLists } from './lists';
+import { benchDispatcherTask } from './dispatcher-task';
 import { benchTracking } from './tracking';
 import {
   coresSince,
@@ -92,6 +98,10 @@ const OPTIONS = {
   capacitySeconds: intOption('BENCH_CAPACITY_SECONDS', 15),
   capacityProduction: intOption('BENCH_CAPACITY_PRODUCTION', 0),
   tracking: intOption('BENCH_TRACKING', 1),
+  dispatcher: intOption('BENCH_DISPATCHER', 1),
+  dispatcherRows: intOption('BENCH_DISPATCHER_ROWS', 1000),
+  dispatcherRuns: intOption('BENCH_DISPATCHER_RUNS', 5),
+  dispatcherWidth: intOption('BENCH_DISPATCHER_WIDTH', 1280),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
   temporalCluster: intOption('BENCH_TEMPORAL_CLUSTER', 0),
@@ -381,6 +391,19 @@ async function tracking(bench: Bench, baseUrl: string): Promise<BenchRun['tracki
   });
 }
 
+/** Issue 22's dispatcher task in Chromium (`bench/dispatcher-task.ts`), unless BENCH_DISPATCHER=0. */
+async function dispatcherTask(bench: Bench, baseUrl: string): Promise<BenchRun['dispatcherTask']> {
+  if (OPTIONS.dispatcher === 0) return null;
+  await backlogEmpty(bench.stack.client, bench.stack.taskQueue);
+  return benchDispatcherTask({
+    baseUrl,
+    db: bench.stack.db,
+    rows: OPTIONS.dispatcherRows,
+    runs: OPTIONS.dispatcherRuns,
+    width: OPTIONS.dispatcherWidth,
+  });
+}
+
 async function lists(bench: Bench, baseUrl: string): Promise<BenchRun['lists']> {
   if (OPTIONS.listRows === 0) return null;
   const partner = await createUserWithToken({ role: 'partner' });
@@ -480,6 +503,7 @@ async function main(): Promise<void> {
     const duplicates = await duplicateStorm(bench);
     const capacityResults = await capacity(bench, worker.pid);
     const trackingResults = await tracking(bench, base);
+    const dispatcherResults = await dispatcherTask(bench, base);
     const listResults = await lists(bench, base);
     const run: BenchRun = {
       startedAt,
@@ -497,6 +521,7 @@ async function main(): Promise<void> {
       lists: listResults,
       tracking: trackingResults,
       capacity: capacityResults,
+      dispatcherTask: dispatcherResults,
     };
     console.log(`\n${renderLatest(run)}`);
     for (const file of await writeRecords(run)) {

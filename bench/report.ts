@@ -83,6 +83,35 @@ export interface BenchRun {
   tracking?: TrackingRecord | null;
   /** Null when skipped (BENCH_CAPACITY=0); absent from runs before the capacity phase existed. */
   capacity?: CapacityRecord | null;
+  /**
+   * Null when skipped (BENCH_DISPATCHER=0) or without Chromium; absent from runs before the
+   * dispatcher task existed.
+   */
+  dispatcherTask?: DispatcherTaskRecord | null;
+}
+
+/** The super admin's task in Chromium, sign-in to assignment (`bench/dispatcher-task.ts`). */
+export interface DispatcherTaskRecord {
+  /** Deliveries seeded over the last 30 days (besides the unassigned ones the runs assign). */
+  deliveries: number;
+  /** The browser's width in CSS px. */
+  width: number;
+  runs: number;
+  /** From submitting the sign-in form to the assignment's confirmation on screen. */
+  p50Ms: number;
+  maxMs: number;
+  /** Medians since the sign-in was submitted: counts and chart shown, the found delivery open,
+   * back on the Overview with the oldest unassigned's form, assigned. */
+  stepsP50Ms: { landed: number; found: number; back: number; assigned: number };
+  /** What the script needed: clicks (a select changed counts as one) and typed (pasted) fields. */
+  clicks: number;
+  typedFields: number;
+  /**
+   * A person's own pointing, pressing and reading for the actions after the sign-in, by the
+   * Keystroke-Level Model: what the wall time would add to for a human (an estimate).
+   */
+  personEstimateMs: number;
+  goalMs: number;
 }
 
 /** One offered rate of whole lifecycles, open loop (`bench/capacity.ts`). */
@@ -273,6 +302,7 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
   );
 
   if (run.tracking) trackingRows(run.tracking, row);
+  if (run.dispatcherTask) dispatcherTaskRow(run.dispatcherTask, row);
   if (run.capacity) capacityRows(run.capacity, row);
 
   if (run.lists && run.lists.results.length > 0) {
@@ -323,6 +353,22 @@ function trackingRows(
 }
 
 type AddRow = (measure: string, result: string, goal?: string, met?: boolean | null) => void;
+
+/** Issue 22's goal: sign in, find by id, read today's counts and the chart, assign the oldest. */
+function dispatcherTaskRow(task: DispatcherTaskRecord, row: AddRow): void {
+  const steps = task.stepsP50Ms;
+  row(
+    `Dispatcher task in Chromium at ${task.width} px (${task.runs} runs, ${task.deliveries.toLocaleString('en')} deliveries): ` +
+      "sign in, read today's counts and the 30-day chart, find one by its pasted id, back, " +
+      'assign the oldest unassigned to the least-loaded admin',
+    `p50 ${ms(task.p50Ms)}, max ${ms(task.maxMs)} from submitting sign-in to the confirmation ` +
+      `(p50 landed ${ms(steps.landed)}, found ${ms(steps.found)}, back ${ms(steps.back)}); ` +
+      `${task.clicks + task.typedFields} actions (${task.clicks} clicks, ${task.typedFields} typed fields)` +
+      `; with a person's pointing and reading (KLM estimate) about ${ms(task.p50Ms + task.personEstimateMs)}`,
+    `every run < ${task.goalMs / 1000} s`,
+    task.maxMs < task.goalMs,
+  );
+}
 
 const cpuTotal = (cpu: Record<string, number>, roles: readonly string[]) =>
   roles.reduce((sum, role) => sum + (cpu[role] ?? 0), 0);

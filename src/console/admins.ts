@@ -16,6 +16,7 @@ export async function loadAdminChoices(api: Api): Promise<AdminChoice[]> {
   }));
 }
 
+/** The load next to the name: a narrow select cuts the end off, and the email matters least. */
 export function adminLabel(admin: AdminChoice): string {
-  return `${admin.name} (${admin.email}) — ${admin.open} open`;
+  return `${admin.name} — ${admin.open} open (${admin.email})`;
 }

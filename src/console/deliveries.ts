@@ -69,7 +69,7 @@ async function assigneeText(context: ConsoleContext, delivery: Delivery): Promis
   return admin ? admin.name : 'An admin who is no longer active';
 }
 
-function deliveryCard(
+export function deliveryCard(
   context: ConsoleContext,
   delivery: Delivery,
   actions: readonly ActionKind[],

@@ -47,10 +47,15 @@ async function assignForm(context: ConsoleContext, delivery: Delivery, done: () 
   return actionForm(
     `${verb} ${namedDelivery(delivery)}`,
     (key) =>
-      context.api.post(`/deliveries/${delivery.id}/assign`, {
-        body: { admin_id: adminField.control.value },
-        idempotencyKey: key,
-      }),
+      context.api
+        .post(`/deliveries/${delivery.id}/assign`, {
+          body: { admin_id: adminField.control.value },
+          idempotencyKey: key,
+        })
+        .then(() => {
+          const admin = admins.find((a) => a.id === adminField.control.value);
+          context.announce(`${namedDelivery(delivery)} assigned to ${admin?.name ?? 'the admin'}.`);
+        }),
     done,
     adminField.wrapper,
     submitButton(verb),

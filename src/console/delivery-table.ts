@@ -4,7 +4,7 @@ import { deliveryIdQuery, temporalUiListUrl } from '../temporal/ops-views';
 import type { PageBody } from './api';
 import { copyOrSelect } from './clipboard';
 import { statusBadge } from './deliveries';
-import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
+import { button, field, formatTime, h, replaceChildren, select } from './dom';
 import { STATUS_LABELS, type ConsoleContext, type Delivery } from './model';
 import { clearProblems, showProblem } from './problem';
 
@@ -19,9 +19,6 @@ interface Column {
   sortBy?: (delivery: Delivery, assignee: string) => string;
   cell(delivery: Delivery, assignee: string): Node | string;
 }
-
-// The API's UUID_PATTERN, kept here so the console bundle does not take TypeBox in with it.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The id in full (ops paste it into the Temporal UI) with a button that copies it. */
 function idCell(context: ConsoleContext, id: string): Node {
@@ -85,8 +82,7 @@ function columns(context: ConsoleContext, temporalUi: () => TemporalUi): Column[
 /**
  * Every delivery, dense: a page at a time (20, 50 or 100, newest first, as the API pages them),
  * sortable by its column headers within the page, each row with its id to copy and, when
- * TEMPORAL_UI_URL is configured, a link to its workflow. An id typed into "Find by id" opens
- * the delivery at once.
+ * TEMPORAL_UI_URL is configured, a link to its workflow.
  */
 export function deliveryTable(context: ConsoleContext, temporalUi: () => TemporalUi) {
   const cols = columns(context, temporalUi);
@@ -109,26 +105,6 @@ export function deliveryTable(context: ConsoleContext, temporalUi: () => Tempora
     { class: 'filters table-filters', novalidate: true, 'aria-label': 'Table filters' },
     status.wrapper,
     size.wrapper,
-  );
-  const find = field(
-    'Find by id',
-    input('id', {
-      type: 'search',
-      placeholder: 'Paste a delivery id',
-      autocomplete: 'off',
-      spellcheck: 'false',
-    }),
-  );
-  const finder = h(
-    'form',
-    {
-      class: 'filters find-by-id',
-      novalidate: true,
-      role: 'search',
-      'aria-label': 'Find a delivery by id',
-    },
-    find.wrapper,
-    h('button', { type: 'submit' }, 'Open'),
   );
   const body = h('tbody');
   const head = h('tr');
@@ -231,26 +207,11 @@ export function deliveryTable(context: ConsoleContext, temporalUi: () => Tempora
     event.preventDefault();
     void firstPage();
   });
-  finder.addEventListener('submit', (event) => {
-    event.preventDefault();
-    clearProblems(finder);
-    const id = find.control.value.trim();
-    if (UUID.test(id)) {
-      location.hash = `#/deliveries/${id.toLowerCase()}`;
-      return;
-    }
-    find.control.setAttribute('aria-invalid', 'true');
-    find.error.textContent =
-      'Find by id must be a delivery id like 3f2b8c1e-5a4d-4e6f-9b7a-1c2d3e4f5a6b';
-    find.error.hidden = false;
-    find.control.focus();
-  });
   renderHead();
   const element = h(
     'section',
     { class: 'delivery-table', 'aria-labelledby': 'delivery-table-title' },
     h('h3', { id: 'delivery-table-title' }, 'Deliveries'),
-    finder,
     filters,
     h(
       'div',

@@ -39,7 +39,12 @@ function showSignIn(message = ''): void {
       password.wrapper,
       submitButton('Sign in'),
     ],
-    send: () => session.signIn(email.control.value, password.control.value).then(showConsole),
+    // Signed in, the focus moves to the page (as a tab change does) or to what the landing page
+    // names (the super admin's Find by id: paste an id right away).
+    send: () =>
+      session
+        .signIn(email.control.value, password.control.value)
+        .then((user) => showConsole(user, true)),
   });
   replaceChildren(root, h('main', {}, form));
   email.control.focus();
@@ -78,14 +83,15 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
       ];
     case 'super_admin':
       return [
+        { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         {
           hash: '#/',
           label: 'Unassigned queue',
           view: () =>
             deliveryList(context, {
-              title: 'Unassigned deliveries',
+              title: 'Unassigned deliveries, oldest first',
               filters: ['q'],
-              fixed: { status: 'CREATED' },
+              fixed: { status: 'CREATED', order: 'oldest' },
               actions: ['assign'],
               empty: 'The queue is empty.',
             }),
@@ -126,13 +132,32 @@ function tabsFor(role: Role, context: ConsoleContext): Tab[] {
             }),
         },
         { hash: '#/dispatch', label: 'Dispatch', view: () => dispatchView(context) },
-        { hash: '#/overview', label: 'Overview', view: () => overviewView(context) },
         { hash: '#/users', label: 'Users', view: () => usersView(context) },
       ];
     default: {
       const unknown: never = role;
       void unknown;
       return [];
+    }
+  }
+}
+
+/**
+ * Where a sign-in without a page in the address lands: the super admin on the Overview (today's
+ * counts, the chart, Find by id and the oldest unassigned delivery with its assign form, no click
+ * away), everyone else on their first tab.
+ */
+function landingFor(role: Role): string {
+  switch (role) {
+    case 'super_admin':
+      return '#/overview';
+    case 'partner':
+    case 'admin':
+      return '#/';
+    default: {
+      const unknown: never = role;
+      void unknown;
+      return '#/';
     }
   }
 }
@@ -154,7 +179,7 @@ function partnerHome(context: ConsoleContext): View {
   return { element, refresh: list.refresh };
 }
 
-function showConsole(user: ConsoleUser): void {
+function showConsole(user: ConsoleUser, signingIn = false): void {
   const announcer = h('p', { class: 'announcer', role: 'status', 'aria-live': 'polite' });
   // Notifications arriving have their own region, so they never replace what the user's own
   // action just said ("User … created.") before it was read.
@@ -213,8 +238,8 @@ function showConsole(user: ConsoleUser): void {
     main,
   );
 
-  const route = (moved: boolean) => {
-    const hash = location.hash || '#/';
+  const route = (moved: boolean, landing = false) => {
+    const hash = location.hash || landingFor(user.role);
     const detail = /^#\/deliveries\/([0-9a-fA-F-]{36})$/.exec(hash);
     const tab = tabs.find((t) => t.hash === hash) ?? tabs[0];
     current?.dispose?.();
@@ -232,11 +257,12 @@ function showConsole(user: ConsoleUser): void {
       announcer.textContent = '';
       main.focus();
     }
+    if (landing) current?.landingFocus?.();
   };
   const onHashChange = () => route(true);
   window.addEventListener('hashchange', onHashChange);
   centre.start();
-  route(false);
+  route(signingIn, signingIn);
   signedIn = {
     centre,
     dispose: () => {

@@ -33,6 +33,8 @@ export interface View {
   refresh(): Promise<void>;
   /** Releases what the view holds beyond the page (object URLs) when another replaces it. */
   dispose?(): void;
+  /** Where the focus goes when this view is the page a sign-in lands on, instead of the page. */
+  landingFocus?(): void;
 }
 
 export { STATUS_LABELS } from './status-labels';

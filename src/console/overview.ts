@@ -1,10 +1,14 @@
 import './overview.css';
 import { DELIVERY_STATUSES } from '../domain/delivery-status';
 import type { DeliveryStats } from '../schemas/delivery-stats';
+import type { PageBody } from './api';
 import { durationBars, shareBar, stackedBars } from './charts';
+import { deliveryCard } from './deliveries';
 import { deliveryTable } from './delivery-table';
 import { h, replaceChildren } from './dom';
-import { STATUS_LABELS, type ConsoleContext, type View } from './model';
+import { findByIdForm } from './find-by-id';
+import { KeptForms } from './forms';
+import { STATUS_LABELS, type ConsoleContext, type Delivery, type View } from './model';
 import { describe } from './problem';
 import { spanText } from './span-text';
 
@@ -46,6 +50,35 @@ function todayPanel(stats: DeliveryStats) {
       { class: 'tiles today-counts' },
       tile('Created', stats.created_today, 'created'),
       ...FINAL.map((s) => tile(STATUS_LABELS[s], today?.[s] ?? 0, s)),
+    ),
+  );
+}
+
+/**
+ * The delivery that has waited longest for an admin, with its assign form (the least loaded
+ * admin first), so the dispatcher's most common job is done from the page they land on.
+ */
+function oldestPanel(
+  context: ConsoleContext,
+  waiting: number,
+  oldest: Delivery | undefined,
+  done: () => void,
+  kept: KeptForms,
+) {
+  return panel(
+    'Oldest unassigned',
+    oldest
+      ? h(
+          'ul',
+          { class: 'cards oldest-unassigned' },
+          deliveryCard(context, oldest, ['assign'], done, kept),
+        )
+      : h('p', { class: 'empty' }, 'The queue is empty.'),
+    h(
+      'p',
+      { class: 'meta' },
+      `${waiting} waiting · `,
+      h('a', { href: '#/' }, 'The unassigned queue, oldest first'),
     ),
   );
 }
@@ -143,7 +176,8 @@ function adminsPanel(stats: DeliveryStats) {
 }
 
 /**
- * The super admin's overview: what is where now, today's finished deliveries, the 30-day chart,
+ * The super admin's landing page: Find by id, what is where now, today's deliveries, the oldest
+ * unassigned delivery with its assign form, the 30-day chart,
  * the on-time rate and the medians (one call, GET /deliveries/stats), each admin's load, and the
  * dense table of every delivery.
  */
@@ -156,16 +190,26 @@ export function overviewView(context: ConsoleContext): View {
     h('p', {}, 'Loading…'),
   );
   let generation = 0;
+  const kept = new KeptForms();
   const refreshNumbers = async () => {
     const mine = ++generation;
     try {
-      const read = await context.api.get<DeliveryStats>('/deliveries/stats');
+      const [read, queue] = await Promise.all([
+        context.api.get<DeliveryStats>('/deliveries/stats'),
+        context.api.get<PageBody<Delivery>>('/deliveries', {
+          status: 'CREATED',
+          order: 'oldest',
+          limit: '1',
+        }),
+      ]);
       if (mine !== generation) return;
       stats = read;
+      const assigned = () => void refresh();
       replaceChildren(
         numbers,
         nowPanel(read),
         todayPanel(read),
+        oldestPanel(context, read.by_status.CREATED, queue.data[0], assigned, kept),
         daysPanel(read),
         onTimePanel(read),
         mediansPanel(read),
@@ -176,20 +220,25 @@ export function overviewView(context: ConsoleContext): View {
         replaceChildren(numbers, h('p', { class: 'form-error', role: 'alert' }, describe(error)));
     }
   };
+  const finder = findByIdForm(context);
   const element = h(
     'section',
     { class: 'overview' },
     h('h2', {}, 'Overview'),
+    finder,
     numbers,
     table.element,
   );
+  // The numbers first: the table's Temporal links read their configuration.
+  const refresh = async () => {
+    await refreshNumbers();
+    await table.refresh();
+  };
   return {
     element,
-    // The numbers first: the table's Temporal links read their configuration.
-    refresh: async () => {
-      await refreshNumbers();
-      await table.refresh();
-    },
+    refresh,
+    // Signed in, a dispatcher holding an id pastes it at once.
+    landingFocus: () => finder.querySelector('input')?.focus(),
     dispose: () => {
       generation += 1;
     },

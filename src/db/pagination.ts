@@ -47,30 +47,47 @@ function isSortTimestamp(ts: string): boolean {
 // Microseconds matter: a JS Date would round created_at to milliseconds and skip or repeat rows.
 const SORT_TS = `to_char(??.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+export type SortOrder = 'newest' | 'oldest';
+
 /**
- * Keyset pagination newest first on `(created_at, id)` of `table` (which needs both columns).
- * Fetches one row more than `limit` to know whether there is a next page.
+ * Keyset pagination on `(created_at, id)` of `table` (which needs both columns), newest first
+ * unless `order` is 'oldest'. Fetches one row more than `limit` to know whether there is a next
+ * page. A btree index on the pair serves either direction.
  */
-export async function newestFirstPage<M extends Model>(
+export async function keysetPage<M extends Model>(
   query: QueryBuilder<M, M[]>,
   table: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; order?: SortOrder | undefined },
 ): Promise<Page<M>> {
+  const oldest = page.order === 'oldest';
   query.select(`${table}.*`, raw(`${SORT_TS} as sort_ts`, [table]));
   if (page.cursor !== undefined) {
     const [ts, id] = decodeCursor(page.cursor, 2) as [string, string];
     if (!isSortTimestamp(ts) || !UUID.test(id)) throw badCursor();
-    query.whereRaw('(??.created_at, ??.id) < (?::timestamptz, ?::uuid)', [table, table, ts, id]);
+    query.whereRaw(`(??.created_at, ??.id) ${oldest ? '>' : '<'} (?::timestamptz, ?::uuid)`, [
+      table,
+      table,
+      ts,
+      id,
+    ]);
   }
+  const direction = oldest ? 'asc' : 'desc';
   const rows = await query
-    .orderBy(`${table}.created_at`, 'desc')
-    .orderBy(`${table}.id`, 'desc')
+    .orderBy(`${table}.created_at`, direction)
+    .orderBy(`${table}.id`, direction)
     .limit(page.limit + 1);
   const more = rows.length > page.limit;
   const kept = more ? rows.slice(0, page.limit) : rows;
   const last = kept[kept.length - 1] as unknown as { sort_ts: string; id: string } | undefined;
   return { rows: kept, next_cursor: more && last ? encodeCursor([last.sort_ts, last.id]) : null };
 }
+
+/** Keyset pagination newest first on `(created_at, id)` of `table`. */
+export const newestFirstPage = <M extends Model>(
+  query: QueryBuilder<M, M[]>,
+  table: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<M>> => keysetPage(query, table, page);
 
 /** `text` as a case-insensitive substring pattern for ILIKE, its own `\`, `%` and `_` literal. */
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;

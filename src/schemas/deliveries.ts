@@ -244,10 +244,28 @@ const deliveryFilters = {
         'true: only deliveries auto-dispatch handed back for a human (nobody accepted its offers) that are still CREATED',
     }),
   ),
+  id_prefix: Type.Optional(
+    Type.String({
+      pattern: '^[0-9a-fA-F]{8}[0-9a-fA-F-]{0,28}$',
+      description:
+        "The start of the delivery's id: 8 hex digits or more, its hyphens kept or left out (the console names a delivery by its first 8)",
+      examples: ['3f2b8c1e'],
+    }),
+  ),
 };
 
 export const DeliveryListQuery = Type.Object(
-  { ...deliveryFilters, ...PageQuery },
+  {
+    ...deliveryFilters,
+    order: Type.Optional(
+      StringEnum(['newest', 'oldest'] as const, {
+        default: 'newest',
+        description:
+          'newest (default): the newest first; oldest: the oldest first, e.g. the delivery that has waited longest in `status=CREATED`',
+      }),
+    ),
+    ...PageQuery,
+  },
   { additionalProperties: false },
 );
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>;

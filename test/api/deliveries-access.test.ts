@@ -136,6 +136,41 @@ describe('deliveries API: visibility and error paths', () => {
     expectProblem(badStatus, 400, 'validation');
   });
 
+  it('when listing with order=oldest, then the oldest come first and the pages walk forward without overlap', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await create(shop));
+    const page = (query: Record<string, string | number>) =>
+      api().get('/api/v1/deliveries').query(query).set(bearer(shop.token));
+    const first = await page({ order: 'oldest', limit: 2 });
+    expect(first.body.data.map((d: { id: string }) => d.id)).to.deep.equal([ids[0], ids[1]]);
+    const second = await page({ order: 'oldest', limit: 2, cursor: first.body.next_cursor });
+    expect(second.body.data.map((d: { id: string }) => d.id)).to.deep.equal([ids[2]]);
+    expect(second.body.next_cursor).to.equal(null);
+    expectProblem(await page({ order: 'random' }), 400, 'validation');
+  });
+
+  it('when listing by id_prefix, then the start of an id (with or without hyphens, any case) finds its delivery, only where the viewer may see it', async () => {
+    const shop = await createUserWithToken({ role: 'partner' });
+    const id = await create(shop);
+    const ids = (who: Who, id_prefix: string) =>
+      api()
+        .get('/api/v1/deliveries')
+        .query({ id_prefix })
+        .set(bearer(who.token))
+        .then((r) => r.body.data.map((d: { id: string }) => d.id));
+    expect(await ids(shop, id.slice(0, 8))).to.deep.equal([id]);
+    expect(await ids(shop, id.slice(0, 13).toUpperCase())).to.deep.equal([id]);
+    expect(await ids(shop, id.replace(/-/g, '').slice(0, 20))).to.deep.equal([id]);
+    expect(await ids(boss, id)).to.deep.equal([id]);
+    expect(await ids(otherPartner, id.slice(0, 8))).to.deep.equal([]);
+    const refused = await api()
+      .get('/api/v1/deliveries')
+      .query({ id_prefix: id.slice(0, 7) })
+      .set(bearer(shop.token));
+    expectProblem(refused, 400, 'validation');
+  });
+
   it('when q holds spaces, commas, wildcards or spans two fields, then it matches one field literally', async () => {
     const shop = await createUserWithToken({ role: 'partner' });
     const mark = randomUUID().slice(0, 8);

@@ -32,16 +32,19 @@ describe('console overview in a browser', function () {
       ids.push(await createdDeliveryId(partner, { product_name }));
   });
 
-  async function overview(): Promise<Page> {
-    const page = await (
-      await browser().newContext({ viewport: { width: 1280, height: 860 } })
-    ).newPage();
+  /** Signed in as the super admin, who lands on the Overview: no click. */
+  async function signedIn(viewport = { width: 1280, height: 860 }): Promise<Page> {
+    const page = await (await browser().newContext({ viewport })).newPage();
     await page.goto(`${base()}/console`);
     await page.getByLabel('Email').fill(boss.user.email);
     await page.getByLabel('Password').fill(boss.password);
     await page.getByLabel('Password').press('Enter');
-    await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('.status-counts').waitFor();
+    return page;
+  }
+
+  async function overview(): Promise<Page> {
+    const page = await signedIn();
     await page.locator(`tr[data-delivery-id="${ids[2]}"]`).waitFor();
     return page;
   }
@@ -74,6 +77,53 @@ describe('console overview in a browser', function () {
       .getByText(`Olga Load${tag}`)
       .waitFor();
     await page.screenshot({ path: screenshotPath('console-overview'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('when a super admin signs in, then they land on the Overview: Find by id first, the counts, the chart, and the oldest unassigned delivery with its assign form', async () => {
+    const partner = await createUserWithToken({ role: 'partner' });
+    const product = `Oldest parcel ${tag}`;
+    const oldest = await createdDeliveryId(partner, { product_name: product });
+    // Older than anything another test makes: the delivery that has waited longest.
+    await stack()
+      .db('deliveries')
+      .where({ id: oldest })
+      .update({ created_at: new Date('1971-01-01T00:00:00Z') });
+    await createUser({ role: 'admin', first_name: 'Lena', last_name: `Least${tag}` });
+    for (const viewport of [
+      { width: 1280, height: 860 },
+      { width: 390, height: 844 },
+    ]) {
+      const page = await signedIn(viewport);
+      expect(await page.locator('nav [aria-current="page"]').textContent()).to.equal('Overview');
+      // The focus is in Find by id: a pasted id needs no click first.
+      expect(await page.evaluate("document.activeElement?.getAttribute('name')")).to.equal('id');
+      expect(
+        await page.evaluate("document.activeElement?.closest('form')?.getAttribute('aria-label')"),
+      ).to.equal('Find a delivery by id');
+      await page.getByRole('img', { name: /Deliveries finished per day/ }).waitFor();
+      await page.locator('.today-counts [data-key="created"]').waitFor();
+      const card = page.locator(`.oldest-unassigned [data-delivery-id="${oldest}"]`);
+      await card.getByRole('button', { name: 'Assign' }).waitFor();
+      // The admin picker shows each admin's load, the least loaded first.
+      const loads = (await card.getByLabel('Admin').locator('option').allTextContents()).map(
+        (label) => Number(/ — (\d+) open \(/.exec(label)?.[1]),
+      );
+      expect(loads).to.deep.equal([...loads].sort((a, b) => a - b));
+      await page.context().close();
+    }
+
+    const page = await signedIn();
+    const card = page.locator(`.oldest-unassigned [data-delivery-id="${oldest}"]`);
+    const pick = await card.getByLabel('Admin').inputValue();
+    await card.getByRole('button', { name: 'Assign' }).click();
+    await page
+      .getByRole('status')
+      .getByText(`${product} (${oldest.slice(0, 8)}) assigned to`)
+      .waitFor();
+    await card.waitFor({ state: 'detached' });
+    const row = await stack().db('deliveries').where({ id: oldest }).first();
+    expect(row.assigned_to).to.equal(pick);
     await page.context().close();
   });
 
@@ -123,6 +173,20 @@ describe('console overview in a browser', function () {
     await page.getByLabel('Find by id').press('Enter');
     await page.getByRole('heading', { name: products[1] }).waitFor();
     expect(new URL(page.url()).hash).to.equal(`#/deliveries/${ids[1]}`);
+    // The start of its id (the console's short name for it) opens it too.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Find by id').fill(ids[2]!.slice(0, 8).toUpperCase());
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByRole('heading', { name: products[2] }).waitFor();
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Find by id').fill('00000000');
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByText('No delivery you can see has an id starting with 00000000.').waitFor();
+    // A console link to the delivery (an email's) opens it too.
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByLabel('Find by id').fill(`${base()}/console#/deliveries/${ids[0]}`);
+    await page.getByLabel('Find by id').press('Enter');
+    await page.getByRole('heading', { name: products[0] }).waitFor();
     await page.context().close();
   });
 });

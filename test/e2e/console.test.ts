@@ -109,15 +109,26 @@ describe('dispatch console in a browser', function () {
     const adminPage = await signIn(admin);
     await adminPage.getByText('Nothing is assigned to you.').waitFor();
     const superPage = await signIn(superAdmin);
+    await superPage
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Unassigned queue' })
+      .click();
+    await superPage.getByRole('heading', { name: 'Unassigned deliveries, oldest first' }).waitFor();
     await superPage.getByLabel('Search').fill(product);
     await superPage.getByRole('button', { name: 'Apply filters' }).click();
     const queued = superPage.locator(`[data-delivery-id="${deliveryId}"]`);
     const choice = queued.getByLabel('Admin').locator(`option[value="${admin.user.id}"]`);
-    expect(await choice.textContent()).to.match(/^Ada Admin .* — 0 open$/);
+    expect(await choice.textContent()).to.match(/^Ada Admin \S+ — 0 open \(.+\)$/);
     await queued.getByLabel('Admin').selectOption(admin.user.id);
     await superPage.screenshot({ path: screenshotPath('console-super-admin'), fullPage: true });
     await queued.getByRole('button', { name: 'Assign' }).click();
     await superPage.getByText('The queue is empty.').waitFor();
+    await superPage
+      .getByRole('status')
+      .getByText(
+        `${product} (${deliveryId.slice(0, 8)}) assigned to ${admin.user.first_name} ${admin.user.last_name}.`,
+      )
+      .waitFor();
 
     await partnerPage.locator('.detail [data-status="ASSIGNED"]').waitFor();
     await waitFor(

@@ -169,6 +169,35 @@ describe('the benchmark report (bench/report.ts)', () => {
     }
   });
 
+  const dispatcherTask = (maxMs: number) => ({
+    deliveries: 1000,
+    width: 1280,
+    runs: 5,
+    p50Ms: 1300,
+    maxMs,
+    stepsP50Ms: { landed: 600, found: 900, back: 1100, assigned: 1300 },
+    clicks: 4,
+    typedFields: 3,
+    personEstimateMs: 7810,
+    goalMs: 10_000,
+  });
+
+  it('when the dispatcher task ran, then its row states the goal, the actions and met or not met', () => {
+    const met = row(
+      { ...sampleRun(), dispatcherTask: dispatcherTask(1800) },
+      'Dispatcher task in Chromium at 1280 px',
+    );
+    expect(met).to.include({ goal: 'every run < 10 s', met: true });
+    expect(met.result).to.contain('p50 1300.0 ms, max 1800.0 ms');
+    expect(met.result).to.contain('7 actions (4 clicks, 3 typed fields)');
+    expect(met.result).to.contain('(KLM estimate) about 9110.0 ms');
+    const slow = { ...sampleRun(), dispatcherTask: dispatcherTask(10_500) };
+    expect(row(slow, 'Dispatcher task in Chromium at 1280 px').met).to.equal(false);
+    for (const run of [{ ...sampleRun(), dispatcherTask: null }, sampleRun()]) {
+      expect(summaryRows(run).some((r) => r.measure.startsWith('Dispatcher'))).to.equal(false);
+    }
+  });
+
   const step = (rate: number, held: boolean, p99: number, statuses: Record<string, number>) => ({
     rate,
     lifecycles: rate * 15,

@@ -153,14 +153,14 @@ export function deliveryRoutes(deps: AppDeps) {
       method: 'get',
       path: '/deliveries',
       summary:
-        'List visible deliveries, newest first (partner: own; admin: assigned; super admin: all)',
+        'List visible deliveries, newest first or oldest first (partner: own; admin: assigned; super admin: all)',
       tag: 'deliveries',
       access: { roles: ['partner', 'admin', 'super_admin'] },
       query: DeliveryListQuery,
       responses: { 200: { description: 'One page', schema: DeliveryPage } },
       handle: async ({ user, query }) => {
-        const { limit = 20, cursor, ...filters } = query;
-        const page = await listDeliveries(deps.db, user, filters, { limit, cursor });
+        const { limit = 20, cursor, order, ...filters } = query;
+        const page = await listDeliveries(deps.db, user, filters, { limit, cursor, order });
         return {
           status: 200,
           body: { data: page.rows.map(resource), next_cursor: page.next_cursor },

@@ -8,7 +8,7 @@ import type { TrackedDelivery, TrackedEvent } from '../../../tracking/public-vie
 /** A timeline event as stored: its proof's attachments without the links the API adds. */
 export type StoredTimelineEvent = Omit<TimelineEvent, 'proof'> & { proof: DeliveryProof | null };
 import { DeliveryModel } from '../../models/delivery';
-import { likePattern, newestFirstPage, type Page } from '../../pagination';
+import { keysetPage, likePattern, type Page, type SortOrder } from '../../pagination';
 import type { Queryable } from '../../knex';
 
 /** A delivery as stored: the record plus its tracking link's current token. */
@@ -73,7 +73,7 @@ export async function findDeliveryByKey(
 
 export type { Viewer };
 
-export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor'>;
+export type DeliveryFilters = Omit<DeliveryListQuery, 'limit' | 'cursor' | 'order'>;
 
 // Due on or after the day it was created (a database constraint, one day of slack): a delivery
 // due by `date_to` was created before `date_to` + 2 days, so the newest-first walk starts there
@@ -91,12 +91,28 @@ const FIELDS_MATCH =
   'coalesce(deliveries.product_name ilike ? or deliveries.delivery_address ilike ? ' +
   'or deliveries.recipient_name ilike ?, false)';
 
-/** Newest first, keyset-paginated, scoped to what the viewer may see, then filtered. */
+/**
+ * The ids starting with `prefix` (hex digits, hyphens anywhere or nowhere) as a range of the
+ * primary key: a uuid sorts as its hex digits do, so the index answers it. Null when no uuid can
+ * start so.
+ */
+export function idPrefixRange(prefix: string): [string, string] | null {
+  const hex = prefix.replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{1,32}$/.test(hex)) return null;
+  const uuid = (digits: string) =>
+    `${digits.slice(0, 8)}-${digits.slice(8, 12)}-${digits.slice(12, 16)}-${digits.slice(16, 20)}-${digits.slice(20)}`;
+  return [uuid(hex.padEnd(32, '0')), uuid(hex.padEnd(32, 'f'))];
+}
+
+/**
+ * Newest first (or oldest first: the queue's longest wait on top), keyset-paginated, scoped to
+ * what the viewer may see, then filtered.
+ */
 export async function listDeliveries(
   db: Queryable,
   viewer: Viewer,
   filters: DeliveryFilters,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; order?: SortOrder | undefined },
 ): Promise<Page<StoredDelivery>> {
   const query = DeliveryModel.query(db);
   const scope = deliveryScope(viewer);
@@ -125,6 +141,11 @@ export async function listDeliveries(
   if (filters.returned_to_queue) {
     query.whereNotNull('deliveries.returned_to_queue_at').where('deliveries.status', 'CREATED');
   }
+  if (filters.id_prefix) {
+    const range = idPrefixRange(filters.id_prefix);
+    if (!range) return { rows: [], next_cursor: null };
+    query.whereBetween('deliveries.id', range);
+  }
   if (filters.date_from) query.where('deliveries.delivery_date', '>=', filters.date_from);
   if (filters.date_to) {
     query.where('deliveries.delivery_date', '<=', filters.date_to);
@@ -135,7 +156,7 @@ export async function listDeliveries(
     query.whereRaw(SEARCH_TEXT_MATCHES, [pattern]);
     query.whereRaw(FIELDS_MATCH, [pattern, pattern, pattern]);
   }
-  const result = await newestFirstPage(query, 'deliveries', page);
+  const result = await keysetPage(query, 'deliveries', page);
   return { rows: result.rows.map(toDelivery), next_cursor: result.next_cursor };
 }
 
