@@ -13,12 +13,19 @@ export function intOption(name: string, fallback: number): number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A bench script's entry: its failure is printed and the process exits 1. */
+/**
+ * A bench script's entry: its failure is printed and the process exits 1; once it is done it exits
+ * 0, so a handle a library leaves open after the stack stopped cannot keep it alive (the export
+ * bench printed its result and then waited until killed).
+ */
 export function runScript(main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
 
 export interface Stats {
@@ -49,7 +56,7 @@ export function statsOf(ms: readonly number[], wallMs = NaN): Stats {
 }
 
 export const formatStats = (s: Stats) =>
-  `n=${s.n} ${s.perSecond.toFixed(1)}/s p50=${s.p50.toFixed(1)}ms p95=${s.p95.toFixed(1)}ms ` +
+  `n=${s.n} ${Number.isNaN(s.perSecond) ? '' : `${s.perSecond.toFixed(1)}/s `}p50=${s.p50.toFixed(1)}ms p95=${s.p95.toFixed(1)}ms ` +
   `p99=${s.p99.toFixed(1)}ms max=${s.max.toFixed(1)}ms`;
 
 /**
