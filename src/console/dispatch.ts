@@ -60,11 +60,17 @@ function offerCard(context: ConsoleContext, offer: Offer, answered: () => void):
 
 /** The admin's availability switch, read from the API and saved on change. */
 function availabilitySwitch(context: ConsoleContext): HTMLElement {
-  const box = input('available', { type: 'checkbox' });
+  // Disabled until the stored state is read: an unchecked box that is only still loading must not
+  // be read, or pressed, as "unavailable".
+  const box = input('available', { type: 'checkbox', disabled: true });
   const wrapper = h('label', { class: 'availability' }, box, ' Available for offers');
-  void context.api
-    .get<Static<typeof Availability>>('/users/me/availability')
-    .then((state) => (box.checked = state.available));
+  context.api.get<Static<typeof Availability>>('/users/me/availability').then(
+    (state) => {
+      box.checked = state.available;
+      box.disabled = false;
+    },
+    (error: unknown) => showProblem(wrapper, error),
+  );
   box.addEventListener('change', () => {
     clearProblems(wrapper);
     context.api

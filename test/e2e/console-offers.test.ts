@@ -38,7 +38,9 @@ describe('console: offers and the dispatch mode', function () {
       const card = page.locator(`.offer[data-delivery-id="${id}"]`);
       await card.getByRole('heading', { name: body['product_name'] as string }).waitFor();
       expect(await card.locator('.countdown').textContent()).to.match(/^\d+:\d\d left$/);
-      expect(await page.getByLabel('Available for offers').isChecked()).to.equal(true);
+      const availability = page.getByLabel('Available for offers');
+      await page.locator('input[name="available"]:enabled').waitFor();
+      expect(await availability.isChecked()).to.equal(true);
       await card.getByRole('button', { name: 'Accept' }).click();
       await page.getByText('No offer is waiting for you.').waitFor();
       const row = await waitFor(
