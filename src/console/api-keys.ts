@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { ApiKey, CreatedApiKey } from '../schemas/api-keys';
-import { field, formatTime, h, input, replaceChildren, select } from './dom';
+import { field, formatTime, h, input, replaceChildren, select, titledList } from './dom';
 import { confirmedForm, newItemForm } from './forms';
 import type { ConsoleContext, View } from './model';
 import { showListProblem } from './problem';
@@ -98,15 +98,10 @@ export function apiKeysView(context: ConsoleContext): View {
     'div',
     { class: 'columns' },
     h('div', {}, form, revealed),
-    h(
-      'section',
-      { class: 'list', 'aria-labelledby': 'api-keys-title' },
-      h('h2', { id: 'api-keys-title' }, 'API keys'),
-      h(
-        'p',
-        { class: 'meta' },
-        'Send a key as Authorization: Bearer <key>. Sandbox keys create test deliveries that a simulated courier walks through every status; no admin sees them and no recipient is emailed.',
-      ),
+    titledList(
+      'api-keys-title',
+      'API keys',
+      'Send a key as Authorization: Bearer <key>. Sandbox keys create test deliveries that a simulated courier walks through every status; no admin sees them and no recipient is emailed.',
       list,
     ),
   );

@@ -112,3 +112,14 @@ export function button(text: string, onClick: () => void, attributes: Attributes
 export function formatTime(iso: string): string {
   return new Date(iso).toLocaleString();
 }
+
+/** A page's list beside its form: a titled section (its heading names it), a line of help, the list. */
+export function titledList(id: string, title: string, help: string, list: Child): HTMLElement {
+  return h(
+    'section',
+    { class: 'list', 'aria-labelledby': id },
+    h('h2', { id }, title),
+    h('p', { class: 'meta' }, help),
+    list,
+  );
+}

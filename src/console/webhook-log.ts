@@ -2,7 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { WEBHOOK_EVENT_TYPES } from '../domain/notification-rules';
 import type { WebhookAttempt, WebhookEndpoint, WebhookEndpointStatus } from '../schemas/webhooks';
 import type { PageBody } from './api';
-import { button, field, formatTime, h, input, replaceChildren, select } from './dom';
+import { button, field, formatTime, h, input, replaceChildren, select, titledList } from './dom';
 import { filteredList } from './filtered-list';
 import { apiForm, submitButton } from './forms';
 import type { ConsoleContext, View } from './model';
@@ -196,15 +196,10 @@ export function webhookLogView(context: ConsoleContext): View {
     'div',
     { class: 'columns' },
     endpoint.element,
-    h(
-      'section',
-      { class: 'list', 'aria-labelledby': 'webhook-log-title' },
-      h('h2', { id: 'webhook-log-title' }, 'Webhook log'),
-      h(
-        'p',
-        { class: 'meta' },
-        'Every attempt, newest first. Replay sends the same event again, with the same id.',
-      ),
+    titledList(
+      'webhook-log-title',
+      'Webhook log',
+      'Every attempt, newest first. Replay sends the same event again, with the same id.',
       log.element,
     ),
   );
