@@ -5,7 +5,8 @@
  * failure. Schemathesis comes from PyPI into a private virtual environment under `.tools/`.
  * FUZZ_MAX_EXAMPLES (15), FUZZ_SEED (1) and FUZZ_ROLES (all, comma-separated; an unknown name is
  * an error) change the run; schemathesis.toml and scripts/fuzz_hooks.py say what is configured and
- * why. A run over every role writes its result to docs/results/fuzz.md.
+ * why. A run over every role writes its result to docs/results/fuzz.md; each role's whole output is
+ * in test-artifacts/schemathesis/<role>/output.txt (FUZZ_VERBOSE=1 prints it as it runs).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,7 +25,12 @@ import type { Role } from '../src/domain/roles';
 import { baseUrl } from '../test/support/base-url';
 import { freePort } from '../test/support/free-port';
 import { createUserOverHttp, signIn, waitForReady } from '../test/support/platform-http';
-import { parseFuzzSummary, renderFuzzRecord, type FuzzRoleResult } from './lib/fuzz-record';
+import {
+  describeFuzzResult,
+  parseFuzzSummary,
+  renderFuzzRecord,
+  type FuzzRoleResult,
+} from './lib/fuzz-record';
 import { selectFuzzRoles } from './lib/fuzz-roles';
 import { createVenv } from './lib/python-venv';
 
@@ -50,6 +56,10 @@ const FUZZ_ROLES = [
 ] as const satisfies readonly ('unauthenticated' | Role)[];
 type FuzzRole = (typeof FUZZ_ROLES)[number];
 const RECORD = path.join(ROOT, 'docs', 'results', 'fuzz.md');
+// Schemathesis' own output is kept in a file per role and printed whole only when the role fails:
+// its closing line has pytest's shape ("=== 4 warnings in 33.72s ==="), which a reader of CI's log
+// (a person or a parser) takes for a test summary that counted no tests. FUZZ_VERBOSE=1 streams it.
+const VERBOSE = process.env['FUZZ_VERBOSE'] === '1';
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' });
 
@@ -77,8 +87,9 @@ function ensureSchemathesis(): void {
   );
 }
 
-/** Runs schemathesis as one role; its output goes to ours and is read for the summary. */
+/** Runs schemathesis as one role; its output is kept, read for the summary, and digested in ours. */
 function fuzzRole(base: string, role: FuzzRole, token: string | null): Promise<FuzzRoleResult> {
+  const reportDir = path.join(ROOT, 'test-artifacts', 'schemathesis', role);
   const args = [
     '--config-file',
     path.join(ROOT, 'schemathesis.toml'),
@@ -98,21 +109,30 @@ function fuzzRole(base: string, role: FuzzRole, token: string | null): Promise<F
     '--report',
     'junit',
     '--report-dir',
-    path.join(ROOT, 'test-artifacts', 'schemathesis', role),
+    reportDir,
     ...(token ? ['--header', `Authorization: Bearer ${token}`] : []),
   ];
-  console.log(`\n=== schemathesis as ${role} ===`);
-  const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  mkdirSync(reportDir, { recursive: true });
+  const outputFile = path.join(reportDir, 'output.txt');
+  console.log(`schemathesis as ${role}: running (its output: ${path.relative(ROOT, outputFile)})`);
+  const child = spawn(ST, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+  const collect = (chunk: string) => {
     output += chunk;
-    process.stdout.write(chunk);
-  });
+    if (VERBOSE) process.stdout.write(chunk);
+  };
+  child.stdout.setEncoding('utf8').on('data', collect);
+  child.stderr.setEncoding('utf8').on('data', collect);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
+      writeFileSync(outputFile, output);
+      // A failure is read in CI's log, so its whole output goes there.
+      if (code !== 0 && !VERBOSE) process.stdout.write(output);
       try {
-        resolve({ role, passed: code === 0, counts: parseFuzzSummary(output) });
+        const result = { role, passed: code === 0, counts: parseFuzzSummary(output) };
+        console.log(describeFuzzResult(result));
+        resolve(result);
       } catch (error) {
         reject(new Error(`schemathesis as ${role} exited with ${code}`, { cause: error }));
       }

@@ -112,3 +112,14 @@ export function renderFuzzRecord(run: FuzzRun): string {
     '',
   ].join('\n');
 }
+
+/** One line for a role's run, in words no log reader takes for a test runner's summary. */
+export function describeFuzzResult({ role, passed, counts: c }: FuzzRoleResult): string {
+  const outcome = passed
+    ? 'no failures'
+    : `FAILURES: ${c.failed} cases found ${c.uniqueFailures} distinct problems, ${c.errored} errored`;
+  return (
+    `schemathesis as ${role}: ${outcome}; ${c.operationsTested} operations, ` +
+    `${c.generated} cases generated (${c.skipped} skipped, ${c.excused} excused by the hooks)`
+  );
+}

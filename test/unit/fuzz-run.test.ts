@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { parseFuzzSummary, renderFuzzRecord, type FuzzCounts } from '../../scripts/lib/fuzz-record';
+import {
+  describeFuzzResult,
+  parseFuzzSummary,
+  renderFuzzRecord,
+  type FuzzCounts,
+} from '../../scripts/lib/fuzz-record';
 import { selectFuzzRoles } from '../../scripts/lib/fuzz-roles';
 
 const ROLES = ['unauthenticated', 'partner', 'admin', 'super_admin'] as const;
@@ -47,19 +52,26 @@ describe('a schemathesis summary', () => {
   const base = { operationsTested: 33, excused: 12, errored: 0, skipped: 0 };
   // Click's bold markers survive --no-color when the output is not a terminal.
   const bold = (n: number) => `\u001b[1m${n}\u001b[0m`;
-  const summaries: [string, FuzzCounts][] = [
-    ['1800 generated, 1800 passed', { ...base, generated: 1800, failed: 0, uniqueFailures: 0 }],
+  // Named, not quoted: a quoted summary in a test's title would put schemathesis' counts in CI's log.
+  const summaries: [string, string, FuzzCounts][] = [
     [
+      'every case passed',
+      '1800 generated, 1800 passed',
+      { ...base, generated: 1800, failed: 0, uniqueFailures: 0 },
+    ],
+    [
+      'some cases failed, errored or were skipped',
       '1800 generated, 3 found 2 unique failures, 1 errored, 40 skipped',
       { ...base, generated: 1800, failed: 3, uniqueFailures: 2, errored: 1, skipped: 40 },
     ],
     [
+      'the numbers are in bold and one failure is singular',
       `${bold(1800)} generated, ${bold(1)} found ${bold(1)} unique failure`,
       { ...base, generated: 1800, failed: 1, uniqueFailures: 1 },
     ],
   ];
-  for (const [cases, counts] of summaries) {
-    it(`when it says ${JSON.stringify(cases)}, then those are the counts`, () => {
+  for (const [what, cases, counts] of summaries) {
+    it(`when ${what}, then the counts are read`, () => {
       expect(parseFuzzSummary(summary(cases))).to.deep.equal(counts);
     });
   }
@@ -111,5 +123,16 @@ describe('the fuzz record', () => {
     expect(record).to.include('- Commit: abc1234 + uncommitted changes');
     expect(record).to.include('**Failures for: admin.**');
     expect(record).to.include('| admin | 33 | 1000 | 991 | 4 | 0 | 5 | 2 | FAIL |');
+  });
+
+  it("when a role ran, then its line in the log says the outcome and counts in words, not in a test summary's", () => {
+    const passing = describeFuzzResult({ role: 'partner', passed: true, counts: counts(900) });
+    expect(passing).to.equal(
+      'schemathesis as partner: no failures; 33 operations, 900 cases generated (5 skipped, 2 excused by the hooks)',
+    );
+    const failing = describeFuzzResult({ role: 'admin', passed: false, counts: counts(1000, 4) });
+    expect(failing).to.match(/^schemathesis as admin: FAILURES: 4 cases found 4 distinct problems/);
+    for (const line of [passing, failing])
+      expect(line).not.to.match(/\d+ (passed|passing|failed)\b/);
   });
 });
