@@ -18,7 +18,9 @@
  *     on one delivery through a change (`bench/tracking.ts`);
  *  9. the dispatcher's task in Chromium (issue 22's goal): sign in, today's counts and the chart,
  *     find by id, assign the oldest unassigned, < 10 s (`bench/dispatcher-task.ts`);
- * 10. lists at 100,000 rows (`bench/lists.ts`).
+ * 10. auto-dispatch (issue 20's goal): 1,000 deliveries in a burst in `auto` mode, 10 simulated
+ *     admins of capacity 20 accepting 70% of offers after 1–5 s (`bench/dispatch.ts`);
+ * 11. lists at 100,000 rows (`bench/lists.ts`).
  * Prints each phase as it goes; at the end `bench/report.ts` writes the run's records: the raw
  * numbers in bench/results/latest.json, and from them the table with each goal in
  * bench/results/latest.md and between the markers of docs/performance.md. Timing goals live
@@ -30,8 +32,9 @@
  * capacity phase on a Temporal cluster over PostgreSQL), BENCH_TRACKING (1; 0 skips the tracking
  * page), BENCH_TRACKING_REQUESTS (50), BENCH_TRACKING_STREAMS (1000), BENCH_DISPATCHER (1; 0 skips
  * the dispatcher task), BENCH_DISPATCHER_ROWS (1000), BENCH_DISPATCHER_RUNS (5),
- * BENCH_DISPATCHER_WIDTH (1280),
- * BENCH_TEMPORAL_CLUSTER (0; 1
+ * BENCH_DISPATCHER_WIDTH (1280), BENCH_DISPATCH (1; 0 skips auto-dispatch),
+ * BENCH_DISPATCH_DELIVERIES (1000), BENCH_DISPATCH_ADMINS (10), BENCH_DISPATCH_CAPACITY (20),
+ * BENCH_DISPATCH_ACCEPT_PERCENT (70), BENCH_TEMPORAL_CLUSTER (0; 1
  * runs every phase on Temporal's server as a cluster on the stack's PostgreSQL, the production
  * shape, instead of the dev server).
  */
@@ -59,6 +62,7 @@ import {
   type Post,
 } from './platform-client';
 import { benchLists } from './lists';
+import { benchAutoDispatch } from './dispatch';
 import { benchDispatcherTask } from './dispatcher-task';
 import { benchTracking } from './tracking';
 import {
@@ -75,6 +79,7 @@ import {
   type Stats,
 } from './support';
 import {
+  describeAutoDispatch,
   ms,
   recordStats,
   renderLatest,
@@ -102,6 +107,11 @@ const OPTIONS = {
   dispatcherRows: intOption('BENCH_DISPATCHER_ROWS', 1000),
   dispatcherRuns: intOption('BENCH_DISPATCHER_RUNS', 5),
   dispatcherWidth: intOption('BENCH_DISPATCHER_WIDTH', 1280),
+  dispatch: intOption('BENCH_DISPATCH', 1),
+  dispatchDeliveries: intOption('BENCH_DISPATCH_DELIVERIES', 1000),
+  dispatchAdmins: intOption('BENCH_DISPATCH_ADMINS', 10),
+  dispatchCapacity: intOption('BENCH_DISPATCH_CAPACITY', 20),
+  dispatchAcceptPercent: intOption('BENCH_DISPATCH_ACCEPT_PERCENT', 70),
   trackingRequests: intOption('BENCH_TRACKING_REQUESTS', 50),
   trackingStreams: intOption('BENCH_TRACKING_STREAMS', 1000),
   temporalCluster: intOption('BENCH_TEMPORAL_CLUSTER', 0),
@@ -404,6 +414,22 @@ async function dispatcherTask(bench: Bench, baseUrl: string): Promise<BenchRun['
   });
 }
 
+/** Issue 20's burst in `auto` dispatch mode (`bench/dispatch.ts`), unless BENCH_DISPATCH=0. */
+async function autoDispatch(bench: Bench, baseUrl: string): Promise<BenchRun['autoDispatch']> {
+  if (OPTIONS.dispatch === 0) return null;
+  await backlogEmpty(bench.stack.client, bench.stack.taskQueue);
+  const record = await benchAutoDispatch({
+    baseUrl,
+    db: bench.stack.db,
+    deliveries: OPTIONS.dispatchDeliveries,
+    admins: OPTIONS.dispatchAdmins,
+    capacity: OPTIONS.dispatchCapacity,
+    acceptPercent: OPTIONS.dispatchAcceptPercent,
+  });
+  console.log(`auto-dispatch: ${describeAutoDispatch(record)}`);
+  return record;
+}
+
 async function lists(bench: Bench, baseUrl: string): Promise<BenchRun['lists']> {
   if (OPTIONS.listRows === 0) return null;
   const partner = await createUserWithToken({ role: 'partner' });
@@ -504,6 +530,7 @@ async function main(): Promise<void> {
     const capacityResults = await capacity(bench, worker.pid);
     const trackingResults = await tracking(bench, base);
     const dispatcherResults = await dispatcherTask(bench, base);
+    const autoDispatchResults = await autoDispatch(bench, base);
     const listResults = await lists(bench, base);
     const run: BenchRun = {
       startedAt,
@@ -522,6 +549,7 @@ async function main(): Promise<void> {
       tracking: trackingResults,
       capacity: capacityResults,
       dispatcherTask: dispatcherResults,
+      autoDispatch: autoDispatchResults,
     };
     console.log(`\n${renderLatest(run)}`);
     for (const file of await writeRecords(run)) {

@@ -5,70 +5,131 @@
  * declines the rest. Throughout, every admin's load (open deliveries + unanswered offers) is
  * sampled against its capacity. At the end: every delivery is assigned or back in the queue with
  * its super admins notified, no admin ever went above capacity, no delivery was offered twice to
- * one admin.
+ * one admin. The platform's dispatch settings are put back to `manual` afterwards.
  *
- * `npx tsx bench/dispatch.ts` starts the test stack (worker in process), prints the numbers and
- * stops. Options: BENCH_DISPATCH_DELIVERIES (1000), BENCH_DISPATCH_ADMINS (10),
- * BENCH_DISPATCH_CAPACITY (20), BENCH_DISPATCH_ACCEPT_PERCENT (70).
+ * In `npm run bench` it runs last, against the API over HTTP and the separate worker process.
+ * Alone: `npx tsx bench/dispatch.ts` starts the test stack (worker in process), prints the numbers
+ * and stops. Options: BENCH_DISPATCH (1; 0 skips it in `npm run bench`),
+ * BENCH_DISPATCH_DELIVERIES (1000), BENCH_DISPATCH_ADMINS (10), BENCH_DISPATCH_CAPACITY (20),
+ * BENCH_DISPATCH_ACCEPT_PERCENT (70).
  */
 import { performance } from 'node:perf_hooks';
+import type { Knex } from 'knex';
 import request from 'supertest';
+import { closeServer, listen } from '../src/api/listen';
+import { baseUrl } from '../test/support/base-url';
 import { deliveryBody } from '../test/support/deliveries';
 import { startStack, stopStack } from '../test/support/stack';
 import { bearer, createUserWithToken } from '../test/support/users';
-import { intOption, sleep } from './support';
+import { autoDispatchMet, describeAutoDispatch, type AutoDispatchRecord } from './report';
+import { intOption, runScript, sleep } from './support';
 
 type Caller = Awaited<ReturnType<typeof createUserWithToken>>;
 
+/** Short enough that the burst settles in about a minute; the product's default is 120 s. */
+const OFFER_TIMEOUT_SECONDS = 10;
+const MAX_OFFERS = 3;
+
 const between = (lowMs: number, highMs: number) => lowMs + Math.random() * (highMs - lowMs);
 
-async function main(): Promise<void> {
-  const count = intOption('BENCH_DISPATCH_DELIVERIES', 1000);
-  const adminCount = intOption('BENCH_DISPATCH_ADMINS', 10);
-  const capacity = intOption('BENCH_DISPATCH_CAPACITY', 20);
-  const acceptPercent = intOption('BENCH_DISPATCH_ACCEPT_PERCENT', 70);
-  const { app, db } = await startStack();
-  const api = () => request(app.callback());
-  let running = true;
-  try {
-    const boss = await createUserWithToken({ role: 'super_admin' });
-    const partner = await createUserWithToken({ role: 'partner' });
-    await db('users').where({ role: 'admin' }).update({ available: false });
-    const admins: Caller[] = [];
-    for (let i = 0; i < adminCount; i += 1)
-      admins.push(await createUserWithToken({ role: 'admin' }));
-    const adminIds = admins.map((a) => a.user.id);
-    await db('users').whereIn('id', adminIds).update({ capacity });
-    await api()
-      .put('/api/v1/settings/dispatch')
-      .set(bearer(boss.token))
-      .send({ mode: 'auto', offer_timeout_seconds: 10, max_offers: 3 });
+export interface AutoDispatchSettings {
+  baseUrl: string;
+  db: Knex;
+  deliveries: number;
+  admins: number;
+  capacity: number;
+  acceptPercent: number;
+}
 
-    let peakOverCapacity = -Infinity;
+/** The largest (open deliveries + pending offers) − capacity over the admins, now. */
+async function peakOverCapacity(db: Knex, adminIds: string[]): Promise<number> {
+  const { rows } = await db.raw<{ rows: { over: number | null }[] }>(
+    `select max(load - capacity)::int as over from (
+       select u.capacity,
+         -- Distinct deliveries: an accepted offer is closed just after its delivery is
+         -- assigned, and must not count twice in that instant.
+         (select count(*) from (
+            select d.id from deliveries d where d.assigned_to = u.id
+               and d.status in ('ASSIGNED', 'IN_TRANSIT')
+            union
+            select o.delivery_id from delivery_offers o where o.admin_id = u.id
+               and o.status = 'pending') held) as load
+       from users u where u.id = any(?)) loads`,
+    [adminIds],
+  );
+  return rows[0]?.over ?? -Infinity;
+}
+
+/** Assigned at least once, back in the queue at least once, and offers still pending. */
+async function settledCounts(db: Knex, ids: string[]) {
+  const { rows } = await db.raw<{
+    rows: { assigned: number; returned: number; open: number }[];
+  }>(
+    `select
+       count(*) filter (where exists (select 1 from delivery_events e
+         where e.delivery_id = d.id and e.type = 'assigned'))::int as assigned,
+       count(*) filter (where exists (select 1 from delivery_events e
+         where e.delivery_id = d.id and e.type = 'returned_to_queue'))::int as returned,
+       (select count(*) from delivery_offers o where o.delivery_id = any(?) and o.status = 'pending')::int as open
+     from deliveries d where d.id = any(?)`,
+    [ids, ids],
+  );
+  return rows[0]!;
+}
+
+export async function benchAutoDispatch(
+  settings: AutoDispatchSettings,
+): Promise<AutoDispatchRecord> {
+  const { db, deliveries: count, capacity, acceptPercent } = settings;
+  const api = () => request(settings.baseUrl);
+  const boss = await createUserWithToken({ role: 'super_admin' });
+  const partner = await createUserWithToken({ role: 'partner' });
+  // Only the simulated admins take offers: everyone else the run made is set unavailable.
+  await db('users').where({ role: 'admin' }).update({ available: false });
+  const admins: Caller[] = [];
+  for (let i = 0; i < settings.admins; i += 1)
+    admins.push(await createUserWithToken({ role: 'admin' }));
+  const adminIds = admins.map((a) => a.user.id);
+  await db('users').whereIn('id', adminIds).update({ capacity });
+  const dispatch = async (body: object) => {
+    const res = await api().put('/api/v1/settings/dispatch').set(bearer(boss.token)).send(body);
+    if (res.status !== 200) throw new Error(`dispatch settings: ${res.status} ${res.text}`);
+  };
+  await dispatch({
+    mode: 'auto',
+    offer_timeout_seconds: OFFER_TIMEOUT_SECONDS,
+    max_offers: MAX_OFFERS,
+  });
+
+  let running = true;
+  let peak = -Infinity;
+  const answers = { accepted: 0, declined: 0, refused: 0 };
+  try {
     const sampler = (async () => {
       while (running) {
-        const { rows } = await db.raw<{ rows: { over: number | null }[] }>(
-          `select max(load - capacity)::int as over from (
-             select u.capacity,
-               -- Distinct deliveries: an accepted offer is closed just after its delivery is
-               -- assigned, and must not count twice in that instant.
-               (select count(*) from (
-                  select d.id from deliveries d where d.assigned_to = u.id
-                     and d.status in ('ASSIGNED', 'IN_TRANSIT')
-                  union
-                  select o.delivery_id from delivery_offers o where o.admin_id = u.id
-                     and o.status = 'pending') held) as load
-             from users u where u.id = any(?)) loads`,
-          [adminIds],
-        );
-        peakOverCapacity = Math.max(peakOverCapacity, rows[0]?.over ?? -Infinity);
+        peak = Math.max(peak, await peakOverCapacity(db, adminIds));
         await sleep(250);
       }
     })();
 
-    let accepted = 0;
-    let declined = 0;
-    let refused = 0;
+    const answer = async (admin: Caller, deliveryId: string) => {
+      await sleep(between(1000, 5000));
+      const accept = Math.random() * 100 < acceptPercent;
+      const res = await api()
+        .post(`/api/v1/deliveries/${deliveryId}/offer/${accept ? 'accept' : 'decline'}`)
+        .set(bearer(admin.token))
+        .send(accept ? undefined : { reason: 'Simulated decline' });
+      if (res.status !== 200) return void (answers.refused += 1);
+      if (!accept) return void (answers.declined += 1);
+      answers.accepted += 1;
+      await sleep(between(1000, 3000));
+      for (const status of ['IN_TRANSIT', 'COMPLETED']) {
+        await api()
+          .post(`/api/v1/deliveries/${deliveryId}/status`)
+          .set(bearer(admin.token))
+          .send({ status });
+      }
+    };
     const simulate = async (admin: Caller) => {
       const seen = new Set<string>();
       const work: Promise<void>[] = [];
@@ -77,27 +138,7 @@ async function main(): Promise<void> {
         for (const offer of (res.body.data ?? []) as { delivery_id: string }[]) {
           if (seen.has(offer.delivery_id)) continue;
           seen.add(offer.delivery_id);
-          work.push(
-            (async () => {
-              await sleep(between(1000, 5000));
-              const accept = Math.random() * 100 < acceptPercent;
-              const path = `/api/v1/deliveries/${offer.delivery_id}/offer/${accept ? 'accept' : 'decline'}`;
-              const answer = await api()
-                .post(path)
-                .set(bearer(admin.token))
-                .send(accept ? undefined : { reason: 'Simulated decline' });
-              if (answer.status !== 200) return void (refused += 1);
-              if (!accept) return void (declined += 1);
-              accepted += 1;
-              await sleep(between(1000, 3000));
-              for (const status of ['IN_TRANSIT', 'COMPLETED']) {
-                await api()
-                  .post(`/api/v1/deliveries/${offer.delivery_id}/status`)
-                  .set(bearer(admin.token))
-                  .send({ status });
-              }
-            })(),
-          );
+          work.push(answer(admin, offer.delivery_id));
         }
         await sleep(500);
       }
@@ -120,30 +161,16 @@ async function main(): Promise<void> {
     const createdMs = performance.now() - started;
 
     // Settled: every delivery assigned, or back in the queue; no offer left open.
-    let settled = { assigned: 0, returned: 0 };
-    for (;;) {
-      const { rows } = await db.raw<{
-        rows: { assigned: number; returned: number; open: number }[];
-      }>(
-        `select
-           count(*) filter (where exists (select 1 from delivery_events e
-             where e.delivery_id = d.id and e.type = 'assigned'))::int as assigned,
-           count(*) filter (where exists (select 1 from delivery_events e
-             where e.delivery_id = d.id and e.type = 'returned_to_queue'))::int as returned,
-           (select count(*) from delivery_offers o where o.delivery_id = any(?) and o.status = 'pending')::int as open
-         from deliveries d where d.id = any(?)`,
-        [ids, ids],
-      );
-      const row = rows[0]!;
-      settled = { assigned: row.assigned, returned: row.returned };
-      if (row.assigned + row.returned >= count && row.open === 0) break;
+    let settled = await settledCounts(db, ids);
+    while (settled.assigned + settled.returned < count || settled.open > 0) {
       await sleep(1000);
+      settled = await settledCounts(db, ids);
     }
     const settledMs = performance.now() - started;
     running = false;
     await Promise.all([sampler, ...simulated]);
 
-    const twice = await db('delivery_offers')
+    const offeredTwice = await db('delivery_offers')
       .whereIn('delivery_id', ids)
       .groupBy('delivery_id', 'admin_id')
       .havingRaw('count(*) > 1')
@@ -161,28 +188,48 @@ async function main(): Promise<void> {
       .select('status')
       .count<{ status: string; n: string }[]>('* as n')
       .groupBy('status');
-
-    console.log(`deliveries ${count}, admins ${adminCount} × capacity ${capacity}`);
-    console.log(
-      `created in ${(createdMs / 1000).toFixed(1)} s; settled in ${(settledMs / 1000).toFixed(1)} s`,
-    );
-    console.log(`assigned ${settled.assigned}, back in the queue ${settled.returned}`);
-    console.log(`answers: accepted ${accepted}, declined ${declined}, refused (closed) ${refused}`);
-    console.log(`offers by status: ${offers.map((o) => `${o.status} ${o.n}`).join(', ')}`);
-    console.log(`super admin told of ${told[0]?.n ?? 0} of ${returnedIds.length} returned`);
-    console.log(`peak load above capacity: ${peakOverCapacity} (must be <= 0)`);
-    console.log(`deliveries offered twice to one admin: ${twice.length}`);
-    const ok =
-      settled.assigned + settled.returned === count &&
-      peakOverCapacity <= 0 &&
-      twice.length === 0 &&
-      Number(told[0]?.n ?? 0) === returnedIds.length;
-    console.log(ok ? 'goal met' : 'GOAL MISSED');
-    if (!ok) process.exitCode = 1;
+    return {
+      deliveries: count,
+      admins: settings.admins,
+      capacity,
+      acceptPercent,
+      offerTimeoutSeconds: OFFER_TIMEOUT_SECONDS,
+      maxOffers: MAX_OFFERS,
+      createdMs,
+      settledMs,
+      assigned: settled.assigned,
+      returned: settled.returned,
+      answers,
+      offersByStatus: Object.fromEntries(offers.map((o) => [o.status, Number(o.n)])),
+      returnedNotified: Number(told[0]?.n ?? 0),
+      peakOverCapacity: peak,
+      offeredTwice: offeredTwice.length,
+    };
   } finally {
     running = false;
+    await dispatch({ mode: 'manual' });
+  }
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack();
+  const server = await listen(stack.app, 0, '127.0.0.1');
+  try {
+    const record = await benchAutoDispatch({
+      baseUrl: baseUrl(server),
+      db: stack.db,
+      deliveries: intOption('BENCH_DISPATCH_DELIVERIES', 1000),
+      admins: intOption('BENCH_DISPATCH_ADMINS', 10),
+      capacity: intOption('BENCH_DISPATCH_CAPACITY', 20),
+      acceptPercent: intOption('BENCH_DISPATCH_ACCEPT_PERCENT', 70),
+    });
+    console.log(describeAutoDispatch(record));
+    if (!autoDispatchMet(record)) throw new Error('auto-dispatch: the goal was missed');
+    console.log('goal met');
+  } finally {
+    await closeServer(server);
     await stopStack();
   }
 }
 
-void main();
+if (require.main === module) runScript(main);

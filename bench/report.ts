@@ -88,6 +88,33 @@ export interface BenchRun {
    * dispatcher task existed.
    */
   dispatcherTask?: DispatcherTaskRecord | null;
+  /** Null when skipped (BENCH_DISPATCH=0); absent from runs before it joined `npm run bench`. */
+  autoDispatch?: AutoDispatchRecord | null;
+}
+
+/** A burst of deliveries in `auto` dispatch mode with simulated admins (`bench/dispatch.ts`). */
+export interface AutoDispatchRecord {
+  deliveries: number;
+  admins: number;
+  capacity: number;
+  acceptPercent: number;
+  offerTimeoutSeconds: number;
+  maxOffers: number;
+  createdMs: number;
+  /** From the first create until every delivery was assigned or back in the queue, no offer open. */
+  settledMs: number;
+  /** Deliveries assigned (by an accepted offer) and deliveries back in the queue. */
+  assigned: number;
+  returned: number;
+  /** The simulated admins' answers; `refused` came after the offer had closed (a 409). */
+  answers: { accepted: number; declined: number; refused: number };
+  offersByStatus: Record<string, number>;
+  /** Returned deliveries whose super admin was told (one notice each). */
+  returnedNotified: number;
+  /** The largest (open deliveries + pending offers) − capacity seen over the admins. */
+  peakOverCapacity: number;
+  /** Deliveries offered more than once to one admin. */
+  offeredTwice: number;
 }
 
 /** The super admin's task in Chromium, sign-in to assignment (`bench/dispatcher-task.ts`). */
@@ -303,6 +330,14 @@ export function summaryRows(run: BenchRun): SummaryRow[] {
 
   if (run.tracking) trackingRows(run.tracking, row);
   if (run.dispatcherTask) dispatcherTaskRow(run.dispatcherTask, row);
+  if (run.autoDispatch) {
+    row(
+      'Auto-dispatch: a burst of deliveries, simulated admins accepting or declining each offer',
+      describeAutoDispatch(run.autoDispatch),
+      'each assigned or back in the queue with a notice; nobody over capacity; nobody offered one twice',
+      autoDispatchMet(run.autoDispatch),
+    );
+  }
   if (run.capacity) capacityRows(run.capacity, row);
 
   if (run.lists && run.lists.results.length > 0) {
@@ -349,6 +384,25 @@ function trackingRows(
       `the change answered in ${ms(streams.changeMs)}); ${streams.reads} read(s) of the delivery`,
     'every page gets exactly the new view',
     streams.wrong === 0,
+  );
+}
+
+/** Issue 20's goal held: everything settled, nobody over capacity, no offer made twice. */
+export const autoDispatchMet = (r: AutoDispatchRecord) =>
+  r.assigned + r.returned === r.deliveries &&
+  r.peakOverCapacity <= 0 &&
+  r.offeredTwice === 0 &&
+  r.returnedNotified === r.returned;
+
+export function describeAutoDispatch(r: AutoDispatchRecord): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return (
+    `${r.deliveries} deliveries in a burst for ${r.admins} admins × capacity ${r.capacity} ` +
+    `(offers of ${r.offerTimeoutSeconds} s, ${r.maxOffers} at most, ${r.acceptPercent}% accepted after 1–5 s): ` +
+    `created in ${s(r.createdMs)}, settled in ${s(r.settledMs)}; ${r.assigned} assigned, ` +
+    `${r.returned} back in the queue with ${r.returnedNotified} super-admin notices; answers ` +
+    `${r.answers.accepted} accepted, ${r.answers.declined} declined, ${r.answers.refused} too late; ` +
+    `peak load over capacity ${r.peakOverCapacity}, ${r.offeredTwice} offered twice to one admin`
   );
 }
 

@@ -198,6 +198,47 @@ describe('the benchmark report (bench/report.ts)', () => {
     }
   });
 
+  const autoDispatch = (overrides: object = {}) => ({
+    deliveries: 1000,
+    admins: 10,
+    capacity: 20,
+    acceptPercent: 70,
+    offerTimeoutSeconds: 10,
+    maxOffers: 3,
+    createdMs: 9_400,
+    settledMs: 61_600,
+    assigned: 301,
+    returned: 699,
+    answers: { accepted: 301, declined: 140, refused: 2 },
+    offersByStatus: { accepted: 301, declined: 140, expired: 20 },
+    returnedNotified: 699,
+    peakOverCapacity: 0,
+    offeredTwice: 0,
+    ...overrides,
+  });
+  const AUTO_DISPATCH = 'Auto-dispatch: a burst of deliveries';
+
+  it('when auto-dispatch ran, then its row gives the outcome and judges each part of the goal', () => {
+    const met = row({ ...sampleRun(), autoDispatch: autoDispatch() }, AUTO_DISPATCH);
+    expect(met.met).to.equal(true);
+    expect(met.result).to.contain('1000 deliveries in a burst for 10 admins × capacity 20');
+    expect(met.result).to.contain('settled in 61.6 s; 301 assigned, 699 back in the queue');
+    expect(met.result).to.contain('with 699 super-admin notices');
+    const missed = [
+      { peakOverCapacity: 1 },
+      { offeredTwice: 2 },
+      { returnedNotified: 698 },
+      { assigned: 300 },
+    ];
+    for (const miss of missed) {
+      const run = { ...sampleRun(), autoDispatch: autoDispatch(miss) };
+      expect(row(run, AUTO_DISPATCH).met, JSON.stringify(miss)).to.equal(false);
+    }
+    for (const run of [{ ...sampleRun(), autoDispatch: null }, sampleRun()]) {
+      expect(summaryRows(run).some((r) => r.measure.startsWith('Auto-dispatch'))).to.equal(false);
+    }
+  });
+
   const step = (rate: number, held: boolean, p99: number, statuses: Record<string, number>) => ({
     rate,
     lifecycles: rate * 15,
