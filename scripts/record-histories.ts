@@ -10,11 +10,9 @@
  * silence a replay failure of released code — guard the change with `patched()` instead.
  * `test/replay/coverage.test.ts` checks that the set still holds every shape it claims.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import request from 'supertest';
 import type { Actor } from '../src/domain/delivery-rules';
@@ -37,6 +35,7 @@ import {
 import { historyToJson } from '../test/replay/history-json';
 import { planRecording, RecordingRefused } from '../test/replay/recording-plan';
 import { stack, startStack, stopStack } from '../test/support/stack';
+import { resetToFirstTask, temporalCli as temporal } from '../test/support/temporal-operator';
 import { bearer, createUser, createUserWithToken, type TestUser } from '../test/support/users';
 import { waitFor } from '../test/support/wait-for';
 import { WebhookReceiver } from '../test/support/webhook-receiver';
@@ -251,14 +250,6 @@ class ApiDelivery {
   }
 }
 
-const run = promisify(execFile);
-
-/** What an operator types: the Temporal CLI against the stack's server. */
-async function temporal(...args: string[]): Promise<void> {
-  const { cliPath, temporalAddress } = stack();
-  await run(cliPath, [...args, '--address', temporalAddress, '--namespace', 'default']);
-}
-
 /** create → assign → IN_TRANSIT → COMPLETED: each change hooks the partner, all but one email. */
 async function outboundEmailAndWebhook({ receiver }: Cast): Promise<DeliveryHandle> {
   const delivery = await ApiDelivery.create(receiver);
@@ -430,26 +421,13 @@ async function terminatedResumed({ receiver }: Cast): Promise<DeliveryHandle> {
   return delivery.handle();
 }
 
-const resetToFirstTask = (workflowId: string, ...options: string[]) =>
-  temporal(
-    'workflow',
-    'reset',
-    '--workflow-id',
-    workflowId,
-    '--type',
-    'FirstWorkflowTask',
-    ...options,
-    '--reason',
-    'recording a reset',
-  );
-
 /** "Reset" to the first task of an IN_TRANSIT delivery, its updates re-applied; then completed. */
 async function resetReapplied({ receiver }: Cast): Promise<DeliveryHandle> {
   const delivery = await ApiDelivery.create(receiver);
   await delivery.assign();
   await delivery.setStatus('IN_TRANSIT');
   const first = await delivery.runId();
-  await resetToFirstTask(delivery.workflowId);
+  await resetToFirstTask(delivery.workflowId, 'recording a reset');
   await waitFor(async () => {
     if ((await delivery.runId()) === first) return undefined;
     const view = await delivery.handle().query(getDeliveryQuery);
@@ -467,7 +445,7 @@ async function resetExcluded({ receiver }: Cast): Promise<DeliveryHandle> {
   const delivery = await ApiDelivery.create(receiver);
   await delivery.assign();
   await delivery.setStatus('IN_TRANSIT');
-  await resetToFirstTask(delivery.workflowId, '--reapply-exclude', 'All');
+  await resetToFirstTask(delivery.workflowId, 'recording a reset', '--reapply-exclude', 'All');
   await delivery.setStatus('COMPLETED', { by: delivery.boss, expected: 409 });
   const next = await createUserWithToken({ role: 'admin' });
   await delivery.assign(next.user.id);

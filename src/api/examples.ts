@@ -27,6 +27,7 @@ const EXPORT_EXAMPLE_ROW: Record<string, CsvCell> = {
   tracking_url: 'https://delivery.example.com/track/Jq3v…',
   created_at: '2030-01-30T09:12:00.000Z',
   updated_at: '2030-01-31T15:40:00.000Z',
+  sandbox: false,
 };
 
 /** The export's header row and one delivery, written by the export's own CSV writer. */

@@ -9,7 +9,10 @@ import type { Viewer } from '../domain/delivery-visibility';
 import { csvRecord, type CsvCell } from './csv';
 import type { DeliveryResource } from '../schemas/deliveries';
 
-/** The export's columns, in order: the header row names them as the JSON fields do. */
+/**
+ * The export's columns, in order: the header row names them as the JSON fields do. A new column
+ * goes last, so a reader that counts columns is not shifted.
+ */
 const COLUMNS: readonly [string, (d: DeliveryResource) => CsvCell][] = [
   ['id', (d) => d.id],
   ['status', (d) => d.status],
@@ -30,6 +33,7 @@ const COLUMNS: readonly [string, (d: DeliveryResource) => CsvCell][] = [
   ['tracking_url', (d) => d.tracking_url],
   ['created_at', (d) => d.created_at],
   ['updated_at', (d) => d.updated_at],
+  ['sandbox', (d) => d.sandbox],
 ];
 
 export const EXPORT_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name);

@@ -30,6 +30,7 @@ const HEADER = [
   'tracking_url',
   'created_at',
   'updated_at',
+  'sandbox',
 ];
 
 /** An RFC 4180 reader, independent of the writer: quoted fields, doubled quotes, CRLF records. */
@@ -156,6 +157,26 @@ describe('deliveries API: CSV export', () => {
     expect(quoted['tracking_url']).to.equal(detail.body.tracking_url);
     expect(quoted['created_at']).to.equal(detail.body.created_at);
     expect(assigned).to.include({ status: 'ASSIGNED', assigned_to: admin.user.id });
+    expect(rows.map((r) => r['sandbox'])).to.deep.equal(['false', 'false']);
+  });
+
+  it('when a partner exports after creating with a sandbox key, then the sandbox column tells its test deliveries apart', async () => {
+    const keyed = await api()
+      .post('/api/v1/api-keys')
+      .set(bearer(partner.token))
+      .send({ name: `sandbox ${tag}`, sandbox: true });
+    expect(keyed.status, JSON.stringify(keyed.body)).to.equal(201);
+    const sandboxTag = randomUUID().slice(0, 8);
+    const testId = await create(
+      { ...partner, token: keyed.body.key as string },
+      { product_name: `Test lamp ${sandboxTag}` },
+    );
+    const liveId = await create(partner, { product_name: `Live lamp ${sandboxTag}` });
+    const rows = rowsOf(await csvOf(exportAs(partner, { q: sandboxTag })));
+    expect(Object.fromEntries(rows.map((r) => [r['id'], r['sandbox']]))).to.deep.equal({
+      [testId]: 'true',
+      [liveId]: 'false',
+    });
   });
 
   it('when each role exports, then it gets exactly the deliveries its list shows', async () => {

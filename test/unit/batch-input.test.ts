@@ -1,6 +1,13 @@
 import { expect } from 'chai';
-import { BatchInputError, csvRecords, parseBatch } from '../../src/console/batch-input';
+import {
+  BATCH_CSV_COLUMNS,
+  BatchInputError,
+  csvRecords,
+  parseBatch,
+} from '../../src/console/batch-input';
 import { csvRecord } from '../../src/deliveries/csv';
+import { BatchDeliveryRequest } from '../../src/schemas/batches';
+import { DropoffWindow } from '../../src/schemas/deliveries';
 
 describe('batch input (the console reads a pasted or uploaded batch)', () => {
   const cases: { name: string; text: string; deliveries: unknown[] }[] = [
@@ -72,5 +79,13 @@ describe('batch input (the console reads a pasted or uploaded batch)', () => {
       cells,
       ['x', 'y', 'z', 'w', 'v'],
     ]);
+  });
+
+  it('when the create gains or loses a field, then the CSV columns the console names follow (the window as two columns)', () => {
+    const windowColumns = Object.keys(DropoffWindow.properties).map((p) => `dropoff_window_${p}`);
+    const fields = Object.keys(BatchDeliveryRequest.properties).flatMap((field) =>
+      field === 'dropoff_window' ? windowColumns : [field],
+    );
+    expect([...BATCH_CSV_COLUMNS].sort()).to.deep.equal(fields.sort());
   });
 });

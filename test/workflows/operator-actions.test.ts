@@ -1,43 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect } from 'chai';
 import request from 'supertest';
 import { getDeliveryQuery } from '../../src/workflows/delivery-messages';
 import { deliveryThrough } from '../support/deliveries';
 import { stack } from '../support/stack';
+import { resetToFirstTask, temporalCli as temporal } from '../support/temporal-operator';
 import { bearer, createUserWithToken } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
-const run = promisify(execFile);
 const api = () => request(stack().app.callback());
-
-/** What an operator types: the Temporal CLI against the test server. */
-async function temporal(...args: string[]): Promise<string> {
-  const { cliPath, temporalAddress } = stack();
-  const { stdout } = await run(cliPath, [
-    ...args,
-    '--address',
-    temporalAddress,
-    '--namespace',
-    'default',
-  ]);
-  return stdout;
-}
-
-/** Reset to the first workflow task, as the UI's Reset does; `extra` picks what is re-applied. */
-const resetToFirstTask = (workflowId: string, reason: string, ...extra: string[]) =>
-  temporal(
-    'workflow',
-    'reset',
-    '--workflow-id',
-    workflowId,
-    '--type',
-    'FirstWorkflowTask',
-    ...extra,
-    '--reason',
-    reason,
-  );
-
 const delivery = deliveryThrough;
 const setStatus = (id: string, token: string, status: string) =>
   api().post(`/api/v1/deliveries/${id}/status`).set(bearer(token)).send({ status });
