@@ -48,6 +48,8 @@ function offerCard(context: ConsoleContext, offer: Offer, answered: () => void):
     h('h3', {}, offer.product_name),
     h('p', {}, offer.delivery_address),
     h('p', { class: 'meta' }, when(offer)),
+    ...(offer.proof_required ? [h('p', { class: 'meta' }, 'Photo proof required')] : []),
+    ...(offer.notes ? [h('p', {}, `Notes: ${offer.notes}`)] : []),
     countdown,
     button('Accept', () => answer('accept')),
     reason.wrapper,

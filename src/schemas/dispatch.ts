@@ -83,7 +83,10 @@ export const DeclineOfferRequest = Type.Union([
   Type.Null(),
 ]);
 
-/** An open offer: enough of the delivery for its admin to decide (GET /offers). */
+/**
+ * An open offer: enough of the delivery for its admin to decide (GET /offers), what a courier
+ * weighs before saying yes; the recipient's name, phone and email come with the assignment.
+ */
 export const OfferResource = Type.Object(
   {
     delivery_id: Uuid,
@@ -105,6 +108,12 @@ export const OfferResource = Type.Object(
       ),
       Type.Null(),
     ]),
+    notes: Type.Union([Type.String(), Type.Null()], {
+      description: "The partner's notes for the courier (access codes, fragile goods…)",
+    }),
+    proof_required: Type.Boolean({
+      description: 'Completing it needs a photo of the handover',
+    }),
   },
   { additionalProperties: false },
 );

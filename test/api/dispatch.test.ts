@@ -60,12 +60,12 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
   }
 
   /** A delivery created through the API in auto mode with ten-minute offers; its id. */
-  async function createdInAutoMode(): Promise<string> {
+  async function createdInAutoMode(overrides: Record<string, unknown> = {}): Promise<string> {
     await setDispatch({ mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 });
     const created = await api()
       .post('/api/v1/deliveries')
       .set(bearer(partner.token))
-      .send(deliveryBody());
+      .send(deliveryBody(overrides));
     expect(created.status).to.equal(201);
     return created.body.id as string;
   }
@@ -148,7 +148,7 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
     const bob = await createUserWithToken({ role: 'admin', first_name: 'Bob' });
     const restore = await onlyThese([ada, bob]);
     try {
-      const id = await createdInAutoMode();
+      const id = await createdInAutoMode({ notes: 'Gate code 4711', proof_required: true });
       const first = await waitFor(async () => (await offersOf(id))[0], 'the first offer');
       const [holder, other] = first.admin_id === ada.user.id ? [ada, bob] : [bob, ada];
 
@@ -159,7 +159,15 @@ describe('offers and auto-dispatch through the API (real Temporal and PostgreSQL
         admin_id: holder.user.id,
         number: 1,
         status: 'pending',
+        notes: 'Gate code 4711',
+        proof_required: true,
       });
+      // What the courier weighs, not who the recipient is: that comes with the assignment.
+      expect(listed.body.data[0]).not.to.have.any.keys(
+        'recipient_name',
+        'recipient_phone',
+        'recipient_email',
+      );
       const all = await api().get('/api/v1/offers').set(bearer(boss.token));
       expect(all.body.data.map((o: { delivery_id: string }) => o.delivery_id)).to.include(id);
       const notMine = await api()

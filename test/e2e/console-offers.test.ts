@@ -15,7 +15,7 @@ describe('console: offers and the dispatch mode', function () {
 
   const signIn = (who: TestUser) => signInToConsole(browser(), base(), who);
 
-  it('when a delivery is offered to an admin, then the card shows it with a countdown and one tap accepts it; the super admin switches the mode back', async () => {
+  it('when a delivery is offered to an admin, then the card shows it with its notes, proof and a countdown, and one tap accepts it; the super admin switches the mode back', async () => {
     const boss = await createUserWithToken({ role: 'super_admin' });
     const admin = await createUserWithToken({ role: 'admin' });
     const partner = await createUserWithToken({ role: 'partner' });
@@ -29,7 +29,7 @@ describe('console: offers and the dispatch mode', function () {
     try {
       const auto = { mode: 'auto', offer_timeout_seconds: 600, max_offers: 3 };
       await api().put('/api/v1/settings/dispatch').set(bearer(boss.token)).send(auto);
-      const body = deliveryBody();
+      const body = deliveryBody({ notes: 'Ring twice, 3rd floor', proof_required: true });
       const created = await api().post('/api/v1/deliveries').set(bearer(partner.token)).send(body);
       const id = created.body.id as string;
 
@@ -38,6 +38,8 @@ describe('console: offers and the dispatch mode', function () {
       const card = page.locator(`.offer[data-delivery-id="${id}"]`);
       await card.getByRole('heading', { name: body['product_name'] as string }).waitFor();
       expect(await card.locator('.countdown').textContent()).to.match(/^\d+:\d\d left$/);
+      await card.getByText('Notes: Ring twice, 3rd floor').waitFor();
+      await card.getByText('Photo proof required').waitFor();
       const availability = page.getByLabel('Available for offers');
       await page.locator('input[name="available"]:enabled').waitFor();
       expect(await availability.isChecked()).to.equal(true);

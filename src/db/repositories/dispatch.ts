@@ -215,6 +215,8 @@ export async function pendingOffers(
       db.raw("to_char(d.delivery_date, 'YYYY-MM-DD') as delivery_date"),
       'd.dropoff_window_start',
       'd.dropoff_window_end',
+      'd.notes',
+      'd.proof_required',
     )) as (Omit<OfferResource, 'dropoff_window' | 'offered_at' | 'expires_at'> & {
     offered_at: Date;
     expires_at: Date;
