@@ -2,7 +2,8 @@
  * Auto-dispatch under a burst (issue 20's goal): N deliveries created at once in `auto` mode for
  * A available admins of capacity C, each admin simulated: it polls its offers, answers each after
  * 1–5 s, accepts 70% (then takes the delivery to COMPLETED 1–3 s later, freeing its place) and
- * declines the rest. Throughout, every admin's load (open deliveries + unanswered offers) is
+ * declines the rest, trying a 503 or 429 again after its Retry-After under the same
+ * Idempotency-Key, as a real client does. Throughout, every admin's load (open deliveries + unanswered offers) is
  * sampled against its capacity. At the end: every delivery is assigned or back in the queue with
  * its super admins notified, no admin ever went above capacity, no delivery was offered twice to
  * one admin. The platform's dispatch settings are put back to `manual` afterwards.
@@ -29,6 +30,8 @@ type Caller = Awaited<ReturnType<typeof createUserWithToken>>;
 /** Short enough that the burst settles in about a minute; the product's default is 120 s. */
 const OFFER_TIMEOUT_SECONDS = 10;
 const MAX_OFFERS = 3;
+/** Tries of one answer or status change before the simulated admin gives up on it. */
+const MAX_ATTEMPTS = 10;
 
 const between = (lowMs: number, highMs: number) => lowMs + Math.random() * (highMs - lowMs);
 
@@ -103,7 +106,7 @@ export async function benchAutoDispatch(
 
   let running = true;
   let peak = -Infinity;
-  const answers = { accepted: 0, declined: 0, refused: 0 };
+  const answers = { accepted: 0, declined: 0, retried: 0, refused: {} as Record<string, number> };
   try {
     const sampler = (async () => {
       while (running) {
@@ -112,22 +115,39 @@ export async function benchAutoDispatch(
       }
     })();
 
+    // As an integration or the console does: a 503 or 429 is tried again after its Retry-After
+    // under the same Idempotency-Key, so an accept the platform took late is not taken for lost.
+    const post = async (admin: Caller, path: string, body: object | undefined, key: string) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const res = await api()
+          .post(path)
+          .set(bearer(admin.token))
+          .set('Idempotency-Key', key)
+          .send(body);
+        if (![503, 429].includes(res.status) || attempt === MAX_ATTEMPTS) return res;
+        answers.retried += 1;
+        await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
+      }
+    };
     const answer = async (admin: Caller, deliveryId: string) => {
       await sleep(between(1000, 5000));
-      const accept = Math.random() * 100 < acceptPercent;
-      const res = await api()
-        .post(`/api/v1/deliveries/${deliveryId}/offer/${accept ? 'accept' : 'decline'}`)
-        .set(bearer(admin.token))
-        .send(accept ? undefined : { reason: 'Simulated decline' });
-      if (res.status !== 200) return void (answers.refused += 1);
-      if (!accept) return void (answers.declined += 1);
+      const verb = Math.random() * 100 < acceptPercent ? 'accept' : 'decline';
+      const res = await post(
+        admin,
+        `/api/v1/deliveries/${deliveryId}/offer/${verb}`,
+        verb === 'accept' ? undefined : { reason: 'Simulated decline' },
+        `${deliveryId}-${verb}`,
+      );
+      if (res.status !== 200) {
+        answers.refused[res.status] = (answers.refused[res.status] ?? 0) + 1;
+        return;
+      }
+      if (verb === 'decline') return void (answers.declined += 1);
       answers.accepted += 1;
       await sleep(between(1000, 3000));
       for (const status of ['IN_TRANSIT', 'COMPLETED']) {
-        await api()
-          .post(`/api/v1/deliveries/${deliveryId}/status`)
-          .set(bearer(admin.token))
-          .send({ status });
+        const path = `/api/v1/deliveries/${deliveryId}/status`;
+        await post(admin, path, { status }, `${deliveryId}-${status}`);
       }
     };
     const simulate = async (admin: Caller) => {

@@ -106,8 +106,11 @@ export interface AutoDispatchRecord {
   /** Deliveries assigned (by an accepted offer) and deliveries back in the queue. */
   assigned: number;
   returned: number;
-  /** The simulated admins' answers; `refused` came after the offer had closed (a 409). */
-  answers: { accepted: number; declined: number; refused: number };
+  /**
+   * The simulated admins' answers taken (200), the tries again after a 503 or 429 (each under its
+   * Idempotency-Key), and the answers refused for good by status (409: the offer had closed).
+   */
+  answers: { accepted: number; declined: number; retried: number; refused: Record<string, number> };
   offersByStatus: Record<string, number>;
   /** Returned deliveries whose super admin was told (one notice each). */
   returnedNotified: number;
@@ -401,7 +404,9 @@ export function describeAutoDispatch(r: AutoDispatchRecord): string {
     `(offers of ${r.offerTimeoutSeconds} s, ${r.maxOffers} at most, ${r.acceptPercent}% accepted after 1–5 s): ` +
     `created in ${s(r.createdMs)}, settled in ${s(r.settledMs)}; ${r.assigned} assigned, ` +
     `${r.returned} back in the queue with ${r.returnedNotified} super-admin notices; answers ` +
-    `${r.answers.accepted} accepted, ${r.answers.declined} declined, ${r.answers.refused} too late; ` +
+    `${r.answers.accepted} accepted, ${r.answers.declined} declined, refused ` +
+    `${Object.keys(r.answers.refused).length > 0 ? JSON.stringify(r.answers.refused) : 'none'} ` +
+    `(${r.answers.retried} tried again after a 503/429); ` +
     `peak load over capacity ${r.peakOverCapacity}, ${r.offeredTwice} offered twice to one admin`
   );
 }

@@ -209,7 +209,7 @@ describe('the benchmark report (bench/report.ts)', () => {
     settledMs: 61_600,
     assigned: 301,
     returned: 699,
-    answers: { accepted: 301, declined: 140, refused: 2 },
+    answers: { accepted: 301, declined: 140, retried: 12, refused: { '409': 2 } },
     offersByStatus: { accepted: 301, declined: 140, expired: 20 },
     returnedNotified: 699,
     peakOverCapacity: 0,
@@ -224,6 +224,9 @@ describe('the benchmark report (bench/report.ts)', () => {
     expect(met.result).to.contain('1000 deliveries in a burst for 10 admins × capacity 20');
     expect(met.result).to.contain('settled in 61.6 s; 301 assigned, 699 back in the queue');
     expect(met.result).to.contain('with 699 super-admin notices');
+    expect(met.result).to.contain(
+      '301 accepted, 140 declined, refused {"409":2} (12 tried again after a 503/429)',
+    );
     const missed = [
       { peakOverCapacity: 1 },
       { offeredTwice: 2 },
