@@ -15,6 +15,18 @@ export interface PageBody<T> {
   next_cursor: string | null;
 }
 
+/** Answers that say "not now" (overload, a busy database or workflow service): tried again. */
+const NOT_NOW = new Set([429, 503]);
+/** Tries of one request, and the longest wait between two, before the refusal is shown. */
+const MAX_TRIES = 3;
+const MAX_WAIT_MS = 5000;
+
+/** The wait a refusal's Retry-After asks for (seconds), 1 s when it names none. */
+function retryAfterMs(response: Response): number {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Math.min(Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000, MAX_WAIT_MS);
+}
+
 /** A random key that works outside secure contexts too (no crypto.randomUUID over plain http). */
 export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -86,13 +98,31 @@ export class Api {
   }
 
   private async respond(method: string, path: string, options: CallOptions): Promise<Response> {
-    let response = await this.send(method, path, options);
+    let response = await this.sendUntilTaken(method, path, options);
     if (response.status === 401 && (await this.session.refresh())) {
-      response = await this.send(method, path, options);
+      response = await this.sendUntilTaken(method, path, options);
     }
     if (response.status === 401) this.session.end();
     if (!response.ok) throw await ApiProblem.from(response);
     return response;
+  }
+
+  /**
+   * Sends, and sends again after a 503 or 429's Retry-After when repeating is safe: a read, or a
+   * change under its Idempotency-Key, whose repeat is answered with the first outcome. So an
+   * accept the platform took while too busy to answer in time shows as accepted, not as an error.
+   */
+  private async sendUntilTaken(
+    method: string,
+    path: string,
+    options: CallOptions,
+  ): Promise<Response> {
+    const repeatable = method === 'GET' || options.idempotencyKey !== undefined;
+    for (let tries = 1; ; tries += 1) {
+      const response = await this.send(method, path, options);
+      if (!repeatable || !NOT_NOW.has(response.status) || tries === MAX_TRIES) return response;
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
+    }
   }
 
   private async send(method: string, path: string, options: CallOptions): Promise<Response> {

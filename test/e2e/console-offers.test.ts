@@ -15,7 +15,7 @@ describe('console: offers and the dispatch mode', function () {
 
   const signIn = (who: TestUser) => signInToConsole(browser(), base(), who);
 
-  it('when a delivery is offered to an admin, then the card shows it with its notes, proof and a countdown, and one tap accepts it; the super admin switches the mode back', async () => {
+  it('when a delivery is offered to an admin, then the card shows it with its notes, proof and a countdown, and one tap accepts it, a busy platform’s 503 tried again; the super admin switches the mode back', async () => {
     const boss = await createUserWithToken({ role: 'super_admin' });
     const admin = await createUserWithToken({ role: 'admin' });
     const partner = await createUserWithToken({ role: 'partner' });
@@ -43,8 +43,23 @@ describe('console: offers and the dispatch mode', function () {
       const availability = page.getByLabel('Available for offers');
       await page.locator('input[name="available"]:enabled').waitFor();
       expect(await availability.isChecked()).to.equal(true);
+      // The platform too busy to answer the first accept in time: the console tries again after
+      // the Retry-After, under the same Idempotency-Key, and the admin sees it accepted.
+      const accepts: (string | null)[] = [];
+      await page.route('**/offer/accept', async (route) => {
+        accepts.push(await route.request().headerValue('Idempotency-Key'));
+        if (accepts.length > 1) return route.continue();
+        return route.fulfill({
+          status: 503,
+          headers: { 'Retry-After': '1', 'Content-Type': 'application/problem+json' },
+          body: JSON.stringify({ type: 'about:blank', title: 'Busy', status: 503 }),
+        });
+      });
       await card.getByRole('button', { name: 'Accept' }).click();
       await page.getByText('No offer is waiting for you.').waitFor();
+      expect(accepts).to.have.length(2);
+      expect(accepts[0]).to.be.a('string').and.equal(accepts[1]);
+      await page.getByText(`Accepted: ${body['product_name'] as string} is yours.`).waitFor();
       const row = await waitFor(
         async () => (await db('deliveries').where({ id, status: 'ASSIGNED' }).first()) ?? undefined,
         'the delivery assigned',
