@@ -115,6 +115,9 @@ export function deliveryTable(context: ConsoleContext, temporalUi: () => Tempora
   let cursors: (string | undefined)[] = [undefined];
   let next: string | null = null;
   let generation = 0;
+  // The page last asked for, shown or still loading: a refresh re-reads it, so a live change that
+  // arrives while "Next page" loads does not take the user back to the page they left.
+  let wanted: { index: number; cursor: string | undefined } = { index: 0, cursor: undefined };
 
   const renderHead = () => {
     replaceChildren(
@@ -172,6 +175,7 @@ export function deliveryTable(context: ConsoleContext, temporalUi: () => Tempora
     const mine = ++generation;
     clearProblems(filters);
     const opening = cursor === undefined ? cursors[index] : cursor;
+    wanted = { index, cursor: opening };
     let page: PageBody<Delivery>;
     let admins: Map<string, string>;
     try {
@@ -220,6 +224,6 @@ export function deliveryTable(context: ConsoleContext, temporalUi: () => Tempora
     ),
     pager,
   );
-  // A refresh (a live change) re-reads the page on screen, not the first one.
-  return { element, refresh: () => load(cursors.length - 1) };
+  // A refresh (a live change) re-reads the page on screen or being opened, not the first one.
+  return { element, refresh: () => load(wanted.index, wanted.cursor) };
 }

@@ -3,11 +3,13 @@ import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
+import { insertNotifications } from '../../src/db/repositories/notifications';
 import { DELIVERY_STATUSES } from '../../src/domain/delivery-status';
 import { browserSuite, screenshotPath } from '../support/browser';
 import { createdDeliveryId } from '../support/deliveries';
 import { stack } from '../support/stack';
 import { bearer, createUser, createUserWithToken, type TestUser } from '../support/users';
+import { waitFor } from '../support/wait-for';
 
 const TEMPORAL_UI = 'http://temporal-ui.test:8233';
 
@@ -161,6 +163,53 @@ describe('console overview in a browser', function () {
     await page.getByLabel('Rows per page').selectOption('50');
     await page.getByText('Page 1').waitFor();
     await page.waitForFunction("document.querySelectorAll('.delivery-table tbody tr').length > 20");
+    await page.context().close();
+  });
+
+  it('when a notification arrives while the next page loads, then the table still lands on the next page', async () => {
+    const page = await overview();
+    // The table's page reads (not the Overview's own read of the oldest unassigned), the next
+    // page's held until the notification's refresh has been asked for.
+    const tableReads: URL[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/v1/deliveries' && !url.searchParams.has('order'),
+      async (route) => {
+        const url = new URL(route.request().url());
+        tableReads.push(url);
+        if (url.searchParams.has('cursor')) await held;
+        await route.continue();
+      },
+    );
+    // The landing may still be re-reading the first page (the stream's first connection): the
+    // reads that count are those from the click on.
+    const atClick = tableReads.length;
+    await page.getByRole('button', { name: 'Next page' }).click();
+    const hasCursor = (url: URL) => url.searchParams.has('cursor');
+    await waitFor(
+      async () => (tableReads.slice(atClick).some(hasCursor) ? true : undefined),
+      'the next page asked',
+    );
+    const atNotice = tableReads.length;
+    await insertNotifications(stack().db, [
+      {
+        user_id: boss.user.id,
+        type: 'delivery.returned_to_queue',
+        title: 'Back in the queue',
+        message: `A delivery came back ${tag}`,
+        delivery_id: ids[0]!,
+        event_key: `overview-refresh-${randomUUID()}`,
+      },
+    ]);
+    await waitFor(
+      async () => (tableReads.length > atNotice ? true : undefined),
+      'the refresh the notification asks for',
+    );
+    release();
+    await page.getByText('Page 2').waitFor();
+    expect(tableReads.slice(atClick).map(hasCursor)).to.not.include(false);
+    expect(await page.locator(`tr[data-delivery-id="${ids[2]}"]`).count()).to.equal(0);
     await page.context().close();
   });
 
