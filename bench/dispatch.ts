@@ -3,12 +3,13 @@
  * A available admins of capacity C, each admin simulated: it polls its offers, answers each after
  * 1–5 s, accepts 70% (then takes the delivery to COMPLETED 1–3 s later, freeing its place) and
  * declines the rest, trying a 503 or 429 again after its Retry-After under the same
- * Idempotency-Key, as a real client does. Throughout, every admin's load (open deliveries + unanswered offers) is
- * sampled against its capacity. At the end: every delivery is assigned or back in the queue with
+ * Idempotency-Key, as a real client does. Throughout, every admin's load (open deliveries +
+ * unanswered offers) is sampled against its capacity. At the end: every delivery is assigned or back in the queue with
  * its super admins notified, no admin ever went above capacity, no delivery was offered twice to
  * one admin. The platform's dispatch settings are put back to `manual` afterwards.
  *
- * In `npm run bench` it runs last, against the API over HTTP and the separate worker process.
+ * In `npm run bench` it is phase 10, before the lists, against the API over HTTP and the separate
+ * worker process.
  * Alone: `npx tsx bench/dispatch.ts` starts the test stack (worker in process), prints the numbers
  * and stops. Options: BENCH_DISPATCH (1; 0 skips it in `npm run bench`),
  * BENCH_DISPATCH_DELIVERIES (1000), BENCH_DISPATCH_ADMINS (10), BENCH_DISPATCH_CAPACITY (20),
